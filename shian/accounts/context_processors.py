@@ -1,0 +1,3 @@
+def shell(request):
+    """Placeholder replaced by the navigation shell."""
+    return {}

@@ -1,0 +1,104 @@
+"""Accounts: a role, a region (the jurisdiction), and a department or entity where the role needs one."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROVINCE_ADMIN = "province_admin", _("省级管理员")
+    CITY_ADMIN = "city_admin", _("市级管理员")
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    TOWNSHIP_ADMIN = "township_admin", _("乡镇管理员")
+    STATION_STAFF = "station_staff", _("市场监管所人员")
+    DEPARTMENT_STAFF = "department_staff", _("行业主管部门人员")
+    CADRE = "cadre", _("包保干部")
+    GRID_WORKER = "grid_worker", _("网格员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    AUDITOR = "auditor", _("审计员（只读）")
+
+
+ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN})
+
+# Which region levels (1 province ... 5 village) each role may hold.
+ROLE_REGION_LEVELS = {
+    Role.PROVINCE_ADMIN: {1},
+    Role.CITY_ADMIN: {2},
+    Role.COUNTY_ADMIN: {3},
+    Role.TOWNSHIP_ADMIN: {4},
+    Role.STATION_STAFF: {3, 4},
+    Role.DEPARTMENT_STAFF: {1, 2, 3, 4},
+    Role.CADRE: {2, 3, 4, 5},
+    Role.GRID_WORKER: {4, 5},
+    Role.ENTERPRISE: {1, 2, 3, 4, 5},
+    Role.AUDITOR: {1, 2, 3, 4},
+}
+
+
+class Department(models.Model):
+    """A sector authority (行业主管部门) or the market-regulation bureau itself."""
+
+    code = models.SlugField(_("部门编码"), max_length=30, primary_key=True)
+    name = models.CharField(_("部门名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("所属主体"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+        ordering = ["username"]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 is stored; the key is shown once at creation."""
+
+    user = models.ForeignKey(User, verbose_name=_("绑定账号"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(User, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name}（{self.prefix}…）"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

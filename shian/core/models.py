@@ -1,0 +1,73 @@
+"""Cross-cutting tables: the append-only audit log and versioned deadline rules."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """One write through a service. Rows are append-only (also enforced by database triggers)."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    action = models.CharField(_("动作"), max_length=50, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    region_code = models.CharField(_("所属区划"), max_length=12, blank=True, db_index=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=32, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit entries are append-only")
+
+
+class DeadlineRule(models.Model):
+    """A deadline as data: `amount` units of working days, calendar days or hours, per region and version.
+
+    The most specific `region_prefix` wins ('' is the national default); a newer version
+    supersedes an older one from `valid_from`. Deadlines copy the rule they were computed with.
+    """
+
+    class Unit(models.TextChoices):
+        WORKING_DAYS = "WD", _("工作日")
+        CALENDAR_DAYS = "CD", _("自然日")
+        HOURS = "h", _("小时")
+
+    code = models.CharField(_("规则编码"), max_length=50)
+    name = models.CharField(_("名称"), max_length=100)
+    region_prefix = models.CharField(_("适用区划"), max_length=12, blank=True, default="")
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    unit = models.CharField(_("单位"), max_length=2, choices=Unit.choices)
+    amount = models.PositiveIntegerField(_("时限"))
+    valid_from = models.DateField(_("生效日期"))
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("时限规则")
+        verbose_name_plural = _("时限规则")
+        ordering = ["code", "region_prefix", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "region_prefix", "version"], name="deadline_rule_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.name}：{self.amount}{self.get_unit_display()}"
