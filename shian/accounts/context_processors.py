@@ -1,3 +1,42 @@
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from shian.regions.models import Region
+
+from .current_region import current_region_code
+
+# (url name, label, permission or None)
+NAV = [
+    ("home", _("首页"), None),
+    ("regions:browse", _("行政区划与网格"), None),
+    ("accounts:list", _("账号管理"), "accounts.view_accounts"),
+    ("accounts:tokens", _("API 令牌"), "accounts.manage_tokens"),
+    ("core:audit", _("审计日志"), "core.view_audit"),
+    ("api:openapi-view", _("API 文档"), None),
+]
+
+
+def _nav(request):
+    user = request.user
+    items = []
+    for name, label, perm in NAV:
+        if perm and not user.has_perm(perm):
+            continue
+        url = reverse(name)
+        active = request.path == url if name == "home" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return items
+
+
 def shell(request):
-    """Placeholder replaced by the navigation shell."""
-    return {}
+    """Navigation for the user's role and the region chosen in the switcher."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    code = current_region_code(request)
+    return {
+        "shell": {
+            "nav": SimpleLazyObject(lambda: _nav(request)),
+            "current_region": SimpleLazyObject(lambda: Region.objects.filter(code=code).first() if code else None),
+        }
+    }

@@ -63,7 +63,12 @@ class User(AbstractUser):
         Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
     entity = models.ForeignKey(
-        "entities.Entity", verbose_name=_("所属主体"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "entities.Entity",
+        verbose_name=_("所属主体"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
 
     class Meta:

@@ -1,6 +1,9 @@
 import re
 import uuid
 
+from django.conf import settings
+from django.utils import translation
+
 from . import context
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -23,4 +26,20 @@ class RequestContextMiddleware:
             context.request_id.reset(tokens[0])
             context.client_ip.reset(tokens[1])
         response["X-Request-ID"] = rid
+        return response
+
+
+class LanguageMiddleware:
+    """Chinese by default whatever the browser asks; English only when the user chose it (cookie)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        lang = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", lang)
         return response

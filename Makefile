@@ -1,0 +1,63 @@
+# shian — everything a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED   ?= 1
+
+.PHONY: install system-deps messages migrate demo demo-data serve test test-fast lint format bench lock clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $@
+
+system-deps:
+	@scripts/system-deps.sh
+
+messages: install
+	@$(PY) manage.py compile_catalogs
+
+migrate: messages
+	$(PY) manage.py migrate --noinput -v0
+
+demo-data: migrate
+	$(PY) manage.py load_regions --villages 370725
+	$(PY) manage.py demo --seed $(SEED)
+
+demo: demo-data
+	@$(MAKE) --no-print-directory serve
+
+serve: messages
+	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: install
+	$(BIN)/ruff check shian tests bench
+	$(BIN)/ruff format --check shian tests bench
+
+format: install
+	$(BIN)/ruff check --fix shian tests bench
+	$(BIN)/ruff format shian tests bench
+
+test: install system-deps messages lint
+	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m e2e tests/e2e
+
+test-fast: messages
+	$(BIN)/pytest -m "not e2e" -x
+
+bench: migrate
+	$(PY) bench/run.py
+
+# Refresh the lock after changing pyproject.toml dependencies.
+lock:
+	rm -rf .lockenv && $(PYTHON) -m venv .lockenv && .lockenv/bin/pip install -q -e '.[dev]'
+	.lockenv/bin/pip freeze --exclude-editable | grep -v '^shian' > requirements.lock && rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""Role permissions as `rules` predicates. Jurisdiction (which rows) is separate: see core.jurisdiction."""
+
+import rules
+
+from .models import ADMIN_ROLES, Role
+
+
+@rules.predicate
+def is_admin(user):
+    return user.is_superuser or user.role in ADMIN_ROLES
+
+
+@rules.predicate
+def is_auditor(user):
+    return user.role == Role.AUDITOR
+
+
+rules.add_perm("accounts.view_accounts", is_admin | is_auditor)
+rules.add_perm("accounts.manage_accounts", is_admin)
+rules.add_perm("accounts.manage_tokens", is_admin)
+rules.add_perm("accounts.unmask_pii", is_admin | is_auditor)
+rules.add_perm("core.view_audit", is_admin | is_auditor)
+rules.add_perm("regions.manage_grids", is_admin)

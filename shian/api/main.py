@@ -1,0 +1,76 @@
+"""The /api/v1 front door: session auth for the browser, bearer tokens for integrations, JSON errors."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from shian.accounts.api import router as accounts_router
+from shian.accounts.services import authenticate_token
+from shian.core.api import router as audit_router
+from shian.regions.api import router as regions_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = authenticate_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="食安 shian API",
+    version="1",
+    description="食品安全治理平台接口。浏览器使用会话登录（需 CSRF 令牌），集成系统使用管理员签发的 Bearer 令牌。",
+    urls_namespace="api",
+    auth=[BearerToken(), django_auth],
+)
+
+
+def _error(request, status: int, message: str, errors: list[dict] | None = None):
+    return api.create_response(request, {"message": message, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc):
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, _("请求参数有误。"), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = [{"field": f, "message": m} for f, msgs in exc.message_dict.items() for m in msgs]
+    else:
+        errors = [{"field": "", "message": m} for m in exc.messages]
+    return _error(request, 422, errors[0]["message"] if errors else _("数据校验失败。"), errors)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, _("未找到该记录，或不在您的管辖范围内。"))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, str(exc) or _("您的角色无权执行此操作。"))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, _("未登录或令牌无效。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return _error(request, exc.status_code, str(exc))
+
+
+api.add_router("/", accounts_router)
+api.add_router("/regions", regions_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,12 @@
+"""Input types shared by every router: bounded, NUL-free strings and id ranges the databases accept."""
+
+from typing import Annotated
+
+from ninja import Path
+from pydantic import Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
+ShortText = Annotated[str, StringConstraints(max_length=50, pattern=r"^[^\x00]*$")]
+RegionCode = Annotated[str, StringConstraints(pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$")]
+Id = Annotated[int, Path(ge=1, le=2**53)]
+IdField = Annotated[int, Field(ge=1, le=2**53)]

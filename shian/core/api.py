@@ -1,0 +1,46 @@
+import datetime
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from shian.api.types import Id, RegionCode, ShortText, Text
+
+from . import selectors
+
+router = Router(tags=["审计"])
+
+
+class AuditOut(Schema):
+    id: int
+    at: datetime.datetime
+    actor_name: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    region_code: str
+    before: dict | None
+    after: dict | None
+    request_id: str
+    ip: str | None
+
+
+class AuditFilter(Schema):
+    region: RegionCode | None = None
+    q: Text = ""
+    action: ShortText = ""
+    actor: ShortText = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+@router.get("", response=list[AuditOut], summary="搜索审计记录")
+@paginate
+def audit_list(request, filters: Query[AuditFilter]):
+    f = filters.dict()
+    return selectors.audit_list(user=request.user, region_code=f.pop("region"), **f)
+
+
+@router.get("/{pk}", response=AuditOut, summary="审计记录详情")
+def audit_get(request, pk: Id):
+    return selectors.audit_get(user=request.user, pk=pk)

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [path("audit/", views.audit, name="audit")]

@@ -1,0 +1,53 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from shian.accounts.current_region import current_region_code
+from shian.accounts.selectors import account_list
+from shian.core.permissions import require_perm
+from shian.regions.selectors import grid_list, region_list
+
+from . import selectors
+from .forms import AuditFilterForm
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and `make demo`: 200 with database status, 503 when the database is down."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # any driver error means "not healthy"
+        db = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
+    return JsonResponse({"status": "ok" if db["ok"] else "error", "database": db}, status=200 if db["ok"] else 503)
+
+
+@login_required
+def home(request):
+    code = current_region_code(request)
+    children = region_list(user=request.user, parent_code=code) if code else region_list(user=request.user, level=1)
+    context = {
+        "children": children[:200],
+        "child_count": children.count(),
+        "grid_count": grid_list(user=request.user, region_code=code).count(),
+        "account_count": account_list(user=request.user, region_code=code).count(),
+        "recent_audit": selectors.audit_list(user=request.user, region_code=code)[:8],
+    }
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def audit(request):
+    require_perm(request.user, "core.view_audit")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.audit_list(user=request.user, region_code=current_region_code(request), **filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit.html", {"form": form, "page": page})

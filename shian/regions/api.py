@@ -1,0 +1,86 @@
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from shian.accounts.selectors import account_get
+from shian.api.types import IdField, RegionCode, ShortText, Text
+
+from . import selectors, services
+from .models import Grid
+
+router = Router(tags=["行政区划"])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    level_label: str
+    parent_code: str | None
+
+    @staticmethod
+    def resolve_level_label(obj):
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.parent_id
+
+
+class RegionFilter(Schema):
+    parent: RegionCode | None = None
+    level: int | None = None
+    q: Text = ""
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    kind: str
+    region_code: str
+    parent_code: str | None
+    worker_id: int | None
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_parent_code(obj):
+        return obj.parent.code if obj.parent_id else None
+
+
+class GridIn(Schema):
+    code: ShortText
+    name: ShortText
+    kind: Grid.Kind
+    region_code: RegionCode
+    parent_code: ShortText | None = None
+    worker_id: IdField | None = None
+
+
+@router.get("", response=list[RegionOut], summary="行政区划列表（管辖范围内）")
+@paginate
+def region_list(request, filters: Query[RegionFilter]):
+    f = filters.dict()
+    return selectors.region_list(user=request.user, parent_code=f["parent"], level=f["level"], q=f["q"])
+
+
+@router.get("/grids", response=list[GridOut], summary="网格列表")
+@paginate
+def grid_list(request, region: RegionCode | None = None):
+    return selectors.grid_list(user=request.user, region_code=region).select_related("parent")
+
+
+@router.post("/grids", response={201: GridOut}, summary="新建网格")
+def grid_create(request, payload: GridIn):
+    data = payload.dict()
+    worker_id = data.pop("worker_id")
+    worker = None
+    if worker_id is not None:
+        worker = account_get(user=request.user, pk=worker_id)
+    return 201, services.create_grid(actor=request.user, worker=worker, **data)
+
+
+@router.get("/{code}", response=RegionOut, summary="行政区划详情")
+def region_get(request, code: RegionCode):
+    return selectors.region_get(user=request.user, code=code)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "regions"
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("switch/", views.switch, name="switch"),
+]

@@ -1,0 +1,84 @@
+"""Shared fixtures: a small region tree spanning two provinces, and one user per role."""
+
+import pytest
+
+from shian.accounts.models import Role, User
+from shian.entities.models import Entity
+from shian.regions.models import Region
+
+TREE = [
+    ("37", "山东省", None),
+    ("3707", "潍坊市", "37"),
+    ("370725", "昌乐县", "3707"),
+    ("370725001", "宝都街道", "370725"),
+    ("370725001001", "站前社区", "370725001"),
+    ("370725107", "乔官镇", "370725"),
+    ("370725107201", "乔官村", "370725107"),
+    ("3703", "淄博市", "37"),
+    ("370304", "博山区", "3703"),
+    ("370304001", "城东街道", "370304"),
+    ("11", "北京市", None),
+    ("1101", "市辖区", "11"),
+    ("110105", "朝阳区", "1101"),
+]
+
+# Role -> region it sits in for the access matrix (all inside 昌乐县 or above).
+ROLE_HOME = {
+    Role.PROVINCE_ADMIN: "37",
+    Role.CITY_ADMIN: "3707",
+    Role.COUNTY_ADMIN: "370725",
+    Role.TOWNSHIP_ADMIN: "370725001",
+    Role.STATION_STAFF: "370725001",
+    Role.DEPARTMENT_STAFF: "370725",
+    Role.CADRE: "370725001001",
+    Role.GRID_WORKER: "370725001001",
+    Role.ENTERPRISE: "370725001001",
+    Role.AUDITOR: "370725",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    """Argon2 is the production hasher (tested separately); tests hash with MD5 for speed."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def regions(db):
+    objs = {}
+    for code, name, parent in TREE:
+        objs[code] = Region.objects.create(
+            code=code, name=name, level=Region.level_for_code(code), parent=objs.get(parent)
+        )
+    return objs
+
+
+@pytest.fixture
+def make_user(regions):
+    counter = {"n": 0}
+
+    def make(role=None, region="370725", **fields):
+        counter["n"] += 1
+        if role == Role.ENTERPRISE and "entity" not in fields:
+            fields["entity"] = Entity.objects.create(name=f"演示主体{counter['n']}", region_id=region)
+        if role == Role.DEPARTMENT_STAFF:
+            fields.setdefault("department_id", "education")
+        return User.objects.create_user(
+            username=fields.pop("username", f"u{counter['n']}-{role or 'superuser'}"),
+            password="correct horse battery staple",
+            role=role or "",
+            region_id=region if role else None,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user(None, username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def users_by_role(make_user):
+    return {role: make_user(role, region) for role, region in ROLE_HOME.items()}

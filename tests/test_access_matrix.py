@@ -1,0 +1,123 @@
+"""Every role x (object inside / outside its region) x (read / write) for regions, accounts, audit entries.
+
+Expected outcomes come from two role sets stated once here; a leak is any 200 on an outside
+object or any status that differs from the rule.
+"""
+
+import pytest
+from django.test import Client
+
+from shian.accounts.models import ADMIN_ROLES, Role
+from shian.core import audit
+
+INSIDE, OUTSIDE = "370725001001", "110105"  # OUTSIDE lies beyond every role's jurisdiction
+VIEW_ACCOUNTS = ADMIN_ROLES | {Role.AUDITOR}
+ROLES = list(Role)
+
+
+@pytest.fixture
+def world(users_by_role, make_user):
+    targets = {
+        "inside": make_user(Role.CADRE, INSIDE, username="target-in"),
+        "outside": make_user(Role.CADRE, OUTSIDE, username="target-out"),
+    }
+    entries = {
+        where: audit.record(actor=None, action="test.write", object_type="test", region_code=code)
+        for where, code in (("inside", INSIDE), ("outside", OUTSIDE))
+    }
+    return users_by_role, targets, entries
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_region_read(world, role, where):
+    users, _, _ = world
+    code = INSIDE if where == "inside" else OUTSIDE
+    r = client_for(users[role]).get(f"/api/v1/regions/{code}")
+    assert r.status_code == (200 if where == "inside" else 404), r.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_region_write_grid(world, role, where):
+    users, _, _ = world
+    code = INSIDE if where == "inside" else OUTSIDE
+    payload = {"code": f"G{code}", "name": "测试网格", "kind": "community", "region_code": code}
+    r = client_for(users[role]).post("/api/v1/regions/grids", payload, content_type="application/json")
+    if role not in ADMIN_ROLES:
+        expected = 403
+    else:
+        expected = 201 if where == "inside" else 404
+    assert r.status_code == expected, r.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_account_read(world, role, where):
+    users, targets, _ = world
+    r = client_for(users[role]).get(f"/api/v1/accounts/{targets[where].pk}")
+    expected = 200 if (where == "inside" and role in VIEW_ACCOUNTS) else 404
+    assert r.status_code == expected, r.content
+    listed = client_for(users[role]).get("/api/v1/accounts").json()
+    usernames = {a["username"] for a in listed["items"]}
+    assert "target-out" not in usernames
+    assert ("target-in" in usernames) == (role in VIEW_ACCOUNTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_account_write(world, role, where):
+    users, targets, _ = world
+    target = targets[where]
+    r = client_for(users[role]).patch(
+        f"/api/v1/accounts/{target.pk}", {"name": "改名"}, content_type="application/json"
+    )
+    if where == "outside" or role not in VIEW_ACCOUNTS:
+        expected = 404
+    else:
+        expected = 200 if role in ADMIN_ROLES else 403
+    assert r.status_code == expected, r.content
+    target.refresh_from_db()
+    assert (target.name == "改名") == (expected == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_audit_read(world, role, where):
+    users, _, entries = world
+    r = client_for(users[role]).get(f"/api/v1/audit/{entries[where].pk}")
+    expected = 200 if (where == "inside" and role in VIEW_ACCOUNTS) else 404
+    assert r.status_code == expected, r.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_audit_write_is_impossible(world, role):
+    users, _, entries = world
+    client = client_for(users[role])
+    for method in (client.put, client.patch, client.delete):
+        r = method(f"/api/v1/audit/{entries['inside'].pk}", {}, content_type="application/json")
+        assert r.status_code == 405, r.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_ui_pages_hide_outside_rows(world, role):
+    users, targets, _ = world
+    client = client_for(users[role])
+    assert client.get(f"/accounts/{targets['outside'].pk}/").status_code == 404
+    inside = client.get(f"/accounts/{targets['inside'].pk}/").status_code
+    assert inside == (200 if role in VIEW_ACCOUNTS else 404)
+    audit_page = client.get("/core/audit/")
+    assert audit_page.status_code == (200 if role in VIEW_ACCOUNTS else 403)
