@@ -20,6 +20,8 @@ def scope_prefix(user) -> str | None:
 
 def in_scope(user, region_code: str | None) -> bool:
     prefix = scope_prefix(user)
+    if prefix == "":
+        return True
     if prefix is None or region_code is None:
         return False
     return region_code.startswith(prefix)

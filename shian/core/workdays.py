@@ -1,0 +1,107 @@
+"""The working-day clock: Chinese working days from the holiday table, and deadlines by rule.
+
+Working days exclude weekends and statutory holidays and include make-up working days (调休).
+Periods start the day after the trigger; a calendar-day period ending on a non-working day
+moves to the next working day; hours run round the clock (DOMAIN.md §15). A deadline keeps
+a copy of the rule it was computed with, so later rule or holiday changes never rewrite it.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+_cache: dict[datetime.date, bool] | None = None
+
+
+def clear_cache() -> None:
+    """Called by every service that writes the holiday table."""
+    global _cache
+    _cache = None
+
+
+def _table() -> dict[datetime.date, bool]:
+    global _cache
+    if _cache is None:
+        HolidayDay = apps.get_model("regions", "HolidayDay")
+        _cache = dict(HolidayDay.objects.values_list("date", "is_working_day"))
+    return _cache
+
+
+def is_working_day(day: datetime.date) -> bool:
+    special = _table().get(day)
+    return special if special is not None else day.weekday() < 5
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def add_working_days(start: datetime.date, n: int) -> datetime.date:
+    """The n-th working day after `start` (the trigger day itself never counts)."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    if n == 0:
+        return next_working_day(start)
+    day = start
+    while n:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            n -= 1
+    return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days in (start, end]."""
+    count, day = 0, start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+@dataclass(frozen=True)
+class Deadline:
+    rule: dict
+    due_at: datetime.datetime
+
+
+def find_rule(rule_code: str, on: datetime.date, region_code: str = ""):
+    """The rule in force: the longest matching region prefix, then the highest version valid on `on`."""
+    DeadlineRule = apps.get_model("core", "DeadlineRule")
+    prefixes = [region_code[:n] for n in (0, 2, 4, 6, 9, 12) if n <= len(region_code)]
+    candidates = DeadlineRule.objects.filter(code=rule_code, region_prefix__in=prefixes, valid_from__lte=on)
+    rules = sorted(candidates, key=lambda r: (len(r.region_prefix), r.version), reverse=True)
+    if not rules:
+        raise ValueError(_("没有适用的时限规则：%(code)s") % {"code": rule_code})
+    return rules[0]
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    tz = timezone.get_default_timezone()
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=tz)
+
+
+def compute_due(*, rule_code: str, start: datetime.datetime, region_code: str = "") -> Deadline:
+    local_start = timezone.localtime(start) if timezone.is_aware(start) else timezone.make_aware(start)
+    rule = find_rule(rule_code, local_start.date(), region_code)
+    if rule.unit == "WD":
+        due = _end_of_day(add_working_days(local_start.date(), rule.amount))
+    elif rule.unit == "CD":
+        due = _end_of_day(next_working_day(local_start.date() + datetime.timedelta(days=rule.amount)))
+    else:
+        due = local_start + datetime.timedelta(hours=rule.amount)
+    snapshot = {
+        "code": rule.code,
+        "name": rule.name,
+        "unit": rule.unit,
+        "amount": rule.amount,
+        "version": rule.version,
+        "region_prefix": rule.region_prefix,
+    }
+    return Deadline(rule=snapshot, due_at=due)
