@@ -12,7 +12,7 @@ on success. Codes used:
   (:class:`ChecksumWarning`, DOMAIN §3.2: real codes fail the check and an authorised user may override);
   for organisation codes and resident IDs it is a plain, blocking error.
 
-Masking helpers (PIPL, DOMAIN §3.3) never raise.
+Masking of ID and phone numbers (PIPL) lives in shian.core.pii.
 """
 
 from __future__ import annotations
