@@ -21,3 +21,13 @@ rules.add_perm("accounts.manage_tokens", is_admin)
 rules.add_perm("accounts.unmask_pii", is_admin | is_auditor)
 rules.add_perm("core.view_audit", is_admin | is_auditor)
 rules.add_perm("regions.manage_grids", is_admin)
+
+
+@rules.predicate
+def is_station_staff(user):
+    return user.role == Role.STATION_STAFF
+
+
+# Market regulation keeps the registry: administrators and station staff write it.
+rules.add_perm("entities.manage_entities", is_admin | is_station_staff)
+rules.add_perm("entities.override_checksum", is_admin | is_station_staff)

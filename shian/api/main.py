@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.core.api import router as audit_router
+from shian.entities.api import router as entities_router
 from shian.regions.api import router as regions_router
 
 
@@ -74,3 +75,4 @@ def on_http_error(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
+api.add_router("/entities", entities_router)

@@ -1,0 +1,191 @@
+"""Writes to the registry: identifiers validated, jurisdiction checked, duplicates refused or flagged, audited."""
+
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shian.core import audit
+from shian.core.jurisdiction import require_in_scope
+from shian.core.permissions import require_perm
+from shian.regions.models import Region
+
+from . import validators
+from .models import SUBTYPES_BY_TYPE, Entity, KeyPerson, License, SubType
+
+# The sector authority an entity type answers to (DOMAIN §1), used when none is given.
+DEFAULT_DEPARTMENT = {
+    SubType.SCHOOL_CANTEEN: "education",
+    SubType.KINDERGARTEN_CANTEEN: "education",
+    SubType.HOSPITAL_CANTEEN: "health",
+    SubType.ELDERLY_CANTEEN: "civil_affairs",
+    SubType.SITE_CANTEEN: "housing",
+    SubType.FARMERS_MARKET: "commerce",
+    SubType.MARKET_OPERATOR: "commerce",
+}
+ENTITY_FIELDS = (
+    "name", "uscc", "business_type", "sub_type", "floor_area", "diners", "sales_band", "address",
+    "region_code", "longitude", "latitude", "status", "department_code",
+)  # fmt: skip
+_COMPANY_SUFFIX = re.compile(r"(有限责任公司|有限公司|股份有限公司)$")
+_BRACKETS = re.compile(r"[()（）\[\]【】〔〕<>《》\s·.,，、\-—_]")
+
+
+def duplicate_key(name: str, address: str) -> str:
+    """Name and address folded so that spacing, brackets, width and 有限(责任)公司 variants compare equal."""
+
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text or "").upper()
+        return _BRACKETS.sub("", text)
+
+    return f"{_COMPANY_SUFFIX.sub('有限公司', fold(name))}|{fold(address)}"[:400]
+
+
+def _clean(*, actor, data: dict, entity: Entity | None, override_reason: str) -> dict:
+    errors: dict[str, list[str]] = {}
+    out = dict(data)
+
+    if "name" in data and not (data["name"] or "").strip():
+        errors.setdefault("name", []).append(_("请填写主体名称。"))
+    if "address" in data and not (data["address"] or "").strip():
+        errors.setdefault("address", []).append(_("请填写经营地址。"))
+
+    if data.get("uscc"):
+        try:
+            out["uscc"] = validators.validate_uscc(data["uscc"])
+            out["uscc_override_reason"] = ""
+        except validators.ChecksumWarning as warning:
+            if override_reason.strip() and actor.has_perm("entities.override_checksum"):
+                out["uscc"] = validators.validate_uscc(data["uscc"], allow_checksum_override=True)
+                out["uscc_override_reason"] = override_reason.strip()
+            else:
+                hint = _("如核对证照原件无误，请填写例外说明后保存。")
+                errors.setdefault("uscc", []).extend([*warning.messages, hint])
+        except ValidationError as exc:
+            errors.setdefault("uscc", []).extend(exc.messages)
+        if "uscc" not in errors:
+            clash = Entity.objects.filter(uscc=out["uscc"]).exclude(pk=getattr(entity, "pk", None)).exists()
+            if clash:
+                errors.setdefault("uscc", []).append(_("该统一社会信用代码已登记，不能重复登记。"))
+
+    if "region_code" in data:
+        region = Region.objects.filter(code=data["region_code"] or "").first()
+        if region is None:
+            errors.setdefault("region_code", []).append(_("区划代码不存在：%(code)s") % {"code": data["region_code"]})
+        else:
+            require_in_scope(actor, region.code)
+            if region.level < Region.Level.TOWNSHIP:
+                errors.setdefault("region_code", []).append(_("主体所属区划须为乡镇（街道）或村（社区）。"))
+            out["region"] = region
+        out.pop("region_code")
+
+    business_type = data.get("business_type", getattr(entity, "business_type", ""))
+    sub_type = data.get("sub_type", getattr(entity, "sub_type", ""))
+    if sub_type and sub_type not in SUBTYPES_BY_TYPE.get(business_type, []):
+        errors.setdefault("sub_type", []).append(_("细分类型与业态不符。"))
+    if "department_code" in data:
+        out["department_id"] = data["department_code"] or DEFAULT_DEPARTMENT.get(sub_type)
+        out.pop("department_code")
+    elif entity is None:
+        out["department_id"] = DEFAULT_DEPARTMENT.get(sub_type)
+
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _save(entity: Entity, values: dict) -> None:
+    for field, value in values.items():
+        setattr(entity, field, value)
+    entity.duplicate_key = duplicate_key(entity.name, entity.address)
+    try:
+        entity.full_clean(exclude=["region", "department"])
+    except ValidationError as exc:
+        raise ValidationError({"region_code" if k == "region" else k: v for k, v in exc.message_dict.items()}) from exc
+    entity.save()
+
+
+@transaction.atomic
+def create_entity(*, actor, override_reason: str = "", **data) -> Entity:
+    require_perm(actor, "entities.manage_entities")
+    unknown = set(data) - set(ENTITY_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    if "region_code" not in data:
+        raise ValidationError({"region_code": [_("请填写所属区划。")]})
+    entity = Entity()
+    _save(entity, _clean(actor=actor, data=data, entity=None, override_reason=override_reason))
+    audit.record(
+        actor=actor, action="entity.create", obj=entity, region_code=entity.region_id, after=audit.snapshot(entity)
+    )
+    return entity
+
+
+@transaction.atomic
+def update_entity(*, actor, entity: Entity, override_reason: str = "", **changes) -> Entity:
+    require_perm(actor, "entities.manage_entities")
+    require_in_scope(actor, entity.region_id)
+    unknown = set(changes) - set(ENTITY_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    before = audit.snapshot(entity)
+    _save(entity, _clean(actor=actor, data=changes, entity=entity, override_reason=override_reason))
+    audit.record(
+        actor=actor,
+        action="entity.update",
+        obj=entity,
+        region_code=entity.region_id,
+        before=before,
+        after=audit.snapshot(entity),
+    )
+    return entity
+
+
+@transaction.atomic
+def add_license(*, actor, entity: Entity, kind: str, number: str, issued_on=None, expires_on=None) -> License:
+    require_perm(actor, "entities.manage_entities")
+    require_in_scope(actor, entity.region_id)
+    errors = {}
+    if kind in (License.Kind.BUSINESS, License.Kind.PRODUCTION):
+        try:
+            number = validators.validate_license_number(number)
+            if validators.license_kind(number) != kind:
+                errors["number"] = [_("证照编号与证照类型不符。")]
+        except ValidationError as exc:
+            errors["number"] = exc.messages
+    elif not (number or "").strip():
+        errors["number"] = [_("请填写证照编号。")]
+    if issued_on and expires_on and expires_on <= issued_on:
+        errors["expires_on"] = [_("有效期至必须晚于发证日期。")]
+    if not errors and License.objects.filter(kind=kind, number=number).exists():
+        errors["number"] = [_("该证照编号已登记。")]
+    if errors:
+        raise ValidationError(errors)
+    lic = License(entity=entity, kind=kind, number=number.strip(), issued_on=issued_on, expires_on=expires_on)
+    lic.full_clean()
+    lic.save()
+    audit.record(actor=actor, action="license.create", obj=lic, region_code=entity.region_id, after=audit.snapshot(lic))
+    return lic
+
+
+@transaction.atomic
+def add_key_person(
+    *, actor, entity: Entity, role: str, name: str, id_type: str = "resident", id_number: str = "", phone: str = ""
+) -> KeyPerson:
+    require_perm(actor, "entities.manage_entities")
+    require_in_scope(actor, entity.region_id)
+    if id_type == KeyPerson.IdType.RESIDENT and id_number:
+        try:
+            id_number = validators.validate_resident_id(id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+    person = KeyPerson(
+        entity=entity, role=role, name=(name or "").strip(), id_type=id_type, id_number=id_number, phone=phone
+    )
+    person.full_clean()
+    person.save()
+    snap = audit.snapshot(person, fields=["id", "entity", "role", "name", "id_type"])
+    audit.record(actor=actor, action="key_person.create", obj=person, region_code=entity.region_id, after=snap)
+    return person

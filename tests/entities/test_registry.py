@@ -1,0 +1,168 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.test import Client
+from django.utils import timezone
+
+from shian.accounts.models import Role
+from shian.core.models import AuditEntry
+from shian.entities import selectors, services
+from shian.entities.models import Entity
+
+VALID = "91440101MA5CJQ4N59"
+CHECKSUM_FAILS = "91350203M0001QAY9B"  # a real code whose printed check char is wrong (DOMAIN §3.2)
+
+
+@pytest.fixture
+def station(make_user):
+    return make_user(Role.STATION_STAFF, "370725001")
+
+
+def new(actor, **extra):
+    data = {
+        "name": "昌乐县宝都街道老王饭店",
+        "business_type": "catering",
+        "sub_type": "small_restaurant",
+        "address": "宝都街道站前街 12 号",
+        "region_code": "370725001001",
+    }
+    return services.create_entity(actor=actor, **{**data, **extra})
+
+
+def test_create_normalises_uscc_and_audits(db, station):
+    entity = new(station, uscc=" ９１４４０１０１ma5cjq4n59 ")
+    assert entity.uscc == VALID
+    entry = AuditEntry.objects.get(action="entity.create")
+    assert entry.region_code == "370725001001" and entry.after["uscc"] == VALID
+
+
+def test_checksum_warning_needs_a_reason(db, station):
+    with pytest.raises(ValidationError) as exc:
+        new(station, uscc=CHECKSUM_FAILS)
+    assert "例外说明" in " ".join(exc.value.message_dict["uscc"])
+    entity = new(station, uscc=CHECKSUM_FAILS, override_reason="核对营业执照原件，代码如此")
+    assert entity.uscc == CHECKSUM_FAILS and entity.uscc_override_reason.startswith("核对")
+
+
+def test_charset_error_blocks_even_with_reason(db, station):
+    with pytest.raises(ValidationError) as exc:
+        new(station, uscc="91440101MA5CJQ4NI9", override_reason="坚持")
+    assert "uscc" in exc.value.message_dict
+    assert not Entity.objects.exists()
+
+
+def test_same_uscc_twice_is_refused(db, station):
+    new(station, uscc=VALID)
+    with pytest.raises(ValidationError) as exc:
+        new(station, uscc=VALID, name="另一家")
+    assert "已登记" in exc.value.message_dict["uscc"][0]
+
+
+def test_likely_duplicates_are_flagged(db, station):
+    a = new(station, name="潍坊市昌乐鑫源食品有限责任公司", address="宝都街道 站前街12号")
+    b = new(station, name="潍坊市昌乐鑫源食品（有限公司）", address="宝都街道站前街１２号")
+    new(station, name="完全不同的超市", address="宝都街道站前街12号")
+    assert list(selectors.likely_duplicates(user=station, entity=a)) == [b]
+
+
+def test_jurisdiction_and_role(db, station, make_user):
+    with pytest.raises(Http404):
+        new(station, region_code="370725107201")  # another township's village
+    with pytest.raises(PermissionDenied):
+        new(make_user(Role.CADRE, "370725001001"))
+    with pytest.raises(ValidationError) as exc:
+        new(make_user(Role.COUNTY_ADMIN, "370725"), region_code="370725")
+    assert "region_code" in exc.value.message_dict
+
+
+def test_school_canteen_defaults_to_education(db, station):
+    entity = new(station, business_type="canteen", sub_type="school_canteen", name="宝都小学食堂", diners=800)
+    assert entity.department_id == "education"
+    with pytest.raises(ValidationError) as exc:
+        new(station, business_type="sales", sub_type="school_canteen", name="错配")
+    assert "sub_type" in exc.value.message_dict
+
+
+def test_licenses_and_search(db, station):
+    entity = new(station, uscc=VALID)
+    today = timezone.localdate()
+    services.add_license(
+        actor=station,
+        entity=entity,
+        kind="JY",
+        number="JY23707250012345",
+        issued_on=today - datetime.timedelta(days=1800),
+        expires_on=today + datetime.timedelta(days=20),
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.add_license(actor=station, entity=entity, kind="SC", number="JY23707250012346")
+    assert "number" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.add_license(
+            actor=station,
+            entity=entity,
+            kind="workshop",
+            number="鲁作坊备 001",
+            issued_on=today,
+            expires_on=today - datetime.timedelta(days=1),
+        )
+    assert "expires_on" in exc.value.message_dict
+    other = new(station, name="另一家超市", business_type="sales", sub_type="supermarket")
+    for q, expected in [("老王", [entity]), ("914401", [entity]), ("JY237072500", [entity]), ("超市", [other])]:
+        assert list(selectors.entity_list(user=station, q=q)) == expected
+    assert list(selectors.entity_list(user=station, license_expiring_days=30)) == [entity]
+    assert list(selectors.entity_list(user=station, license_expiring_days=10)) == []
+
+
+def test_key_person_id_is_validated(db, station):
+    entity = new(station)
+    with pytest.raises(ValidationError) as exc:
+        services.add_key_person(
+            actor=station, entity=entity, role="safety_director", name="李四", id_number="110105194912310021"
+        )
+    assert "id_number" in exc.value.message_dict
+    person = services.add_key_person(
+        actor=station,
+        entity=entity,
+        role="safety_director",
+        name="李四",
+        id_number="11010519491231002x",
+        phone="13812345678",
+    )
+    assert person.id_number == "11010519491231002X"
+    assert "id_number" not in AuditEntry.objects.get(action="key_person.create").after
+
+
+def test_enterprise_user_sees_only_its_entity(db, station, make_user):
+    mine, other = new(station), new(station, name="隔壁店")
+    user = make_user(Role.ENTERPRISE, "370725001001", entity=mine)
+    assert list(selectors.entity_list(user=user)) == [mine]
+    with pytest.raises(Http404):
+        selectors.entity_get(user=user, pk=other.pk)
+
+
+def test_api_names_field_and_rule(db, station, make_user):
+    client = Client()
+    client.force_login(station)
+    body = {
+        "name": "接口新店",
+        "business_type": "catering",
+        "address": "宝都街道 1 号",
+        "region_code": "370725001001",
+        "uscc": "91440101MA5CJQ4N58",
+    }
+    r = client.post("/api/v1/entities", body, content_type="application/json")
+    assert r.status_code == 422
+    err = r.json()["errors"][0]
+    assert err["field"] == "uscc" and "校验码" in err["message"]
+    r = client.post("/api/v1/entities", {**body, "uscc": VALID}, content_type="application/json")
+    assert r.status_code == 201
+    pk = r.json()["id"]
+    r = client.patch(f"/api/v1/entities/{pk}", {"status": "suspended"}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "suspended"
+    assert client.get("/api/v1/entities?q=接口").json()["count"] == 1
+    outsider = Client()
+    outsider.force_login(make_user(Role.STATION_STAFF, "370304001"))
+    assert outsider.get(f"/api/v1/entities/{pk}").status_code == 404
