@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("shian.accounts.urls")),
     path("regions/", include("shian.regions.urls")),
+    path("entities/", include("shian.entities.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from shian.accounts.models import Role, User
 from shian.core import audit
+from shian.entities.models import Entity
 from shian.regions.models import Grid, Region
 
 DEMO_PASSWORD = "shian-demo-2026"
@@ -29,6 +30,21 @@ def demo_logins(county: Region) -> list[tuple[str, str, dict]]:
         ("cadre", "包保干部", {"role": Role.CADRE, "region": village or township, "name": "包保干部"}),
         ("grid", "网格员", {"role": Role.GRID_WORKER, "region": village or township, "name": "网格员"}),
         ("auditor", "审计员（只读）", {"role": Role.AUDITOR, "region": county, "name": "审计员"}),
+    ] + _enterprise_login(county)
+
+
+def _enterprise_login(county: Region) -> list:
+    entity = (
+        Entity.objects.filter(region__code__startswith=county.code, business_type="catering").order_by("pk").first()
+    )
+    if entity is None:
+        return []
+    return [
+        (
+            "enterprise",
+            f"企业用户（{entity.name}）",
+            {"role": Role.ENTERPRISE, "region": entity.region, "entity": entity},
+        )
     ]
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role
 from shian.core.jurisdiction import narrow_to, scope_queryset
+from shian.core.models import AuditEntry
 
 from .models import Entity, License
 
@@ -61,3 +62,9 @@ def entity_get(*, user, pk: int) -> Entity:
 def likely_duplicates(*, user, entity: Entity) -> QuerySet[Entity]:
     """Other visible entities with the same folded name and address: flagged for review, not refused."""
     return _visible(user).filter(duplicate_key=entity.duplicate_key).exclude(pk=entity.pk)
+
+
+def entity_history(*, user, entity: Entity):
+    """The entity's change history; whoever may see the entity may see how it changed."""
+    entity_get(user=user, pk=entity.pk)
+    return AuditEntry.objects.filter(object_type="entities.entity", object_id=str(entity.pk)).order_by("-at", "-id")

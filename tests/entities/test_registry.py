@@ -166,3 +166,17 @@ def test_api_names_field_and_rule(db, station, make_user):
     outsider = Client()
     outsider.force_login(make_user(Role.STATION_STAFF, "370304001"))
     assert outsider.get(f"/api/v1/entities/{pk}").status_code == 404
+
+
+def test_pages_list_search_and_mask(db, station):
+    entity = new(station, uscc=VALID)
+    services.add_key_person(
+        actor=station, entity=entity, role="principal", name="王五", id_number="11010519491231002X", phone="13812345678"
+    )
+    client = Client()
+    client.force_login(station)
+    page = client.get("/entities/?q=老王").content.decode()
+    assert "昌乐县宝都街道老王饭店" in page and "共 1 户" in page
+    detail = client.get(f"/entities/{entity.pk}/").content.decode()
+    assert "1101**********002X" in detail and "138****5678" in detail and "11010519491231002X" not in detail
+    assert "entity.create" in detail  # change history

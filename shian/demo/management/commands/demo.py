@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
+from shian.demo.entities import load_demo_entities
+from shian.entities.models import Entity
 from shian.regions.models import Region
 
 
@@ -20,8 +22,12 @@ class Command(BaseCommand):
         if not region.children.exists():
             raise CommandError(f"{region.name} 没有乡镇数据：请先运行 python manage.py load_regions")
         grids = load_demo_grids(county=region)
+        created = load_demo_entities(county=region, seed=seed)
         logins = load_demo_accounts(county=region)
-        self.stdout.write(f"演示县：{region.name}（{region.code}），网格 {grids} 个")
+        total = Entity.objects.filter(region__code__startswith=region.code).count()
+        self.stdout.write(
+            f"演示县：{region.name}（{region.code}），网格 {grids} 个，市场主体 {total} 户（本次新增 {created}）"
+        )
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
