@@ -7,30 +7,53 @@ a copy of the rule it was computed with, so later rule or holiday changes never 
 """
 
 import datetime
+import threading
+import time
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+# The holiday table (a few hundred rows) is read once per process and kept in memory.
+# It is dropped by `clear_cache()` (called by every service that writes HolidayDay), by
+# the signals below (admin or shell saves in this process), and after CACHE_SECONDS so
+# that an override written by another worker process is seen within a minute.
+CACHE_SECONDS = 60
 _cache: dict[datetime.date, bool] | None = None
+_loaded_at = 0.0
+_lock = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Called by every service that writes the holiday table."""
+    """Forget the in-memory holiday table; the next lookup re-reads it."""
     global _cache
     _cache = None
 
 
+def _invalidate(**kwargs) -> None:
+    clear_cache()
+
+
+# A string sender binds lazily once the regions app is loaded, so core does not import regions.
+post_save.connect(_invalidate, sender="regions.HolidayDay", dispatch_uid="shian.core.workdays.holiday_saved")
+post_delete.connect(_invalidate, sender="regions.HolidayDay", dispatch_uid="shian.core.workdays.holiday_deleted")
+
+
 def _table() -> dict[datetime.date, bool]:
-    global _cache
-    if _cache is None:
-        HolidayDay = apps.get_model("regions", "HolidayDay")
-        _cache = dict(HolidayDay.objects.values_list("date", "is_working_day"))
-    return _cache
+    global _cache, _loaded_at
+    table = _cache
+    if table is None or time.monotonic() - _loaded_at > CACHE_SECONDS:
+        with _lock:
+            HolidayDay = apps.get_model("regions", "HolidayDay")
+            table = dict(HolidayDay.objects.values_list("date", "is_working_day"))
+            _cache, _loaded_at = table, time.monotonic()
+    return table
 
 
 def is_working_day(day: datetime.date) -> bool:
+    """A holiday-table row decides when present, else Monday to Friday."""
     special = _table().get(day)
     return special if special is not None else day.weekday() < 5
 
@@ -67,6 +90,8 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 @dataclass(frozen=True)
 class Deadline:
+    """What a record stores: the rule as it was (code, name, unit, amount, version, region_prefix) and the due instant."""
+
     rule: dict
     due_at: datetime.datetime
 
@@ -88,6 +113,7 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
 
 
 def compute_due(*, rule_code: str, start: datetime.datetime, region_code: str = "") -> Deadline:
+    """The due instant of `rule_code` triggered at `start` in `region_code`, with a copy of the rule used."""
     local_start = timezone.localtime(start) if timezone.is_aware(start) else timezone.make_aware(start)
     rule = find_rule(rule_code, local_start.date(), region_code)
     if rule.unit == "WD":
@@ -95,7 +121,8 @@ def compute_due(*, rule_code: str, start: datetime.datetime, region_code: str = 
     elif rule.unit == "CD":
         due = _end_of_day(next_working_day(local_start.date() + datetime.timedelta(days=rule.amount)))
     else:
-        due = local_start + datetime.timedelta(hours=rule.amount)
+        # Hours run round the clock: absolute arithmetic, shown in local time.
+        due = timezone.localtime(local_start + datetime.timedelta(hours=rule.amount))
     snapshot = {
         "code": rule.code,
         "name": rule.name,

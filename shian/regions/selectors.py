@@ -8,26 +8,34 @@ from .models import Grid, Region
 
 
 def region_list(*, user, parent_code: str | None = None, level: int | None = None, q: str = "") -> QuerySet[Region]:
+    """Regions in the user's jurisdiction; children of `parent_code` (404 if that is out of scope or missing)."""
     qs = scope_queryset(Region.objects.all(), user, field="code")
     if parent_code:
         region_get(user=user, code=parent_code)
         qs = qs.filter(parent_id=parent_code)
     if level:
         qs = qs.filter(level=level)
+    q = (q or "").strip()
     if q:
         qs = qs.filter(name__contains=q)
     return qs.order_by("code")
 
 
 def region_get(*, user, code: str) -> Region:
+    """One region; 404 alike when missing or outside the jurisdiction, so existence does not leak."""
     return get_in_scope(Region.objects.all(), user, field="code", code=code)
 
 
 def region_ancestors(region: Region) -> list[Region]:
-    """The region and its ancestors, province first, in one query (codes are prefixes of each other)."""
+    """The region's ancestors and the region itself, province first (the breadcrumb), in one query.
+
+    Codes are prefixes of each other, so the ancestors are the 2/4/6/9-digit prefixes of the code.
+    Callers showing a user's path trim what lies above the user's jurisdiction.
+    """
     lengths = [n for n in (2, 4, 6, 9, 12) if n <= len(region.code)]
     return list(Region.objects.filter(code__in=[region.code[:n] for n in lengths]).order_by("level"))
 
 
 def grid_list(*, user, region_code: str | None = None) -> QuerySet[Grid]:
+    """Grids whose region lies in the user's jurisdiction, optionally narrowed to a sub-region."""
     return narrow_to(scope_queryset(Grid.objects.all(), user), region_code)
