@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
 
@@ -32,10 +33,10 @@ def _apply_errors(form, exc: ValidationError):
 @login_required
 def account_list(request):
     require_perm(request.user, "accounts.view_accounts")
-    form = AccountFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.account_list(user=request.user, region_code=current_region_code(request), **filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    code = current_region_code(request)
+    form, page = filtered_page(
+        request, AccountFilterForm, lambda **f: selectors.account_list(user=request.user, region_code=code, **f)
+    )
     return render(request, "accounts/list.html", {"form": form, "page": page})
 
 

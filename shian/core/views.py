@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from shian.accounts.current_region import current_region_code
 from shian.accounts.selectors import account_list
+from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.regions.selectors import grid_list, region_list
 
@@ -46,8 +46,8 @@ def home(request):
 @login_required
 def audit(request):
     require_perm(request.user, "core.view_audit")
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.audit_list(user=request.user, region_code=current_region_code(request), **filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    code = current_region_code(request)
+    form, page = filtered_page(
+        request, AuditFilterForm, lambda **f: selectors.audit_list(user=request.user, region_code=code, **f)
+    )
     return render(request, "core/audit.html", {"form": form, "page": page})

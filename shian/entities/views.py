@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from shian.accounts.current_region import current_region_code
+from shian.core.paging import filtered_page
 
 from . import selectors
 from .forms import EntityFilterForm
@@ -10,10 +10,10 @@ from .forms import EntityFilterForm
 
 @login_required
 def entity_list(request):
-    form = EntityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.entity_list(user=request.user, region_code=current_region_code(request), **filters)
-    page = Paginator(qs.select_related("region"), 50).get_page(request.GET.get("page"))
+    code = current_region_code(request)
+    form, page = filtered_page(
+        request, EntityFilterForm, lambda **f: selectors.entity_list(user=request.user, region_code=code, **f)
+    )
     return render(request, "entities/list.html", {"form": form, "page": page})
 
 

@@ -8,9 +8,13 @@ from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.core import workdays
-from shian.core.models import DeadlineRule
+from shian.core.models import AuditEntry, DeadlineRule
 from shian.regions.models import HolidayDay
-from shian.regions.services import set_holiday_override, sync_holidays
+from shian.regions.services import (
+    clear_holiday_override,
+    set_holiday_override,
+    sync_holidays_from_chinese_calendar,
+)
 
 D = dt.date
 
@@ -124,7 +128,7 @@ def test_override_changes_the_clock_and_survives_sync(make_user):
     assert workdays.is_working_day(monday)
     set_holiday_override(actor=admin, date=monday, is_working_day=False, name="本地停工")
     assert not workdays.is_working_day(monday)
-    sync_holidays()
+    sync_holidays_from_chinese_calendar()
     assert HolidayDay.objects.get(date=monday).source == HolidayDay.Source.OVERRIDE
     assert not workdays.is_working_day(monday)
 
@@ -135,3 +139,99 @@ def test_only_admins_override(make_user):
         set_holiday_override(
             actor=make_user(Role.CADRE, "370725001001"), date=D(2024, 3, 4), is_working_day=False, name="x"
         )
+
+
+@pytest.mark.django_db
+def test_migration_seeded_real_notices_with_chinese_names():
+    assert HolidayDay.objects.get(date=D(2025, 1, 28)).name == "春节"
+    assert HolidayDay.objects.get(date=D(2024, 10, 1)).name == "国庆节"
+    make_up = HolidayDay.objects.get(date=D(2024, 9, 29))
+    assert make_up.is_working_day and make_up.name.startswith("国庆节")
+    # only days that differ from Monday-Friday are stored
+    assert not HolidayDay.objects.filter(date=D(2024, 10, 5)).exists()  # a Saturday inside the holiday
+    assert not HolidayDay.objects.filter(date=D(2024, 10, 8)).exists()  # an ordinary Tuesday
+
+
+@pytest.mark.django_db
+def test_sync_restores_edited_statutory_rows_and_drops_stale_ones():
+    HolidayDay.objects.filter(date=D(2025, 1, 28)).update(name="乱改", is_working_day=True)
+    HolidayDay.objects.create(date=D(2025, 3, 3), is_working_day=False, name="不存在的假日")
+    written = sync_holidays_from_chinese_calendar(years=[2025])
+    assert 0 < written < 40
+    assert HolidayDay.objects.get(date=D(2025, 1, 28)).name == "春节"
+    assert not HolidayDay.objects.filter(date=D(2025, 3, 3)).exists()
+    assert not workdays.is_working_day(D(2025, 1, 28))
+
+
+@pytest.mark.django_db
+def test_override_then_clear_brings_back_the_statutory_value(make_user):
+    admin = make_user(Role.PROVINCE_ADMIN, "37")
+    set_holiday_override(actor=admin, date=D(2024, 10, 12), is_working_day=False, name="取消调休")
+    assert not workdays.is_working_day(D(2024, 10, 12))
+    restored = clear_holiday_override(actor=admin, date=D(2024, 10, 12))
+    assert restored.source == HolidayDay.Source.STATE_COUNCIL and restored.is_working_day
+    assert workdays.is_working_day(D(2024, 10, 12))
+    set_holiday_override(actor=admin, date=D(2024, 3, 4), is_working_day=False, name="本地停工")
+    assert clear_holiday_override(actor=admin, date=D(2024, 3, 4)) is None
+    assert workdays.is_working_day(D(2024, 3, 4))
+    actions = list(AuditEntry.objects.filter(action__startswith="holiday.").values_list("action", flat=True))
+    assert sorted(actions) == [
+        "holiday.override",
+        "holiday.override",
+        "holiday.override_clear",
+        "holiday.override_clear",
+    ]
+
+
+@pytest.mark.django_db
+def test_direct_saves_invalidate_the_cache():
+    """Admin or shell saves outside the services still drop the cached table (post_save/post_delete)."""
+    monday = D(2024, 3, 4)
+    assert workdays.is_working_day(monday)
+    day = HolidayDay.objects.create(date=monday, is_working_day=False, name="临时", source=HolidayDay.Source.OVERRIDE)
+    assert not workdays.is_working_day(monday)
+    day.delete()
+    assert workdays.is_working_day(monday)
+
+
+@pytest.mark.django_db
+def test_naive_start_is_local_time_and_deadline_is_aware():
+    due = workdays.compute_due(rule_code="opinion.feedback", start=dt.datetime(2024, 9, 30, 12, 0))
+    assert timezone.is_aware(due.due_at)
+    assert timezone.localtime(due.due_at) == at(2024, 10, 1, 12)
+
+
+@pytest.mark.django_db
+def test_rule_not_yet_valid_is_ignored():
+    DeadlineRule.objects.create(
+        code="complaint.accept",
+        name="受理",
+        region_prefix="3707",
+        version=1,
+        unit="WD",
+        amount=3,
+        valid_from=D(2030, 1, 1),
+    )
+    due = workdays.compute_due(rule_code="complaint.accept", start=at(2024, 3, 4), region_code="370725")
+    assert due.rule["amount"] == 7 and due.rule["region_prefix"] == ""
+
+
+@pytest.mark.django_db
+def test_all_default_rules_are_seeded():
+    codes = set(DeadlineRule.objects.filter(region_prefix="", version=1).values_list("code", flat=True))
+    assert {
+        "baobao.status_report",
+        "baobao.reassign",
+        "inspection.publish",
+        "sampling.to_lab",
+        "sampling.report",
+        "sampling.retest_apply",
+        "sampling.disposal",
+        "complaint.accept",
+        "complaint.mediation",
+        "report.check",
+        "report.notify_informant",
+        "case.decision",
+        "incident.report",
+        "opinion.feedback",
+    } <= codes

@@ -76,7 +76,11 @@ def test_byte_order_mark_is_tolerated(tmp_path):
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("streets.csv", 'code,name,areaCode\n370725001,"宝都街道",370725\n37072500,"坏代码",370725\n', "streets.csv 第 3 行"),
+        (
+            "streets.csv",
+            'code,name,areaCode\n370725001,"宝都街道",370725\n37072500,"坏代码",370725\n',
+            "streets.csv 第 3 行",
+        ),
         ("streets.csv", 'code,name,areaCode\n370725001,"",370725\n', "streets.csv 第 2 行：区划“370725001”缺少名称"),
         ("streets.csv", 'code,name,areaCode\n370799001,"孤儿镇",370799\n', "streets.csv 第 2 行：.*上级“370799”不存在"),
         ("streets.csv", 'code,name,areaCode\n370725001,"甲",370725\n370725001,"乙",370725\n', "第 3 行.*与第 2 行重复"),
