@@ -74,3 +74,7 @@ def test_chinese_by_default_english_on_request(db):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     page = client.get("/accounts/login/").content.decode()
     assert "Log in" in page and 'lang="en"' in page
+    # The choice stays with that request: the thread (and the next test or request) is Chinese again.
+    from django.utils import translation
+
+    assert translation.get_language() == "zh-hans"

@@ -1,6 +1,6 @@
 import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from shian.api.types import Id, IdField, RegionCode, ShortText, Text
@@ -113,7 +113,7 @@ def account_get(request, pk: Id):
 
 @router.post("/accounts", response={201: AccountOut}, summary="创建账号")
 def account_create(request, payload: AccountIn):
-    return 201, services.create_account(actor=request.user, **payload.dict())
+    return Status(201, services.create_account(actor=request.user, **payload.dict()))
 
 
 @router.patch("/accounts/{pk}", response=AccountOut, summary="修改账号")
@@ -134,7 +134,7 @@ def token_create(request, payload: TokenIn):
     account = selectors.account_get(user=request.user, pk=payload.account_id)
     token, key = services.create_api_token(actor=request.user, account=account, name=payload.name)
     token.key = key  # shown once, never stored
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/tokens/{pk}", response=TokenOut, summary="吊销 API 令牌")

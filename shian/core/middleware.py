@@ -38,8 +38,8 @@ class LanguageMiddleware:
     def __call__(self, request):
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         lang = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        with translation.override(lang):  # never leaks into the next request on this thread
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response

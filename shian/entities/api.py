@@ -1,7 +1,7 @@
 import datetime
 from decimal import Decimal
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -118,7 +118,7 @@ def entity_list(request, filters: Query[EntityFilter]):
 @router.post("", response={201: EntityOut}, summary="登记市场主体")
 def entity_create(request, payload: EntityIn):
     data = _service_kwargs(payload)
-    return 201, services.create_entity(actor=request.user, **data)
+    return Status(201, services.create_entity(actor=request.user, **data))
 
 
 @router.get("/{pk}", response=EntityOut, summary="市场主体详情")

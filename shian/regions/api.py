@@ -1,4 +1,4 @@
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from shian.accounts.selectors import account_get
@@ -78,7 +78,7 @@ def grid_create(request, payload: GridIn):
     worker = None
     if worker_id is not None:
         worker = account_get(user=request.user, pk=worker_id)
-    return 201, services.create_grid(actor=request.user, worker=worker, **data)
+    return Status(201, services.create_grid(actor=request.user, worker=worker, **data))
 
 
 @router.get("/{code}", response=RegionOut, summary="行政区划详情")
