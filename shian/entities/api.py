@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -8,7 +9,7 @@ from pydantic import Field
 from shian.api.types import Id, RegionCode, ShortText, Text
 
 from . import selectors, services
-from .models import BusinessType, Entity, SalesBand, SubType
+from .models import BusinessType, Entity, License, SalesBand, SubType
 
 router = Router(tags=["市场主体"])
 
@@ -121,6 +122,47 @@ def entity_create(request, payload: EntityIn):
     return Status(201, services.create_entity(actor=request.user, **data))
 
 
+class ExpiringLicenseOut(Schema):
+    id: int
+    kind: License.Kind
+    number: str
+    issued_on: datetime.date | None
+    expires_on: datetime.date
+    days_left: int
+    entity_id: int
+    entity_name: str
+    region_code: str
+    region_name: str
+
+    @staticmethod
+    def resolve_days_left(obj):
+        return (obj.expires_on - timezone.localdate()).days
+
+    @staticmethod
+    def resolve_entity_name(obj):
+        return obj.entity.name
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.entity.region_id
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.entity.region.name
+
+
+class ExpiringFilter(Schema):
+    region: RegionCode | None = None
+    days: int = Field(30, ge=0, le=366)
+
+
+# before "/{pk}", which would otherwise be tried first
+@router.get("/licenses/expiring", response=list[ExpiringLicenseOut], summary="即将到期的许可证照（按到期日排序）")
+@paginate
+def expiring_licenses(request, filters: Query[ExpiringFilter]):
+    return selectors.expiring_licenses(user=request.user, region_code=filters.region, days=filters.days)
+
+
 @router.get("/{pk}", response=EntityOut, summary="市场主体详情")
 def entity_get(request, pk: Id):
     return selectors.entity_get(user=request.user, pk=pk)
@@ -131,3 +173,9 @@ def entity_update(request, pk: Id, payload: EntityPatch):
     entity = selectors.entity_get(user=request.user, pk=pk)
     data = _service_kwargs(payload, exclude_unset=True)
     return services.update_entity(actor=request.user, entity=entity, **data)
+
+
+@router.delete("/{pk}", response=EntityOut, summary="注销市场主体（仅改经营状态，不删除记录）")
+def entity_deregister(request, pk: Id):
+    entity = selectors.entity_get(user=request.user, pk=pk)
+    return services.deregister_entity(actor=request.user, entity=entity)
