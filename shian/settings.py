@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shian.regions",
     "shian.accounts",
     "shian.entities",
+    "shian.baobao",
     "shian.demo",
     "shian.api",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("shian.accounts.urls")),
     path("regions/", include("shian.regions.urls")),
     path("entities/", include("shian.entities.urls")),
+    path("baobao/", include("shian.baobao.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -121,3 +121,37 @@ def test_ui_pages_hide_outside_rows(world, role):
     assert inside == (200 if role in VIEW_ACCOUNTS else 404)
     audit_page = client.get("/core/audit/")
     assert audit_page.status_code == (200 if role in VIEW_ACCOUNTS else 403)
+
+
+def _cadre(code: str):
+    from shian.baobao.models import Cadre
+
+    return Cadre.objects.create(name="测试干部", level="village" if len(code) == 12 else "county", region_id=code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_cadre_read(world, role, where):
+    users, _, _ = world
+    cadre = _cadre(INSIDE if where == "inside" else OUTSIDE)
+    client = client_for(users[role])
+    r = client.get(f"/api/v1/baobao/cadres/{cadre.pk}")
+    assert r.status_code == (200 if where == "inside" else 404), r.content
+    assert (cadre.name in client.get("/baobao/cadres/").content.decode()) == (where == "inside")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_cadre_write(world, role, where):
+    users, _, _ = world
+    cadre = _cadre(INSIDE if where == "inside" else OUTSIDE)
+    r = client_for(users[role]).patch(
+        f"/api/v1/baobao/cadres/{cadre.pk}", {"position": "村主任"}, content_type="application/json"
+    )
+    if where == "outside":
+        expected = 404
+    else:
+        expected = 200 if role in ADMIN_ROLES else 403
+    assert r.status_code == expected, r.content

@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, django_auth
 
 from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
+from shian.baobao.api import router as baobao_router
 from shian.core.api import router as audit_router
 from shian.entities.api import router as entities_router
 from shian.regions.api import router as regions_router
@@ -76,3 +77,4 @@ api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/entities", entities_router)
+api.add_router("/baobao", baobao_router)

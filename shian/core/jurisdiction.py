@@ -4,7 +4,7 @@ Every selector and service goes through these helpers. A row outside scope is a 
 never a 403, so that its existence does not leak.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -34,14 +34,14 @@ def scope_queryset(qs: QuerySet, user, field: str = "region") -> QuerySet:
         return qs.none()
     if prefix == "":
         return qs
-    return qs.filter(**{_prefix_lookup(qs.model, field): prefix})
+    return qs.filter(_under(qs.model, field, prefix))
 
 
 def narrow_to(qs: QuerySet, region_code: str | None, field: str = "region") -> QuerySet:
     """Narrow an already scoped queryset to a sub-region (the region switcher's choice)."""
     if not region_code:
         return qs
-    return qs.filter(**{_prefix_lookup(qs.model, field): region_code})
+    return qs.filter(_under(qs.model, field, region_code))
 
 
 def get_in_scope(qs: QuerySet, user, field: str = "region", **lookup):
@@ -58,11 +58,19 @@ def require_in_scope(user, region_code: str | None) -> None:
         raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
 
 
-def _prefix_lookup(model, field: str) -> str:
-    """`field__code__startswith` when the path ends on a relation (a Region), else `field__startswith`."""
+def _under(model, field: str, prefix: str) -> Q:
+    """Codes under `prefix` as a range, not LIKE: region codes are at most 12 digits, so
+    prefix <= code <= prefix + '9…9' is the same set, and a plain b-tree index serves it (and the
+    ordering by region) in any database collation, where LIKE 'prefix%' needs a special index."""
+    path = _code_path(model, field)
+    return Q(**{f"{path}__gte": prefix, f"{path}__lte": prefix.ljust(12, "9")})
+
+
+def _code_path(model, field: str) -> str:
+    """`field__code` when the path ends on a relation (a Region), else `field` (a code string)."""
     final = None
     for part in field.split("__"):
         final = model._meta.get_field(part)
         if final.is_relation:
             model = final.related_model
-    return f"{field}__code__startswith" if final.is_relation else f"{field}__startswith"
+    return f"{field}__code" if final.is_relation else field

@@ -1,7 +1,7 @@
-"""A realistic, deterministic registry for the demo county: names, addresses, codes and coordinates.
+"""A realistic, deterministic registry for a demo county (or every county of a province).
 
-Volume data is written in bulk (one audit batch), not row by row through services: the demo is a
-generator, and every identifier it makes passes the same validators the services use.
+Volume data is written in bulk (one audit entry per county), not row by row through services: the demo
+is a generator, and every identifier it makes passes the same validators the services use.
 """
 
 import datetime
@@ -13,8 +13,10 @@ from django.db import transaction
 from shian.core import audit
 from shian.entities.models import Entity, KeyPerson, License, SalesBand, SubType
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
-from shian.entities.validators import USCC_CHARSET, make_resident_id, make_uscc
+from shian.entities.validators import make_resident_id, make_uscc
 from shian.regions.models import Region
+
+from .names import county_centre, person_name, scatter, short_name, village_short
 
 # sub-type, business type, share of entities (sums to 1), name pattern
 MIX = [
@@ -23,41 +25,32 @@ MIX = [
     (SubType.SMALL_EATERY, "small", 0.14, "{place}{surname}记小吃"),
     (SubType.STALL, "small", 0.07, "{surname}{given}食品摊"),
     (SubType.SUPERMARKET, "sales", 0.06, "{place}{word}超市"),
-    (SubType.MEDIUM_RESTAURANT, "catering", 0.05, "昌乐{word}酒楼"),
+    (SubType.MEDIUM_RESTAURANT, "catering", 0.05, "{county}{word}酒楼"),
     (SubType.SMALL_WORKSHOP, "small", 0.04, "{place}{surname}家{product}作坊"),
-    (SubType.WHOLESALER, "sales", 0.03, "昌乐县{word}副食品批发部"),
+    (SubType.WHOLESALER, "sales", 0.03, "{county_full}{word}副食品批发部"),
     (SubType.ONLINE_ONLY, "catering", 0.03, "{word}外卖厨房"),
-    (SubType.FOOD_PRODUCER, "production", 0.03, "潍坊{word}{product}食品有限公司"),
+    (SubType.FOOD_PRODUCER, "production", 0.03, "{city}{word}{product}食品有限公司"),
     (SubType.SCHOOL_PERIPHERY, "sales", 0.02, "{place}{word}文具食品店"),
-    (SubType.OFFICE_CANTEEN, "canteen", 0.02, "昌乐县{word}机关食堂"),
+    (SubType.OFFICE_CANTEEN, "canteen", 0.02, "{county_full}{word}机关食堂"),
     (SubType.SCHOOL_CANTEEN, "canteen", 0.015, "{place}小学食堂"),
     (SubType.KINDERGARTEN_CANTEEN, "canteen", 0.01, "{place}{word}幼儿园食堂"),
-    (SubType.LARGE_RESTAURANT, "catering", 0.01, "昌乐{word}大酒店"),
+    (SubType.LARGE_RESTAURANT, "catering", 0.01, "{county}{word}大酒店"),
     (SubType.HEALTH_FOOD, "special", 0.008, "{place}{word}保健品店"),
     (SubType.ELDERLY_CANTEEN, "canteen", 0.005, "{place}颐养院食堂"),
-    (SubType.HOSPITAL_CANTEEN, "canteen", 0.004, "昌乐县{word}医院食堂"),
+    (SubType.HOSPITAL_CANTEEN, "canteen", 0.004, "{county_full}{word}医院食堂"),
     (SubType.SITE_CANTEEN, "canteen", 0.004, "{word}建设项目工地食堂"),
     (SubType.FARMERS_MARKET, "market", 0.004, "{place}农贸市场"),
-    (SubType.CENTRAL_KITCHEN, "catering", 0.002, "昌乐{word}中央厨房"),
-    (SubType.GROUP_MEAL, "catering", 0.002, "潍坊{word}团餐配送有限公司"),
-    (SubType.CHAIN_HQ, "sales", 0.001, "昌乐{word}连锁超市有限公司"),
-    (SubType.ADDITIVE_PRODUCER, "production", 0.001, "潍坊{word}食品添加剂有限公司"),
+    (SubType.CENTRAL_KITCHEN, "catering", 0.002, "{county}{word}中央厨房"),
+    (SubType.GROUP_MEAL, "catering", 0.002, "{city}{word}团餐配送有限公司"),
+    (SubType.CHAIN_HQ, "sales", 0.001, "{county}{word}连锁超市有限公司"),
+    (SubType.ADDITIVE_PRODUCER, "production", 0.001, "{city}{word}食品添加剂有限公司"),
 ]
 WORDS = "鑫源 福满 金穗 顺发 宏达 惠民 乐购 佳和 兴隆 家乐 宝丰 瑞丰 永盛 华润 和顺 万家 康源 丰泽 聚福 昌盛 恒信 利群 新华 广源 东方 春晖 旺角 嘉禾 益康 盛世".split()
-SURNAMES = "王 李 张 刘 陈 杨 赵 黄 周 吴 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹".split()
-GIVEN = "建国 秀英 志强 海燕 国华 丽娟 永刚 春梅 明亮 玉兰 德胜 桂芝 立新 红霞 文斌 淑珍 晓东 美玲 洪波 凤英".split()
 PRODUCTS = "煎饼 豆腐 馒头 糕点 酱菜 粉皮 芝麻油 熟肉".split()
 STREETS = "站前街 北环路 新城街 利民街 宝通街 方山路 首阳街 营丘路 孤山街 西环路 乔官路 红河路 五图街 朱刘路".split()
-DIRECT_LICENSE = {"production": "SC", "small": None}
-# 昌乐县 bounding box, roughly (lng 118.6-119.0, lat 36.4-36.8)
-BOX = (118.62, 118.98, 36.45, 36.78)
-
-
-def _short(village: str) -> str:
-    """站前社区居民委员会 -> 站前社区, 乔官村村民委员会 -> 乔官村."""
-    for suffix in ("居民委员会", "村民委员会", "居委会", "村委会"):
-        village = village.removesuffix(suffix)
-    return village
+ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+# Deliberate flaws of the demo county: a real code whose printed check character is wrong (DOMAIN §3.2)
+OVERRIDDEN_USCC = "91350203M0001QAY9B"
 
 
 def _pick(rng: random.Random):
@@ -69,53 +62,66 @@ def _pick(rng: random.Random):
     return MIX[0]
 
 
-def _uscc(rng: random.Random, county: str, type_code: str) -> str:
-    body = "".join(rng.choice(USCC_CHARSET[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
-    return make_uscc(type_code=type_code, region=county, org_base=body)
+def _places(county: Region) -> dict:
+    """Villages of the county, each with a plausible point: townships spread around the county seat."""
+    centre = county_centre(county.code)
+    towns = {t.code: t for t in Region.objects.filter(parent=county)}
+    town_points = {code: scatter(random.Random(code), centre, 0.12) for code in sorted(towns)}
+    villages = list(Region.objects.filter(parent__in=list(towns), level=Region.Level.VILLAGE).order_by("code"))
+    if not villages:  # villages not loaded for this county: use the townships themselves
+        villages = [towns[c] for c in sorted(towns)]
+    points = {v.code: scatter(random.Random(v.code), town_points.get(v.parent_id, centre), 0.025) for v in villages}
+    return {"towns": towns, "villages": villages, "points": points}
 
 
-def _license(rng, kind: str, county: str, serial: int, today: datetime.date):
+def _dates(rng: random.Random, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     issued = today - datetime.timedelta(days=rng.randint(30, 1820))
-    if kind == "SC":
-        number = f"SC1{rng.randint(0, 99):02d}{county}{serial % 10000:04d}{rng.randint(0, 9)}"
-    else:
-        number = f"JY{rng.choice('123')}{county}{serial % 1000000:06d}{rng.randint(0, 9)}"
-    return number, issued, issued + datetime.timedelta(days=5 * 365)
+    return issued, issued + datetime.timedelta(days=5 * 365)
 
 
-@transaction.atomic
-def load_demo_entities(*, county: Region, seed: int, count: int = 8000) -> int:
-    """Create the county's registry once; a second run with the same county finds it and adds nothing."""
+def load_county_entities(*, county: Region, seed: int, count: int, today: datetime.date, flaws: bool = False) -> int:
+    """Create one county's registry once; a second run finds it and adds nothing. Returns entities created."""
     if Entity.objects.filter(region__code__startswith=county.code).exists():
         return 0
-    rng = random.Random(seed)
-    today = datetime.date(2026, 11, 1)
-    villages = list(Region.objects.filter(code__startswith=county.code, level=Region.Level.VILLAGE))
-    towns = {t.code: t for t in Region.objects.filter(parent=county)}
-    entities, plans = [], []
-    seen_names = set()
+    with transaction.atomic():
+        return _generate(county=county, seed=seed, count=count, today=today, flaws=flaws)
+
+
+def _generate(*, county: Region, seed: int, count: int, today: datetime.date, flaws: bool) -> int:
+    rng = random.Random(f"{seed}:{county.code}")
+    places = _places(county)
+    city = county.parent if county.parent and county.parent.level == Region.Level.CITY else None
+    province = Region.objects.filter(code=county.code[:2]).first()
+    words = {
+        "county": short_name(county.name),
+        "county_full": county.name,
+        "city": short_name(city.name) if city and city.name != "市辖区" else short_name(county.name),
+    }
+    prefix = f"{province.name if province else ''}{city.name if city and city.name != '市辖区' else ''}{county.name}"
+    entities, plans, seen_names = [], [], set()
     for i in range(count):
         sub_type, business_type, _share, pattern = _pick(rng)
-        village = rng.choice(villages)
-        town = towns[village.parent_id]
-        place = town.name.removesuffix("街道").removesuffix("镇")
+        village = rng.choice(places["villages"])
+        town = places["towns"].get(village.parent_id, village)
+        place = short_name(town.name)
         name = pattern.format(
-            place=place,
-            word=rng.choice(WORDS),
-            surname=rng.choice(SURNAMES),
-            given=rng.choice(GIVEN),
-            product=rng.choice(PRODUCTS),
-        )
+            place=place, word=rng.choice(WORDS), surname=rng.choice("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"),
+            given=person_name(rng)[1:], product=rng.choice(PRODUCTS), **words,
+        )  # fmt: skip
         if name in seen_names:
-            name = f"{name}（{_short(village.name)}店）"
+            name = f"{name}（{village_short(village.name)}店）"
+            if name in seen_names:
+                name = f"{name[:-1]}{i}号）"
         seen_names.add(name)
-        address = f"山东省潍坊市昌乐县{town.name}{_short(village.name)}{rng.choice(STREETS)}{rng.randint(1, 399)}号"
-        licensed = business_type not in ("small",)
-        uscc = (
-            _uscc(rng, county.code, "91" if business_type in ("production", "market") or "有限公司" in name else "92")
-            if licensed or rng.random() < 0.4
-            else ""
-        )
+        where = "" if village is town else village_short(village.name)
+        address = f"{prefix}{town.name}{where}{rng.choice(STREETS)}{rng.randint(1, 399)}号"
+        licensed = business_type != "small"
+        uscc = ""
+        if licensed or rng.random() < 0.4:
+            type_code = "91" if business_type in ("production", "market") or "有限公司" in name else "92"
+            body = "".join(rng.choice(ORG_CHARS) for _ in range(8))
+            uscc = make_uscc(type_code=type_code, region=county.code, org_base=body)
+        lng, lat = scatter(rng, places["points"][village.code], 0.004)
         entities.append(
             Entity(
                 name=name,
@@ -128,49 +134,52 @@ def load_demo_entities(*, county: Region, seed: int, count: int = 8000) -> int:
                 diners=rng.randint(50, 2500) if business_type == "canteen" else None,
                 sales_band=rng.choice(SalesBand.values),
                 department_id=DEFAULT_DEPARTMENT.get(sub_type),
-                longitude=Decimal(f"{rng.uniform(BOX[0], BOX[1]):.6f}"),
-                latitude=Decimal(f"{rng.uniform(BOX[2], BOX[3]):.6f}"),
+                longitude=Decimal(f"{lng:.6f}"),
+                latitude=Decimal(f"{lat:.6f}"),
                 status=Entity.Status.OPERATING if rng.random() > 0.03 else Entity.Status.SUSPENDED,
                 duplicate_key=duplicate_key(name, address),
             )
         )
-        plans.append((licensed, business_type, i))
-    # deliberate flaws a clerk should find: a checksum override, a likely duplicate
-    entities[0].uscc, entities[0].uscc_override_reason = (
-        "91350203M0001QAY9B",
-        "核对营业执照原件，代码与执照一致（演示）",
-    )
-    twin = entities[2]
-    entities[3].name, entities[3].address = (
-        twin.name.replace("（", "(").replace("）", ")") + " ",
-        twin.address.replace("号", " 号"),
-    )
-    entities[3].duplicate_key = duplicate_key(entities[3].name, entities[3].address)
-    Entity.objects.bulk_create(entities, batch_size=1000)
+        plans.append((licensed, business_type))
+    if flaws and len(entities) > 3:
+        # what a clerk should find: a checksum override with its reason, and a likely duplicate
+        entities[0].uscc, entities[0].uscc_override_reason = OVERRIDDEN_USCC, "核对营业执照原件，代码与执照一致（演示）"
+        twin = entities[2]
+        entities[3].name = twin.name.replace("（", "(").replace("）", ")") + " "
+        entities[3].address = twin.address.replace("号", " 号")
+        entities[3].duplicate_key = duplicate_key(entities[3].name, entities[3].address)
+    Entity.objects.bulk_create(entities, batch_size=2000)
 
-    licenses, people = [], []
-    for entity, (licensed, business_type, i) in zip(entities, plans, strict=True):
-        kind = "SC" if business_type == "production" else ("JY" if licensed else "workshop")
-        if kind == "workshop":
-            number, issued, expires = f"鲁昌乐登{i:06d}", today - datetime.timedelta(days=400), None
+    licenses, people, sc_serial = [], [], 0
+    for i, (entity, (licensed, business_type)) in enumerate(zip(entities, plans, strict=True)):
+        if business_type == "production":
+            sc_serial += 1
+            issued, expires = _dates(rng, today)
+            number = f"SC1{rng.randint(0, 99):02d}{county.code}{sc_serial:04d}{rng.randint(0, 9)}"
+            kind = License.Kind.PRODUCTION
+        elif licensed:
+            issued, expires = _dates(rng, today)
+            number = f"JY{rng.choice('123')}{county.code}{i:06d}{rng.randint(0, 9)}"
+            kind = License.Kind.BUSINESS
         else:
-            number, issued, expires = _license(rng, kind, county.code, i, today)
-            if i % 97 == 0:  # some licences about to expire
-                expires = today + datetime.timedelta(days=rng.choice([12, 45, 80]))
-                issued = expires - datetime.timedelta(days=5 * 365)
+            issued, expires = today - datetime.timedelta(days=rng.randint(30, 900)), None
+            number, kind = f"鲁{county.code}食登{i:06d}", License.Kind.WORKSHOP
+        if expires and i % 97 == 0:  # some licences about to expire
+            expires = today + datetime.timedelta(days=rng.choice([12, 45, 80]))
+            issued = expires - datetime.timedelta(days=5 * 365)
         licenses.append(License(entity=entity, kind=kind, number=number, issued_on=issued, expires_on=expires))
         birth = datetime.date(rng.randint(1960, 1998), rng.randint(1, 12), rng.randint(1, 28))
         people.append(
             KeyPerson(
                 entity=entity,
                 role=KeyPerson.Role.PRINCIPAL,
-                name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+                name=person_name(rng),
                 id_number=make_resident_id(region=county.code, birth=birth, seq=rng.randint(1, 999)),
                 phone=f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
             )
         )
-    License.objects.bulk_create(licenses, batch_size=1000)
-    KeyPerson.objects.bulk_create(people, batch_size=1000)
+    License.objects.bulk_create(licenses, batch_size=2000)
+    KeyPerson.objects.bulk_create(people, batch_size=2000)
     audit.record(
         actor=None,
         action="demo.entities",

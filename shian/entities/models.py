@@ -142,7 +142,13 @@ class Entity(models.Model):
                 name="entity_latitude_in_china",
             ),
         ]
-        indexes = [models.Index(fields=["region", "business_type", "status"], name="entity_region_type_status")]
+        indexes = [
+            models.Index(fields=["region", "business_type", "status"], name="entity_region_type_status"),
+            # the list's order within a jurisdiction: the first page of a county is an index range scan
+            models.Index(fields=["region", "name", "id"], name="entity_region_name"),
+            # USCC prefix search; the operator class (PostgreSQL only, ignored elsewhere) makes LIKE 'x%' use it
+            models.Index(fields=["uscc"], opclasses=["varchar_pattern_ops"], name="entity_uscc_prefix"),
+        ]
 
     def __str__(self):
         return self.name
@@ -176,6 +182,7 @@ class License(models.Model):
                 name="license_expiry_after_issue",
             ),
         ]
+        indexes = [models.Index(fields=["number"], opclasses=["varchar_pattern_ops"], name="license_number_prefix")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"

@@ -1,8 +1,10 @@
 """Reads of the registry, scoped: regulators by region prefix, an enterprise user to its own entity."""
 
 import datetime
+import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +12,10 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import Role
 from shian.core.jurisdiction import narrow_to, scope_queryset
 from shian.core.models import AuditEntry
+from shian.regions.models import Region
 
-from .models import Entity, License
+from . import validators
+from .models import Entity, KeyPerson, License
 
 
 def _visible(user) -> QuerySet[Entity]:
@@ -35,8 +39,7 @@ def entity_list(
     qs = narrow_to(_visible(user), region_code)
     q = (q or "").strip()
     if q:
-        licensed = License.objects.filter(entity=OuterRef("pk"), number__startswith=q.upper())
-        qs = qs.filter(Q(name__contains=q) | Q(uscc__startswith=q.upper()) | Exists(licensed))
+        qs = qs.filter(_search(q))
     if business_type:
         qs = qs.filter(business_type=business_type)
     if grade:
@@ -50,6 +53,23 @@ def entity_list(
             Exists(License.objects.filter(entity=OuterRef("pk"), expires_on__gte=today, expires_on__lte=horizon))
         )
     return qs.order_by("region_id", "name", "pk")
+
+
+_LICENCE = re.compile(r"^(JY|SC)[0-9]*$")
+_USCC_PREFIX = re.compile(r"^(?=.*[0-9])[0-9A-Z]{2,18}$")
+_DIGIT_RUN = re.compile(r"[0-9]{6,}")
+
+
+def _search(q: str) -> Q:
+    """One search box, three searches, chosen by what was typed so each stays on its own index at province
+    scale (an OR across them would scan every row): JY/SC numbers and long digit runs (小作坊登记号) are
+    licence-number prefixes, other letter-digit codes are USCC prefixes, anything else is a name substring."""
+    code = validators.normalize(q)
+    if _LICENCE.match(code) or (_DIGIT_RUN.search(code) and not _USCC_PREFIX.match(code)):
+        return Q(Exists(License.objects.filter(entity=OuterRef("pk"), number__startswith=code)))
+    if _USCC_PREFIX.match(code):
+        return Q(uscc__startswith=code)
+    return Q(name__contains=q)
 
 
 def entity_get(*, user, pk: int) -> Entity:
@@ -68,3 +88,57 @@ def entity_history(*, user, entity: Entity):
     """The entity's change history; whoever may see the entity may see how it changed."""
     entity_get(user=user, pk=entity.pk)
     return AuditEntry.objects.filter(object_type="entities.entity", object_id=str(entity.pk)).order_by("-at", "-id")
+
+
+def entity_export(*, user, region_code: str | None = None, **filters) -> QuerySet[Entity]:
+    """The list's rows with their licences and principals fetched in bulk: iterated in chunks, a chunk of
+    entities costs one query for their licences and one for their people, never one per row."""
+    licences = License.objects.only("entity_id", "number", "expires_on").order_by(
+        F("expires_on").desc(nulls_last=True), "kind", "pk"
+    )
+    people = KeyPerson.objects.filter(role__in=[KeyPerson.Role.PRINCIPAL, KeyPerson.Role.LEGAL_REPRESENTATIVE]).only(
+        "entity_id", "role", "name", "phone"
+    )
+    return (
+        entity_list(user=user, region_code=region_code, **filters)
+        .select_related(None)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("licenses", queryset=licences, to_attr="export_licenses"),
+            Prefetch("people", queryset=people.order_by("role", "pk"), to_attr="export_people"),
+        )
+    )
+
+
+def expiring_licenses(*, user, region_code: str | None = None, days: int = 30) -> QuerySet[License]:
+    """Licences of visible, not deregistered entities that expire within `days` from today (renewal follow-up),
+    soonest first."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=days)
+    entities = narrow_to(_visible(user), region_code).exclude(status=Entity.Status.DEREGISTERED)
+    return (
+        License.objects.filter(entity__in=entities.values("pk"), expires_on__gte=today, expires_on__lte=horizon)
+        .select_related("entity", "entity__region", "entity__region__parent")
+        .order_by("expires_on", "entity__name", "pk")
+    )
+
+
+# the code length one level below a region code's length: a county's townships, a township's villages
+_CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
+
+
+def expiring_license_counts(*, user, region_code: str | None = None, days: int = 30) -> list[dict]:
+    """How many licences expire within `days`, per region one level below `region_code` (a county's
+    townships), in one grouped query; the level follows the region so a province gets 16 rows, not 40,000."""
+    length = _CHILD_LENGTH.get(len(region_code or ""), 12)
+    rows = (
+        expiring_licenses(user=user, region_code=region_code, days=days)
+        .order_by()
+        .annotate(area=Substr("entity__region_id", 1, length))
+        .values("area")
+        .annotate(n=Count("pk"))
+        .order_by("area")
+    )
+    counts = [(row["area"], row["n"]) for row in rows]
+    names = dict(Region.objects.filter(code__in=[code for code, _n in counts]).values_list("code", "name"))
+    return [{"code": code, "name": names.get(code, code), "count": n} for code, n in counts]

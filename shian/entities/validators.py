@@ -17,6 +17,7 @@ Masking of ID and phone numbers (PIPL) lives in shian.core.pii.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -36,6 +37,7 @@ __all__ = [
     "uscc_check_char",
     "validate_license_number",
     "validate_org_code",
+    "validate_phone",
     "validate_resident_id",
     "validate_uscc",
 ]
@@ -403,3 +405,25 @@ def make_resident_id(*, region: str, birth: date, seq: int) -> str:
         raise ValidationError(_("顺序码应为 0–999 的整数"), code="format")
     body = f"{region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{seq:03d}"
     return body + resident_id_check_char(body)
+
+
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[1-9][0-9]{1,2}-?[1-9][0-9]{6,7}(-[0-9]{1,6})?$")
+
+
+def validate_phone(value) -> str:
+    """A mainland mobile (11 digits, 1[3-9]…) or landline with area code (0536-6212345); +86 is dropped."""
+    text = _prepare(value, _("电话号码"))
+    text = text.removeprefix("+86").removeprefix("0086")
+    if text.isdigit() and len(text) == 11 and text.startswith("1"):
+        if _MOBILE.match(text):
+            return text
+        raise ValidationError(_("手机号码第 2 位应为 3–9：%(value)s"), code="format", params={"value": text})
+    if _LANDLINE.match(text):
+        return text
+    bad = _first_bad(text, DIGITS + "-")
+    if bad is not None:
+        raise _charset_error(_("电话号码"), text, bad, _("只能包含数字和连字符"))
+    raise ValidationError(
+        _("电话号码格式不正确（手机 11 位，固话如 0536-6212345）：%(value)s"), code="format", params={"value": text}
+    )

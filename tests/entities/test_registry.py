@@ -180,3 +180,20 @@ def test_pages_list_search_and_mask(db, station):
     detail = client.get(f"/entities/{entity.pk}/").content.decode()
     assert "1101**********002X" in detail and "138****5678" in detail and "11010519491231002X" not in detail
     assert "entity.create" in detail  # change history
+
+
+def test_search_box_reads_what_was_typed(db, station):
+    shop = new(station, name="7天便利店", business_type="sales", sub_type="small_shop", uscc=VALID)
+    services.add_license(actor=station, entity=shop, kind="workshop", number="鲁370725食登000123")
+    other = new(station, name="站前饭店", address="站前街 1 号")
+    cases = [
+        ("7天", [shop]),  # a name with a digit is still a name
+        ("ｊｙ", []),  # full-width letters fold to a (licence) code
+        ("91440101", [shop]),
+        ("91440102", []),
+        ("鲁370725食登0001", [shop]),
+        ("370725食登", []),  # licence numbers match by prefix only
+        ("饭店", [other]),
+    ]
+    for q, expected in cases:
+        assert list(selectors.entity_list(user=station, q=q)) == expected, q

@@ -1,20 +1,41 @@
-from django.core.management.base import BaseCommand, CommandError
+import datetime
+import time
 
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from shian.accounts.models import User
+from shian.baobao.models import Cadre
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
-from shian.demo.entities import load_demo_entities
+from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
+from shian.demo.entities import load_county_entities
+from shian.demo.province import load_province
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
+COUNTY_ENTITIES = 8000
+
 
 class Command(BaseCommand):
-    help = "生成演示县（默认昌乐县 370725）：网格、各角色演示账号；可重复运行，不会产生重复数据。"
+    help = (
+        "生成演示县（默认昌乐县 370725）：网格、市场主体、包保干部、各角色演示账号；"
+        "--province 37 生成全省规模数据（约 106 万户主体、16.7 万名干部）用于性能测试。可重复运行，不会产生重复数据。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--county", default="370725", help="演示县的 6 位区划代码（默认 370725 昌乐县）")
+        parser.add_argument("--province", help="生成整个省的数据（2 位代码，如 37），不含演示账号")
         parser.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据")
+        parser.add_argument(
+            "--today", type=datetime.date.fromisoformat, help="许可证日期的基准日（YYYY-MM-DD，默认今天）"
+        )
 
-    def handle(self, *args, county, seed, **options):
-        region = Region.objects.filter(code=county, level=Region.Level.COUNTY).first()
+    def handle(self, *args, county, province, seed, today, **options):
+        today = today or timezone.localdate()
+        if province:
+            return self._province(province, seed, today)
+        region = Region.objects.filter(code=county, level=Region.Level.COUNTY).select_related("parent").first()
         if region is None:
             raise CommandError(
                 f"区划 {county} 不存在或不是县级区划：请先运行 python manage.py load_regions --villages {county}"
@@ -22,13 +43,38 @@ class Command(BaseCommand):
         if not region.children.exists():
             raise CommandError(f"{region.name} 没有乡镇数据：请先运行 python manage.py load_regions")
         grids = load_demo_grids(county=region)
-        created = load_demo_entities(county=region, seed=seed)
+        created = load_county_entities(county=region, seed=seed, count=COUNTY_ENTITIES, today=today, flaws=True)
+        if region.parent and region.parent.level == Region.Level.CITY:
+            load_city_cadres(city=region.parent, seed=seed)
+        load_county_cadres(county=region, seed=seed)
         logins = load_demo_accounts(county=region)
+        link_cadre_login(user=User.objects.filter(username="cadre").first())
         total = Entity.objects.filter(region__code__startswith=region.code).count()
+        cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
-            f"演示县：{region.name}（{region.code}），网格 {grids} 个，市场主体 {total} 户（本次新增 {created}）"
+            f"演示县：{region.name}（{region.code}），网格 {grids} 个，市场主体 {total} 户（本次新增 {created}），"
+            f"包保干部 {cadres} 人"
         )
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<12} {label}")
+
+    def _province(self, code: str, seed: int, today: datetime.date) -> None:
+        region = Region.objects.filter(code=code, level=Region.Level.PROVINCE).first()
+        if region is None:
+            raise CommandError(f"省级区划 {code} 不存在：请先运行 python manage.py load_regions")
+        if not Region.objects.filter(code__startswith=code, level=Region.Level.VILLAGE).exists():
+            self.stdout.write(f"载入 {region.name} 的村级区划……")
+            call_command("load_regions", villages=[code], stdout=self.stdout)
+        started = time.monotonic()
+        made = load_province(
+            province=region, seed=seed, today=today, progress=lambda line: self.stdout.write(line, ending="\r")
+        )
+        entities = Entity.objects.filter(region__code__startswith=code).count()
+        cadres = Cadre.objects.filter(region__code__startswith=code).count()
+        self.stdout.write("")
+        self.stdout.write(
+            f"{region.name}：市场主体 {entities} 户、包保干部 {cadres} 人"
+            f"（本次新增 {made['entities']} 户、{made['cadres']} 人，用时 {time.monotonic() - started:.0f} 秒）"
+        )

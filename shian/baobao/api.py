@@ -1,0 +1,102 @@
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from shian.api.types import Id, RegionCode, ShortText, Text
+from shian.core.pii import mask_id_number, mask_phone
+
+from . import selectors, services
+from .models import Cadre, CadreLevel
+
+router = Router(tags=["包保"])
+
+
+class CadreOut(Schema):
+    id: int
+    name: str
+    id_number: str
+    phone: str
+    level: str
+    position: str
+    department_code: str | None
+    region_code: str
+    region_name: str
+    is_regulator: bool
+    capacity: int | None
+    status: str
+
+    @staticmethod
+    def resolve_id_number(obj):
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_department_code(obj):
+        return obj.department_id
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj):
+        return obj.region.name
+
+
+class CadreIn(Schema):
+    name: Text
+    id_number: ShortText = ""
+    phone: ShortText = ""
+    level: CadreLevel
+    position: Text = ""
+    department_code: ShortText | None = None
+    region_code: RegionCode
+    is_regulator: bool = False
+    capacity: int | None = Field(None, ge=1, le=10_000)
+
+
+class CadrePatch(Schema):
+    name: Text | None = None
+    id_number: ShortText | None = None
+    phone: ShortText | None = None
+    level: CadreLevel | None = None
+    position: Text | None = None
+    department_code: ShortText | None = None
+    region_code: RegionCode | None = None
+    is_regulator: bool | None = None
+    capacity: int | None = Field(None, ge=1, le=10_000)
+
+
+class CadreFilter(Schema):
+    region: RegionCode | None = None
+    q: Text = ""
+    level: CadreLevel | None = None
+    status: Cadre.Status | None = None
+
+
+@router.get("/cadres", response=list[CadreOut], summary="包保干部名册（身份证号、电话已脱敏）")
+@paginate
+def cadre_list(request, filters: Query[CadreFilter]):
+    f = filters.dict()
+    return selectors.cadre_list(
+        user=request.user, region_code=f["region"], q=f["q"], level=f["level"] or "", status=f["status"] or ""
+    )
+
+
+@router.post("/cadres", response={201: CadreOut}, summary="登记包保干部")
+def cadre_create(request, payload: CadreIn):
+    return Status(201, services.create_cadre(actor=request.user, **payload.dict()))
+
+
+@router.get("/cadres/{pk}", response=CadreOut, summary="包保干部详情")
+def cadre_get(request, pk: Id):
+    return selectors.cadre_get(user=request.user, pk=pk)
+
+
+@router.patch("/cadres/{pk}", response=CadreOut, summary="修改包保干部")
+def cadre_update(request, pk: Id, payload: CadrePatch):
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    return services.update_cadre(actor=request.user, cadre=cadre, **payload.dict(exclude_unset=True))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BaobaoConfig(AppConfig):
+    name = "shian.baobao"
+    verbose_name = "包保"

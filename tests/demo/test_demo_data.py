@@ -1,0 +1,105 @@
+"""The demo generator's output must pass the registry's own rules and keep seed 003's proportions."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from shian.baobao.models import REGION_LEVEL_OF, Cadre
+from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
+from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
+from shian.demo.names import county_centre
+from shian.demo.province import SHANDONG_CITIES, SHANDONG_TOTAL, county_targets
+from shian.entities.models import Entity, KeyPerson, License
+from shian.entities.validators import ChecksumWarning, validate_license_number, validate_resident_id, validate_uscc
+from shian.regions.models import Region
+from shian.regions.services import load_regions
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+def county(regions):
+    return Region.objects.select_related("parent").get(code="370725")
+
+
+def test_identifiers_are_valid_and_flaws_are_deliberate(regions):
+    assert load_county_entities(county=county(regions), seed=7, count=600, today=TODAY, flaws=True) == 600
+    for entity in Entity.objects.exclude(uscc=""):
+        if entity.uscc == OVERRIDDEN_USCC:
+            assert entity.uscc_override_reason
+            with pytest.raises(ChecksumWarning):
+                validate_uscc(entity.uscc)
+        else:
+            assert validate_uscc(entity.uscc) == entity.uscc and entity.uscc[2:8] == "370725"
+    for lic in License.objects.filter(kind__in=["JY", "SC"]):
+        assert validate_license_number(lic.number, today=TODAY) == lic.number
+        assert lic.expires_on > lic.issued_on
+    for person in KeyPerson.objects.all():
+        assert validate_resident_id(person.id_number, today=TODAY) == person.id_number
+        assert len(person.phone) == 11
+    keys = Counter(Entity.objects.values_list("duplicate_key", flat=True))
+    assert max(keys.values()) == 2  # exactly the planted likely duplicate
+    assert len(set(Entity.objects.values_list("name", flat=True))) == 600
+    soon = License.objects.filter(expires_on__lte=TODAY + datetime.timedelta(days=90))
+    assert soon.exists()
+
+
+def test_coordinates_lie_around_the_county_seat(regions):
+    load_county_entities(county=county(regions), seed=1, count=300, today=TODAY)
+    lng0, lat0 = county_centre("370725")
+    for lng, lat in Entity.objects.values_list("longitude", "latitude"):
+        assert abs(float(lng) - lng0) < 0.2 and abs(float(lat) - lat0) < 0.2
+
+
+def test_same_seed_same_data_and_second_run_adds_nothing(regions):
+    load_county_entities(county=county(regions), seed=3, count=200, today=TODAY)
+    first = list(Entity.objects.order_by("pk").values_list("name", "uscc", "address"))
+    assert load_county_entities(county=county(regions), seed=3, count=200, today=TODAY) == 0
+    Entity.objects.all().delete()
+    load_county_entities(county=county(regions), seed=3, count=200, today=TODAY)
+    assert list(Entity.objects.order_by("pk").values_list("name", "uscc", "address")) == first
+
+
+def test_cadres_follow_the_seed_ratio_and_sit_at_their_level(regions):
+    load_county_entities(county=county(regions), seed=1, count=2000, today=TODAY)
+    made = load_county_cadres(county=county(regions), seed=1)
+    assert made == Cadre.objects.count()
+    assert 2000 / made == pytest.approx(ENTITIES_PER_CADRE, rel=0.1)
+    for cadre in Cadre.objects.select_related("region"):
+        assert cadre.region.level == REGION_LEVEL_OF[cadre.level]
+        assert validate_resident_id(cadre.id_number, today=TODAY) == cadre.id_number
+    levels = Counter(Cadre.objects.values_list("level", flat=True))
+    assert levels["county"] == 21 and levels["township"] == 2 * 12
+    assert Cadre.objects.filter(is_regulator=True, department_id="market_regulation").count() == 4
+    assert load_county_cadres(county=county(regions), seed=1) == 0
+
+
+def test_demo_command_builds_the_county_once(regions):
+    call_command("demo", "--today", "2026-11-25")
+    assert Entity.objects.count() == 8000
+    cadres = Cadre.objects.count()
+    assert Cadre.objects.filter(level="city", region_id="3707").count() == 16
+    assert Cadre.objects.get(user__username="cadre").region_id == "370725001001"
+    call_command("demo")
+    assert (Entity.objects.count(), Cadre.objects.count()) == (8000, cadres)
+
+
+def test_bad_county_is_a_clear_error(regions):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="不是县级区划"):
+        call_command("demo", "--county", "3707")
+    with pytest.raises(CommandError, match="省级区划 99 不存在"):
+        call_command("demo", "--province", "99")
+
+
+@pytest.mark.django_db
+def test_province_targets_match_seed_003():
+    load_regions(village_prefixes=["37"])
+    targets = county_targets(Region.objects.get(code="37"))
+    assert len(targets) == Region.objects.filter(code__startswith="37", level=Region.Level.COUNTY).count()
+    assert sum(targets.values()) == pytest.approx(SHANDONG_TOTAL, abs=len(targets))
+    for city, total in SHANDONG_CITIES.items():
+        assert sum(n for code, n in targets.items() if code.startswith(city)) == pytest.approx(total, abs=20)
+    assert min(targets.values()) > 0
