@@ -62,3 +62,149 @@ class Cadre(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_level_display()}）"
+
+
+class Policy(models.Model):
+    """Versioned 包保 settings (⚙ in DOMAIN §4): grading rules, the level each grade goes to, workloads and
+    department matches. The newest version of the most specific region applies; region blank = defaults."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    version = models.PositiveIntegerField(_("版本"))
+    grade_rules = models.JSONField(_("分级规则"))
+    level_for_grade = models.JSONField(_("各级包保层级"))
+    capacity = models.JSONField(_("各层级包保上限"))
+    department_match = models.JSONField(_("行业主管部门对应"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("包保规则")
+        verbose_name_plural = _("包保规则")
+        constraints = [models.UniqueConstraint(fields=["region", "version"], name="policy_region_version")]
+
+    def __str__(self):
+        return f"{self.region_id or '默认'} v{self.version}"
+
+
+class EntityGrade(models.Model):
+    """Why an entity has its 包保 grade: the policy version and rules that fired, or an override with reason."""
+
+    entity = models.OneToOneField(
+        "entities.Entity", primary_key=True, on_delete=models.CASCADE, related_name="grading", verbose_name=_("主体")
+    )
+    computed_grade = models.CharField(_("计算等级"), max_length=1)
+    fired = models.JSONField(_("命中规则"), default=list)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    override_grade = models.CharField(_("人工调整等级"), max_length=1, blank=True)
+    override_reason = models.CharField(_("调整理由"), max_length=200, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    graded_at = models.DateTimeField(_("评定时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("包保分级")
+        verbose_name_plural = _("包保分级")
+
+    def __str__(self):
+        return f"{self.entity_id}: {self.grade}"
+
+    @property
+    def grade(self) -> str:
+        return self.override_grade or self.computed_grade
+
+
+class AssignmentRun(models.Model):
+    """One solve of the assignment for a region: a draft until a reviewer publishes it (DOMAIN §4.4)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被替代")
+
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    incremental = models.BooleanField(_("增量调整"), default=False)
+    params = models.JSONField(_("参数"), default=dict)
+    counts = models.JSONField(_("统计"), default=dict)
+    shortages = models.JSONField(_("缺口"), default=list)
+    objective = models.BigIntegerField(_("目标值"), default=0)
+    seconds = models.FloatField(_("用时（秒）"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("包保匹配方案")
+        verbose_name_plural = _("包保匹配方案")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.region_id} #{self.pk} {self.get_status_display()}"
+
+
+class Assignment(models.Model):
+    """One entity's responsible cadre in a run, with the station contact who supports the visits."""
+
+    run = models.ForeignKey(AssignmentRun, on_delete=models.CASCADE, related_name="assignments")
+    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    supporter = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    grade = models.CharField(_("包保等级"), max_length=1)
+    cost = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "entity"], name="assignment_run_entity")]
+
+    def __str__(self):
+        return f"{self.entity_id} -> {self.cadre_id}"
+
+
+class Guarantee(models.Model):
+    """Who guarantees an entity now: the published assignment in effect (one primary cadre per entity)."""
+
+    entity = models.OneToOneField(
+        "entities.Entity", primary_key=True, on_delete=models.CASCADE, related_name="guarantee"
+    )
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="guarantees", verbose_name=_("包保干部"))
+    supporter = models.ForeignKey(
+        Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="supported", verbose_name=_("监管保障")
+    )
+    run = models.ForeignKey(AssignmentRun, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField(_("包保起始日期"))
+
+    class Meta:
+        verbose_name = _("包保关系")
+        verbose_name_plural = _("包保关系")
+        indexes = [models.Index(fields=["cadre"], name="guarantee_cadre")]
+
+    def __str__(self):
+        return f"{self.entity_id} -> {self.cadre_id}"
+
+
+class Commitment(models.Model):
+    """A cadre's signed 《食品安全责任与任务承诺书》 for a year (三清单一承诺, DOMAIN §4.2)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="commitments")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    confirmed_at = models.DateTimeField(_("确认时间"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entity_count = models.PositiveIntegerField(_("包保主体数"))
+
+    class Meta:
+        verbose_name = _("承诺书")
+        verbose_name_plural = _("承诺书")
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="commitment_cadre_year")]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.year}"

@@ -1,16 +1,35 @@
 """Writes to the cadre roster: identity and level checked against the region tree, in scope, audited."""
 
+import math
+import time
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shian.core import audit
-from shian.core.jurisdiction import require_in_scope
+from shian.core.jurisdiction import narrow_to, require_in_scope
 from shian.core.permissions import require_perm
 from shian.entities import validators
+from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from .models import REGION_LEVEL_OF, Cadre, CadreLevel
+from . import grading, matching
+from .models import (
+    REGION_LEVEL_OF,
+    Assignment,
+    AssignmentRun,
+    Cadre,
+    CadreLevel,
+    Commitment,
+    EntityGrade,
+    Guarantee,
+    Policy,
+)
 
 CADRE_FIELDS = (
     "name", "id_number", "phone", "level", "position", "department_code", "region_code", "is_regulator", "capacity",
@@ -108,3 +127,354 @@ def record_cadre_left(*, actor, cadre: Cadre, left_on) -> Cadre:
     after = audit.snapshot(cadre, fields=_AUDITED)
     audit.record(actor=actor, action="cadre.left", obj=cadre, region_code=cadre.region_id, before=before, after=after)
     return cadre
+
+
+@transaction.atomic
+def confirm_commitment(*, actor, cadre: Cadre, year: int) -> Commitment:
+    """The cadre (or an administrator for them) confirms the year's 承诺书: timestamped, once, audited."""
+    require_in_scope(actor, cadre.region_id)
+    if cadre.user_id != actor.pk:
+        require_perm(actor, "baobao.manage_cadres")
+    existing = Commitment.objects.filter(cadre=cadre, year=year).first()
+    if existing is not None:
+        return existing
+    commitment = Commitment.objects.create(
+        cadre=cadre,
+        year=year,
+        confirmed_at=timezone.now(),
+        confirmed_by=actor,
+        entity_count=cadre.guarantees.count(),
+    )
+    audit.record(
+        actor=actor,
+        action="commitment.confirm",
+        obj=commitment,
+        region_code=cadre.region_id,
+        after=audit.snapshot(commitment),
+    )
+    return commitment
+
+
+# --- grading -------------------------------------------------------------------------------------------
+
+
+def _scope_region(actor, region_code: str | None) -> str:
+    prefix = region_code or actor.region_id or ""
+    if not prefix and not actor.is_superuser:
+        raise ValidationError({"region_code": [_("请指定区划。")]})
+    if prefix:
+        require_in_scope(actor, prefix)
+    return prefix
+
+
+def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
+    """Grade every active entity under the region by its county's policy; overrides stand. One audit batch."""
+    require_perm(actor, "baobao.manage_cadres")
+    prefix = _scope_region(actor, region_code)
+    entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix)
+    overrides = dict(
+        narrow_to(EntityGrade.objects.exclude(override_grade=""), prefix, "entity__region").values_list(
+            "entity_id", "override_grade"
+        )
+    )
+    policies: dict[str, Policy] = {}
+    rows, by_grade = [], defaultdict(list)
+    for values in entities.values("pk", "region_id", *grading.ENTITY_FIELDS).iterator(chunk_size=5000):
+        county = values["region_id"][:6]
+        policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
+        grade, fired = grading.evaluate(policy.grade_rules, values)
+        rows.append(EntityGrade(entity_id=values["pk"], computed_grade=grade, fired=fired, policy=policy))
+        by_grade[overrides.get(values["pk"], grade)].append(values["pk"])
+    with transaction.atomic():
+        EntityGrade.objects.bulk_create(
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["entity"],
+            update_fields=["computed_grade", "fired", "policy", "graded_at"],
+        )
+        for grade, ids in by_grade.items():
+            for start in range(0, len(ids), 20_000):
+                Entity.objects.filter(pk__in=ids[start : start + 20_000]).update(baobao_grade=grade)
+        counts = {grade: len(by_grade.get(grade, [])) for grade in grading.GRADES}
+        audit.record(
+            actor=actor,
+            action="baobao.grade",
+            object_type="entities.entity",
+            region_code=prefix,
+            after={"counts": counts, "policies": sorted({p.pk for p in policies.values()})},
+        )
+    return counts
+
+
+@transaction.atomic
+def override_grade(*, actor, entity: Entity, grade: str, reason: str) -> EntityGrade:
+    """A manual grade needs a reason; it stands through later gradings until cleared (grade "")."""
+    require_perm(actor, "baobao.manage_cadres")
+    require_in_scope(actor, entity.region_id)
+    if grade and grade not in grading.GRADES:
+        raise ValidationError({"grade": [_("包保等级应为 A、B、C、D 之一。")]})
+    if grade and not (reason or "").strip():
+        raise ValidationError({"reason": [_("人工调整等级须填写理由。")]})
+    record = EntityGrade.objects.filter(entity=entity).first()
+    if record is None:
+        policy = grading.policy_for(entity.region_id)
+        computed, fired = grading.evaluate(policy.grade_rules, {f: getattr(entity, f) for f in grading.ENTITY_FIELDS})
+        record = EntityGrade(entity=entity, computed_grade=computed, fired=fired, policy=policy)
+    before = {"grade": entity.baobao_grade, "override_reason": record.override_reason}
+    record.override_grade, record.override_reason = grade, (reason or "").strip() if grade else ""
+    record.overridden_by = actor if grade else None
+    record.save()
+    entity.baobao_grade = record.grade
+    entity.save(update_fields=["baobao_grade", "updated_at"])
+    after = {"grade": entity.baobao_grade, "override_reason": record.override_reason}
+    audit.record(
+        actor=actor,
+        action="baobao.grade_override",
+        obj=entity,
+        region_code=entity.region_id,
+        before=before,
+        after=after,
+    )
+    return record
+
+
+# --- assignment ----------------------------------------------------------------------------------------
+
+
+def _pieces(prefix: str) -> list[str]:
+    """Solve a province (or the country) city by city: cadres never cross a city, so the pieces are exact."""
+    if len(prefix) >= 4:
+        return [prefix]
+    return list(
+        Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def _solve_piece(piece: str, *, incremental: bool) -> dict:
+    policy = grading.policy_for(piece)
+    level_for_grade, match = policy.level_for_grade, policy.department_match
+    entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
+    rows = list(entities.values_list("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude"))
+    city = piece[:4]
+    cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).filter(
+        Q(region_id=city) | Q(region__code__gte=piece, region__code__lte=piece.ljust(12, "9"))
+    )
+    cadre_rows = list(cadres.values_list("pk", "level", "region_id", "department_id", "capacity", "is_regulator"))
+    previous = dict(narrow_to(Guarantee.objects.all(), piece, "entity__region").values_list("entity_id", "cadre_id"))
+    elsewhere = dict(  # load of each cadre from entities outside this piece (a city cadre serves the whole city)
+        Guarantee.objects.filter(cadre__in=[c[0] for c in cadre_rows])
+        .exclude(pk__in=list(previous))
+        .values_list("cadre_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    seats = {
+        pk: matching.Seat(
+            pk, level, region, dept, max(0, (cap or policy.capacity.get(level, 0)) - elsewhere.get(pk, 0))
+        )
+        for pk, level, region, dept, cap, _reg in cadre_rows
+    }
+    items, ungraded, fixed = [], [], {}
+    for pk, grade, region, sub_type, lng, lat in rows:
+        if not grade:
+            ungraded.append(pk)
+            continue
+        item = matching.Item(
+            pk,
+            grade,
+            region,
+            match.get(sub_type),
+            float(lng) if lng is not None else None,
+            float(lat) if lat is not None else None,
+        )
+        seat = seats.get(previous.get(pk))
+        level = level_for_grade.get(grade)
+        if (
+            incremental
+            and seat is not None
+            and seat.level == level
+            and region.startswith(seat.region)
+            and (item.department is None or item.department == seat.department)
+            and seat.capacity > 0
+        ):
+            fixed[pk] = seat.id
+            seats[seat.id] = matching.Seat(seat.id, seat.level, seat.region, seat.department, seat.capacity - 1)
+            continue
+        items.append(item)
+    problem = matching.Problem(items, list(seats.values()), level_for_grade, previous)
+    result = problem.solve()
+    regulators = defaultdict(list)
+    for pk, level, region, _dept, _cap, is_regulator in cadre_rows:
+        if is_regulator and level == "township":
+            regulators[region].append(pk)
+    chosen = {**fixed, **result.chosen}
+    return {
+        "chosen": chosen,
+        "costs": result.costs,
+        "regulators": regulators,
+        "regions": {pk: region for pk, _g, region, *_rest in rows},
+        "grades": {pk: grade for pk, grade, *_rest in rows},
+        "unassigned": {**result.unassigned, **{pk: "ungraded" for pk in ungraded}},
+        "previous": previous,
+        "objective": result.objective,
+        "cadres": len(cadre_rows),
+        "level_for_grade": level_for_grade,
+        "fallback": {pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST},
+        "capacity": policy.capacity,
+    }
+
+
+_REASONS = {  # lazy: looked up in the language of the request that runs the match
+    "capacity": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体无可用%(level)s干部，缺口 %(missing)d 人"),
+    "level": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体所在区划没有%(level)s干部，缺口 %(missing)d 人"),
+    "department": _(
+        "%(region)s：%(n)d 个 %(grade)s 级主体须由行业主管部门干部包保，本级无对应部门干部，缺口 %(missing)d 人"
+    ),
+    "ungraded": gettext_lazy("%(region)s：%(n)d 个主体尚未分级，请先运行分级"),
+    "fallback": gettext_lazy(
+        "%(region)s：%(n)d 个 %(grade)s 级主体因%(level)s干部不足由上一级干部兜底，缺口 %(missing)d 人"
+    ),
+}
+
+
+def _shortages(solved: dict) -> list[dict]:
+    groups = defaultdict(int)
+    flagged = [(pk, reason) for pk, reason in solved["unassigned"].items()] + [
+        (pk, "fallback") for pk in solved["fallback"]
+    ]
+    for pk, reason in flagged:
+        grade = solved["grades"].get(pk) or "-"
+        level = solved["level_for_grade"].get(grade, "village")
+        code = solved["regions"][pk][: matching.CODE_LENGTH[level]]
+        groups[(code, grade, level, reason)] += 1
+    names = dict(Region.objects.filter(code__in={g[0] for g in groups}).values_list("code", "name"))
+    out = []
+    for (code, grade, level, reason), n in sorted(groups.items()):
+        missing = math.ceil(n / max(1, solved["capacity"].get(level, 1)))
+        params = {
+            "region": names.get(code, code),
+            "n": n,
+            "grade": grade,
+            "level": CadreLevel(level).label,
+            "missing": missing,
+        }
+        out.append(
+            {
+                "region_code": code,
+                "grade": grade,
+                "level": level,
+                "reason": reason,
+                "entities": n,
+                "missing_cadres": missing,
+                "message": str(_REASONS[reason]) % params,
+            }
+        )
+    return out
+
+
+def assign_cadres(*, actor, region_code: str | None = None, incremental: bool = False) -> AssignmentRun:
+    """Solve who guarantees whom under a region and store it as a draft run with its diff and shortages."""
+    require_perm(actor, "baobao.manage_cadres")
+    prefix = _scope_region(actor, region_code)
+    if len(prefix) < 2:
+        raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
+    started = time.monotonic()
+    pieces = [_solve_piece(piece, incremental=incremental) for piece in _pieces(prefix)]
+    chosen = {pk: c for s in pieces for pk, c in s["chosen"].items()}
+    previous = {pk: c for s in pieces for pk, c in s["previous"].items()}
+    entity_count = sum(len(s["regions"]) for s in pieces)
+    counts = {
+        "entities": entity_count,
+        "cadres": sum(s["cadres"] for s in pieces),
+        "assigned": len(chosen),
+        "unassigned": entity_count - len(chosen),
+        "changed": sum(1 for pk, c in chosen.items() if previous.get(pk) != c)
+        + sum(1 for pk in previous if pk not in chosen),
+        "fallback": sum(len(s["fallback"]) for s in pieces),
+    }
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(
+            region_id=prefix or None,
+            incremental=incremental,
+            params={"incremental": incremental, "pieces": len(pieces)},
+            counts=counts,
+            shortages=[row for s in pieces for row in _shortages(s)],
+            objective=sum(s["objective"] for s in pieces),
+            created_by=actor,
+        )
+        rows = []
+        for s in pieces:
+            for pk, cadre in s["chosen"].items():
+                regs = s["regulators"].get(s["regions"][pk][:9], [])
+                supporter = regs[cadre % len(regs)] if regs and cadre not in regs else None
+                rows.append(
+                    Assignment(
+                        run=run,
+                        entity_id=pk,
+                        cadre_id=cadre,
+                        supporter_id=supporter,
+                        grade=s["grades"][pk],
+                        cost=s["costs"].get(pk, 0),
+                    )
+                )
+        Assignment.objects.bulk_create(rows, batch_size=5000)
+        run.seconds = round(time.monotonic() - started, 3)
+        run.save(update_fields=["seconds"])
+        audit.record(
+            actor=actor,
+            action="baobao.assign",
+            obj=run,
+            region_code=prefix,
+            after={"counts": counts, "objective": run.objective},
+        )
+    return run
+
+
+@transaction.atomic
+def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
+    """A reviewer publishes a draft: its assignments become the guarantees in effect for its region."""
+    require_perm(actor, "baobao.manage_cadres")
+    require_in_scope(actor, run.region_id or "")
+    if run.status != AssignmentRun.Status.DRAFT:
+        raise ValidationError(_("只能发布待审核的方案。"))
+    today = timezone.localdate()
+    current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
+    kept = dict(current.values_list("entity_id", "cadre_id"))
+    since = dict(current.values_list("entity_id", "since"))
+    rows = [
+        Guarantee(
+            entity_id=a.entity_id,
+            cadre_id=a.cadre_id,
+            supporter_id=a.supporter_id,
+            run=run,
+            since=since[a.entity_id] if kept.get(a.entity_id) == a.cadre_id else today,
+        )
+        for a in run.assignments.all().iterator(chunk_size=5000)
+    ]
+    assigned = {g.entity_id for g in rows}
+    _drop_missing(current, assigned)
+    Guarantee.objects.bulk_create(
+        rows,
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["entity"],
+        update_fields=["cadre", "supporter", "run", "since"],
+    )
+    AssignmentRun.objects.filter(region=run.region, status=AssignmentRun.Status.PUBLISHED).update(
+        status=AssignmentRun.Status.SUPERSEDED
+    )
+    run.status, run.published_by, run.published_at = AssignmentRun.Status.PUBLISHED, actor, timezone.now()
+    run.save(update_fields=["status", "published_by", "published_at"])
+    audit.record(
+        actor=actor, action="baobao.publish", obj=run, region_code=run.region_id or "", after={"guarantees": len(rows)}
+    )
+    return run
+
+
+def _drop_missing(current, assigned: set[int]) -> None:
+    stale = [pk for pk in current.values_list("entity_id", flat=True).iterator(chunk_size=20_000) if pk not in assigned]
+    for start in range(0, len(stale), 20_000):
+        Guarantee.objects.filter(entity_id__in=stale[start : start + 20_000]).delete()

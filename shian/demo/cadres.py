@@ -2,7 +2,7 @@
 
 Shandong reported 167,400 cadres for 1,061,400 entities (about 6.3 entities per cadre), 252 city-level and
 2,897 county-level leaders among them (DOMAIN §4.3): about 16 per city and 21 per county. Each township gets
-its leading group plus two market-regulation staff; village cadres make up the rest, spread over villages
+its leading group, its school, health-centre and civil-affairs heads, and two market-regulation staff; village cadres make up the rest, spread over villages
 in proportion to their businesses.
 """
 
@@ -50,6 +50,10 @@ TOWNSHIP_POSITIONS = [
     "党委委员",
     "武装部长",
 ]
+# sector cadres in every township, so school, hospital and elderly-care canteens find their department
+TOWNSHIP_DEPARTMENTS = [
+    ("中心学校校长", "education"), ("中心幼儿园园长", "education"), ("卫生院院长", "health"), ("民政办主任", "civil_affairs"),
+]  # fmt: skip
 VILLAGE_POSITIONS = ["党支部书记", "村委会主任", "两委成员", "两委成员", "网格长"]
 
 
@@ -127,6 +131,10 @@ def load_county_cadres(*, county: Region, seed: int) -> int:
         for position in TOWNSHIP_POSITIONS:
             text = position.format(head=head, deputy=head.replace("主任", "副主任") if "主任" in head else "副" + head)
             roster.add(level=CadreLevel.TOWNSHIP, region=town, id_region=county.code, position=text)
+        for position, department in TOWNSHIP_DEPARTMENTS:
+            roster.add(
+                level=CadreLevel.TOWNSHIP, region=town, id_region=county.code, position=position, department=department
+            )
         for position in ("市场监管所所长", "市场监管所监管员"):
             roster.add(
                 level=CadreLevel.TOWNSHIP,

@@ -53,6 +53,35 @@ ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 OVERRIDDEN_USCC = "91350203M0001QAY9B"
 
 
+# Annual sales by size class (weights for lt1m, 1m_10m, 10m_100m, gt100m): most shops are tiny.
+LARGE = {
+    "large_restaurant",
+    "food_producer",
+    "additive_producer",
+    "chain_hq",
+    "central_kitchen",
+    "group_meal",
+    "farmers_market",
+}
+SMALL = {"small_shop", "small_eatery", "stall", "small_workshop", "small_restaurant", "online_only", "school_periphery"}
+SALES_WEIGHTS = {"large": (10, 45, 40, 5), "small": (88, 11, 1, 0), "medium": (35, 50, 14, 1)}
+# Diners of canteens: (low, high) of a typical one; one in fifty is much larger
+DINERS = {
+    "school_canteen": (150, 1500), "kindergarten_canteen": (40, 300), "elderly_canteen": (20, 200),
+    "hospital_canteen": (80, 800), "office_canteen": (30, 400), "site_canteen": (20, 250),
+}  # fmt: skip
+
+
+def _scale(rng: random.Random, sub_type: str) -> tuple[str, int | None]:
+    size = "large" if sub_type in LARGE else ("small" if sub_type in SMALL else "medium")
+    band = rng.choices(SalesBand.values, weights=SALES_WEIGHTS[size])[0]
+    low_high = DINERS.get(sub_type)
+    if low_high is None:
+        return band, None
+    diners = rng.randint(*low_high) * (rng.choice((2, 3)) if rng.random() < 0.02 else 1)
+    return band, diners
+
+
 def _pick(rng: random.Random):
     r, acc = rng.random(), 0.0
     for row in MIX:
@@ -122,6 +151,7 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
             body = "".join(rng.choice(ORG_CHARS) for _ in range(8))
             uscc = make_uscc(type_code=type_code, region=county.code, org_base=body)
         lng, lat = scatter(rng, places["points"][village.code], 0.004)
+        sales_band, diners = _scale(rng, sub_type)
         entities.append(
             Entity(
                 name=name,
@@ -131,8 +161,8 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
                 address=address,
                 region=village,
                 floor_area=Decimal(rng.randint(8, 3000)),
-                diners=rng.randint(50, 2500) if business_type == "canteen" else None,
-                sales_band=rng.choice(SalesBand.values),
+                diners=diners,
+                sales_band=sales_band,
                 department_id=DEFAULT_DEPARTMENT.get(sub_type),
                 longitude=Decimal(f"{lng:.6f}"),
                 latitude=Decimal(f"{lat:.6f}"),

@@ -70,7 +70,7 @@ def test_cadres_follow_the_seed_ratio_and_sit_at_their_level(regions):
         assert cadre.region.level == REGION_LEVEL_OF[cadre.level]
         assert validate_resident_id(cadre.id_number, today=TODAY) == cadre.id_number
     levels = Counter(Cadre.objects.values_list("level", flat=True))
-    assert levels["county"] == 21 and levels["township"] == 2 * 12
+    assert levels["county"] == 21 and levels["township"] == 2 * 16
     assert Cadre.objects.filter(is_regulator=True, department_id="market_regulation").count() == 4
     assert load_county_cadres(county=county(regions), seed=1) == 0
 

@@ -1,9 +1,7 @@
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.http import Http404
+from django.core.management.base import BaseCommand
 
 from shian.accounts import services
-from shian.accounts.models import User
+from shian.core.commands import actor_for, service_errors
 
 
 class Command(BaseCommand):
@@ -15,12 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--actor", default="admin", help="执行签发的管理员账号（默认 admin）")
 
     def handle(self, *args, username, name, actor, **options):
-        users = {u.username: u for u in User.objects.filter(username__in=[username, actor])}
-        for who in (username, actor):
-            if who not in users:
-                raise CommandError(f"账号不存在：{who}")
-        try:
-            token, key = services.create_api_token(actor=users[actor], account=users[username], name=name)
-        except (ValidationError, PermissionDenied, Http404) as exc:
-            raise CommandError(f"无法签发令牌：{exc}") from exc
+        account, admin = actor_for(username), actor_for(actor)
+        with service_errors("无法签发令牌"):
+            token, key = services.create_api_token(actor=admin, account=account, name=name)
         self.stdout.write(key)

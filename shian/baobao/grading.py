@@ -1,0 +1,40 @@
+"""包保 grading (DOMAIN §4.1): an entity's grade is the best grade among the policy rules it meets, D if none.
+
+Pure functions over plain values so a province (a million rows) grades without model instances.
+"""
+
+from django.db.models import Q
+
+from .models import Policy
+
+GRADES = "ABCD"
+ENTITY_FIELDS = ("sub_type", "business_type", "diners", "floor_area", "sales_band")
+
+
+def policy_for(region_code: str) -> Policy:
+    """The newest version of the most specific policy whose region contains `region_code` (defaults last)."""
+    prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if len(region_code) >= n]
+    candidates = Policy.objects.filter(Q(region__isnull=True) | Q(region_id__in=prefixes))
+    return max(candidates, key=lambda p: (len(p.region_id or ""), p.version))
+
+
+def rule_fires(rule: dict, values: dict) -> bool:
+    if "sub_types" in rule and values.get("sub_type") not in rule["sub_types"]:
+        return False
+    if "business_types" in rule and values.get("business_type") not in rule["business_types"]:
+        return False
+    if "sales_bands" in rule and values.get("sales_band") not in rule["sales_bands"]:
+        return False
+    for key, field in (("min_diners", "diners"), ("min_floor_area", "floor_area")):
+        if key in rule and (values.get(field) is None or values[field] < rule[key]):
+            return False
+    return True
+
+
+def evaluate(rules: list[dict], values: dict) -> tuple[str, list[str]]:
+    """(grade, labels of the rules that fired for that grade); D with no labels when nothing fired."""
+    fired = [rule for rule in rules if rule_fires(rule, values)]
+    if not fired:
+        return "D", []
+    grade = min((rule["grade"] for rule in fired), key=GRADES.index)
+    return grade, [rule["label"] for rule in fired if rule["grade"] == grade]

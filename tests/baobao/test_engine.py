@@ -1,0 +1,144 @@
+"""Grading and assignment on a generated county: every hard constraint is checked on the published result."""
+
+import datetime
+from collections import Counter
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from shian.accounts.models import Role
+from shian.baobao import matching, services
+from shian.baobao.grading import evaluate, policy_for
+from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, EntityGrade, Guarantee
+from shian.core.models import AuditEntry
+from shian.demo.cadres import load_city_cadres, load_county_cadres
+from shian.demo.entities import load_county_entities
+from shian.entities.models import Entity
+from shian.regions.models import Region
+
+TODAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture
+def county(regions, make_user):
+    region = Region.objects.select_related("parent").get(code="370725")
+    load_county_entities(county=region, seed=2, count=1500, today=TODAY)
+    load_city_cadres(city=region.parent, seed=2)
+    load_county_cadres(county=region, seed=2)
+    return make_user(Role.COUNTY_ADMIN, "370725")
+
+
+def check_constraints(run: AssignmentRun) -> None:
+    """The hard rules of DOMAIN §4.4 on a run's assignments."""
+    policy = policy_for("370725")
+    loads = Counter()
+    for a in run.assignments.select_related("entity", "cadre", "cadre__region"):
+        entity, cadre = a.entity, a.cadre
+        loads[cadre.pk] += 1
+        assert entity.region_id.startswith(cadre.region_id), (entity, cadre)  # territorial
+        wanted = policy.level_for_grade[a.grade]
+        levels = list(REGION_LEVEL_OF)
+        assert levels.index(cadre.level) <= levels.index(wanted)  # right level, or above only as a fallback
+        department = policy.department_match.get(entity.sub_type)
+        if department:
+            assert cadre.department_id == department, (entity.sub_type, cadre.department_id)
+        assert cadre.status == Cadre.Status.ACTIVE
+        if a.supporter_id:
+            assert a.supporter.is_regulator and entity.region_id.startswith(a.supporter.region_id)
+    for cadre in Cadre.objects.filter(pk__in=loads):
+        assert loads[cadre.pk] <= (cadre.capacity or policy.capacity[cadre.level])
+
+
+def test_grade_then_assign_covers_every_entity_without_breaking_a_rule(county):
+    counts = services.grade_entities(actor=county, region_code="370725")
+    assert sum(counts.values()) == 1500 and counts["D"] > 0.85 * 1500 and counts["A"] + counts["B"] > 0
+    graded = EntityGrade.objects.select_related("entity").first()
+    assert graded.entity.baobao_grade == graded.grade
+    run = services.assign_cadres(actor=county, region_code="370725")
+    assert run.status == "draft" and not Guarantee.objects.exists()  # nothing takes effect before review
+    assert run.counts["assigned"] == 1500 and run.counts["unassigned"] == 0 and run.shortages == []
+    check_constraints(run)
+    services.publish_run(actor=county, run=run)
+    assert Guarantee.objects.count() == 1500
+    assert AuditEntry.objects.filter(action__in=["baobao.grade", "baobao.assign", "baobao.publish"]).count() == 3
+
+
+def test_optimal_beats_greedy_and_balances(county):
+    services.grade_entities(actor=county, region_code="370725")
+    items = [
+        matching.Item(pk, g, r, None, float(x), float(y))
+        for pk, g, r, x, y in Entity.objects.values_list("pk", "baobao_grade", "region_id", "longitude", "latitude")
+    ]
+    seats = [
+        matching.Seat(pk, level, region, None, 30 if level in ("township", "village") else 10)
+        for pk, level, region in Cadre.objects.values_list("pk", "level", "region_id")
+    ]
+    problem = matching.Problem(items, seats, policy_for("370725").level_for_grade, {})
+    best, greedy = problem.solve(), problem.greedy()
+    assert not best.unassigned
+    assert best.objective <= greedy.objective
+    loads = Counter(best.chosen.values())
+    demand = Counter(i.region for i in items if i.grade == "D")
+    cadres = Counter(s.region for s in seats if s.level == "village")
+    for seat in (s for s in seats if s.level == "village"):  # nobody above the fair share of their village
+        assert loads[seat.id] <= -(-demand[seat.region] // cadres[seat.region])
+
+
+def test_shortage_is_named_with_region_and_size(county):
+    services.grade_entities(actor=county, region_code="370725")
+    Cadre.objects.filter(level="village").update(status=Cadre.Status.LEFT)
+    Cadre.objects.filter(level="township").update(capacity=1)
+    run = services.assign_cadres(actor=county, region_code="370725")
+    assert run.counts["unassigned"] > 0
+    messages = " ".join(row["message"] for row in run.shortages)
+    assert "宝都街道" in messages and "缺口" in messages and "D 级" in messages
+    assert sum(row["entities"] for row in run.shortages if row["reason"] != "fallback") == run.counts["unassigned"]
+
+
+def test_incremental_keeps_what_is_still_valid(county):
+    services.grade_entities(actor=county, region_code="370725")
+    services.publish_run(actor=county, run=services.assign_cadres(actor=county, region_code="370725"))
+    before = dict(Guarantee.objects.values_list("entity_id", "cadre_id"))
+    leaving = Cadre.objects.filter(level="village", guarantees__isnull=False).first()
+    Cadre.objects.filter(pk=leaving.pk).update(status=Cadre.Status.LEFT)
+    run = services.assign_cadres(actor=county, region_code="370725", incremental=True)
+    check_constraints(run)
+    after = dict(run.assignments.values_list("entity_id", "cadre_id"))
+    moved = {pk for pk in before if after.get(pk) != before[pk]}
+    assert moved == {pk for pk, c in before.items() if c == leaving.pk}
+    assert run.counts["changed"] == len(moved)
+
+
+def test_override_needs_reason_and_survives_regrading(county):
+    services.grade_entities(actor=county, region_code="370725")
+    entity = Entity.objects.filter(baobao_grade="D").first()
+    with pytest.raises(ValidationError):
+        services.override_grade(actor=county, entity=entity, grade="B", reason=" ")
+    services.override_grade(actor=county, entity=entity, grade="B", reason="县领导联系企业（演示）")
+    services.grade_entities(actor=county, region_code="370725")
+    entity.refresh_from_db()
+    assert entity.baobao_grade == "B" and entity.grading.computed_grade == "D"
+    assert AuditEntry.objects.filter(action="baobao.grade_override", object_id=str(entity.pk)).exists()
+
+
+def test_rules_fire_by_type_scale_and_sales(db):
+    rules = policy_for("370725").grade_rules
+    assert evaluate(rules, {"sub_type": "school_canteen", "business_type": "canteen", "diners": 3500})[0] == "A"
+    grade, fired = evaluate(rules, {"sub_type": "central_kitchen", "business_type": "catering", "sales_band": "lt1m"})
+    assert grade == "B" and fired == ["中央厨房、集体用餐配送单位"]
+    assert evaluate(rules, {"sub_type": "small_shop", "business_type": "sales"}) == ("D", [])
+
+
+def test_cli_prints_the_figures_and_refuses_clearly(county, capsys):
+    call_command("grade_entities", "--region", "370725", "--actor", county.username)
+    call_command("assign_cadres", "--region", "370725", "--actor", county.username, "--json")
+    import json
+
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {"entities", "cadres", "assigned", "unassigned", "changed", "objective", "seconds"} <= set(figures)
+    assert figures["assigned"] == 1500
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="无法匹配"):
+        call_command("assign_cadres", "--region", "110105", "--actor", county.username)
