@@ -253,7 +253,7 @@ def _pieces(prefix: str) -> list[str]:
     )
 
 
-def _solve_piece(piece: str, *, incremental: bool) -> dict:
+def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> dict:
     policy = grading.policy_for(piece)
     level_for_grade, match = policy.level_for_grade, policy.department_match
     entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
@@ -306,6 +306,7 @@ def _solve_piece(piece: str, *, incremental: bool) -> dict:
         items.append(item)
     problem = matching.Problem(items, list(seats.values()), level_for_grade, previous)
     result = problem.solve()
+    greedy = problem.greedy().objective if baseline else None
     regulators = defaultdict(list)
     for pk, level, region, _dept, _cap, is_regulator in cadre_rows:
         if is_regulator and level == "township":
@@ -320,6 +321,7 @@ def _solve_piece(piece: str, *, incremental: bool) -> dict:
         "unassigned": {**result.unassigned, **{pk: "ungraded" for pk in ungraded}},
         "previous": previous,
         "objective": result.objective,
+        "greedy_objective": greedy,
         "cadres": len(cadre_rows),
         "level_for_grade": level_for_grade,
         "fallback": {pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST},
@@ -375,14 +377,18 @@ def _shortages(solved: dict) -> list[dict]:
     return out
 
 
-def assign_cadres(*, actor, region_code: str | None = None, incremental: bool = False) -> AssignmentRun:
-    """Solve who guarantees whom under a region and store it as a draft run with its diff and shortages."""
+def assign_cadres(
+    *, actor, region_code: str | None = None, incremental: bool = False, baseline: bool = False
+) -> AssignmentRun:
+    """Solve who guarantees whom under a region and store it as a draft run with its diff and shortages;
+    `baseline` also scores the greedy nearest-available assignment of the same problem, for comparison."""
     require_perm(actor, "baobao.manage_cadres")
     prefix = _scope_region(actor, region_code)
     if len(prefix) < 2:
         raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
     started = time.monotonic()
-    pieces = [_solve_piece(piece, incremental=incremental) for piece in _pieces(prefix)]
+    pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]
+    solved_at = time.monotonic()
     chosen = {pk: c for s in pieces for pk, c in s["chosen"].items()}
     previous = {pk: c for s in pieces for pk, c in s["previous"].items()}
     entity_count = sum(len(s["regions"]) for s in pieces)
@@ -394,7 +400,10 @@ def assign_cadres(*, actor, region_code: str | None = None, incremental: bool = 
         "changed": sum(1 for pk, c in chosen.items() if previous.get(pk) != c)
         + sum(1 for pk in previous if pk not in chosen),
         "fallback": sum(len(s["fallback"]) for s in pieces),
+        "solve_seconds": round(solved_at - started, 3),
     }
+    if baseline:
+        counts["greedy_objective"] = sum(s["greedy_objective"] for s in pieces)
     with transaction.atomic():
         run = AssignmentRun.objects.create(
             region_id=prefix or None,
