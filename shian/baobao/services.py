@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shian.core import audit
-from shian.core.jurisdiction import narrow_to, require_in_scope
+from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.validation import full_clean_as, reject_unknown
 from shian.entities import validators
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -78,26 +79,15 @@ def _clean(*, actor, data: dict, cadre: Cadre | None) -> dict:
 def _save(cadre: Cadre, values: dict) -> Cadre:
     for field, value in values.items():
         setattr(cadre, field, value)
-    try:
-        cadre.full_clean(exclude=["region"])
-    except ValidationError as exc:
-        raise ValidationError(
-            {"department_code" if k == "department" else k: v for k, v in exc.message_dict.items()}
-        ) from exc
+    full_clean_as(cadre, exclude=["region"], rename={"department": "department_code"})
     cadre.save()
     return cadre
-
-
-def _check_fields(data: dict) -> None:
-    unknown = set(data) - set(CADRE_FIELDS)
-    if unknown:
-        raise ValidationError(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
 
 
 @transaction.atomic
 def create_cadre(*, actor, **data) -> Cadre:
     require_perm(actor, "baobao.manage_cadres")
-    _check_fields(data)
+    reject_unknown(data, CADRE_FIELDS)
     cadre = _save(Cadre(), _clean(actor=actor, data=data, cadre=None))
     snap = audit.snapshot(cadre, fields=_AUDITED)
     audit.record(actor=actor, action="cadre.create", obj=cadre, region_code=cadre.region_id, after=snap)
@@ -108,7 +98,7 @@ def create_cadre(*, actor, **data) -> Cadre:
 def update_cadre(*, actor, cadre: Cadre, **changes) -> Cadre:
     require_perm(actor, "baobao.manage_cadres")
     require_in_scope(actor, cadre.region_id)
-    _check_fields(changes)
+    reject_unknown(changes, CADRE_FIELDS)
     before = audit.snapshot(cadre, fields=_AUDITED)
     _save(cadre, _clean(actor=actor, data=changes, cadre=cadre))
     after = audit.snapshot(cadre, fields=_AUDITED)
@@ -260,7 +250,7 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
     rows = list(entities.values_list("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude"))
     city = piece[:4]
     cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).filter(
-        Q(region_id=city) | Q(region__code__gte=piece, region__code__lte=piece.ljust(12, "9"))
+        Q(region_id=city) | region_under(Cadre, "region", piece)
     )
     cadre_rows = list(cadres.values_list("pk", "level", "region_id", "department_id", "capacity", "is_regulator"))
     previous = dict(narrow_to(Guarantee.objects.all(), piece, "entity__region").values_list("entity_id", "cadre_id"))
@@ -451,15 +441,14 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
         raise ValidationError(_("只能发布待审核的方案。"))
     today = timezone.localdate()
     current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
-    kept = dict(current.values_list("entity_id", "cadre_id"))
-    since = dict(current.values_list("entity_id", "since"))
+    kept = {entity: (cadre, since) for entity, cadre, since in current.values_list("entity_id", "cadre_id", "since")}
     rows = [
         Guarantee(
             entity_id=a.entity_id,
             cadre_id=a.cadre_id,
             supporter_id=a.supporter_id,
             run=run,
-            since=since[a.entity_id] if kept.get(a.entity_id) == a.cadre_id else today,
+            since=kept[a.entity_id][1] if kept.get(a.entity_id, (None,))[0] == a.cadre_id else today,
         )
         for a in run.assignments.all().iterator(chunk_size=5000)
     ]

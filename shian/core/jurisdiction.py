@@ -34,14 +34,14 @@ def scope_queryset(qs: QuerySet, user, field: str = "region") -> QuerySet:
         return qs.none()
     if prefix == "":
         return qs
-    return qs.filter(_under(qs.model, field, prefix))
+    return qs.filter(region_under(qs.model, field, prefix))
 
 
 def narrow_to(qs: QuerySet, region_code: str | None, field: str = "region") -> QuerySet:
     """Narrow an already scoped queryset to a sub-region (the region switcher's choice)."""
     if not region_code:
         return qs
-    return qs.filter(_under(qs.model, field, region_code))
+    return qs.filter(region_under(qs.model, field, region_code))
 
 
 def get_in_scope(qs: QuerySet, user, field: str = "region", **lookup):
@@ -58,7 +58,7 @@ def require_in_scope(user, region_code: str | None) -> None:
         raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
 
 
-def _under(model, field: str, prefix: str) -> Q:
+def region_under(model, field: str, prefix: str) -> Q:
     """Codes under `prefix` as a range, not LIKE: region codes are at most 12 digits, so
     prefix <= code <= prefix + '9…9' is the same set, and a plain b-tree index serves it (and the
     ordering by region) in any database collation, where LIKE 'prefix%' needs a special index."""

@@ -18,7 +18,7 @@ from shian.entities.models import Entity
 from shian.entities.validators import make_resident_id
 from shian.regions.models import Region
 
-from .names import person_name
+from .names import mobile_number, person_name
 
 ENTITIES_PER_CADRE = 1_061_400 / 167_400
 # (position, department, is_regulator)
@@ -75,7 +75,7 @@ class _Roster:
             Cadre(
                 name=person_name(rng),
                 id_number=id_number,
-                phone=f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
+                phone=mobile_number(rng),
                 level=level,
                 position=position,
                 department_id=department,

@@ -16,7 +16,7 @@ from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.entities.validators import make_resident_id, make_uscc
 from shian.regions.models import Region
 
-from .names import county_centre, person_name, scatter, short_name, village_short
+from .names import county_centre, mobile_number, person_name, scatter, short_name, village_short
 
 # sub-type, business type, share of entities (sums to 1), name pattern
 MIX = [
@@ -205,7 +205,7 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
                 role=KeyPerson.Role.PRINCIPAL,
                 name=person_name(rng),
                 id_number=make_resident_id(region=county.code, birth=birth, seq=rng.randint(1, 999)),
-                phone=f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
+                phone=mobile_number(rng),
             )
         )
     License.objects.bulk_create(licenses, batch_size=2000)

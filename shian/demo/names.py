@@ -17,6 +17,10 @@ def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+def mobile_number(rng: random.Random) -> str:
+    return f"1{rng.choice('358')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
+
+
 def short_name(name: str) -> str:
     """昌乐县 -> 昌乐, 潍坊市 -> 潍坊, 市中区 -> 市中: how places name their shops."""
     for suffix in ("自治县", "县", "市", "区", "街道", "镇", "乡"):

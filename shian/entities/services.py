@@ -11,6 +11,7 @@ from shian.core import audit
 from shian.core.jurisdiction import require_in_scope, scope_prefix
 from shian.core.permissions import require_perm
 from shian.core.pii import mask_phone
+from shian.core.validation import full_clean_as, reject_unknown
 from shian.regions.models import Region
 from shian.reports import xlsx
 
@@ -102,19 +103,14 @@ def _save(entity: Entity, values: dict) -> None:
     for field, value in values.items():
         setattr(entity, field, value)
     entity.duplicate_key = duplicate_key(entity.name, entity.address)
-    try:
-        entity.full_clean(exclude=["region", "department"])
-    except ValidationError as exc:
-        raise ValidationError({"region_code" if k == "region" else k: v for k, v in exc.message_dict.items()}) from exc
+    full_clean_as(entity, exclude=["region", "department"], rename={"region": "region_code"})
     entity.save()
 
 
 @transaction.atomic
 def create_entity(*, actor, override_reason: str = "", **data) -> Entity:
     require_perm(actor, "entities.manage_entities")
-    unknown = set(data) - set(ENTITY_FIELDS)
-    if unknown:
-        raise ValidationError(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown(data, ENTITY_FIELDS)
     if "region_code" not in data:
         raise ValidationError({"region_code": [_("请填写所属区划。")]})
     entity = Entity()
@@ -129,9 +125,7 @@ def create_entity(*, actor, override_reason: str = "", **data) -> Entity:
 def update_entity(*, actor, entity: Entity, override_reason: str = "", **changes) -> Entity:
     require_perm(actor, "entities.manage_entities")
     require_in_scope(actor, entity.region_id)
-    unknown = set(changes) - set(ENTITY_FIELDS)
-    if unknown:
-        raise ValidationError(_("未知字段：%(f)s") % {"f": ", ".join(sorted(unknown))})
+    reject_unknown(changes, ENTITY_FIELDS)
     before = audit.snapshot(entity)
     _save(entity, _clean(actor=actor, data=changes, entity=entity, override_reason=override_reason))
     audit.record(
