@@ -5,4 +5,9 @@ from . import views
 app_name = "baobao"
 urlpatterns = [
     path("cadres/", views.cadre_list, name="cadres"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/commitment/", views.commitment_confirm, name="commitment_confirm"),
+    path("cadres/<int:pk>/documents.docx", views.cadre_documents_docx, name="cadre_documents_docx"),
+    path("cadres/<int:pk>/documents.pdf", views.cadre_documents_pdf, name="cadre_documents_pdf"),
+    path("townships/<str:code>/documents.zip", views.township_documents_zip, name="township_documents_zip"),
 ]

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from shian.baobao.models import REGION_LEVEL_OF, Cadre
+from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
@@ -81,8 +81,17 @@ def test_demo_command_builds_the_county_once(regions):
     cadres = Cadre.objects.count()
     assert Cadre.objects.filter(level="city", region_id="3707").count() == 16
     assert Cadre.objects.get(user__username="cadre").region_id == "370725001001"
+    # the county opens graded and guaranteed: one published run covering every graded entity
+    assert not Entity.objects.filter(baobao_grade="").exists()
+    assert AssignmentRun.objects.filter(status="published").count() == 1
+    run = AssignmentRun.objects.get()
+    assert Guarantee.objects.count() == run.counts["assigned"] == 8000 - run.counts["unassigned"]
+    # the test region tree is trimmed, so some entities lack a cadre: each one is named in a shortage
+    named = sum(row["entities"] for row in run.shortages if row["reason"] != "fallback")
+    assert named == run.counts["unassigned"]
     call_command("demo")
     assert (Entity.objects.count(), Cadre.objects.count()) == (8000, cadres)
+    assert AssignmentRun.objects.count() == 1
 
 
 def test_bad_county_is_a_clear_error(regions):

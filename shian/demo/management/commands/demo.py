@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from shian.accounts.models import User
-from shian.baobao.models import Cadre
+from shian.baobao import services
+from shian.baobao.models import Cadre, Guarantee
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.entities import load_county_entities
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         load_county_cadres(county=region, seed=seed)
         logins = load_demo_accounts(county=region)
         link_cadre_login(user=User.objects.filter(username="cadre").first())
+        self._guarantee(region)
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
@@ -59,6 +61,19 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<12} {label}")
+
+    def _guarantee(self, county: Region) -> None:
+        """Grade the county and publish a first 包保 assignment, so the demo opens on guarantees in effect."""
+        if Guarantee.objects.filter(entity__region__code__startswith=county.code).exists():
+            return
+        admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+        grades = services.grade_entities(actor=admin, region_code=county.code)
+        run = services.assign_cadres(actor=admin, region_code=county.code)
+        services.publish_run(actor=admin, run=run)
+        self.stdout.write(
+            "包保：A/B/C/D 级 " + "/".join(str(grades[g]) for g in "ABCD") + f" 户，已分配 {run.counts['assigned']} 户，"
+            f"未分配 {run.counts['unassigned']} 户"
+        )
 
     def _province(self, code: str, seed: int, today: datetime.date) -> None:
         region = Region.objects.filter(code=code, level=Region.Level.PROVINCE).first()
