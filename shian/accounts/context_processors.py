@@ -10,7 +10,7 @@ from .current_region import current_region_code
 NAV = [
     ("home", _("首页"), None),
     ("entities:list", _("市场主体"), None),
-    ("baobao:cadres", _("包保干部"), None),
+    ("baobao:overview", _("分层分级包保"), None),
     ("regions:browse", _("行政区划与网格"), None),
     ("accounts:list", _("账号管理"), "accounts.view_accounts"),
     ("accounts:tokens", _("API 令牌"), "accounts.manage_tokens"),

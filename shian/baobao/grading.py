@@ -8,6 +8,13 @@ from django.db.models import Q
 from .models import Policy
 
 GRADES = "ABCD"
+
+# Grade counts cities reported in seed 003 (DOMAIN §4.3), shown beside a region's own distribution.
+REFERENCE_COUNTS = {
+    "济南市": {"A": 30, "B": 619, "C": 5346, "D": 98019},
+    "淄博市": {"A": 73, "B": 450, "C": 2377, "D": 57415},
+    "东营市": {"A": 29, "B": 231, "C": 1347, "D": 30706},
+}
 ENTITY_FIELDS = ("sub_type", "business_type", "diners", "floor_area", "sales_band")
 
 

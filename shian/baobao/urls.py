@@ -4,6 +4,11 @@ from . import views
 
 app_name = "baobao"
 urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("runs/", views.run_list, name="runs"),
+    path("runs/new/", views.run_create, name="run_create"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/publish/", views.run_publish, name="run_publish"),
     path("cadres/", views.cadre_list, name="cadres"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/commitment/", views.commitment_confirm, name="commitment_confirm"),

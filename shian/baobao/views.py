@@ -4,6 +4,7 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -12,14 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.current_region import current_region_code
+from shian.core.feedback import service_errors_as_messages
 from shian.core.jurisdiction import in_scope
 from shian.core.paging import filtered_page
 from shian.regions.models import Region
 from shian.regions.selectors import region_get
 from shian.reports.documents import CONTENT_TYPES, FORMATS, chinese_date
 
-from . import documents, selectors, services
+from . import documents, grading, selectors, services
 from .forms import CadreFilterForm
+from .models import AssignmentRun
 
 
 @login_required
@@ -31,6 +34,103 @@ def cadre_list(request):
     by_level = selectors.cadre_list(user=request.user, region_code=code).values("level").annotate(n=Count("pk"))
     counts = {row["level"]: row["n"] for row in by_level.order_by()}
     return render(request, "baobao/cadre_list.html", {"form": form, "page": page, "counts": counts})
+
+
+# -- overview and assignment runs (issue 6 items 1, 3, 6) ---------------------------------------------------
+
+OVERVIEW_ROWS = 20
+
+
+def _shares(counts: dict[str, int]) -> dict[str, float]:
+    total = sum(counts.get(g, 0) for g in grading.GRADES) or 1
+    return {g: 100 * counts.get(g, 0) / total for g in grading.GRADES}
+
+
+@login_required
+def overview(request):
+    """One screen for the 包保 picture of the current region: grades beside seed 003, coverage, gaps,
+    workload per level, the busiest cadres, commitments and the latest runs."""
+    code = current_region_code(request)
+    user = request.user
+    counts = selectors.grade_counts(user=user, region_code=code)
+    graded = sum(counts.get(g, 0) for g in grading.GRADES)
+    gaps = selectors.unguaranteed(user=user, region_code=code)
+    gap_count = gaps.count()
+    cadres = selectors.workload(user=user, region_code=code)
+    levels = selectors.workload_by_level(cadres)
+    working = sum(row.get("working") or 0 for row in levels)
+    year = timezone.localdate().year
+    confirmed = selectors.commitment_count(user=user, region_code=code, year=year)
+    shares = _shares(counts)
+    context = {
+        "grades": [(g, counts.get(g, 0), shares[g]) for g in grading.GRADES],
+        "ungraded": counts.get("", 0),
+        "graded": graded,
+        "references": [(city, ref, _shares(ref)) for city, ref in grading.REFERENCE_COUNTS.items()],
+        "guaranteed": graded + counts.get("", 0) - gap_count,
+        "gap_count": gap_count,
+        "gaps": gaps[:OVERVIEW_ROWS],
+        "levels": levels,
+        "busiest": [c for c in cadres[:OVERVIEW_ROWS] if c.load > 0],
+        "working": working,
+        "confirmed": confirmed,
+        "year": year,
+        "runs": selectors.run_list(user=user, region_code=code)[:5],
+    }
+    return render(request, "baobao/overview.html", context)
+
+
+@login_required
+def run_list(request):
+    code = current_region_code(request)
+    page = Paginator(selectors.run_list(user=request.user, region_code=code), 50).get_page(request.GET.get("page"))
+    can_run = request.user.has_perm("baobao.manage_cadres") and len(code or "") >= 4
+    return render(request, "baobao/run_list.html", {"page": page, "can_run": can_run, "region_code": code})
+
+
+@login_required
+@require_POST
+def run_create(request):
+    """Grade and solve the current city or county in the request (seconds at that size); a province
+    runs from the command line (`assign_cadres --region 37`)."""
+    code = current_region_code(request) or ""
+    if len(code) < 4:
+        messages.error(request, _("请先在区划切换中选择一个市或县，全省匹配请使用命令 assign_cadres。"))
+        return redirect("baobao:runs")
+    with service_errors_as_messages(request):
+        services.grade_entities(actor=request.user, region_code=code)
+        run = services.assign_cadres(
+            actor=request.user, region_code=code, incremental=request.POST.get("incremental") == "1"
+        )
+        messages.success(request, _("已生成待审核方案 #%(pk)d，请核对后发布。") % {"pk": run.pk})
+        return redirect("baobao:run_detail", pk=run.pk)
+    return redirect("baobao:runs")
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    is_draft = run.status == AssignmentRun.Status.DRAFT
+    changes = selectors.run_diff(run) if is_draft else None
+    page = Paginator(changes, 50).get_page(request.GET.get("page")) if is_draft else None
+    context = {
+        "run": run,
+        "page": page,
+        "dropped": selectors.run_dropped(run)[:OVERVIEW_ROWS] if is_draft else [],
+        "dropped_count": selectors.run_dropped(run).count() if is_draft else 0,
+        "can_publish": is_draft and request.user.has_perm("baobao.manage_cadres"),
+    }
+    return render(request, "baobao/run_detail.html", context)
+
+
+@login_required
+@require_POST
+def run_publish(request, pk: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    with service_errors_as_messages(request):
+        services.publish_run(actor=request.user, run=run)
+        messages.success(request, _("方案 #%(pk)d 已发布，包保关系即时生效。") % {"pk": run.pk})
+    return redirect("baobao:run_detail", pk=run.pk)
 
 
 # -- cadre detail, lists and commitment (issue 6 item 5) -------------------------------------------------------

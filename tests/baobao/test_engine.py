@@ -1,32 +1,16 @@
 """Grading and assignment on a generated county: every hard constraint is checked on the published result."""
 
-import datetime
 from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from shian.accounts.models import Role
 from shian.baobao import matching, services
 from shian.baobao.grading import evaluate, policy_for
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, EntityGrade, Guarantee
 from shian.core.models import AuditEntry
-from shian.demo.cadres import load_city_cadres, load_county_cadres
-from shian.demo.entities import load_county_entities
 from shian.entities.models import Entity
-from shian.regions.models import Region
-
-TODAY = datetime.date(2026, 11, 25)
-
-
-@pytest.fixture
-def county(regions, make_user):
-    region = Region.objects.select_related("parent").get(code="370725")
-    load_county_entities(county=region, seed=2, count=1500, today=TODAY)
-    load_city_cadres(city=region.parent, seed=2)
-    load_county_cadres(county=region, seed=2)
-    return make_user(Role.COUNTY_ADMIN, "370725")
 
 
 def check_constraints(run: AssignmentRun) -> None:
