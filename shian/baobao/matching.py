@@ -4,7 +4,8 @@ Hard constraints are the arcs that exist: a cadre may take an entity only if its
 entity's region, it sits at the level the grade demands (or, where that level lacks capacity, one level up
 at a penalty), and its department matches where the entity type has one; per-cadre capacity is the arc
 capacity to the sink. Soft objectives are arc costs: distance, keeping the current cadre, and a balanced
-workload (units beyond a cadre's fair share cost extra). Every entity also has an arc straight to the
+workload (units beyond a cadre's fair share cost extra); a cadre's first entity earns a bonus, so every
+cadre who can take an entity gets at least one. Every entity also has an arc straight to the
 sink at a prohibitive cost, so the flow is always feasible and what stays there is reported as a shortage.
 """
 
@@ -22,6 +23,7 @@ FALLBACK_COST = 1_000  # one level up (上级兜底) only where the right level 
 CHANGE_COST = 60  # moving an entity away from its current cadre (continuity)
 OVERLOAD_COST = 25  # each entity beyond a cadre's fair share (balanced workload)
 UNASSIGNED_COST = 1_000_000
+LEADER_BONUS = 500  # a cadre's first entity: every listed leader guarantees at least one (Qingdao principle 1)
 KM_COST = 2  # per kilometre between the entity and the cadre's area
 
 
@@ -136,11 +138,13 @@ class Problem:
         first_seat_arc = len(tails)
         for j, seat in enumerate(self.seats):
             fair = self.fair.get(seat.id, 0)
-            tails.append(n_items + j), heads.append(sink), caps.append(fair), costs.append(0)
+            first = min(1, seat.capacity)
+            tails.append(n_items + j), heads.append(sink), caps.append(first), costs.append(-LEADER_BONUS)
+            tails.append(n_items + j), heads.append(sink), caps.append(max(0, fair - first)), costs.append(0)
             (
                 tails.append(n_items + j),
                 heads.append(sink),
-                caps.append(seat.capacity - fair),
+                caps.append(seat.capacity - max(fair, first)),
                 costs.append(OVERLOAD_COST),
             )
         flow = min_cost_flow.SimpleMinCostFlow()
@@ -153,8 +157,10 @@ class Problem:
         flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
         if flow.solve() != flow.OPTIMAL:
             raise RuntimeError("min-cost flow did not reach an optimum")
-        flows = flow.flows(np.arange(first_seat_arc, dtype=np.int32))
-        result = Result(objective=int(flow.optimal_cost()))
+        flows = flow.flows(np.arange(len(tails), dtype=np.int32))
+        working = sum(int(flows[arc]) for arc in range(first_seat_arc, len(tails), 3))
+        # reported without the bonus, so it compares with greedy() scored by objective_of()
+        result = Result(objective=int(flow.optimal_cost()) + LEADER_BONUS * working)
         arc = 0
         for i, arcs in enumerate(self.arcs):
             arc += 1  # source -> item
@@ -187,5 +193,6 @@ class Problem:
 
     def objective_of(self, result: Result, load: dict[int, int]) -> int:
         """The flow's objective for any assignment: arc costs, overload beyond fair shares, unassigned."""
-        overload = sum(max(0, load[s.id] - self.fair.get(s.id, 0)) for s in self.seats) * OVERLOAD_COST
+        free = {s.id: max(self.fair.get(s.id, 0), min(1, s.capacity)) for s in self.seats}
+        overload = sum(max(0, load[s.id] - free[s.id]) for s in self.seats) * OVERLOAD_COST
         return sum(result.costs.values()) + overload + UNASSIGNED_COST * len(result.unassigned)

@@ -126,3 +126,15 @@ def test_cli_prints_the_figures_and_refuses_clearly(county, capsys):
 
     with pytest.raises(CommandError, match="无法匹配"):
         call_command("assign_cadres", "--region", "110105", "--actor", county.username)
+
+
+def test_every_cadre_who_can_take_an_entity_gets_one():
+    """Qingdao principle 1: continuity alone would leave B idle (moving costs more than overloading A)."""
+    village = "370725001001"
+    items = [matching.Item(n, "D", village, None, 118.80, 36.70) for n in (1, 2)]
+    seats = [matching.Seat(id_, "village", village, None, 10) for id_ in (10, 11)]
+    problem = matching.Problem(items, seats, {"D": "village"}, previous={1: 10, 2: 10})
+    result = problem.solve()
+    assert sorted(result.chosen.values()) == [10, 11]
+    load = {10: 1, 11: 1}
+    assert result.objective == problem.objective_of(result, load) == matching.CHANGE_COST
