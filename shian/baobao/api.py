@@ -1,3 +1,6 @@
+import datetime
+from typing import Literal
+
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
@@ -100,3 +103,68 @@ def cadre_get(request, pk: Id):
 def cadre_update(request, pk: Id, payload: CadrePatch):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     return services.update_cadre(actor=request.user, cadre=cadre, **payload.dict(exclude_unset=True))
+
+
+class MapPoints(Schema):
+    points: list[tuple[float, float, str, bool, str, str]] = Field(
+        description="[经度, 纬度, 包保等级, 是否已落实包保, 主体名称, 包保干部]"
+    )
+    total: int = Field(description="区划内有坐标的在册主体数；超过 points 条数时只返回等级较高的部分")
+
+
+@router.get("/map", response=MapPoints, summary="包保地图点位（按等级，未落实包保的单独标出）")
+def map_points(request, region: RegionCode | None = None):
+    points, total = selectors.map_points(user=request.user, region_code=region)
+    return {"points": points, "total": total}
+
+
+# -- changes with their 15/7 working-day deadlines (issue 6 item 4) ---------------------------------------------
+
+
+class ChangeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    entity_id: int | None
+    entity_name: str | None
+    cadre_id: int | None
+    cadre_name: str | None
+    region_code: str
+    occurred_on: datetime.date
+    recorded_at: datetime.datetime
+    report_due: datetime.datetime
+    reassign_due: datetime.datetime
+    report_late: bool
+    overdue: bool
+    resolved_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_entity_name(obj):
+        return obj.entity.name if obj.entity_id else None
+
+    @staticmethod
+    def resolve_cadre_name(obj):
+        return obj.cadre.name if obj.cadre_id else None
+
+    @staticmethod
+    def resolve_region_code(obj):
+        return obj.region_id
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.reassign_overdue()
+
+
+class ChangeFilter(Schema):
+    region: RegionCode | None = None
+    state: Literal["open", "overdue", "all"] = "open"
+
+
+@router.get("/changes", response=list[ChangeOut], summary="包保变动事项（报告、调整时限与超期）")
+@paginate
+def change_list(request, filters: Query[ChangeFilter]):
+    return selectors.change_list(user=request.user, region_code=filters.region, state=filters.state)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -208,3 +209,72 @@ class Commitment(models.Model):
 
     def __str__(self):
         return f"{self.cadre_id} {self.year}"
+
+
+class Change(models.Model):
+    """A 包保 change (DOMAIN §4.5): an entity opens or closes, its grade changes, or a cadre leaves. It must be
+    reported within the status-report rule counted from the day it happened and reassigned within the reassign
+    rule counted from when the system learned of it; both deadlines keep the rule they were computed with."""
+
+    class Kind(models.TextChoices):
+        ENTITY_NEW = "entity_new", _("新增主体")
+        ENTITY_CLOSED = "entity_closed", _("主体注销")
+        GRADE_CHANGED = "grade_changed", _("等级变化")
+        CADRE_LEFT = "cadre_left", _("干部离岗")
+
+    kind = models.CharField(_("变动类型"), max_length=20, choices=Kind.choices)
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("主体"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("包保干部"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("发生日期"))
+    recorded_at = models.DateTimeField(_("登记时间"))
+    report_due = models.DateTimeField(_("报告时限"))
+    report_rule = models.JSONField(_("报告时限规则"))
+    reassign_due = models.DateTimeField(_("调整时限"))
+    reassign_rule = models.JSONField(_("调整时限规则"))
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolved_by_run = models.ForeignKey(
+        AssignmentRun, verbose_name=_("办结方案"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("包保变动事项")
+        verbose_name_plural = _("包保变动事项")
+        ordering = ["reassign_due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entity__isnull=False) | models.Q(cadre__isnull=False), name="change_has_subject"
+            ),
+            # One open change of a kind per entity (and per leaving cadre): detection can run daily.
+            models.UniqueConstraint(
+                fields=["kind", "entity"], condition=models.Q(resolved_at__isnull=True), name="change_open_entity"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "cadre"],
+                condition=models.Q(resolved_at__isnull=True, entity__isnull=True),
+                name="change_open_cadre",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["region", "reassign_due"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="change_open_region",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.entity_id or self.cadre_id}"
+
+    @property
+    def report_late(self) -> bool:
+        """Recorded after the report deadline: the change was reported late."""
+        return self.recorded_at > self.report_due
+
+    def reassign_overdue(self, now=None) -> bool:
+        """Still open past the reassignment deadline (templates call it without `now`)."""
+        return self.resolved_at is None and (now or timezone.now()) > self.reassign_due

@@ -2,12 +2,14 @@
 
 from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from shian.accounts.models import Role
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
 from shian.entities.models import Entity
 
 from . import grading
-from .models import Assignment, AssignmentRun, Cadre, CadreLevel, Commitment, Guarantee
+from .models import Assignment, AssignmentRun, Cadre, CadreLevel, Change, Commitment, Guarantee
 
 
 def cadre_list(
@@ -26,6 +28,11 @@ def cadre_list(
 
 def cadre_get(*, user, pk: int) -> Cadre:
     return get_in_scope(Cadre.objects.select_related("region", "department"), user, pk=pk)
+
+
+def own_cadre(*, user) -> Cadre | None:
+    """The cadre record bound to this login, for a cadre's own lists and commitment."""
+    return Cadre.objects.filter(user=user).first() if user.is_authenticated else None
 
 
 def cadre_guarantees(*, user, cadre: Cadre) -> QuerySet[Guarantee]:
@@ -80,6 +87,32 @@ def workload_by_level(cadres: QuerySet[Cadre]) -> list[dict]:
     return [{"level": level, "label": label, **by_level.get(level, {})} for level, label in CadreLevel.choices]
 
 
+def guarantee_list(*, user, region_code: str | None, q: str = "", grade: str = "") -> QuerySet[Guarantee]:
+    """Who guarantees what under the region: entity, cadre and station contact, searchable by either name."""
+    qs = narrow_to(scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(entity__name__contains=q) | Q(cadre__name__contains=q))
+    if grade:
+        qs = qs.filter(entity__baobao_grade=grade)
+    return qs.select_related("entity", "entity__region", "cadre", "supporter").order_by("entity__region_id", "pk")
+
+
+MAP_POINTS = 20_000
+
+
+def map_points(*, user, region_code: str | None) -> tuple[list[tuple], int]:
+    """Located active entities as (lng, lat, grade, guaranteed, name, cadre), most important grades first and at
+    most MAP_POINTS of them (a province has a million; the D-grade tail is what gets cut), and the total."""
+    entities = narrow_to(scope_queryset(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), user), region_code)
+    located = entities.filter(longitude__isnull=False, latitude__isnull=False)
+    rows = located.order_by("baobao_grade", "pk").values_list(
+        "longitude", "latitude", "baobao_grade", "guarantee__cadre_id", "name", "guarantee__cadre__name"
+    )[:MAP_POINTS]
+    points = [(float(x), float(y), g or "-", cadre is not None, name, who or "") for x, y, g, cadre, name, who in rows]
+    return points, located.count()
+
+
 def commitment_count(*, user, region_code: str | None, year: int) -> int:
     """Cadres under the region who confirmed the year's 承诺书."""
     cadres = cadre_list(user=user, region_code=region_code)
@@ -119,3 +152,26 @@ def township_cadres(*, user, township_code: str) -> QuerySet[Cadre]:
     """Cadres of a township and its villages who guarantee someone: the batch of one zip download."""
     qs = narrow_to(scope_queryset(Cadre.objects.select_related("region"), user), township_code)
     return qs.filter(guarantees__isnull=False).distinct().order_by("region_id", "level", "name", "pk")
+
+
+CHANGE_STATES = ("open", "overdue", "all")
+
+
+def change_list(*, user, region_code: str | None = None, state: str = "open") -> QuerySet[Change]:
+    """包保 changes in scope: open ones (or only those past the reassignment deadline) most urgent first, or all,
+    newest first. An enterprise account sees only its own entity's."""
+    qs = Change.objects.select_related("entity", "cadre", "region")
+    if getattr(user, "role", None) == Role.ENTERPRISE:
+        qs = qs.filter(entity_id=user.entity_id) if user.entity_id else qs.none()
+    qs = narrow_to(scope_queryset(qs, user), region_code)
+    if state == "all":
+        return qs.order_by("-recorded_at", "-pk")
+    qs = qs.filter(resolved_at__isnull=True)
+    if state == "overdue":
+        qs = qs.filter(reassign_due__lt=timezone.now())
+    return qs.order_by("reassign_due", "pk")
+
+
+def overdue_change_count(*, user, region_code: str | None) -> int:
+    """Open changes past their reassignment deadline: the alert figure for a region."""
+    return change_list(user=user, region_code=region_code, state="overdue").count()

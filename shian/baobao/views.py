@@ -21,7 +21,7 @@ from shian.regions.selectors import region_get
 from shian.reports.documents import CONTENT_TYPES, FORMATS, chinese_date
 
 from . import documents, grading, selectors, services
-from .forms import CadreFilterForm
+from .forms import CadreFilterForm, GuaranteeFilterForm
 from .models import AssignmentRun
 
 
@@ -76,6 +76,8 @@ def overview(request):
         "confirmed": confirmed,
         "year": year,
         "runs": selectors.run_list(user=user, region_code=code)[:5],
+        "own": selectors.own_cadre(user=user),
+        "overdue": selectors.overdue_change_count(user=user, region_code=code),
     }
     return render(request, "baobao/overview.html", context)
 
@@ -131,6 +133,25 @@ def run_publish(request, pk: int):
         services.publish_run(actor=request.user, run=run)
         messages.success(request, _("方案 #%(pk)d 已发布，包保关系即时生效。") % {"pk": run.pk})
     return redirect("baobao:run_detail", pk=run.pk)
+
+
+@login_required
+def guarantee_list(request):
+    """Who guarantees what: a map of the current region's entities by grade and a searchable list."""
+    code = current_region_code(request)
+    form, page = filtered_page(
+        request, GuaranteeFilterForm, lambda **f: selectors.guarantee_list(user=request.user, region_code=code, **f)
+    )
+    labels = {
+        "grade": _("%(grade)s级"),
+        "gap": _("未落实包保"),
+        "cadre": _("包保干部"),
+        "none": _("无"),
+        "truncated": _("主体较多，仅显示等级较高的 %(shown)s 户（共 %(total)s 户）"),
+        "empty": _("本区划暂无带坐标的主体"),
+    }
+    context = {"form": form, "page": page, "region_code": code or "", "map_labels": labels}
+    return render(request, "baobao/guarantee_list.html", context)
 
 
 # -- cadre detail, lists and commitment (issue 6 item 5) -------------------------------------------------------
@@ -237,3 +258,33 @@ def township_documents_zip(request, code: str):
         raise
     filename = _("%(region)s_包保清单与承诺书_%(fmt)s.zip") % {"region": region.name, "fmt": fmt}
     return FileResponse(out, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+# -- changes with their 15/7 working-day deadlines (issue 6 item 4) ---------------------------------------------
+
+
+@login_required
+def change_list(request):
+    """包保 changes under the current region with their deadlines, overdue ones flagged; an administrator runs
+    detection for the region from here (a POST back to this page)."""
+    code = current_region_code(request)
+    if request.method == "POST":
+        with service_errors_as_messages(request):
+            counts = services.detect_changes(actor=request.user, region_code=code)
+            done = _(
+                "检测完成：新增主体 %(entity_new)d 个，主体注销 %(entity_closed)d 个，等级变化 %(grade_changed)d 个。"
+            )
+            messages.success(request, done % counts)
+        return redirect(request.get_full_path())
+    state = request.GET.get("state")
+    if state not in selectors.CHANGE_STATES:
+        state = "open"
+    changes = selectors.change_list(user=request.user, region_code=code, state=state)
+    context = {
+        "page": Paginator(changes, 50).get_page(request.GET.get("page")),
+        "state": state,
+        "states": [("open", _("未办结")), ("overdue", _("已超期")), ("all", _("全部"))],
+        "overdue": selectors.overdue_change_count(user=request.user, region_code=code),
+        "can_detect": request.user.has_perm("baobao.manage_cadres"),
+    }
+    return render(request, "baobao/change_list.html", context)

@@ -84,3 +84,25 @@ def test_runs_outside_the_jurisdiction_are_hidden(county, published, make_user):
     station = client_for(make_user(Role.STATION_STAFF, "370725001"))
     assert station.post("/baobao/runs/new/").status_code in (302, 403)
     assert AssignmentRun.objects.count() == 1
+
+
+def test_guarantee_list_and_map_points(county, published, make_user):
+    client = client_for(county)
+    gap = Guarantee.objects.order_by("pk").first().entity
+    Guarantee.objects.filter(pk=gap.pk).delete()
+    listed = client.get("/baobao/guarantees/", {"grade": "B"})
+    assert listed.status_code == 200
+    assert listed.context["page"].paginator.count == Guarantee.objects.filter(entity__baobao_grade="B").count()
+    cadre = Guarantee.objects.select_related("cadre").first().cadre
+    by_cadre = client.get("/baobao/guarantees/", {"q": cadre.name}).context["page"].paginator.count
+    assert by_cadre >= Guarantee.objects.filter(cadre=cadre).count() > 0
+    body = client.get("/api/v1/baobao/map", {"region": "370725"}).json()
+    located = Entity.objects.exclude(longitude=None).exclude(status=Entity.Status.DEREGISTERED)
+    assert body["total"] == len(body["points"]) == located.count()
+    flagged = [p for p in body["points"] if not p[3]]
+    assert [p[4] for p in flagged] == [gap.name] and flagged[0][5] == ""
+    grades = [p[2] for p in body["points"]]
+    assert grades == sorted(grades)  # the most important grades come first, so a cut drops D first
+    outsider = client_for(make_user(Role.COUNTY_ADMIN, "370304"))
+    assert outsider.get("/api/v1/baobao/map").json() == {"points": [], "total": 0}
+    assert outsider.get("/baobao/guarantees/").context["page"].paginator.count == 0

@@ -71,7 +71,9 @@ class Command(BaseCommand):
         run = services.assign_cadres(actor=admin, region_code=county.code)
         services.publish_run(actor=admin, run=run)
         self.stdout.write(
-            "包保：A/B/C/D 级 " + "/".join(str(grades[g]) for g in "ABCD") + f" 户，已分配 {run.counts['assigned']} 户，"
+            "包保：A/B/C/D 级 "
+            + "/".join(str(grades[g]) for g in "ABCD")
+            + f" 户，已分配 {run.counts['assigned']} 户，"
             f"未分配 {run.counts['unassigned']} 户"
         )
 
