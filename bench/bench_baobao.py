@@ -23,7 +23,7 @@ with scratch_pg() as url:
 
     django.setup()
     from shian.accounts.models import User
-    from shian.baobao import services
+    from shian.baobao import matching, services
     from shian.baobao.models import Guarantee
     from shian.entities.models import Entity
 
@@ -37,6 +37,9 @@ with scratch_pg() as url:
     services.publish_run(actor=admin, run=run)
     end_to_end = time.perf_counter() - started
     full = run.counts
+    short_by_reason = {}
+    for row in run.shortages:
+        short_by_reason[row["reason"]] = short_by_reason.get(row["reason"], 0) + row["entities"]
 
     # change 1% of entities: half deregistered, half regraded one step, then rematch incrementally
     rng = random.Random(6)
@@ -71,10 +74,21 @@ emit(
     greedy_objective=full["greedy_objective"],
     objective_ratio_vs_greedy=round(run.objective / full["greedy_objective"], 3),
     objective_ratio_target=0.95,
+    greedy_unassigned=full["greedy_unassigned"],
+    # the same comparison without the unassigned penalty, so placement quality shows on its own
+    objective_placed=run.objective - matching.UNASSIGNED_COST * full["unassigned"],
+    greedy_objective_placed=full["greedy_objective"] - matching.UNASSIGNED_COST * full["greedy_unassigned"],
+    objective_placed_ratio_vs_greedy=round(
+        (run.objective - matching.UNASSIGNED_COST * full["unassigned"])
+        / (full["greedy_objective"] - matching.UNASSIGNED_COST * full["greedy_unassigned"]),
+        3,
+    ),
+    shortage_entities_by_reason=short_by_reason,
     incremental_entities_changed=len(changed),
     incremental_s=round(incremental_s, 2),
     incremental_target_s=10,
     incremental_assignments_changed=again.counts["changed"],
+    incremental_unassigned=again.counts["unassigned"],
     incremental_changed_share=round(again.counts["changed"] / guarantees, 4),
     incremental_changed_target=0.015,
 )

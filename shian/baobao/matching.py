@@ -41,13 +41,15 @@ class Item:
 
 @dataclass(frozen=True)
 class Seat:
-    """A cadre who can take entities: id, level, region code, department, capacity, regulator or not."""
+    """A cadre who can take entities: id, level, region code, department, capacity left, and whether they
+    already guarantee someone (then their first entity earns no bonus)."""
 
     id: int
     level: str
     region: str
     department: str | None
     capacity: int
+    working: bool = False
 
 
 @dataclass
@@ -138,7 +140,7 @@ class Problem:
         first_seat_arc = len(tails)
         for j, seat in enumerate(self.seats):
             fair = self.fair.get(seat.id, 0)
-            first = min(1, seat.capacity)
+            first = 0 if seat.working else min(1, seat.capacity)
             tails.append(n_items + j), heads.append(sink), caps.append(first), costs.append(-LEADER_BONUS)
             tails.append(n_items + j), heads.append(sink), caps.append(max(0, fair - first)), costs.append(0)
             (
@@ -193,6 +195,6 @@ class Problem:
 
     def objective_of(self, result: Result, load: dict[int, int]) -> int:
         """The flow's objective for any assignment: arc costs, overload beyond fair shares, unassigned."""
-        free = {s.id: max(self.fair.get(s.id, 0), min(1, s.capacity)) for s in self.seats}
+        free = {s.id: max(self.fair.get(s.id, 0), 0 if s.working else min(1, s.capacity)) for s in self.seats}
         overload = sum(max(0, load[s.id] - free[s.id]) for s in self.seats) * OVERLOAD_COST
         return sum(result.costs.values()) + overload + UNASSIGNED_COST * len(result.unassigned)

@@ -144,8 +144,12 @@ def run_diff(run: AssignmentRun) -> QuerySet[Assignment]:
 
 def run_dropped(run: AssignmentRun) -> QuerySet[Guarantee]:
     """Guarantees in effect under the run's region that the draft would end (closed entity, no cadre left)."""
-    current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
-    return current.exclude(entity__in=run.assignments.values("entity")).select_related("entity", "cadre")
+    if run.incremental:
+        ended = Guarantee.objects.filter(entity_id__in=run.params.get("dropped", []))
+    else:
+        current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
+        ended = current.exclude(entity__in=run.assignments.values("entity"))
+    return ended.select_related("entity", "cadre")
 
 
 def township_cadres(*, user, township_code: str) -> QuerySet[Cadre]:

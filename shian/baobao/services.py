@@ -9,7 +9,7 @@ from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -257,75 +257,95 @@ def _pieces(prefix: str) -> list[str]:
     )
 
 
+def _piece_cadres(piece: str) -> Q:
+    """Active cadres who can serve in a piece: its city's leaders and every cadre inside it."""
+    return Q(status=Cadre.Status.ACTIVE) & (Q(region_id=piece[:4]) | region_under(Cadre, "region", piece))
+
+
+def _stale(policy: Policy) -> Q:
+    """Guarantees that no longer hold (DOMAIN §4.5): the entity closed, the cadre left, the grade now calls for
+    another level, the cadre's region no longer contains the entity, or the department no longer matches."""
+    wrong = Q(entity__status=Entity.Status.DEREGISTERED) | ~Q(cadre__status=Cadre.Status.ACTIVE)
+    wrong |= ~Q(entity__region__code__startswith=F("cadre__region__code"))
+    for grade, level in policy.level_for_grade.items():
+        wrong |= Q(entity__baobao_grade=grade) & ~Q(cadre__level=level)
+    for sub_type, department in policy.department_match.items():
+        wrong |= Q(entity__sub_type=sub_type) & ~Q(cadre__department_id=department)
+    return wrong
+
+
+_ITEM_FIELDS = ("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude")
+
+
 def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> dict:
+    """One city (or smaller region): a full solve places every active entity; an incremental one keeps every
+    guarantee that still holds and places only new entities and those whose guarantee went stale, against the
+    capacity the kept guarantees leave. Returns what to persist (changed pairs only when incremental)."""
     policy = grading.policy_for(piece)
     level_for_grade, match = policy.level_for_grade, policy.department_match
-    entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
-    rows = list(entities.values_list("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude"))
-    city = piece[:4]
-    cadres = Cadre.objects.filter(status=Cadre.Status.ACTIVE).filter(
-        Q(region_id=city) | region_under(Cadre, "region", piece)
+    active = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
+    current = narrow_to(Guarantee.objects.all(), piece, "entity__region")
+    cadre_rows = list(
+        Cadre.objects.filter(_piece_cadres(piece)).values_list(
+            "pk", "level", "region_id", "department_id", "capacity", "is_regulator"
+        )
     )
-    cadre_rows = list(cadres.values_list("pk", "level", "region_id", "department_id", "capacity", "is_regulator"))
-    previous = dict(narrow_to(Guarantee.objects.all(), piece, "entity__region").values_list("entity_id", "cadre_id"))
-    elsewhere = dict(  # load of each cadre from entities outside this piece (a city cadre serves the whole city)
-        Guarantee.objects.filter(cadre__in=[c[0] for c in cadre_rows])
-        .exclude(pk__in=list(previous))
-        .values_list("cadre_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    serving = Guarantee.objects.filter(cadre__status=Cadre.Status.ACTIVE).filter(
+        Q(cadre__region_id=piece[:4]) | region_under(Guarantee, "cadre__region", piece)
     )
-    seats = {
-        pk: matching.Seat(
-            pk, level, region, dept, max(0, (cap or policy.capacity.get(level, 0)) - elsewhere.get(pk, 0))
+    if incremental:
+        stale = current.filter(_stale(policy))
+        previous = dict(stale.values_list("entity_id", "cadre_id"))
+        todo = active.filter(Q(guarantee__isnull=True) | Q(pk__in=stale.values("entity_id")))
+        rows = list(todo.values_list(*_ITEM_FIELDS))
+        load = serving.exclude(entity_id__in=stale.values("entity_id"))
+        kept = current.count() - len(previous)
+    else:
+        rows = list(active.values_list(*_ITEM_FIELDS))
+        previous = dict(current.values_list("entity_id", "cadre_id"))
+        load = serving.exclude(entity_id__in=current.values("entity_id"))  # a city cadre's other counties
+        kept = 0
+    load = dict(load.values_list("cadre_id").annotate(n=Count("pk")).order_by())
+    seats = [
+        matching.Seat(
+            pk,
+            level,
+            region,
+            dept,
+            max(0, (cap or policy.capacity.get(level, 0)) - load.get(pk, 0)),
+            working=incremental and load.get(pk, 0) > 0,
         )
         for pk, level, region, dept, cap, _reg in cadre_rows
-    }
-    items, ungraded, fixed = [], [], {}
+    ]
+    items, ungraded = [], []
     for pk, grade, region, sub_type, lng, lat in rows:
         if not grade:
             ungraded.append(pk)
             continue
-        item = matching.Item(
-            pk,
-            grade,
-            region,
-            match.get(sub_type),
-            float(lng) if lng is not None else None,
-            float(lat) if lat is not None else None,
-        )
-        seat = seats.get(previous.get(pk))
-        level = level_for_grade.get(grade)
-        if (
-            incremental
-            and seat is not None
-            and seat.level == level
-            and region.startswith(seat.region)
-            and (item.department is None or item.department == seat.department)
-            and seat.capacity > 0
-        ):
-            fixed[pk] = seat.id
-            seats[seat.id] = matching.Seat(seat.id, seat.level, seat.region, seat.department, seat.capacity - 1)
-            continue
-        items.append(item)
-    problem = matching.Problem(items, list(seats.values()), level_for_grade, previous)
+        x, y = (float(lng), float(lat)) if lng is not None and lat is not None else (None, None)
+        items.append(matching.Item(pk, grade, region, match.get(sub_type), x, y))
+    problem = matching.Problem(items, seats, level_for_grade, previous)
     result = problem.solve()
-    greedy = problem.greedy().objective if baseline else None
+    greedy = problem.greedy() if baseline else None
     regulators = defaultdict(list)
     for pk, level, region, _dept, _cap, is_regulator in cadre_rows:
         if is_regulator and level == "township":
             regulators[region].append(pk)
-    chosen = {**fixed, **result.chosen}
+    changed = {pk: c for pk, c in result.chosen.items() if previous.get(pk) != c}
+    dropped = [pk for pk in previous if pk not in result.chosen]
     return {
-        "chosen": chosen,
+        "persist": changed if incremental else result.chosen,
+        "dropped": dropped,
+        "entities": active.count() if incremental else len(rows),
+        "assigned": kept + len(result.chosen),
+        "changed": len(changed) + len(dropped),
         "costs": result.costs,
         "regulators": regulators,
         "regions": {pk: region for pk, _g, region, *_rest in rows},
         "grades": {pk: grade for pk, grade, *_rest in rows},
         "unassigned": {**result.unassigned, **{pk: "ungraded" for pk in ungraded}},
-        "previous": previous,
         "objective": result.objective,
-        "greedy_objective": greedy,
+        "greedy": greedy,
         "cadres": len(cadre_rows),
         "level_for_grade": level_for_grade,
         "fallback": {pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST},
@@ -336,7 +356,7 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
 _REASONS = {  # lazy: looked up in the language of the request that runs the match
     "capacity": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体无可用%(level)s干部，缺口 %(missing)d 人"),
     "level": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体所在区划没有%(level)s干部，缺口 %(missing)d 人"),
-    "department": _(
+    "department": gettext_lazy(
         "%(region)s：%(n)d 个 %(grade)s 级主体须由行业主管部门干部包保，本级无对应部门干部，缺口 %(missing)d 人"
     ),
     "ungraded": gettext_lazy("%(region)s：%(n)d 个主体尚未分级，请先运行分级"),
@@ -393,26 +413,22 @@ def assign_cadres(
     started = time.monotonic()
     pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]
     solved_at = time.monotonic()
-    chosen = {pk: c for s in pieces for pk, c in s["chosen"].items()}
-    previous = {pk: c for s in pieces for pk, c in s["previous"].items()}
-    entity_count = sum(len(s["regions"]) for s in pieces)
-    counts = {
-        "entities": entity_count,
-        "cadres": sum(s["cadres"] for s in pieces),
-        "assigned": len(chosen),
-        "unassigned": entity_count - len(chosen),
-        "changed": sum(1 for pk, c in chosen.items() if previous.get(pk) != c)
-        + sum(1 for pk in previous if pk not in chosen),
-        "fallback": sum(len(s["fallback"]) for s in pieces),
-        "solve_seconds": round(solved_at - started, 3),
-    }
+    counts = {key: sum(s[key] for s in pieces) for key in ("entities", "cadres", "assigned", "changed")}
+    counts["unassigned"] = counts["entities"] - counts["assigned"]
+    counts["fallback"] = sum(len(s["fallback"]) for s in pieces)
+    counts["solve_seconds"] = round(solved_at - started, 3)
     if baseline:
-        counts["greedy_objective"] = sum(s["greedy_objective"] for s in pieces)
+        counts["greedy_objective"] = sum(s["greedy"].objective for s in pieces)
+        counts["greedy_unassigned"] = sum(len(s["greedy"].unassigned) for s in pieces)
     with transaction.atomic():
         run = AssignmentRun.objects.create(
             region_id=prefix or None,
             incremental=incremental,
-            params={"incremental": incremental, "pieces": len(pieces)},
+            params={
+                "incremental": incremental,
+                "pieces": len(pieces),
+                "dropped": [pk for s in pieces for pk in s["dropped"]],
+            },
             counts=counts,
             shortages=[row for s in pieces for row in _shortages(s)],
             objective=sum(s["objective"] for s in pieces),
@@ -420,7 +436,7 @@ def assign_cadres(
         )
         rows = []
         for s in pieces:
-            for pk, cadre in s["chosen"].items():
+            for pk, cadre in s["persist"].items():
                 regs = s["regulators"].get(s["regions"][pk][:9], [])
                 supporter = regs[cadre % len(regs)] if regs and cadre not in regs else None
                 rows.append(
@@ -455,7 +471,10 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
         raise ValidationError(_("只能发布待审核的方案。"))
     today = timezone.localdate()
     current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
-    kept = {entity: (cadre, since) for entity, cadre, since in current.values_list("entity_id", "cadre_id", "since")}
+    if run.incremental:  # the run holds only the changed pairs and names the guarantees that end
+        kept, dropped = {}, run.params.get("dropped", [])
+    else:
+        kept = {e: (cadre, since) for e, cadre, since in current.values_list("entity_id", "cadre_id", "since")}
     rows = [
         Guarantee(
             entity_id=a.entity_id,
@@ -466,8 +485,11 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
         )
         for a in run.assignments.all().iterator(chunk_size=5000)
     ]
-    assigned = {g.entity_id for g in rows}
-    _drop_missing(current, assigned)
+    if not run.incremental:
+        assigned = {g.entity_id for g in rows}
+        dropped = [pk for pk in kept if pk not in assigned]
+    for start in range(0, len(dropped), 20_000):
+        Guarantee.objects.filter(entity_id__in=dropped[start : start + 20_000]).delete()
     Guarantee.objects.bulk_create(
         rows,
         batch_size=5000,
@@ -489,12 +511,6 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
         after={"guarantees": len(rows), "changes_resolved": resolved},
     )
     return run
-
-
-def _drop_missing(current, assigned: set[int]) -> None:
-    stale = [pk for pk in current.values_list("entity_id", flat=True).iterator(chunk_size=20_000) if pk not in assigned]
-    for start in range(0, len(stale), 20_000):
-        Guarantee.objects.filter(entity_id__in=stale[start : start + 20_000]).delete()
 
 
 # --- changes: report within 15 WD, reassign within 7 WD (DOMAIN §4.5) ------------------------------------------

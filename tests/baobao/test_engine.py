@@ -88,10 +88,14 @@ def test_incremental_keeps_what_is_still_valid(county):
     Cadre.objects.filter(pk=leaving.pk).update(status=Cadre.Status.LEFT)
     run = services.assign_cadres(actor=county, region_code="370725", incremental=True)
     check_constraints(run)
-    after = dict(run.assignments.values_list("entity_id", "cadre_id"))
-    moved = {pk for pk in before if after.get(pk) != before[pk]}
-    assert moved == {pk for pk, c in before.items() if c == leaving.pk}
-    assert run.counts["changed"] == len(moved)
+    # an incremental run stores only the pairs that change: here exactly the leaving cadre's entities
+    moved = dict(run.assignments.values_list("entity_id", "cadre_id"))
+    assert set(moved) == {pk for pk, c in before.items() if c == leaving.pk}
+    assert leaving.pk not in moved.values() and run.params["dropped"] == []
+    assert run.counts["changed"] == len(moved) and run.counts["assigned"] == len(before)
+    services.publish_run(actor=county, run=run)
+    after = dict(Guarantee.objects.values_list("entity_id", "cadre_id"))
+    assert after == {**before, **moved}
 
 
 def test_override_needs_reason_and_survives_regrading(county):
@@ -138,3 +142,19 @@ def test_every_cadre_who_can_take_an_entity_gets_one():
     assert sorted(result.chosen.values()) == [10, 11]
     load = {10: 1, 11: 1}
     assert result.objective == problem.objective_of(result, load) == matching.CHANGE_COST
+
+
+def test_incremental_drops_closed_entities_and_places_new_ones(county):
+    services.grade_entities(actor=county, region_code="370725")
+    services.publish_run(actor=county, run=services.assign_cadres(actor=county, region_code="370725"))
+    closed = list(Entity.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    Entity.objects.filter(pk__in=closed).update(status=Entity.Status.DEREGISTERED)
+    newcomer = Entity.objects.create(name="新开张饭店", region_id="370725001001", baobao_grade="D")
+    run = services.assign_cadres(actor=county, region_code="370725", incremental=True)
+    assert sorted(run.params["dropped"]) == sorted(closed)
+    assert list(run.assignments.values_list("entity_id", flat=True)) == [newcomer.pk]
+    assert run.counts["changed"] == 3 and run.counts["unassigned"] == 0
+    services.publish_run(actor=county, run=run)
+    assert not Guarantee.objects.filter(entity_id__in=closed).exists()
+    assert Guarantee.objects.get(entity=newcomer).cadre.region_id == "370725001001"
+    assert Guarantee.objects.count() == Entity.objects.exclude(status=Entity.Status.DEREGISTERED).count()
