@@ -32,8 +32,11 @@ demo-data: migrate
 demo: demo-data
 	@$(MAKE) --no-print-directory serve
 
+# The task worker (ledger imports) runs beside the web server and stops with it.
 serve: messages
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"
+	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install

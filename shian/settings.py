@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "shian.core",
     "shian.regions",
     "shian.accounts",
@@ -158,6 +160,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIAN_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Background work (imports, long jobs): stored in the database and run by `manage.py db_worker`, which
+# `make serve` starts beside the web server. Tests run tasks at once (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

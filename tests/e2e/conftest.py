@@ -85,6 +85,13 @@ def live_url(server_env):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    worker = subprocess.Popen(  # the task worker, as `make serve` runs it beside the server
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:
@@ -94,12 +101,13 @@ def live_url(server_env):
                     break
         except OSError:
             if time.time() > deadline or proc.poll() is not None:
-                proc.kill()
+                proc.kill(), worker.kill()
                 raise RuntimeError((Path(server_env["SHIAN_VAR_DIR"]) / "server.log").read_text()) from None
             time.sleep(0.3)
     yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    for process in (proc, worker):
+        process.terminate()
+        process.wait(timeout=10)
     log.close()
 
 
