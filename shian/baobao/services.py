@@ -4,7 +4,7 @@ import datetime
 import math
 import operator
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import reduce
 
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shian.core import audit
+from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.models import DeadlineRule
 from shian.core.permissions import require_perm
@@ -198,8 +199,8 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
             update_fields=["computed_grade", "fired", "policy", "graded_at"],
         )
         for grade, ids in by_grade.items():
-            for start in range(0, len(ids), 20_000):
-                Entity.objects.filter(pk__in=ids[start : start + 20_000]).update(baobao_grade=grade)
+            for chunk in chunked(ids, 20_000):
+                Entity.objects.filter(pk__in=chunk).update(baobao_grade=grade)
         counts = {grade: len(by_grade.get(grade, [])) for grade in grading.GRADES}
         audit.record(
             actor=actor,
@@ -294,18 +295,19 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
         Q(cadre__region_id=piece[:4]) | region_under(Guarantee, "cadre__region", piece)
     )
     if incremental:
-        stale = current.filter(_stale(policy))
-        previous = dict(stale.values_list("entity_id", "cadre_id"))
-        todo = active.filter(Q(guarantee__isnull=True) | Q(pk__in=stale.values("entity_id")))
-        rows = list(todo.values_list(*_ITEM_FIELDS))
-        load = serving.exclude(entity_id__in=stale.values("entity_id"))
-        kept = current.count() - len(previous)
+        # the stale filter is costly on a million guarantees: run it once, then work from its ids
+        previous = dict(current.filter(_stale(policy)).values_list("entity_id", "cadre_id"))
+        rows = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
+        for chunk in chunked(previous):
+            rows += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)
+        load = Counter(dict(serving.values_list("cadre_id").annotate(n=Count("pk")).order_by()))
+        load.subtract(previous.values())  # stale guarantees free their cadre's place
     else:
         rows = list(active.values_list(*_ITEM_FIELDS))
         previous = dict(current.values_list("entity_id", "cadre_id"))
-        load = serving.exclude(entity_id__in=current.values("entity_id"))  # a city cadre's other counties
-        kept = 0
-    load = dict(load.values_list("cadre_id").annotate(n=Count("pk")).order_by())
+        # a city cadre's load from the rest of the city, when the piece is smaller than a city
+        outside = serving.exclude(entity_id__in=current.values("entity_id"))
+        load = dict(outside.values_list("cadre_id").annotate(n=Count("pk")).order_by())
     seats = [
         matching.Seat(
             pk,
@@ -333,11 +335,12 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
             regulators[region].append(pk)
     changed = {pk: c for pk, c in result.chosen.items() if previous.get(pk) != c}
     dropped = [pk for pk in previous if pk not in result.chosen]
+    entities = active.count() if incremental else len(rows)
     return {
         "persist": changed if incremental else result.chosen,
         "dropped": dropped,
-        "entities": active.count() if incremental else len(rows),
-        "assigned": kept + len(result.chosen),
+        "entities": entities,
+        "assigned": entities - len(result.unassigned) - len(ungraded),
         "changed": len(changed) + len(dropped),
         "costs": result.costs,
         "regulators": regulators,
@@ -488,8 +491,8 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
     if not run.incremental:
         assigned = {g.entity_id for g in rows}
         dropped = [pk for pk in kept if pk not in assigned]
-    for start in range(0, len(dropped), 20_000):
-        Guarantee.objects.filter(entity_id__in=dropped[start : start + 20_000]).delete()
+    for chunk in chunked(dropped, 20_000):
+        Guarantee.objects.filter(entity_id__in=chunk).delete()
     Guarantee.objects.bulk_create(
         rows,
         batch_size=5000,
@@ -608,8 +611,8 @@ def detect_changes(*, actor, region_code: str | None = None) -> dict[str, int]:
             # probes every entity by index (ten times slower on a province); then details 5,000 at a time.
             ids = list(rows.exclude(recorded).order_by().values_list("pk", flat=True))
             counts[kind.value] = 0
-            for start in range(0, len(ids), 5000):
-                found = rows.filter(pk__in=ids[start : start + 5000]).order_by().values_list("pk", *fields)
+            for chunk in chunked(ids):
+                found = rows.filter(pk__in=chunk).order_by().values_list("pk", *fields)
                 batch = [
                     deadlines.change(
                         kind=kind,
