@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "shian.accounts",
     "shian.entities",
     "shian.baobao",
+    "shian.ledgers",
     "shian.demo",
     "shian.api",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("regions/", include("shian.regions.urls")),
     path("entities/", include("shian.entities.urls")),
     path("baobao/", include("shian.baobao.urls")),
+    path("ledgers/", include("shian.ledgers.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
 from shian.core.api import router as audit_router
 from shian.entities.api import router as entities_router
+from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
 
 
@@ -78,3 +79,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/entities", entities_router)
 api.add_router("/baobao", baobao_router)
+api.add_router("/ledgers", ledgers_router)

@@ -13,7 +13,7 @@ from .models import AuditEntry
 _SECRET_FIELDS = {"password", "key_hash"}
 
 
-def _json_value(value):
+def json_value(value):
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     if isinstance(value, (decimal.Decimal, uuid.UUID)):
@@ -21,7 +21,7 @@ def _json_value(value):
     if isinstance(value, models.Model):
         return value.pk
     if isinstance(value, (list, tuple, set)):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     return value
 
 
@@ -31,7 +31,7 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in _SECRET_FIELDS or (fields is not None and field.name not in fields):
             continue
-        data[field.attname] = _json_value(getattr(instance, field.attname))
+        data[field.attname] = json_value(getattr(instance, field.attname))
     return data
 
 
