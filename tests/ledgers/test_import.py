@@ -6,7 +6,10 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from shian.accounts.models import Role
@@ -179,3 +182,29 @@ def test_upload_page_and_api_run_in_the_background_and_are_scoped(admin, make_us
     grid = Client()
     grid.force_login(make_user(Role.GRID_WORKER, "370725001001"))
     assert grid.get("/ledgers/").status_code == 403
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cuts=st.lists(st.tuples(st.integers(0, 2), st.integers(0, 9), st.text(max_size=12)), min_size=1, max_size=6),
+    truncate=st.one_of(st.none(), st.integers(1, 400)),
+)
+def test_corrupted_files_never_fail_badly_or_write_half(admin, cuts, truncate):
+    """Random cell values and truncated bytes: the batch ends committed in full or rejected with nothing
+    written, never with an exception and never with some of the rows."""
+    rows = [good_row(n).split(",") for n in (11, 12, 13)]
+    for row, column, text in cuts:
+        rows[row][column] = text.replace(",", "").replace("\n", "").replace("\r", "").replace('"', "")
+    data = ("\n".join([HEADER, *[",".join(r) for r in rows]]) + "\n").encode("utf-8")
+    if truncate:
+        data = data[:truncate]
+    before = Entity.objects.count()
+    with transaction.atomic():
+        batch = services.process_batch(services.create_batch(actor=admin, kind="entities", name="f.csv", data=data))
+        written = Entity.objects.count() - before
+        assert batch.status in ("committed", "rejected", "failed")
+        if batch.status == "committed":
+            assert written == batch.counts["created"] and batch.counts["errors"] == 0
+        else:
+            assert written == 0
+        transaction.set_rollback(True)
