@@ -2,11 +2,13 @@
 
 from collections.abc import Iterator
 
-from shian.baobao.models import Cadre
+from shian.baobao.models import Cadre, Guarantee
+from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, scope_queryset
-from shian.entities.models import Entity
+from shian.entities.models import Entity, KeyPerson
 from shian.reports import xlsx
 
+from .importers import PERSONNEL_ROLES, policies_for
 from .specs import SPECS, ColumnType, LedgerSpec
 
 
@@ -62,7 +64,61 @@ def _cadre_rows(user, region_code) -> Iterator[dict]:
         }  # fmt: skip
 
 
-ROWS = {"entities": _entity_rows, "cadres": _cadre_rows}
+def _entity_key(entity: Entity) -> dict:
+    """How the linked ledgers name an entity: its USCC, or its (first) licence number when it has none."""
+    licenses = [] if entity.uscc else list(entity.licenses.all())
+    return {
+        "entity_uscc": entity.uscc,
+        "entity_license": licenses[0].number if licenses else None,
+        "entity_name": entity.name,
+    }
+
+
+def _assignment_rows(user, region_code) -> Iterator[dict]:
+    guarantees = narrow_to(
+        scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region"
+    )
+    guarantees = guarantees.select_related("entity", "cadre", "supporter").prefetch_related("entity__licenses")
+    for chunk in chunked(guarantees.order_by("entity__region_id", "pk").iterator(chunk_size=2000), 2000):
+        # an ungraded entity goes out with the grade the policy gives its cadre's level, which the import checks
+        policies = policies_for(g.entity.region_id for g in chunk if not g.entity.baobao_grade)
+        for guarantee in chunk:
+            entity, cadre, supporter = guarantee.entity, guarantee.cadre, guarantee.supporter
+            grade = entity.baobao_grade
+            if not grade:
+                grades = {level: g for g, level in policies[entity.region_id].level_for_grade.items()}
+                grade = grades.get(cadre.level)
+            yield {
+                **_entity_key(entity),
+                "cadre_id_number": cadre.id_number,
+                "cadre_name": cadre.name,
+                "grade": grade,
+                "supporter_id_number": supporter.id_number if supporter else None,
+                "supporter_name": supporter.name if supporter else None,
+                "since": guarantee.since,
+            }
+
+
+def _personnel_rows(user, region_code) -> Iterator[dict]:
+    people = narrow_to(scope_queryset(KeyPerson.objects.all(), user, "entity__region"), region_code, "entity__region")
+    people = people.filter(role__in=PERSONNEL_ROLES).select_related("entity").prefetch_related("entity__licenses")
+    for person in people.order_by("entity__region_id", "entity_id", "pk").iterator(chunk_size=2000):
+        yield {
+            **_entity_key(person.entity),
+            "role": person.role,
+            "name": person.name,
+            "id_type": person.id_type,
+            "id_number": person.id_number,
+            "phone": person.phone,
+        }
+
+
+ROWS = {
+    "entities": _entity_rows,
+    "cadres": _cadre_rows,
+    "assignments": _assignment_rows,
+    "personnel": _personnel_rows,
+}
 
 
 def write_ledger(output, *, user, kind: str, region_code: str | None = None) -> int:

@@ -16,21 +16,26 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db.models import Count, Model
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Department
-from shian.baobao.models import REGION_LEVEL_OF, Cadre
+from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, CadreLevel, Guarantee, Policy
 from shian.core.audit import json_value
 from shian.core.bulk import chunked
-from shian.core.jurisdiction import scope_prefix
+from shian.core.jurisdiction import narrow_to, scope_prefix
 from shian.entities import validators
-from shian.entities.models import SUBTYPES_BY_TYPE, Entity, License
+from shian.entities.models import SUBTYPES_BY_TYPE, Entity, KeyPerson, License
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.regions.models import Region
 
 from .reading import CellError, Row, Sheet
-from .specs import ASSIGNMENTS, CADRES, ENTITIES, PERSONNEL
+from .specs import ASSIGNMENTS, CADRES, ENTITIES, PERSONNEL, choice_text
+
+# Change.row of a record the whole file needs rather than one row (the assignment run): written first, counted
+# for no row.
+FILE_ROW = 0
 
 
 @dataclass
@@ -60,7 +65,7 @@ class Plan:
         """Rows that create a record and rows that only update, by their first change."""
         first = {}
         for change in self.changes:
-            if change.row not in skip:
+            if change.row not in skip and change.row != FILE_ROW:
                 first.setdefault(change.row, "created" if change.created else "updated")
         return Counter(first.values())
 
@@ -410,6 +415,280 @@ class CadreImporter(Importer):
         return [Change(row.number, cadre, fields)] if fields else []
 
 
-IMPORTERS: dict[str, type[Importer]] = {"entities": EntityImporter, "cadres": CadreImporter}
-# 包保关系台账 and 食品安全管理人员台账 are read and templated (specs) but not imported yet.
-NOT_YET = {ASSIGNMENTS.kind, PERSONNEL.kind}
+# ---------------------------------------------------------------------------------- ledgers that name entities
+
+
+def policies_for(codes: Iterable[str]) -> dict[str, Policy]:
+    """:func:`shian.baobao.grading.policy_for` of many regions with one query: for each code, the newest version
+    of the most specific policy whose region contains it (the table holds a few rows per province)."""
+    policies = list(Policy.objects.all())
+    return {
+        code: max(
+            (p for p in policies if code.startswith(p.region_id or "")),
+            key=lambda p: (len(p.region_id or ""), p.version),
+        )
+        for code in set(codes)
+    }
+
+
+class _EntityLedger(Importer):
+    """A ledger whose rows name a registered entity by USCC (else licence number) and repeat its name as a check
+    (DOMAIN §4.6: mismatched ledgers). An entity outside the importer's jurisdiction reads as unknown, so a file
+    cannot probe what lies beyond it (ARCHITECTURE §3.1)."""
+
+    def prepare(self):
+        rows = self.sheet.rows
+        entities = narrow_to(Entity.objects.all(), self.scope)
+        self.by_uscc = _lookup(entities, "uscc", (r.get("entity_uscc") for r in rows))
+        licenses = narrow_to(License.objects.select_related("entity"), self.scope, "entity__region")
+        self.licenses = _lookup(licenses, "number", (r.get("entity_license") for r in rows))
+
+    def named_entities(self) -> dict[int, Entity]:
+        """The entities the file names, by primary key."""
+        found = {lic.entity_id: lic.entity for lic in self.licenses.values()}
+        found.update((e.pk, e) for e in self.by_uscc.values())
+        return found
+
+    def entity(self, row: Row) -> Entity | None:
+        uscc, number = row.get("entity_uscc"), row.get("entity_license")
+        license = self.licenses.get(number)
+        entity = self.by_uscc.get(uscc) or (license.entity if license else None)
+        if entity is None:
+            key = "entity_uscc" if uscc else "entity_license"
+            self.error(row, key, "reference", _("主体台账中没有该主体，或该主体不在您的管辖范围内。"))
+            return None
+        if uscc and entity.uscc and entity.uscc != uscc:  # found by its licence, registered under another code
+            message = _("该许可证登记在统一社会信用代码为 %(uscc)s 的主体名下。") % {"uscc": entity.uscc}
+            self.error(row, "entity_uscc", "conflict", message)
+        elif number and (license is None or license.entity_id != entity.pk):
+            self.error(row, "entity_license", "conflict", _("主体台账中该主体没有这个许可证编号。"))
+        name = row.get("entity_name")
+        if name and choice_text(name) != choice_text(entity.name):  # full- and half-width brackets are the same
+            message = _("名称与主体台账不一致（主体台账为“%(name)s”）。") % {"name": entity.name}
+            self.error(row, "entity_name", "mismatch", message)
+        return entity
+
+
+# ------------------------------------------------------------------------------------------------ assignments
+
+
+class AssignmentImporter(_EntityLedger):
+    """包保关系台账: which cadre guarantees each registered entity, and the regulator who supports the visits. A
+    row must keep the hard rules the assignment engine keeps (DOMAIN §4.4): an active cadre of the level the
+    entity's grade calls for, whose region contains the entity's, within the cadre's workload."""
+
+    spec = ASSIGNMENTS
+
+    def prepare(self):
+        super().prepare()
+        rows = self.sheet.rows
+        ids = (r.get(key) for r in rows for key in ("cadre_id_number", "supporter_id_number"))
+        # cadres of the jurisdiction and of the regions above it: a city leader guarantees A-grade entities in a county
+        self.cadres = {
+            number: cadre
+            for number, cadre in _lookup(Cadre.objects.all(), "id_number", ids).items()
+            if cadre.region_id.startswith(self.scope) or self.scope.startswith(cadre.region_id)
+        }
+        entities = self.named_entities()
+        self.current: dict[int, Guarantee] = {}
+        for chunk in chunked(entities):
+            # the run's pk only: apply records the run a guarantee leaves, and the run's JSON can be large
+            current = (
+                Guarantee.objects.filter(entity_id__in=chunk)
+                .select_related("run")
+                .only("cadre", "supporter", "since", "run__id")
+            )
+            self.current.update((g.entity_id, g) for g in current)
+        # A cadre's load once the file is in: its guarantees of entities the file does not name, plus its good rows.
+        # (With skip_invalid, an entity whose row is refused keeps its old cadre, who may end one over the limit.)
+        self.load = Counter()
+        for chunk in chunked({cadre.pk for cadre in self.cadres.values()}):
+            counts = Guarantee.objects.filter(cadre_id__in=chunk).values_list("cadre_id").annotate(n=Count("pk"))
+            self.load.update(dict(counts.order_by()))
+        self.load.subtract(g.cadre_id for g in self.current.values())
+        regions = {e.region_id for e in entities.values()} | {c.region_id for c in self.cadres.values()}
+        self.policies = policies_for(regions)
+        self.seen: dict[int, int] = {}  # entity pk -> first row naming it
+        self.province = ""  # the one province of a file imported by an account above the provinces
+        self.today = timezone.localdate()
+        self.run = AssignmentRun(
+            status=AssignmentRun.Status.PUBLISHED,
+            params={"source": "ledger", "batch": self.sheet.filename},
+            created_by=self.actor,
+            published_by=self.actor,
+            published_at=timezone.now(),
+        )
+        self.duplicates(["entity_uscc", "entity_license"])
+
+    def plan(self, progress: Callable[[int], None] = lambda n: None) -> Plan:
+        """The guarantees a file writes belong to one published run (Guarantee.run is required), made only when the
+        file changes something and listed as its first change, so ``apply`` saves it before the guarantees that
+        point to it and a rollback deletes it after restoring them. The run is set on each new guarantee instead
+        of being passed as a parent in ``Change.fields``: ``apply`` records no child of a parent it created, and
+        a rollback could then not delete those guarantees, nor (PROTECT) their run."""
+        plan = super().plan(progress)
+        if plan.changes:
+            self.run.region_id = self.actor.region_id or self.province
+            plan.changes.insert(0, Change(FILE_ROW, self.run, created=True))
+        return plan
+
+    def _cadre(self, row: Row, key: str, name_key: str) -> Cadre | None:
+        """The active cadre a row names by ID number, cross-checked by name."""
+        id_number = self.check(row, key, validators.validate_resident_id)
+        if not id_number:
+            return None
+        cadre = self.cadres.get(id_number)
+        if cadre is None:
+            self.error(row, key, "reference", _("包保干部台账中没有该身份证号，或该干部不在您的管辖范围内。"))
+            return None
+        if cadre.status != Cadre.Status.ACTIVE:
+            self.error(row, key, "reference", _("%(name)s 已离岗，不能再承担包保。") % {"name": cadre.name})
+        name = row.get(name_key)
+        if name and choice_text(name) != choice_text(cadre.name):
+            message = _("姓名与包保干部台账不一致（台账为“%(name)s”）。") % {"name": cadre.name}
+            self.error(row, name_key, "mismatch", message)
+        return cadre
+
+    def _check_entity(self, row: Row, entity: Entity) -> None:
+        key = "entity_uscc" if row.get("entity_uscc") else "entity_license"
+        first = self.seen.setdefault(entity.pk, row.number)
+        if first != row.number:  # one row names it by USCC, the other by licence: `duplicates` compares cells
+            self.error(row, key, "duplicate", _("与第 %(row)d 行是同一主体。") % {"row": first})
+        if entity.status == Entity.Status.DEREGISTERED:
+            self.error(row, key, "reference", _("该主体已注销，不再安排包保。"))
+        if not self.actor.region_id:  # the file's run covers one region
+            self.province = self.province or entity.region_id[:2]
+            if not entity.region_id.startswith(self.province):
+                self.error(row, key, "region", _("一个文件只能导入一个省的包保关系，请按省分别导入。"))
+        grade = row.get("grade")
+        if grade and entity.baobao_grade and grade != entity.baobao_grade:
+            message = _("包保等级与主体台账不一致（主体台账为 %(grade)s 级）。") % {"grade": entity.baobao_grade}
+            self.error(row, "grade", "mismatch", message)
+
+    def _check_pair(self, row: Row, entity: Entity, cadre: Cadre) -> None:
+        """The cadre's level is the one the policy in force where the entity is gives its grade, and the cadre's
+        region contains the entity's."""
+        grade = entity.baobao_grade or row.get("grade")
+        if not grade:
+            return
+        wanted = self.policies[entity.region_id].level_for_grade.get(grade)
+        if cadre.level != wanted:
+            levels = dict(CadreLevel.choices)
+            message = _("%(grade)s 级主体应由%(wanted)s干部包保，该干部为%(level)s。") % {
+                "grade": grade,
+                "wanted": levels.get(wanted, wanted),
+                "level": levels.get(cadre.level, cadre.level),
+            }
+            self.error(row, "cadre_id_number", "level", message)
+        elif not entity.region_id.startswith(cadre.region_id):
+            message = _("主体所在区划 %(entity)s 不在该干部的包保区划 %(cadre)s 内。") % {
+                "entity": entity.region_id,
+                "cadre": cadre.region_id,
+            }
+            self.error(row, "cadre_id_number", "region", message)
+
+    def _limit(self, cadre: Cadre) -> int | None:
+        """How many entities the cadre may guarantee: its own limit, else the policy's for its level."""
+        if cadre.capacity is not None:
+            return cadre.capacity
+        return self.policies[cadre.region_id].capacity.get(cadre.level)
+
+    def check_row(self, row: Row) -> list[Change]:
+        entity = self.entity(row)
+        cadre = self._cadre(row, "cadre_id_number", "cadre_name")
+        supporter = self._cadre(row, "supporter_id_number", "supporter_name")
+        if supporter is not None and not supporter.is_regulator:
+            message = _("%(name)s 在包保干部台账中不是监管人员，不能作为监管保障。") % {"name": supporter.name}
+            self.error(row, "supporter_id_number", "reference", message)
+        if entity is not None:
+            self._check_entity(row, entity)
+            if cadre is not None:
+                self._check_pair(row, entity, cadre)
+        if row.number in self.failed_rows:
+            return []
+        limit = self._limit(cadre)
+        if limit is not None and self.load[cadre.pk] >= limit:
+            message = _("超过包保上限：该干部最多包保 %(limit)d 户，本行为第 %(n)d 户。") % {
+                "limit": limit,
+                "n": self.load[cadre.pk] + 1,
+            }
+            self.error(row, "cadre_id_number", "capacity", message)
+            return []
+        self.load[cadre.pk] += 1
+        supporter_id = supporter.pk if supporter else None
+        since = row.get("since") or self.today
+        current = self.current.get(entity.pk)
+        if current is None:
+            guarantee = Guarantee(entity=entity, cadre=cadre, supporter_id=supporter_id, run=self.run, since=since)
+            return [Change(row.number, guarantee, created=True)]
+        fields = self.diff(current, {"cadre_id": cadre.pk, "supporter_id": supporter_id})
+        if not fields:
+            return []
+        if "cadre_id" in fields:  # the start date moves with the cadre only
+            fields["since"] = since
+        return [Change(row.number, current, {**fields, "run": self.run})]
+
+
+# -------------------------------------------------------------------------------------------------- personnel
+
+PERSONNEL_ROLES = (KeyPerson.Role.SAFETY_DIRECTOR, KeyPerson.Role.SAFETY_OFFICER)
+
+
+class PersonnelImporter(_EntityLedger):
+    """食品安全管理人员台账: the food-safety directors and officers of registered entities (DOMAIN §5). A person is
+    the same across uploads by entity, role and ID number; a registry record kept without an ID number is found
+    by name, and the ledger fills the number in."""
+
+    spec = PERSONNEL
+
+    def prepare(self):
+        super().prepare()
+        self.by_id, self.by_name = {}, {}
+        for chunk in chunked(self.named_entities()):
+            for person in KeyPerson.objects.filter(entity_id__in=chunk, role__in=PERSONNEL_ROLES):
+                if person.id_number:
+                    self.by_id[(person.entity_id, person.role, person.id_number)] = person
+                else:
+                    self.by_name.setdefault((person.entity_id, person.role, choice_text(person.name)), person)
+        self.seen: dict[tuple, int] = {}  # (entity pk, role, ID number) -> first row naming that person
+
+    def check_row(self, row: Row) -> list[Change]:
+        entity = self.entity(row)
+        id_type = row.get("id_type") or KeyPerson.IdType.RESIDENT
+        if id_type == KeyPerson.IdType.RESIDENT:
+            id_number = self.check(row, "id_number", validators.validate_resident_id)
+        else:
+            id_number = row.get("id_number")
+        phone = self.check(row, "phone", validators.validate_phone)
+        for key in ("name", "id_number"):
+            limit = KeyPerson._meta.get_field(key).max_length
+            if row.get(key) and len(row[key]) > limit:
+                self.error(row, key, "format", _("不能超过 %(n)d 个字符。") % {"n": limit})
+        role = row.get("role")
+        if entity is not None and role and id_number:
+            first = self.seen.setdefault((entity.pk, role, id_number), row.number)
+            if first != row.number:
+                self.error(row, "id_number", "duplicate", _("与第 %(row)d 行是同一主体的同一人员。") % {"row": first})
+        if row.number in self.failed_rows:
+            return []
+        # 最近培训日期、年度培训学时、考核结果 have no KeyPerson field yet: their cells are read and checked, not stored.
+        values = {"name": row["name"], "id_number": id_number}
+        if "id_type" in self.sheet.headers:
+            values["id_type"] = id_type
+        if "phone" in self.sheet.headers:
+            values["phone"] = phone or ""
+        person = self.by_id.get((entity.pk, role, id_number)) or self.by_name.pop(
+            (entity.pk, role, choice_text(row["name"])), None
+        )
+        if person is None:
+            return [Change(row.number, KeyPerson(entity=entity, role=role, **values), created=True)]
+        fields = self.diff(person, values)
+        return [Change(row.number, person, fields)] if fields else []
+
+
+IMPORTERS: dict[str, type[Importer]] = {
+    "entities": EntityImporter,
+    "cadres": CadreImporter,
+    "assignments": AssignmentImporter,
+    "personnel": PersonnelImporter,
+}

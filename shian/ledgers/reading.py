@@ -70,6 +70,10 @@ RULE_LABELS = {
     "charset": N_("字符"),
     "region": N_("区划"),
     "checksum": N_("校验码"),
+    "reference": N_("关联台账"),
+    "mismatch": N_("与台账不一致"),
+    "level": N_("包保层级"),
+    "capacity": N_("包保上限"),
 }
 
 

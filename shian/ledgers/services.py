@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.baobao.models import Guarantee
 from shian.core import audit
 from shian.core.jurisdiction import require_in_scope
 from shian.core.models import AuditEntry
@@ -35,8 +36,6 @@ def create_batch(*, actor, kind: str, name: str, data: bytes, mode: str = Import
     require_perm(actor, "ledgers.import_ledger")
     require_in_scope(actor, actor.region_id or "")
     if kind not in importers.IMPORTERS:
-        if kind in importers.NOT_YET:
-            raise ValidationError({"kind": [_("该台账暂只支持下载模板和校验读取，尚不支持导入。")]})
         raise ValidationError({"kind": [_("未知的台账类型：%(kind)s") % {"kind": kind}]})
     if mode not in ImportBatch.Mode.values:
         raise ValidationError({"mode": [_("未知的导入方式：%(mode)s") % {"mode": mode}]})
@@ -139,6 +138,9 @@ def _touched_later(batch: ImportBatch) -> list[str]:
     reasons = []
     rows = list(batch.rows.all())
     keys = {(r.object_type, r.object_id) for r in rows}
+    guarantees = [r.object_id for r in rows if r.object_type == "baobao.guarantee"]
+    if guarantees and Guarantee.objects.filter(pk__in=guarantees, run__published_at__gt=batch.finished_at).exists():
+        reasons.append(_("之后发布的包保匹配方案已调整了本批次的包保关系"))
     later = ImportRow.objects.filter(batch__created_at__gt=batch.created_at).exclude(
         batch__status=ImportBatch.Status.ROLLED_BACK
     )
@@ -174,7 +176,7 @@ def rollback_batch(*, actor, batch: ImportBatch) -> ImportBatch:
     reasons = _touched_later(batch)
     if reasons:
         raise ValidationError(_("无法撤销：%(why)s") % {"why": "；".join(reasons[:5])})
-    rows = list(batch.rows.order_by("-pk"))  # children (licences) before their parents
+    rows = list(batch.rows.order_by("-pk"))  # children (licences, guarantees) before their parents (runs)
     for row in rows:
         model = apps.get_model(row.object_type)
         if row.action == ImportRow.Action.CREATED:
