@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "shian.entities",
     "shian.baobao",
     "shian.ledgers",
+    "shian.visits",
     "shian.demo",
     "shian.api",
 ]

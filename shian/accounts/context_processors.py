@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.selectors import notification_list
 from shian.regions.models import Region
 
 from .current_region import current_region_code
@@ -41,5 +42,6 @@ def shell(request):
         "shell": {
             "nav": SimpleLazyObject(lambda: _nav(request)),
             "current_region": SimpleLazyObject(lambda: Region.objects.filter(code=code).first() if code else None),
+            "unread": SimpleLazyObject(lambda: notification_list(user=request.user, unread=True).count()),
         }
     }

@@ -74,3 +74,20 @@ def _code_path(model, field: str) -> str:
         if final.is_relation:
             model = final.related_model
     return f"{field}__code" if final.is_relation else field
+
+
+def scope_entity_rows(qs: QuerySet, user, *, entity_field: str = "entity", field: str = "region") -> QuerySet:
+    """Rows about market entities: an enterprise account (bound to one entity) sees only its own entity's rows,
+    every other account the rows in its jurisdiction (ARCHITECTURE rule 1)."""
+    if getattr(user, "role", None) == "enterprise" and not getattr(user, "is_superuser", False):
+        entity_id = getattr(user, "entity_id", None)
+        return qs.filter(**{entity_field: entity_id}) if entity_id and user.is_active else qs.none()
+    return scope_queryset(qs, user, field)
+
+
+def get_entity_row(qs: QuerySet, user, *, entity_field: str = "entity", field: str = "region", **lookup):
+    """One row about a market entity that the user may see (see scope_entity_rows), or Http404."""
+    try:
+        return scope_entity_rows(qs, user, entity_field=entity_field, field=field).get(**lookup)
+    except qs.model.DoesNotExist as exc:
+        raise Http404(_("未找到该记录，或不在您的管辖范围内。")) from exc

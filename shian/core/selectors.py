@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Q, QuerySet
 
 from .jurisdiction import get_in_scope, narrow_to, scope_queryset
-from .models import AuditEntry
+from .models import AuditEntry, Notification
 
 
 def audit_list(
@@ -39,3 +39,11 @@ def audit_list(
 def audit_get(*, user, pk: int) -> AuditEntry:
     qs = AuditEntry.objects.all() if user.has_perm("core.view_audit") else AuditEntry.objects.none()
     return get_in_scope(qs, user, field="region_code", pk=pk)
+
+
+def notification_list(*, user, unread: bool = False):
+    """A user's own notifications: nobody reads another account's messages."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(user=user)
+    return qs.filter(read_at__isnull=True) if unread else qs

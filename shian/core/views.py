@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from shian.accounts.current_region import current_region_code
 from shian.accounts.selectors import account_list
@@ -11,7 +13,7 @@ from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.regions.selectors import grid_list, region_list
 
-from . import selectors
+from . import selectors, services
 from .forms import AuditFilterForm
 
 
@@ -51,3 +53,28 @@ def audit(request):
         request, AuditFilterForm, lambda **f: selectors.audit_list(user=request.user, region_code=code, **f)
     )
     return render(request, "core/audit.html", {"form": form, "page": page})
+
+
+@login_required
+def notifications(request):
+    """The account's messages, newest first; opening one marks it read and follows its link."""
+    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, pk: int):
+    note = selectors.notification_list(user=request.user).filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    services.mark_read(actor=request.user, pks=[pk])
+    safe = note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None)
+    return redirect(note.url if safe else "core:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    services.mark_read(actor=request.user)
+    return redirect("core:notifications")

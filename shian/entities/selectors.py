@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.accounts.models import Role
-from shian.core.jurisdiction import narrow_to, scope_queryset
+from shian.core.jurisdiction import narrow_to, scope_entity_rows
 from shian.core.models import AuditEntry
 from shian.regions.models import Region
 
@@ -19,10 +18,7 @@ from .models import Entity, KeyPerson, License
 
 
 def _visible(user) -> QuerySet[Entity]:
-    qs = Entity.objects.select_related("region", "department")
-    if getattr(user, "role", None) == Role.ENTERPRISE:
-        return qs.filter(pk=user.entity_id) if user.entity_id else qs.none()
-    return scope_queryset(qs, user)
+    return scope_entity_rows(Entity.objects.select_related("region", "department"), user, entity_field="pk")
 
 
 def entity_list(

@@ -1,0 +1,268 @@
+"""包保 supervision visits (DOMAIN §4.5): versioned checklists, signed visits, and problems tracked to closure."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistKind(models.TextChoices):
+    """The 督导检查表 families; an entity's business type and sub-type pick one (see checklists.kind_for)."""
+
+    CATERING = "catering", _("餐饮服务")
+    SALES = "sales", _("食品销售")
+    PRODUCTION = "production", _("食品生产")
+    SCHOOL_CANTEEN = "school_canteen", _("学校（幼儿园）食堂")
+    ELDERLY_CANTEEN = "elderly_canteen", _("养老机构食堂")
+    MARKET = "market", _("集中交易市场")
+
+
+class Severity(models.TextChoices):
+    KEY = "key", _("重点项")
+    GENERAL = "general", _("一般项")
+
+
+class Checklist(models.Model):
+    """One version of a checklist for a kind and region (blank region = the province defaults).
+
+    Versions are never edited: a change is a new version, and a visit keeps the version it was filled on."""
+
+    kind = models.CharField(_("检查表类型"), max_length=20, choices=ChecklistKind.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("版本"))
+    title = models.CharField(_("名称"), max_length=100)
+    note = models.CharField(_("修订说明"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督导检查表")
+        verbose_name_plural = _("督导检查表")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "region", "version"], name="checklist_kind_region_version"),
+            models.UniqueConstraint(
+                fields=["kind", "version"], condition=models.Q(region__isnull=True), name="checklist_default_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("序号"))
+    category = models.CharField(_("检查类别"), max_length=50)
+    text = models.CharField(_("检查内容"), max_length=300)
+    severity = models.CharField(_("项目类型"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
+    guidance = models.CharField(_("检查要点"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["checklist", "position"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "position"], name="checklist_item_position")]
+
+    def __str__(self):
+        return f"{self.position}. {self.text}"
+
+
+class Locked(models.Model):
+    """Rows of a signed visit: written once, then only read (corrections are addenda)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("a signed visit is locked; add an addendum instead")
+        super().save(*args, **kwargs)
+
+
+class Visit(Locked):
+    """A signed supervision visit (督导). It exists only once signed; the phone keeps the draft until then."""
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", _("现场督导")
+        REMOTE = "remote", _("远程督导（电话、视频、群报）")
+
+    client_key = models.UUIDField(_("提交编号"), unique=True, default=uuid.uuid4, editable=False)
+    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey("baobao.Cadre", verbose_name=_("包保干部"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("督导方式"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
+    inspectors = models.CharField(_("陪同人员"), max_length=200, blank=True)
+    summary = models.TextField(_("督导意见"), blank=True)
+    started_at = models.DateTimeField(_("开始时间"))
+    signed_at = models.DateTimeField(_("签字时间"))
+    received_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    visited_on = models.DateField(_("督导日期"), db_index=True)
+    quarter = models.PositiveIntegerField(_("季度"), help_text=_("年份×10+季度，如 20264"))
+    latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("距主体登记位置（米）"), null=True, blank=True)
+    review_reasons = models.JSONField(_("需复核原因"), default=list, blank=True)
+    needs_review = models.BooleanField(_("需复核"), default=False)
+    signer_name = models.CharField(_("签字人"), max_length=50)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    problem_count = models.PositiveSmallIntegerField(_("发现问题数"), default=0)
+
+    class Meta:
+        verbose_name = _("包保督导记录")
+        verbose_name_plural = _("包保督导记录")
+        ordering = ["-signed_at", "-id"]
+        indexes = [
+            models.Index(fields=["entity", "quarter"], name="visit_entity_quarter"),
+            models.Index(fields=["cadre", "quarter"], name="visit_cadre_quarter"),
+            models.Index(fields=["region", "quarter"], name="visit_region_quarter"),
+        ]
+
+    def __str__(self):
+        return f"{self.visited_on} {self.entity_id}"
+
+    @property
+    def minutes(self) -> float:
+        return (self.signed_at - self.started_at).total_seconds() / 60
+
+
+class Answer(Locked):
+    class Result(models.TextChoices):
+        PASS = "pass", _("符合")
+        FAIL = "fail", _("不符合")
+        NOT_APPLICABLE = "na", _("不适用")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("结果"), max_length=4, choices=Result.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["visit", "item__position"]
+        constraints = [models.UniqueConstraint(fields=["visit", "item"], name="answer_visit_item")]
+
+    def __str__(self):
+        return f"{self.item_id}: {self.result}"
+
+
+class Addendum(models.Model):
+    """A correction to a signed visit: the visit stays as signed, the addendum says what was wrong."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField(_("补充说明"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Problem(models.Model):
+    """A 不符合 item to be rectified by the entity and verified by the cadre (问题清单台账, DOMAIN §4.5)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待整改")
+        SUBMITTED = "submitted", _("已提交整改，待核验")
+        CLOSED = "closed", _("已销号")
+
+    class Escalation(models.IntegerChoices):
+        NONE = 0, _("未升级")
+        STATION = 1, _("已升级至乡镇（监管所）")
+        COUNTY = 2, _("已升级至县级")
+
+    visit = models.ForeignKey(Visit, verbose_name=_("督导记录"), on_delete=models.PROTECT, related_name="problems")
+    item = models.ForeignKey(ChecklistItem, verbose_name=_("检查项"), on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey("baobao.Cadre", verbose_name=_("督促干部"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("问题描述"), max_length=800)
+    severity = models.CharField(_("项目类型"), max_length=10, choices=Severity.choices)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    found_on = models.DateField(_("发现日期"))
+    due_at = models.DateTimeField(_("整改期限"))
+    due_rule = models.JSONField(_("期限规则"))
+    escalation = models.PositiveSmallIntegerField(_("升级"), choices=Escalation.choices, default=Escalation.NONE)
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题清单")
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["region", "status"], name="problem_region_status"),
+            models.Index(fields=["entity", "status"], name="problem_entity_status"),
+            models.Index(fields=["cadre", "status"], name="problem_cadre_status"),
+            models.Index(fields=["status", "due_at"], name="problem_status_due"),
+        ]
+
+    def __str__(self):
+        return self.description[:60]
+
+    def overdue(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return self.status != self.Status.CLOSED and (now or timezone.now()) > self.due_at
+
+
+class ProblemEvent(models.Model):
+    """The problem's history: evidence submitted, returned with a reason, closed, escalated."""
+
+    class Kind(models.TextChoices):
+        EVIDENCE = "evidence", _("提交整改材料")
+        RETURNED = "returned", _("退回重新整改")
+        CLOSED = "closed", _("核验销号")
+        ESCALATED = "escalated", _("逾期升级")
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.problem_id} {self.kind}"
+
+
+class Attachment(models.Model):
+    """A photo or file: on a visit's answer, or on a problem's evidence. `file` is the copy anyone with access
+    sees (images downscaled, EXIF and GPS removed); `original` keeps the upload as taken, for the regulator."""
+
+    answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(ProblemEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="visits/%Y/%m/")
+    original = models.FileField(_("原始文件"), upload_to="visits/original/%Y/%m/", blank=True)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer__isnull=True) | models.Q(event__isnull=True), name="attachment_one_owner"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,0 +1,247 @@
+"""Reads of the visit loop, each scoped: regulators by jurisdiction, an enterprise to its own entity."""
+
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+
+from shian.accounts.models import Role
+from shian.baobao.models import Cadre, Guarantee
+from shian.baobao.selectors import own_cadre
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
+from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
+
+from .models import Attachment, Checklist, Problem, Visit
+
+GRADES = ("A", "B", "C", "D")
+# A coverage table breaks a region into the next level down (province → cities, ..., township → villages).
+_CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
+
+
+def current_quarter() -> int:
+    return quarter_of(timezone.localdate())
+
+
+# -- checklists -----------------------------------------------------------------------------------------------
+
+
+def checklist_list(*, user) -> QuerySet[Checklist]:
+    """Versions a user may read: the province defaults, those of regions above the user (which apply to them)
+    and those inside their jurisdiction."""
+    if not user.is_authenticated:
+        return Checklist.objects.none()
+    if user.is_superuser:
+        qs = Checklist.objects.all()
+    else:
+        code = user.region_id or ""
+        above = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+        inside = scope_queryset(Checklist.objects.all(), user).values("pk")
+        qs = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above) | Q(pk__in=inside))
+    return qs.select_related("region").order_by("kind", "region_id", "-version")
+
+
+def checklist_get(*, user, pk: int) -> Checklist:
+    checklist = checklist_list(user=user).filter(pk=pk).prefetch_related("items").first()
+    if checklist is None:
+        raise Http404
+    return checklist
+
+
+# -- a cadre's own entities -----------------------------------------------------------------------------------
+
+
+def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Guarantee]:
+    """The entities the user's cadre record guarantees (or supports), with the quarter's visit state:
+    done (visited), overdue (missed last quarter too, though guaranteed then) or due."""
+    cadre = own_cadre(user=user)
+    if cadre is None:
+        return Guarantee.objects.none()
+    quarter = quarter or current_quarter()
+    previous = previous_quarter(quarter)
+    visits = Visit.objects.filter(entity=OuterRef("entity"))
+    qs = Guarantee.objects.filter(Q(cadre=cadre) | Q(supporter=cadre))
+    if q:
+        qs = qs.filter(Q(entity__name__icontains=q) | Q(entity__address__icontains=q))
+    return (
+        qs.annotate(
+            visited=Exists(visits.filter(quarter=quarter)),
+            visited_before=Exists(visits.filter(quarter=previous)),
+            open_problems=Exists(
+                Problem.objects.filter(entity=OuterRef("entity")).exclude(status=Problem.Status.CLOSED)
+            ),
+        )
+        .annotate(
+            state=Case(
+                When(visited=True, then=Value("done")),
+                When(Q(visited_before=False, since__lte=quarter_bounds(previous)[1]), then=Value("overdue")),
+                default=Value("due"),
+            ),
+            order=Case(When(visited=True, then=2), When(visited_before=False, then=0), default=1),
+        )
+        .select_related("entity", "entity__region")
+        .order_by("order", "entity__region_id", "pk")
+    )
+
+
+def my_guarantee(*, user, entity_id: int) -> Guarantee:
+    """One of the user's own guarantees (the entity a visit is about to start on), or 404."""
+    row = my_entities(user=user).filter(entity_id=entity_id).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+# -- visits ---------------------------------------------------------------------------------------------------
+
+
+def visit_list(
+    *, user, region_code: str | None = None, entity_id: int | None = None, cadre_id: int | None = None,
+    quarter: int | None = None, needs_review: bool | None = None,
+) -> QuerySet[Visit]:  # fmt: skip
+    qs = narrow_to(scope_entity_rows(Visit.objects.all(), user), region_code)
+    if entity_id:
+        qs = qs.filter(entity_id=entity_id)
+    if cadre_id:
+        qs = qs.filter(cadre_id=cadre_id)
+    if quarter:
+        qs = qs.filter(quarter=quarter)
+    if needs_review is not None:
+        qs = qs.filter(needs_review=needs_review)
+    return qs.select_related("entity", "cadre", "region", "checklist").order_by("-signed_at", "-pk")
+
+
+def visit_get(*, user, pk: int) -> Visit:
+    qs = Visit.objects.select_related("entity", "cadre", "region", "checklist", "signed_by")
+    return get_entity_row(qs, user, pk=pk)
+
+
+def visit_answers(visit: Visit):
+    return visit.answers.select_related("item").prefetch_related("attachments").order_by("item__position")
+
+
+# -- problems -------------------------------------------------------------------------------------------------
+
+PROBLEM_STATES = ("open", "submitted", "closed", "overdue", "unclosed")
+
+
+def problem_list(
+    *, user, region_code: str | None = None, status: str = "", entity_id: int | None = None, mine: bool = False,
+    escalated: bool = False,
+) -> QuerySet[Problem]:  # fmt: skip
+    qs = narrow_to(scope_entity_rows(Problem.objects.all(), user), region_code)
+    if status == "overdue":
+        qs = qs.exclude(status=Problem.Status.CLOSED).filter(due_at__lt=timezone.now())
+    elif status == "unclosed":
+        qs = qs.exclude(status=Problem.Status.CLOSED)
+    elif status:
+        qs = qs.filter(status=status)
+    if entity_id:
+        qs = qs.filter(entity_id=entity_id)
+    if mine:
+        qs = qs.filter(cadre__user=user)
+    if escalated:
+        qs = qs.filter(escalation__gt=0)
+    return qs.select_related("entity", "cadre", "region", "item").order_by("status", "due_at", "pk")
+
+
+def problem_get(*, user, pk: int) -> Problem:
+    qs = Problem.objects.select_related("entity", "cadre", "region", "item", "visit", "closed_by")
+    return get_entity_row(qs, user, pk=pk)
+
+
+def problem_events(problem: Problem):
+    return problem.events.select_related("actor").prefetch_related("attachments")
+
+
+# -- coverage -------------------------------------------------------------------------------------------------
+
+
+def _coverage_base(user, region_code: str | None, quarter: int) -> QuerySet[Guarantee]:
+    """Guarantees in force by the quarter's end, each marked visited or not in that quarter."""
+    qs = narrow_to(scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region")
+    visited = Exists(Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter))
+    return qs.filter(since__lte=quarter_bounds(quarter)[1]).annotate(
+        v=Case(When(visited, then=1), default=0, output_field=IntegerField())
+    )
+
+
+def coverage(*, user, region_code: str | None, quarter: int) -> dict:
+    """Due, visited and missed per area and per grade; overdue once the quarter has ended."""
+    base = _coverage_base(user, region_code, quarter)
+    ended = quarter_bounds(quarter)[1] < timezone.localdate()
+    length = _CHILD_LENGTH[len(region_code or "")]
+    rows = (
+        base.annotate(area=Substr("entity__region_id", 1, length), grade=F("entity__baobao_grade"))
+        .values("area", "grade")
+        .annotate(due=Count("pk"), visited=Sum("v"))
+        .order_by("area", "grade")
+    )
+    areas: dict[str, dict] = {}
+    grades = {g: {"due": 0, "visited": 0} for g in (*GRADES, "")}
+    for row in rows:
+        area = areas.setdefault(row["area"], {"code": row["area"], "due": 0, "visited": 0})
+        area["due"] += row["due"]
+        area["visited"] += row["visited"] or 0
+        bucket = grades.setdefault(row["grade"] or "", {"due": 0, "visited": 0})
+        bucket["due"] += row["due"]
+        bucket["visited"] += row["visited"] or 0
+    total = {"due": sum(a["due"] for a in areas.values()), "visited": sum(a["visited"] for a in areas.values())}
+    for bucket in (total, *areas.values(), *grades.values()):
+        bucket["missed"] = bucket["due"] - bucket["visited"]
+        bucket["overdue"] = bucket["missed"] if ended else 0
+        bucket["rate"] = 100 * bucket["visited"] / bucket["due"] if bucket["due"] else None
+    visits = visit_list(user=user, region_code=region_code, quarter=quarter)
+    return {
+        "quarter": quarter,
+        "ended": ended,
+        "total": total,
+        "areas": sorted(areas.values(), key=lambda a: a["code"]),
+        "grades": [(g, grades[g]) for g in GRADES if grades[g]["due"]]
+        + ([("", grades[""])] if grades[""]["due"] else []),
+        "visits": visits.count(),
+        "needs_review": visits.filter(needs_review=True).count(),
+    }
+
+
+def cadre_coverage(*, user, region_code: str | None, quarter: int, idle_only: bool = False) -> QuerySet:
+    """Per cadre: entities due, visited, and the visits they signed in the quarter; idle = no visit at all."""
+    rows = (
+        _coverage_base(user, region_code, quarter)
+        .values("cadre_id", "cadre__name", "cadre__level", "cadre__region__name")
+        .annotate(due=Count("pk"), visited=Sum("v"))
+    )
+    if idle_only:
+        rows = rows.filter(visited=0)
+    return rows.order_by("visited", "cadre__region__name", "cadre__name", "cadre_id")
+
+
+def cadres_without_visits(*, user, region_code: str | None, quarter: int) -> QuerySet[Cadre]:
+    """Cadres who guarantee entities in the region yet signed no visit in the quarter."""
+    guarantors = _coverage_base(user, region_code, quarter).values("cadre_id")
+    signed = Visit.objects.filter(cadre=OuterRef("pk"), quarter=quarter)
+    return (
+        Cadre.objects.filter(pk__in=guarantors)
+        .exclude(Exists(signed))
+        .select_related("region")
+        .order_by("region_id", "name", "pk")
+    )
+
+
+# -- attachments ----------------------------------------------------------------------------------------------
+
+
+def attachment_get(*, user, pk: int, original: bool = False) -> Attachment:
+    """A photo or file the user may open: one of their own uploads, or one on a visit or problem they can see.
+    The original (with its EXIF, GPS included) is for regulators only, never for an enterprise account."""
+    attachment = Attachment.objects.filter(pk=pk).select_related("answer", "event").first()
+    if attachment is None:
+        raise Http404
+    if attachment.answer_id:
+        visit_get(user=user, pk=attachment.answer.visit_id)
+    elif attachment.event_id:
+        problem_get(user=user, pk=attachment.event.problem_id)
+    elif attachment.uploaded_by_id != user.pk:
+        raise Http404
+    if original and (user.role == Role.ENTERPRISE or not attachment.original):
+        raise Http404
+    return attachment
