@@ -12,6 +12,7 @@ NAV = [
     ("home", _("首页"), None),
     ("entities:list", _("市场主体"), None),
     ("baobao:overview", _("分层分级包保"), None),
+    ("visits:mine", _("包保督导"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),
     ("accounts:list", _("账号管理"), "accounts.view_accounts"),

@@ -12,7 +12,7 @@ import random
 from django.db import transaction
 from django.db.models import Count
 
-from shian.baobao.models import Cadre, CadreLevel
+from shian.baobao.models import Cadre, CadreLevel, Guarantee
 from shian.core import audit
 from shian.entities.models import Entity
 from shian.entities.validators import make_resident_id
@@ -161,12 +161,19 @@ def load_county_cadres(*, county: Region, seed: int) -> int:
 
 
 @transaction.atomic
-def link_cadre_login(*, user) -> Cadre | None:
-    """Bind the demo cadre account to a cadre of its village, so the cadre pages have someone to show."""
+def link_cadre_login(*, user, entity=None) -> Cadre | None:
+    """Bind the demo cadre account to the cadre who guarantees `entity` (the demo enterprise's, so one demo
+    walks the whole visit loop), moving the account to that cadre's region; else to a cadre of its village."""
     if user is None or Cadre.objects.filter(user=user).exists():
         return None
-    cadre = Cadre.objects.filter(region=user.region, user__isnull=True).order_by("pk").first()
+    guarantee = Guarantee.objects.filter(entity=entity, cadre__user__isnull=True).first() if entity else None
+    cadre = guarantee.cadre if guarantee else None
+    if cadre is None:
+        cadre = Cadre.objects.filter(region=user.region, user__isnull=True).order_by("pk").first()
     if cadre is not None:
         cadre.user = user
         cadre.save(update_fields=["user", "updated_at"])
+        if user.region_id != cadre.region_id:
+            user.region_id = cadre.region_id
+            user.save(update_fields=["region"])
     return cadre

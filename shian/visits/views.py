@@ -1,58 +1,373 @@
-from django.http import HttpResponse
+"""Pages of the visit loop, phone first: a cadre's entities, the visit form, problems, coverage, checklists."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.accounts.current_region import current_region_code
+from shian.accounts.models import Role
+from shian.baobao.selectors import own_cadre
+from shian.core.feedback import service_errors_as_messages
+from shian.core.periods import parse_quarter, previous_quarter, quarter_label
+from shian.core.permissions import require_perm
+from shian.regions.models import Region
+from shian.reports.xlsx import xlsx_response
+
+from . import exports, selectors, services
+from .models import Answer, ChecklistKind, Problem, Severity, Visit
+
+PER_PAGE = 30
 
 
-def my_entities(request, **kw):
-    return HttpResponse('todo')
+def _quarter(request) -> int:
+    try:
+        return parse_quarter(request.GET["quarter"]) if request.GET.get("quarter") else selectors.current_quarter()
+    except ValidationError:
+        return selectors.current_quarter()
 
 
-def visit_new(request, **kw):
-    return HttpResponse('todo')
+def _quarters(selected: int) -> list[tuple[str, str, bool]]:
+    """The current quarter and the three before it, for a quarter picker."""
+    quarter, choices = selectors.current_quarter(), []
+    for _n in range(4):
+        choices.append((f"{quarter // 10}Q{quarter % 10}", quarter_label(quarter), quarter == selected))
+        quarter = previous_quarter(quarter)
+    return choices
 
 
-def visit_list(request, **kw):
-    return HttpResponse('todo')
+# -- a cadre's entities and the visit form --------------------------------------------------------------------
 
 
-def visit_detail(request, **kw):
-    return HttpResponse('todo')
+@login_required
+def my_entities(request):
+    """Where each role starts: a cadre on their entities, an enterprise on its problems, others on coverage."""
+    if own_cadre(user=request.user) is None:
+        if request.user.role == Role.ENTERPRISE:
+            return redirect("visits:problems")
+        return redirect("visits:coverage")
+    quarter = _quarter(request)
+    rows = selectors.my_entities(user=request.user, quarter=quarter, q=request.GET.get("q", "")[:50])
+    counts = {state: 0 for state in ("due", "done", "overdue")}
+    for state in rows.values_list("state", flat=True):
+        counts[state] += 1
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "counts": counts, "quarter": quarter_label(quarter), "quarters": _quarters(quarter)}
+    return render(request, "visits/my_entities.html", context)
 
 
-def problem_list(request, **kw):
-    return HttpResponse('todo')
+def _visit_payload(request, checklist) -> dict:
+    """The visit form's fields as the service takes them; photos are stored first and passed by id."""
+    answers = []
+    for item in checklist.items.all():
+        if not request.POST.get(f"result_{item.pk}"):
+            continue  # unanswered: the service names what is missing
+        answers.append(
+            {
+                "item": item.pk,
+                "result": request.POST.get(f"result_{item.pk}", ""),
+                "note": request.POST.get(f"note_{item.pk}", "")[:500],
+                "attachments": [
+                    services.store_attachment(actor=request.user, upload=f).pk
+                    for f in request.FILES.getlist(f"photo_{item.pk}")
+                ],
+            }
+        )
+    return {
+        "client_key": request.POST.get("client_key", ""),
+        "answers": answers,
+        "signer_name": request.POST.get("signer_name", ""),
+        "started_at": parse_datetime(request.POST.get("started_at", "")),
+        "mode": request.POST.get("mode", Visit.Mode.ON_SITE),
+        "inspectors": request.POST.get("inspectors", ""),
+        "summary": request.POST.get("summary", ""),
+        "latitude": request.POST.get("latitude") or None,
+        "longitude": request.POST.get("longitude") or None,
+    }
 
 
-def problem_export(request, **kw):
-    return HttpResponse('todo')
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for messages_ in exc.message_dict.values() for m in messages_]
+    return exc.messages
 
 
-def problem_detail(request, **kw):
-    return HttpResponse('todo')
+@login_required
+def visit_new(request, entity_id: int):
+    """The visit form. The phone keeps a draft and, offline, an outbox (visits/visit_form.js); the client key
+    makes a resend after a dropped connection return the visit already stored."""
+    guarantee = selectors.my_guarantee(user=request.user, entity_id=entity_id)
+    entity = guarantee.entity
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    errors: list[str] = []
+    if request.method == "POST":
+        checklist = selectors.checklist_get(user=request.user, pk=_int(request.POST.get("checklist_id")))
+        stored = selectors.visit_list(user=request.user).filter(client_key=_uuid(request.POST.get("client_key")))
+        try:
+            visit = stored.first()
+            if visit is None:
+                with transaction.atomic():
+                    payload = _visit_payload(request, checklist)
+                    visit, _created = services.sign_visit(
+                        actor=request.user, entity=entity, checklist_id=checklist.pk, **payload
+                    )
+        except ValidationError as exc:
+            errors = _errors(exc)
+            if wants_json:
+                return JsonResponse({"ok": False, "errors": errors}, status=422)
+        else:
+            url = reverse("visits:visit_detail", args=[visit.pk])
+            if wants_json:
+                return JsonResponse({"ok": True, "url": url, "id": visit.pk})
+            messages.success(request, _("督导记录已签字提交。"))
+            return redirect(url)
+    checklist = services.current_checklist(entity)
+    context = {
+        "entity": entity,
+        "guarantee": guarantee,
+        "checklist": checklist,
+        "items": checklist.items.all(),
+        "results": Answer.Result.choices,
+        "modes": Visit.Mode.choices,
+        "client_key": request.POST.get("client_key") or uuid.uuid4(),
+        "started_at": request.POST.get("started_at") or timezone.now().isoformat(),
+        "previous": selectors.visit_list(user=request.user, entity_id=entity.pk)[:5],
+        "open_problems": selectors.problem_list(user=request.user, entity_id=entity.pk, status="unclosed")[:20],
+        "cadre": own_cadre(user=request.user),
+        "errors": errors,
+        "posted": request.POST,
+    }
+    return render(request, "visits/visit_form.html", context, status=422 if errors else 200)
 
 
-def problem_evidence(request, **kw):
-    return HttpResponse('todo')
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
-def problem_close(request, **kw):
-    return HttpResponse('todo')
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
-def problem_return(request, **kw):
-    return HttpResponse('todo')
+@login_required
+def visit_list(request):
+    code = current_region_code(request)
+    quarter = _quarter(request) if request.GET.get("quarter") else None
+    review = request.GET.get("review") == "1"
+    visits = selectors.visit_list(
+        user=request.user, region_code=code, quarter=quarter, needs_review=True if review else None
+    )
+    page = Paginator(visits, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "review": review, "quarters": _quarters(quarter or 0)}
+    return render(request, "visits/visit_list.html", context)
 
 
-def coverage(request, **kw):
-    return HttpResponse('todo')
+@login_required
+def visit_detail(request, pk: int):
+    """A signed visit as signed; corrections appear below it as addenda."""
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        with service_errors_as_messages(request):
+            services.add_addendum(actor=request.user, visit=visit, text=request.POST.get("text", ""))
+            messages.success(request, _("补充说明已添加。"))
+        return redirect("visits:visit_detail", pk=visit.pk)
+    context = {
+        "visit": visit,
+        "answers": selectors.visit_answers(visit),
+        "problems": visit.problems.all(),
+        "addenda": visit.addenda.select_related("created_by"),
+        "can_add": visit.signed_by_id == request.user.pk or request.user.has_perm("visits.manage_checklists"),
+        "regulator": request.user.role != Role.ENTERPRISE,
+    }
+    return render(request, "visits/visit_detail.html", context)
 
 
-def checklist_list(request, **kw):
-    return HttpResponse('todo')
+# -- problems -------------------------------------------------------------------------------------------------
+
+_PROBLEM_FILTERS = [
+    ("unclosed", _("未销号")),
+    ("open", _("待整改")),
+    ("submitted", _("待核验")),
+    ("overdue", _("已逾期")),
+    ("closed", _("已销号")),
+    ("", _("全部")),
+]
 
 
-def checklist_detail(request, **kw):
-    return HttpResponse('todo')
+def _problem_filters(request) -> dict:
+    status = request.GET.get("status", "unclosed")
+    return {
+        "region_code": current_region_code(request),
+        "status": status if status in selectors.PROBLEM_STATES else "",
+        "mine": request.GET.get("mine") == "1",
+        "escalated": request.GET.get("escalated") == "1",
+    }
 
 
-def attachment(request, **kw):
-    return HttpResponse('todo')
+@login_required
+def problem_list(request):
+    filters = _problem_filters(request)
+    page = Paginator(selectors.problem_list(user=request.user, **filters), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "states": _PROBLEM_FILTERS, "now": timezone.now()}
+    return render(request, "visits/problem_list.html", context)
 
+
+@login_required
+def problem_export(request):
+    """The 问题清单台账 of what the list shows, as xlsx."""
+    problems = selectors.problem_list(user=request.user, **_problem_filters(request))
+    name = f"问题清单台账-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(name, lambda out: exports.write_problem_ledger(out, problems))
+
+
+@login_required
+def problem_detail(request, pk: int):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    user = request.user
+    context = {
+        "problem": problem,
+        "events": selectors.problem_events(problem),
+        "overdue": problem.overdue(),
+        "can_submit": problem.status != Problem.Status.CLOSED and user.has_perm("visits.submit_evidence", problem),
+        "can_verify": problem.status == Problem.Status.SUBMITTED and user.has_perm("visits.verify_problem", problem),
+        "regulator": user.role != Role.ENTERPRISE,
+    }
+    return render(request, "visits/problem_detail.html", context)
+
+
+@login_required
+@require_POST
+def problem_evidence(request, pk: int):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    with service_errors_as_messages(request), transaction.atomic():
+        ids = [
+            services.store_attachment(actor=request.user, upload=f, allow_pdf=True).pk
+            for f in request.FILES.getlist("files")
+        ]
+        services.submit_evidence(
+            actor=request.user, problem=problem, note=request.POST.get("note", ""), attachment_ids=ids
+        )
+        messages.success(request, _("整改材料已提交，等待包保干部核验。"))
+    return redirect("visits:problem_detail", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_close(request, pk: int):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    with service_errors_as_messages(request):
+        services.close_problem(actor=request.user, problem=problem, note=request.POST.get("note", ""))
+        messages.success(request, _("问题已销号。"))
+    return redirect("visits:problem_detail", pk=problem.pk)
+
+
+@login_required
+@require_POST
+def problem_return(request, pk: int):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    with service_errors_as_messages(request):
+        services.return_problem(actor=request.user, problem=problem, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已退回企业重新整改。"))
+    return redirect("visits:problem_detail", pk=problem.pk)
+
+
+# -- coverage -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def coverage(request):
+    """Who was visited this quarter: per area below the current region, per grade, idle cadres, visits to check."""
+    require_perm(request.user, "visits.view_coverage")
+    code = current_region_code(request)
+    quarter = _quarter(request)
+    figures = selectors.coverage(user=request.user, region_code=code, quarter=quarter)
+    names = dict(Region.objects.filter(code__in=[a["code"] for a in figures["areas"]]).values_list("code", "name"))
+    for area in figures["areas"]:
+        area["name"] = names.get(area["code"], area["code"])
+    idle = selectors.cadres_without_visits(user=request.user, region_code=code, quarter=quarter)
+    review = selectors.visit_list(user=request.user, region_code=code, quarter=quarter, needs_review=True)
+    context = {
+        **figures,
+        "label": quarter_label(quarter),
+        "quarters": _quarters(quarter),
+        "idle": idle[:50],
+        "idle_count": idle.count(),
+        "review": review[:50],
+        "cadres": selectors.cadre_coverage(user=request.user, region_code=code, quarter=quarter)[:50],
+    }
+    return render(request, "visits/coverage.html", context)
+
+
+# -- checklists -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def checklist_list(request):
+    rows = selectors.checklist_list(user=request.user)
+    return render(request, "visits/checklist_list.html", {"checklists": rows, "kinds": ChecklistKind.choices})
+
+
+def _parse_items(text: str) -> list[dict]:
+    """One item per line: 类别 | 重点项/一般项 | 检查内容 | 检查要点 (the last part optional)."""
+    severity = {str(label): value for value, label in Severity.choices} | {v: v for v in Severity.values}
+    items = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
+        parts += [""] * (4 - len(parts))
+        items.append(
+            {"category": parts[0], "severity": severity.get(parts[1], parts[1]), "text": parts[2], "guidance": parts[3]}
+        )
+    return items
+
+
+@login_required
+def checklist_detail(request, pk: int):
+    """A version and its items; an administrator saves an edited copy as the next version for their region."""
+    checklist = selectors.checklist_get(user=request.user, pk=pk)
+    can_edit = request.user.has_perm("visits.manage_checklists")
+    if request.method == "POST":
+        require_perm(request.user, "visits.manage_checklists")
+        try:
+            new = services.create_checklist_version(
+                actor=request.user, kind=checklist.kind, region_code=request.user.region_id,
+                title=request.POST.get("title", ""), note=request.POST.get("note", ""),
+                items=_parse_items(request.POST.get("items", "")),
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("已保存为第 %(v)d 版。") % {"v": new.version})
+            return redirect("visits:checklist_detail", pk=new.pk)
+    items = checklist.items.all()
+    lines = "\n".join(f"{i.category} | {i.get_severity_display()} | {i.text} | {i.guidance}" for i in items)
+    context = {"checklist": checklist, "items": items, "can_edit": can_edit, "lines": request.POST.get("items", lines)}
+    return render(request, "visits/checklist_detail.html", context)
+
+
+@login_required
+def attachment(request, pk: int):
+    """Photos and files behind the user's scope; `?original=1` gives a regulator the upload as taken."""
+    original = request.GET.get("original") == "1"
+    item = selectors.attachment_get(user=request.user, pk=pk, original=original)
+    field = item.original if original else item.file
+    name = field.name.rsplit("/", 1)[-1]
+    response = FileResponse(field.open("rb"), filename=name, content_type=None if original else item.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -49,8 +49,9 @@ class Command(BaseCommand):
             load_city_cadres(city=region.parent, seed=seed)
         load_county_cadres(county=region, seed=seed)
         logins = load_demo_accounts(county=region)
-        link_cadre_login(user=User.objects.filter(username="cadre").first())
         self._guarantee(region)
+        enterprise = User.objects.filter(username="enterprise").first()
+        link_cadre_login(user=User.objects.filter(username="cadre").first(), entity=enterprise and enterprise.entity)
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(

@@ -1,0 +1,199 @@
+// The visit form on a flaky phone connection. The draft lives in localStorage (with its client key and start
+// time, so a reopened draft is the same visit); a signed visit that cannot be sent waits in an IndexedDB
+// outbox, photos included, and goes out when the connection returns. The client key makes a resend return
+// the visit already stored, so retries never create a second one.
+(() => {
+  "use strict";
+  const DB_NAME = "shian-outbox";
+  const STORE = "visits";
+
+  function openDb() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open(DB_NAME, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+
+  async function withStore(mode, action) {
+    const db = await openDb();
+    return new Promise((resolve, reject) => {
+      const transaction = db.transaction(STORE, mode);
+      const request = action(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onerror = () => reject(transaction.error);
+    });
+  }
+
+  const outboxPut = (entry) => withStore("readwrite", (store) => store.put(entry));
+  const outboxAll = () => withStore("readonly", (store) => store.getAll());
+  const outboxDrop = (key) => withStore("readwrite", (store) => store.delete(key));
+
+  function showStatus(text, link) {
+    const box = document.getElementById("outbox-status");
+    if (!box) return;
+    box.textContent = text;
+    if (link) {
+      const a = document.createElement("a");
+      a.href = link;
+      a.textContent = " 查看记录";
+      box.appendChild(a);
+    }
+    box.hidden = !text;
+  }
+
+  function showErrors(errors) {
+    const box = document.getElementById("form-errors");
+    if (!box) return;
+    box.replaceChildren(
+      ...errors.map((text) => {
+        const li = document.createElement("li");
+        li.className = "error";
+        li.textContent = text;
+        return li;
+      })
+    );
+    box.hidden = errors.length === 0;
+    if (errors.length) box.scrollIntoView({ block: "center" });
+  }
+
+  async function send(entry) {
+    const body = new FormData();
+    for (const [name, value] of entry.entries) {
+      if (value instanceof Blob) body.append(name, value, value.name || "photo.jpg");
+      else body.append(name, value);
+    }
+    const response = await fetch(entry.url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    const data = await response.json().catch(() => null);
+    return { status: response.status, data };
+  }
+
+  let flushing = false;
+
+  async function flush() {
+    if (flushing || !navigator.onLine || !window.indexedDB) return;
+    flushing = true;
+    try {
+      for (const entry of await outboxAll()) {
+        let result;
+        try {
+          result = await send(entry);
+        } catch (error) {
+          break; // still offline: keep everything for the next try
+        }
+        if (result.data && result.data.ok) {
+          await outboxDrop(entry.key);
+          localStorage.removeItem(entry.draftKey);
+          showStatus(`已联网，督导记录“${entry.title}”已提交。`, result.data.url);
+        } else if (result.status === 422 && result.data) {
+          await outboxDrop(entry.key);
+          showStatus(`督导记录“${entry.title}”未通过校验，请重新打开表单修改：${result.data.errors.join("；")}`);
+        } else {
+          break; // server trouble or an expired login: try again later
+        }
+      }
+      const left = (await outboxAll()).length;
+      if (left) showStatus(`还有 ${left} 份督导记录保存在本机，联网后将自动提交。`);
+    } finally {
+      flushing = false;
+    }
+  }
+
+  function fields(form) {
+    const out = [];
+    for (const element of form.elements) {
+      if (!element.name || element.type === "file" || element.name === "csrfmiddlewaretoken") continue;
+      if ((element.type === "radio" || element.type === "checkbox") && !element.checked) continue;
+      out.push([element.name, element.value]);
+    }
+    return out;
+  }
+
+  function restore(form, saved) {
+    for (const [name, value] of saved) {
+      for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
+        if (element.type === "radio" || element.type === "checkbox") element.checked = element.value === value;
+        else element.value = value;
+      }
+    }
+  }
+
+  function locate(form) {
+    const status = document.getElementById("gps-status");
+    if (!navigator.geolocation || form.elements.latitude.value) {
+      if (form.elements.latitude.value && status) status.textContent = "定位：已记录";
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        form.elements.latitude.value = position.coords.latitude.toFixed(6);
+        form.elements.longitude.value = position.coords.longitude.toFixed(6);
+        if (status) status.textContent = `定位：已记录（精度约 ${Math.round(position.coords.accuracy)} 米）`;
+        form.dispatchEvent(new Event("change"));
+      },
+      () => {
+        if (status) status.textContent = "定位：未获取（手机未允许定位，记录仍可提交）";
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+    );
+  }
+
+  function setUp(form) {
+    const draftKey = form.dataset.draftKey;
+    const saved = JSON.parse(localStorage.getItem(draftKey) || "null");
+    if (saved) restore(form, saved);
+    else form.elements.started_at.value = new Date().toISOString();
+    const save = () => localStorage.setItem(draftKey, JSON.stringify(fields(form)));
+    save();
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+    locate(form);
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      showErrors([]);
+      const title = (document.querySelector("[data-testid=entity-name]") || {}).textContent || "";
+      const entries = [...new FormData(form).entries()].filter(
+        ([, value]) => !(value instanceof File && value.size === 0)
+      );
+      const entry = { key: form.elements.client_key.value, url: location.href, draftKey, title, entries };
+      const queue = async () => {
+        await outboxPut(entry);
+        showStatus("网络不可用：督导记录已保存在本机，联网后将自动提交，请勿重复填写。");
+      };
+      if (!navigator.onLine) return queue();
+      const button = form.querySelector("[type=submit]");
+      button.disabled = true;
+      let result;
+      try {
+        result = await send(entry);
+      } catch (error) {
+        return queue();
+      } finally {
+        button.disabled = false;
+      }
+      if (result.data && result.data.ok) {
+        localStorage.removeItem(draftKey);
+        location.href = result.data.url;
+      } else if (result.status === 422 && result.data) {
+        showErrors(result.data.errors);
+      } else {
+        await queue();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const form = document.getElementById("visit-form");
+    if (form) setUp(form);
+    window.addEventListener("online", flush);
+    setInterval(flush, 30000);
+    flush();
+  });
+})();
