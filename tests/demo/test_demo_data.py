@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
+from shian.accounts.models import User
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
@@ -15,6 +16,7 @@ from shian.entities.models import Entity, KeyPerson, License
 from shian.entities.validators import ChecksumWarning, validate_license_number, validate_resident_id, validate_uscc
 from shian.regions.models import Region
 from shian.regions.services import load_regions
+from shian.visits.models import Answer, Problem, Visit
 
 TODAY = datetime.date(2026, 11, 25)
 
@@ -80,7 +82,11 @@ def test_demo_command_builds_the_county_once(regions):
     assert Entity.objects.count() == 8000
     cadres = Cadre.objects.count()
     assert Cadre.objects.filter(level="city", region_id="3707").count() == 16
-    assert Cadre.objects.get(user__username="cadre").region_id == "370725001001"
+    # the demo cadre guarantees the demo enterprise, so one demo walks the whole visit loop
+    cadre = Cadre.objects.get(user__username="cadre")
+    enterprise = User.objects.get(username="enterprise")
+    assert Guarantee.objects.get(entity=enterprise.entity).cadre == cadre
+    assert User.objects.get(username="cadre").region_id == cadre.region_id
     # the county opens graded and guaranteed: one published run covering every graded entity
     assert not Entity.objects.filter(baobao_grade="").exists()
     assert AssignmentRun.objects.filter(status="published").count() == 1
@@ -89,8 +95,13 @@ def test_demo_command_builds_the_county_once(regions):
     # the test region tree is trimmed, so some entities lack a cadre: each one is named in a shortage
     named = sum(row["entities"] for row in run.shortages if row["reason"] != "fallback")
     assert named == run.counts["unassigned"]
+    # visits: most of last quarter done, this quarter under way, problems from 不符合 answers
+    last, this = Visit.objects.filter(quarter=20263).count(), Visit.objects.filter(quarter=20264).count()
+    assert 0.8 * Guarantee.objects.count() < last and 0.3 * Guarantee.objects.count() < this < last
+    assert Problem.objects.count() == Answer.objects.filter(result="fail").count() > 0
+    visits = Visit.objects.count()
     call_command("demo")
-    assert (Entity.objects.count(), Cadre.objects.count()) == (8000, cadres)
+    assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)
     assert AssignmentRun.objects.count() == 1
 
 

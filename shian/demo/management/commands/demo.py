@@ -12,8 +12,10 @@ from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_gri
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.entities import load_county_entities
 from shian.demo.province import load_province
+from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
+from shian.visits.services import escalate_overdue
 
 COUNTY_ENTITIES = 8000
 
@@ -52,6 +54,10 @@ class Command(BaseCommand):
         self._guarantee(region)
         enterprise = User.objects.filter(username="enterprise").first()
         link_cadre_login(user=User.objects.filter(username="cadre").first(), entity=enterprise and enterprise.entity)
+        visits = load_county_visits(county=region, seed=seed, today=today)
+        if visits:
+            escalated = escalate_overdue()
+            self.stdout.write(f"包保督导：{visits} 次督导记录，逾期问题升级 {sum(escalated.values())} 个")
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
