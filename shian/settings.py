@@ -199,6 +199,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded photos and evidence go to S3-compatible object storage (MinIO, Aliyun OSS, Tencent COS, ...) when a
+# bucket is named; keys come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables. Files are never
+# public: the app serves them after its own scope check.
+if os.environ.get("SHIAN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SHIAN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SHIAN_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("SHIAN_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"

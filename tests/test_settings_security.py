@@ -78,3 +78,27 @@ def test_chinese_by_default_english_on_request(db):
     from django.utils import translation
 
     assert translation.get_language() == "zh-hans"
+
+
+def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_named(tmp_path):
+    """No network needed: the configured backend, bucket and endpoint are what a deployment would use."""
+    env = {
+        **os.environ,
+        "SHIAN_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 's3.sqlite3'}",
+        "SHIAN_S3_BUCKET": "shian-photos",
+        "SHIAN_S3_ENDPOINT": "http://minio.internal:9000",
+    }
+    code = (
+        "from django.core.files.storage import default_storage as s; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage",
+        "shian-photos",
+        "http://minio.internal:9000",
+        "private",
+    ], result.stderr
