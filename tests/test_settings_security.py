@@ -90,7 +90,7 @@ def test_uploads_go_to_s3_compatible_storage_when_a_bucket_is_named(tmp_path):
         "SHIAN_S3_ENDPOINT": "http://minio.internal:9000",
     }
     code = (
-        "from django.core.files.storage import default_storage as s; "
+        'from django.core.files.storage import storages; s = storages["default"]; '
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl)"
     )
     result = subprocess.run(
