@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_SIDE = 1600
-Image.MAX_IMAGE_PIXELS = 60_000_000  # about 8k x 7k: larger "photos" are refused, not decoded (decompression bombs)
+MAX_PIXELS = 60_000_000  # about 8k x 7k: larger "photos" are refused from the header, never decoded (pixel bombs)
 _IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 
 
@@ -39,8 +39,10 @@ def check_upload(upload, *, allow_pdf: bool = True) -> CheckedUpload:
     if allow_pdf and data.startswith(b"%PDF-"):
         return CheckedUpload(name, "application/pdf", len(data), ContentFile(data, name=_stem(name) + ".pdf"), None)
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only
         fmt = image.format
+        if image.width * image.height > MAX_PIXELS:
+            raise ValidationError(_("图片 %(name)s 像素过大（超过 6000 万像素）。") % {"name": name})
         image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         kinds = _("JPEG、PNG、WebP 图片或 PDF") if allow_pdf else _("JPEG、PNG 或 WebP 图片")
@@ -48,6 +50,7 @@ def check_upload(upload, *, allow_pdf: bool = True) -> CheckedUpload:
     if fmt not in _IMAGE_TYPES:
         raise ValidationError(_("不支持的图片格式 %(fmt)s：%(name)s。") % {"fmt": fmt, "name": name})
     shown = ImageOps.exif_transpose(image)
+    shown.info.clear()  # EXIF, XMP, ICC, comments: the JPEG writer would copy them from here
     shown.thumbnail((MAX_SIDE, MAX_SIDE))
     if shown.mode not in ("RGB", "L"):
         shown = shown.convert("RGB")

@@ -62,6 +62,7 @@ def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Gu
     qs = Guarantee.objects.filter(Q(cadre=cadre) | Q(supporter=cadre))
     if q:
         qs = qs.filter(Q(entity__name__icontains=q) | Q(entity__address__icontains=q))
+    missed_before = Q(visited_before=False, since__lte=quarter_bounds(previous)[1])
     return (
         qs.annotate(
             visited=Exists(visits.filter(quarter=quarter)),
@@ -73,10 +74,11 @@ def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Gu
         .annotate(
             state=Case(
                 When(visited=True, then=Value("done")),
-                When(Q(visited_before=False, since__lte=quarter_bounds(previous)[1]), then=Value("overdue")),
+                When(missed_before, then=Value("overdue")),
                 default=Value("due"),
             ),
-            order=Case(When(visited=True, then=2), When(visited_before=False, then=0), default=1),
+            # overdue first, then due, then done (the same conditions as `state`)
+            order=Case(When(visited=True, then=2), When(missed_before, then=0), default=1),
         )
         .select_related("entity", "entity__region")
         .order_by("order", "entity__region_id", "pk")

@@ -3,6 +3,7 @@
 import datetime
 import math
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.baobao.models import Guarantee
 from shian.core import audit
-from shian.core.jurisdiction import require_in_scope
+from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
 from shian.core.services import notify
@@ -24,6 +25,7 @@ from shian.core.workdays import compute_due
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
+from . import exports, selectors
 from .checklists import kind_for
 from .models import (
     Addendum,
@@ -67,7 +69,11 @@ def create_checklist_version(
     if not (title or "").strip():
         raise ValidationError({"title": [_("请填写检查表名称。")]})
     rows = _checked_items(items)
-    latest = Checklist.objects.filter(kind=kind, region=region).aggregate(v=Max("version"))["v"] or 0
+    # Number on from the newest version that applies here (the region's own, those above it, the defaults), so
+    # a county's first edit of default v1 is v2: "v1" on a visit then always means the list before any edit.
+    above = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code or "")]
+    applying = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above), kind=kind)
+    latest = applying.aggregate(v=Max("version"))["v"] or 0
     checklist = Checklist.objects.create(
         kind=kind, region=region, version=latest + 1, title=title.strip()[:100], note=(note or "")[:200],
         created_by=actor,
@@ -128,15 +134,22 @@ def store_attachment(*, actor, upload, allow_pdf: bool = False) -> Attachment:
     return attachment
 
 
-def _claim(actor, ids: list[int], **owner) -> None:
+def _claim(actor, ids, **owner) -> None:
     """Attach the actor's own pending uploads; anything else is refused (no borrowing someone's photo)."""
     if not ids:
         return
-    claimed = Attachment.objects.filter(pk__in=ids, uploaded_by=actor, answer__isnull=True, event__isnull=True).update(
-        **owner
-    )
-    if claimed != len(set(ids)):
-        raise ValidationError(_("照片或附件不存在、已被使用或不是您上传的。"))
+    refused = ValidationError(_("照片或附件不存在、已被使用或不是您上传的。"))
+    # ids come from a client: a list of 12 or "12" is fine; "12" alone (not a list: it would read as 1 and 2),
+    # "abc", 1.5 or null is a refusal, not a server error
+    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
+        raise refused
+    ids = list(ids)
+    if not all(type(i) is int or (isinstance(i, str) and i.isascii() and i.isdigit()) for i in ids):
+        raise refused
+    wanted = {int(i) for i in ids}
+    pending = Attachment.objects.filter(pk__in=wanted, uploaded_by=actor, answer__isnull=True, event__isnull=True)
+    if pending.update(**owner) != len(wanted):
+        raise refused
 
 
 # -- visits ---------------------------------------------------------------------------------------------------
@@ -261,10 +274,10 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     distance = None
     if lat is not None and lon is not None and entity.latitude is not None and entity.longitude is not None:
         distance = _distance_m(lat, lon, entity.latitude, entity.longitude)
-    reasons = []
+    reasons = []  # "far" only on site: a remote visit (phone, video) is by definition made from elsewhere
     if now - started_at < datetime.timedelta(minutes=SHORT_VISIT_MINUTES):
         reasons.append("short")
-    if distance is not None and distance > FAR_VISIT_METRES:
+    if mode == Visit.Mode.ON_SITE and distance is not None and distance > FAR_VISIT_METRES:
         reasons.append("far")
     visit = Visit.objects.create(
         client_key=key, entity=entity, cadre=cadre, region_id=entity.region_id, checklist=checklist, mode=mode,
@@ -277,7 +290,7 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
         Answer(visit=visit, item_id=pk, result=a["result"], note=a["note"]) for pk, a in given.items()
     )
     for row in rows:
-        _claim(actor, list(given[row.item_id].get("attachments") or []), answer_id=row.pk)
+        _claim(actor, given[row.item_id].get("attachments"), answer_id=row.pk)
     problems = _open_problems(visit, [(items[r.item_id], r) for r in rows if r.result == Answer.Result.FAIL])
     audit.record(
         actor=actor, action="visit.sign", obj=visit, region_code=visit.region_id,
@@ -319,7 +332,7 @@ def _open_problems(visit: Visit, failed: list[tuple[ChecklistItem, Answer]]) -> 
 @transaction.atomic
 def add_addendum(*, actor, visit: Visit, text: str) -> Addendum:
     """Correct a signed visit without changing it: by the signer, or an administrator in scope."""
-    require_in_scope(actor, visit.region_id)
+    get_entity_row(Visit.objects.all(), actor, pk=visit.pk)
     if visit.signed_by_id != actor.pk and not (actor.is_superuser or actor.role in ADMIN_ROLES):
         raise PermissionDenied(_("只有签字干部或管理员可以补充说明。"))
     text = (text or "").strip()
@@ -348,15 +361,17 @@ def _move(actor, problem: Problem, action: str, **changes) -> None:
     )  # fmt: skip
 
 
-def _locked(problem: Problem) -> Problem:
-    """Re-read the problem under a row lock, so two clicks cannot both move it."""
-    return Problem.objects.select_for_update().select_related("cadre").get(pk=problem.pk)
+def _locked(actor, problem: Problem) -> Problem:
+    """Re-read the problem under a row lock, so two clicks cannot both move it; a problem the actor cannot see
+    (outside the jurisdiction, or another entity's for an enterprise account) is a 404, as in the selectors."""
+    get_entity_row(Problem.objects.all(), actor, pk=problem.pk)
+    return Problem.objects.select_for_update().get(pk=problem.pk)  # no join: lock the problem row only
 
 
 @transaction.atomic
 def submit_evidence(*, actor, problem: Problem, note: str, attachment_ids: list[int] = ()) -> ProblemEvent:
     """The entity reports its rectification with photos or files; the cadre is asked to verify."""
-    problem = _locked(problem)
+    problem = _locked(actor, problem)
     require_perm(actor, "visits.submit_evidence", problem)
     if problem.status == Problem.Status.CLOSED:
         raise ValidationError(_("该问题已销号。"))
@@ -364,7 +379,7 @@ def submit_evidence(*, actor, problem: Problem, note: str, attachment_ids: list[
     if not note and not attachment_ids:
         raise ValidationError({"note": [_("请填写整改说明或上传整改照片。")]})
     event = _event(actor, problem, ProblemEvent.Kind.EVIDENCE, note)
-    _claim(actor, list(attachment_ids), event_id=event.pk)
+    _claim(actor, attachment_ids, event_id=event.pk)
     _move(actor, problem, "problem.evidence", status=Problem.Status.SUBMITTED)
     if problem.cadre.user_id:
         notify(
@@ -378,7 +393,7 @@ def submit_evidence(*, actor, problem: Problem, note: str, attachment_ids: list[
 @transaction.atomic
 def close_problem(*, actor, problem: Problem, note: str = "") -> Problem:
     """销号: the supervisor has checked the evidence and the problem is fixed."""
-    problem = _locked(problem)
+    problem = _locked(actor, problem)
     require_perm(actor, "visits.verify_problem", problem)
     if problem.status != Problem.Status.SUBMITTED:
         raise ValidationError(_("只有已提交整改材料的问题才能销号。"))
@@ -391,7 +406,7 @@ def close_problem(*, actor, problem: Problem, note: str = "") -> Problem:
 @transaction.atomic
 def return_problem(*, actor, problem: Problem, reason: str) -> Problem:
     """Evidence not good enough: back to the entity with the reason; the deadline stays as it was."""
-    problem = _locked(problem)
+    problem = _locked(actor, problem)
     require_perm(actor, "visits.verify_problem", problem)
     if problem.status != Problem.Status.SUBMITTED:
         raise ValidationError(_("只有已提交整改材料的问题才能退回。"))
@@ -411,23 +426,35 @@ def _tell_owner(problem: Problem, text: str) -> None:
 
 def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
     """Overdue problems go up a level: past the rectification deadline to the township (its administrators and
-    station), then past the county rule counted from that deadline to the county administrators. Run daily."""
+    station), then past the county rule counted from that deadline to the county administrators. Run daily.
+
+    Each problem is re-read under a row lock and escalated only if it is still unclosed at the level it was
+    listed at, so a problem closed meanwhile, or escalated by a concurrent run, is left alone."""
     now = now or timezone.now()
     counts = {"station": 0, "county": 0}
-    unresolved = Problem.objects.exclude(status=Problem.Status.CLOSED).select_related("entity")
-    for problem in unresolved.filter(escalation=Problem.Escalation.NONE, due_at__lt=now).iterator(chunk_size=500):
+    unresolved = Problem.objects.exclude(status=Problem.Status.CLOSED).filter(due_at__lt=now)
+    for pk in list(unresolved.filter(escalation=Problem.Escalation.NONE).values_list("pk", flat=True)):
         with transaction.atomic():
-            _escalate(actor, problem, Problem.Escalation.STATION, now, problem.region_id[:9], _("乡镇"))
-        counts["station"] += 1
-    for problem in unresolved.filter(escalation=Problem.Escalation.STATION, due_at__lt=now).iterator(chunk_size=500):
-        county_due = compute_due(
-            rule_code="problem.escalate_county", start=problem.due_at, region_code=problem.region_id
-        )
-        if county_due.due_at < now:
-            with transaction.atomic():
+            problem = _still(unresolved, pk, Problem.Escalation.NONE)
+            if problem is not None:
+                _escalate(actor, problem, Problem.Escalation.STATION, now, problem.region_id[:9], _("乡镇"))
+                counts["station"] += 1
+    for pk in list(unresolved.filter(escalation=Problem.Escalation.STATION).values_list("pk", flat=True)):
+        with transaction.atomic():
+            problem = _still(unresolved, pk, Problem.Escalation.STATION)
+            if problem is None:
+                continue
+            county_due = compute_due(
+                rule_code="problem.escalate_county", start=problem.due_at, region_code=problem.region_id
+            )
+            if county_due.due_at < now:
                 _escalate(actor, problem, Problem.Escalation.COUNTY, now, problem.region_id[:6], _("县级"))
-            counts["county"] += 1
+                counts["county"] += 1
     return counts
+
+
+def _still(unresolved, pk: int, level: int) -> Problem | None:
+    return unresolved.select_for_update().filter(pk=pk, escalation=level).first()
 
 
 def _escalate(actor, problem: Problem, level: int, now, region_code: str, level_name: str) -> None:
@@ -440,3 +467,16 @@ def _escalate(actor, problem: Problem, level: int, now, region_code: str, level_
         % {"entity": problem.entity.name, "due": timezone.localtime(problem.due_at).date(), "l": level_name},
         url=reverse("visits:problem_detail", args=[problem.pk]),
     )
+
+
+def export_problem_ledger(*, actor, output, region_code: str | None = None, **filters) -> int:
+    """The 问题清单台账 the actor sees, with the list's filters, as xlsx; audited like every export of records
+    that name businesses and officials. Returns the number of rows."""
+    problems = selectors.problem_list(user=actor, region_code=region_code, **filters)
+    count = exports.write_problem_ledger(output, problems)
+    audit.record(
+        actor=actor, action="problem.export", object_type="visits.problem", object_repr=_("问题清单台账"),
+        region_code=region_code or scope_prefix(actor) or "",
+        after={"count": count, "filters": {k: v for k, v in filters.items() if v not in ("", None, False)}},
+    )  # fmt: skip
+    return count

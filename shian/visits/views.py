@@ -24,7 +24,7 @@ from shian.core.permissions import require_perm
 from shian.regions.models import Region
 from shian.reports.xlsx import xlsx_response
 
-from . import exports, selectors, services
+from . import selectors, services
 from .models import Answer, ChecklistKind, Problem, Severity, Visit
 
 PER_PAGE = 30
@@ -230,9 +230,9 @@ def problem_list(request):
 @login_required
 def problem_export(request):
     """The 问题清单台账 of what the list shows, as xlsx."""
-    problems = selectors.problem_list(user=request.user, **_problem_filters(request))
+    filters = _problem_filters(request)
     name = f"问题清单台账-{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(name, lambda out: exports.write_problem_ledger(out, problems))
+    return xlsx_response(name, lambda out: services.export_problem_ledger(actor=request.user, output=out, **filters))
 
 
 @login_required

@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from shian.core.models import AuditEntry
 from shian.visits import services
 from shian.visits.models import Addendum, Answer, Checklist, Problem, Visit
 
@@ -168,6 +169,8 @@ def test_problem_ledger_downloads(client, world):
     response = client.get(reverse("visits:problem_export") + "?status=")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    b"".join(response.streaming_content)
+    assert AuditEntry.objects.filter(action="problem.export", actor=world.county_admin).exists()
 
 
 def test_admin_saves_an_edited_checklist_as_a_new_version(client, world):
