@@ -3,7 +3,7 @@ import datetime
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from shian.api.types import Id, IdField, RegionCode, ShortText, Text
+from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_phone
 
 from . import selectors, services
@@ -100,7 +100,7 @@ def me(request):
 
 
 @router.get("/accounts", response=list[AccountOut], summary="账号列表")
-@paginate
+@paginate(Pages)
 def account_list(request, filters: Query[AccountFilter]):
     f = filters.dict()
     return selectors.account_list(user=request.user, region_code=f.pop("region"), **f)
@@ -124,7 +124,7 @@ def account_update(request, pk: Id, payload: AccountPatch):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="API 令牌列表")
-@paginate
+@paginate(Pages)
 def token_list(request):
     return selectors.token_list(user=request.user)
 

@@ -16,6 +16,7 @@ from shian.core.api import router as audit_router
 from shian.entities.api import router as entities_router
 from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
+from shian.visits.api import router as visits_router
 
 
 class BearerToken(HttpBearer):
@@ -80,3 +81,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/entities", entities_router)
 api.add_router("/baobao", baobao_router)
 api.add_router("/ledgers", ledgers_router)
+api.add_router("/visits", visits_router)

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from shian.api.types import Id, RegionCode, ShortText, Text
+from shian.api.types import Id, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_id_number, mask_phone
 
 from . import selectors, services
@@ -81,7 +81,7 @@ class CadreFilter(Schema):
 
 
 @router.get("/cadres", response=list[CadreOut], summary="包保干部名册（身份证号、电话已脱敏）")
-@paginate
+@paginate(Pages)
 def cadre_list(request, filters: Query[CadreFilter]):
     f = filters.dict()
     return selectors.cadre_list(
@@ -165,6 +165,6 @@ class ChangeFilter(Schema):
 
 
 @router.get("/changes", response=list[ChangeOut], summary="包保变动事项（报告、调整时限与超期）")
-@paginate
+@paginate(Pages)
 def change_list(request, filters: Query[ChangeFilter]):
     return selectors.change_list(user=request.user, region_code=filters.region, state=filters.state)

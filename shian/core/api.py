@@ -3,7 +3,7 @@ import datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from shian.api.types import Id, RegionCode, ShortText, Text
+from shian.api.types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors
 
@@ -35,7 +35,7 @@ class AuditFilter(Schema):
 
 
 @router.get("", response=list[AuditOut], summary="搜索审计记录")
-@paginate
+@paginate(Pages)
 def audit_list(request, filters: Query[AuditFilter]):
     f = filters.dict()
     return selectors.audit_list(user=request.user, region_code=f.pop("region"), **f)

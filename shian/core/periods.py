@@ -6,7 +6,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-_TEXT = re.compile(r"^(\d{4})\s*[Qq-]?\s*([1-4])$")
+_TEXT = re.compile(r"^(20\d{2})\s*[Qq-]?\s*([1-4])$")  # years 2000-2099: a date the calendar can hold
 
 
 def quarter_of(day: datetime.date) -> int:
@@ -30,7 +30,7 @@ def parse_quarter(text: str) -> int:
     """'2026Q4', '2026-4' or '20264'; a clear error otherwise."""
     match = _TEXT.match(str(text).strip())
     if not match:
-        raise ValidationError(_("季度格式应为 2026Q4：%(t)s") % {"t": text})
+        raise ValidationError(_("季度格式应为 2026Q4（2000—2099 年）：%(t)s") % {"t": text})
     return int(match.group(1)) * 10 + int(match.group(2))
 
 

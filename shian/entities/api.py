@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from shian.api.types import Id, RegionCode, ShortText, Text
+from shian.api.types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import BusinessType, Entity, License, SalesBand, SubType
@@ -110,7 +110,7 @@ def _service_kwargs(payload: Schema, **dump) -> dict:
 
 
 @router.get("", response=list[EntityOut], summary="市场主体检索（名称、统一社会信用代码或许可证号前缀）")
-@paginate
+@paginate(Pages)
 def entity_list(request, filters: Query[EntityFilter]):
     f = {k: (v or "") if k in ("business_type", "grade", "status") else v for k, v in filters.dict().items()}
     return selectors.entity_list(user=request.user, region_code=f.pop("region"), **f).prefetch_related("licenses")
@@ -158,7 +158,7 @@ class ExpiringFilter(Schema):
 
 # before "/{pk}", which would otherwise be tried first
 @router.get("/licenses/expiring", response=list[ExpiringLicenseOut], summary="即将到期的许可证照（按到期日排序）")
-@paginate
+@paginate(Pages)
 def expiring_licenses(request, filters: Query[ExpiringFilter]):
     return selectors.expiring_licenses(user=request.user, region_code=filters.region, days=filters.days)
 

@@ -2,7 +2,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from shian.accounts.selectors import account_get
-from shian.api.types import IdField, RegionCode, ShortText, Text
+from shian.api.types import IdField, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import Grid
@@ -59,14 +59,14 @@ class GridIn(Schema):
 
 
 @router.get("", response=list[RegionOut], summary="行政区划列表（管辖范围内）")
-@paginate
+@paginate(Pages)
 def region_list(request, filters: Query[RegionFilter]):
     f = filters.dict()
     return selectors.region_list(user=request.user, parent_code=f["parent"], level=f["level"], q=f["q"])
 
 
 @router.get("/grids", response=list[GridOut], summary="网格列表")
-@paginate
+@paginate(Pages)
 def grid_list(request, region: RegionCode | None = None):
     return selectors.grid_list(user=request.user, region_code=region).select_related("parent")
 

@@ -74,10 +74,14 @@ def create_checklist_version(
     above = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code or "")]
     applying = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above), kind=kind)
     latest = applying.aggregate(v=Max("version"))["v"] or 0
-    checklist = Checklist.objects.create(
-        kind=kind, region=region, version=latest + 1, title=title.strip()[:100], note=(note or "")[:200],
-        created_by=actor,
-    )  # fmt: skip
+    try:
+        with transaction.atomic():  # two editors saving at once: the second is told, not given a 500
+            checklist = Checklist.objects.create(
+                kind=kind, region=region, version=latest + 1, title=title.strip()[:100], note=(note or "")[:200],
+                created_by=actor,
+            )  # fmt: skip
+    except IntegrityError as exc:
+        raise ValidationError(_("检查表刚被他人修订，请刷新后重试。")) from exc
     ChecklistItem.objects.bulk_create(ChecklistItem(checklist=checklist, position=n, **row) for n, row in rows)
     audit.record(
         actor=actor, action="checklist.version", obj=checklist, region_code=region_code or "",
