@@ -67,7 +67,7 @@ class ChecklistOut(Schema):
     id: int
     kind: str
     kind_label: str
-    region_code: str | None
+    region_code: str | None = Field(None, alias="region_id")
     version: int
     title: str
     note: str
@@ -76,10 +76,6 @@ class ChecklistOut(Schema):
     @staticmethod
     def resolve_kind_label(obj):
         return obj.get_kind_display()
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.region_id
 
 
 class ChecklistDetail(ChecklistOut):
@@ -135,46 +131,18 @@ def checklist_create(request, payload: ChecklistIn):
 
 class MineOut(Schema):
     entity_id: int
-    entity_name: str
-    address: str
-    region_code: str
-    region_name: str
-    grade: str
-    latitude: float | None
-    longitude: float | None
+    entity_name: str = Field(..., alias="entity.name")
+    address: str = Field(..., alias="entity.address")
+    region_code: str = Field(..., alias="entity.region_id")
+    region_name: str = Field(..., alias="entity.region.name")
+    grade: str = Field(..., alias="entity.baobao_grade")
+    latitude: float | None = Field(None, alias="entity.latitude")
+    longitude: float | None = Field(None, alias="entity.longitude")
     since: datetime.date
     state: Literal["done", "due", "overdue"] = Field(
         description="本季度：done 已督导，due 待督导，overdue 上季度也未督导"
     )
     open_problems: bool
-
-    @staticmethod
-    def resolve_entity_name(obj):
-        return obj.entity.name
-
-    @staticmethod
-    def resolve_address(obj):
-        return obj.entity.address
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.entity.region_id
-
-    @staticmethod
-    def resolve_region_name(obj):
-        return obj.entity.region.name
-
-    @staticmethod
-    def resolve_grade(obj):
-        return obj.entity.baobao_grade
-
-    @staticmethod
-    def resolve_latitude(obj):
-        return obj.entity.latitude
-
-    @staticmethod
-    def resolve_longitude(obj):
-        return obj.entity.longitude
 
 
 class MineFilter(Schema):
@@ -241,12 +209,12 @@ class VisitOut(Schema):
     id: int
     client_key: uuid.UUID
     entity_id: int
-    entity_name: str
+    entity_name: str = Field(..., alias="entity.name")
     cadre_id: int
-    cadre_name: str
-    region_code: str
+    cadre_name: str = Field(..., alias="cadre.name")
+    region_code: str = Field(..., alias="region_id")
     checklist_id: int
-    checklist_version: int
+    checklist_version: int = Field(..., alias="checklist.version")
     mode: str
     mode_label: str
     inspectors: str
@@ -263,22 +231,6 @@ class VisitOut(Schema):
     distance_m: int | None
 
     @staticmethod
-    def resolve_entity_name(obj):
-        return obj.entity.name
-
-    @staticmethod
-    def resolve_cadre_name(obj):
-        return obj.cadre.name
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.region_id
-
-    @staticmethod
-    def resolve_checklist_version(obj):
-        return obj.checklist.version
-
-    @staticmethod
     def resolve_mode_label(obj):
         return obj.get_mode_display()
 
@@ -289,29 +241,13 @@ class VisitOut(Schema):
 
 class AnswerOut(Schema):
     item_id: int
-    position: int
-    category: str
-    text: str
-    severity: str
+    position: int = Field(..., alias="item.position")
+    category: str = Field(..., alias="item.category")
+    text: str = Field(..., alias="item.text")
+    severity: str = Field(..., alias="item.severity")
     result: str
     note: str
     attachment_ids: list[int]
-
-    @staticmethod
-    def resolve_position(obj):
-        return obj.item.position
-
-    @staticmethod
-    def resolve_category(obj):
-        return obj.item.category
-
-    @staticmethod
-    def resolve_text(obj):
-        return obj.item.text
-
-    @staticmethod
-    def resolve_severity(obj):
-        return obj.item.severity
 
     @staticmethod
     def resolve_attachment_ids(obj):
@@ -406,12 +342,12 @@ class ProblemOut(Schema):
     id: int
     visit_id: int
     item_id: int
-    category: str
+    category: str = Field(..., alias="item.category")
     entity_id: int
-    entity_name: str
+    entity_name: str = Field(..., alias="entity.name")
     cadre_id: int
-    cadre_name: str
-    region_code: str
+    cadre_name: str = Field(..., alias="cadre.name")
+    region_code: str = Field(..., alias="region_id")
     description: str
     severity: str
     status: str
@@ -422,22 +358,6 @@ class ProblemOut(Schema):
     escalation: int
     escalated_at: datetime.datetime | None
     closed_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_category(obj):
-        return obj.item.category
-
-    @staticmethod
-    def resolve_entity_name(obj):
-        return obj.entity.name
-
-    @staticmethod
-    def resolve_cadre_name(obj):
-        return obj.cadre.name
-
-    @staticmethod
-    def resolve_region_code(obj):
-        return obj.region_id
 
     @staticmethod
     def resolve_status_label(obj):
