@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 __all__ = [
     "USCC_CHARSET",
@@ -186,7 +187,9 @@ def validate_uscc(value, *, allow_checksum_override: bool = False) -> str:
     A legacy 15-digit business registration number (注册号) is accepted with a format check only and
     returned as is; any other 15-character value is a ``format`` error.
     """
-    label = _("统一社会信用代码")
+    label = gettext_lazy(
+        "统一社会信用代码"
+    )  # translated only when a message needs it (imports check 100,000 valid codes)
     text = _prepare(value, label)
     if len(text) == 15:
         if _first_bad(text, DIGITS) is not None:
@@ -230,7 +233,7 @@ def validate_org_code(value) -> str:
     or upper-case letters (A=10…Z=35), the check char a digit or ``X``. Check mismatch is a blocking
     ``checksum`` error here (plain ValidationError).
     """
-    label = _("组织机构代码")
+    label = gettext_lazy("组织机构代码")
     text = _prepare(value, label)
     if len(text) == 10 and text[8] == "-":
         text = text[:8] + text[9]
@@ -281,7 +284,7 @@ def validate_resident_id(value, *, today: date | None = None) -> str:
     A 15-digit legacy ID (6 region + YYMMDD + 3 sequence) is expanded: ``19`` is inserted before the
     year and the check char appended.
     """
-    label = _("身份证号码")
+    label = gettext_lazy("身份证号码")
     text = _prepare(value, label)
     if len(text) not in (15, 18):
         raise ValidationError(
@@ -330,7 +333,7 @@ def validate_license_number(value, *, today: date | None = None) -> str:
     rules (⚙) and currently unused.
     """
     del today
-    label = _("许可证编号")
+    label = gettext_lazy("许可证编号")
     text = _prepare(value, label)
     kind = text[:2]
     if kind not in ("JY", "SC"):

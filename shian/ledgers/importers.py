@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import Department
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, CadreLevel, Guarantee, Policy
 from shian.core.audit import json_value
-from shian.core.bulk import chunked
+from shian.core.bulk import chunked, insert_many
 from shian.core.jurisdiction import narrow_to, scope_prefix
 from shian.entities import validators
 from shian.entities.models import SUBTYPES_BY_TYPE, Entity, KeyPerson, License
@@ -233,7 +233,7 @@ class Importer:
                 if not any(id(parent) in created for _name, parent in parents):
                     orphans.append(change)
             for chunk in chunked(creates, 2000):
-                model.objects.bulk_create([c.instance for c in chunk])
+                insert_many(model, [c.instance for c in chunk])
                 created.update(id(c.instance) for c in chunk)
                 progress(len(chunk))
             written += [Written(c.row, "created", _model_label(c.instance), str(c.instance.pk), None) for c in orphans]

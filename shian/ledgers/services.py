@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from shian.baobao.models import Guarantee
 from shian.core import audit
+from shian.core.bulk import insert_many
 from shian.core.jurisdiction import require_in_scope
 from shian.core.models import AuditEntry
 from shian.core.permissions import require_perm
@@ -99,7 +100,8 @@ def process_batch(batch: ImportBatch) -> ImportBatch:
     counts["skipped"] = len(bad)
     with transaction.atomic():
         written = importers.Importer.apply(changes)
-        ImportRow.objects.bulk_create(
+        insert_many(
+            ImportRow,
             [
                 ImportRow(
                     batch=batch,
@@ -111,7 +113,6 @@ def process_batch(batch: ImportBatch) -> ImportBatch:
                 )
                 for w in written
             ],
-            batch_size=5000,
         )
         batch = _finish(batch, ImportBatch.Status.COMMITTED, counts=counts, errors=errors)
         audit.record(

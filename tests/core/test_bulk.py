@@ -1,0 +1,30 @@
+"""insert_many stores rows exactly as bulk_create would, and numbers them in order."""
+
+import datetime
+from decimal import Decimal
+
+from shian.core.bulk import insert_many
+from shian.entities.models import Entity, License
+from shian.ledgers.models import ImportBatch, ImportRow
+
+
+def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions, superuser):
+    entities = [
+        Entity(name=f"饭店{i}", region_id="370725001001", floor_area=Decimal("12.5"), latitude=Decimal("36.700001"))
+        for i in range(5)
+    ]
+    insert_many(Entity, entities)
+    assert [e.pk for e in entities] == sorted(e.pk for e in entities)
+    stored = {e.pk: e for e in Entity.objects.all()}
+    assert [stored[e.pk].name for e in entities] == [e.name for e in entities]
+    assert stored[entities[0].pk].floor_area == Decimal("12.5") and stored[entities[0].pk].created_at is not None
+    parent = Entity(name="新主体", region_id="370725001001")
+    child = License(entity=parent, kind="JY", number="JY23707250000011", issued_on=datetime.date(2024, 1, 5))
+    insert_many(Entity, [parent])  # the parent gets its key after the child was pointed at it
+    insert_many(License, [child])
+    assert License.objects.get(pk=child.pk).entity_id == parent.pk
+    batch = ImportBatch.objects.create(kind="entities", file_name="a.csv", file_hash="x" * 64, created_by=superuser)
+    row = ImportRow(batch=batch, row=2, action="updated", object_type="entities.entity", before={"名称": "旧"})
+    insert_many(ImportRow, [row])
+    assert ImportRow.objects.get(pk=row.pk).before == {"名称": "旧"}
+    insert_many(Entity, [])
