@@ -30,6 +30,13 @@
   const outboxAll = () => withStore("readonly", (store) => store.getAll());
   const outboxDrop = (key) => withStore("readwrite", (store) => store.delete(key));
 
+  // Messages come translated from the page (visits/_outbox.html); {name} marks a value filled in here.
+  function message(key, values = {}) {
+    const box = document.getElementById("outbox-status");
+    const text = (box && box.dataset[key]) || "";
+    return text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+  }
+
   function showStatus(text, link) {
     const box = document.getElementById("outbox-status");
     if (!box) return;
@@ -37,7 +44,7 @@
     if (link) {
       const a = document.createElement("a");
       a.href = link;
-      a.textContent = " 查看记录";
+      a.textContent = " " + message("view");
       box.appendChild(a);
     }
     box.hidden = !text;
@@ -90,16 +97,16 @@
         if (result.data && result.data.ok) {
           await outboxDrop(entry.key);
           localStorage.removeItem(entry.draftKey);
-          showStatus(`已联网，督导记录“${entry.title}”已提交。`, result.data.url);
+          showStatus(message("sent", { title: entry.title }), result.data.url);
         } else if (result.status === 422 && result.data) {
           await outboxDrop(entry.key);
-          showStatus(`督导记录“${entry.title}”未通过校验，请重新打开表单修改：${result.data.errors.join("；")}`);
+          showStatus(message("rejected", { title: entry.title, errors: result.data.errors.join("；") }));
         } else {
           break; // server trouble or an expired login: try again later
         }
       }
       const left = (await outboxAll()).length;
-      if (left) showStatus(`还有 ${left} 份督导记录保存在本机，联网后将自动提交。`);
+      if (left) showStatus(message("waiting", { n: left }));
     } finally {
       flushing = false;
     }
@@ -127,18 +134,18 @@
   function locate(form) {
     const status = document.getElementById("gps-status");
     if (!navigator.geolocation || form.elements.latitude.value) {
-      if (form.elements.latitude.value && status) status.textContent = "定位：已记录";
+      if (form.elements.latitude.value && status) status.textContent = message("gpsKept");
       return;
     }
     navigator.geolocation.getCurrentPosition(
       (position) => {
         form.elements.latitude.value = position.coords.latitude.toFixed(6);
         form.elements.longitude.value = position.coords.longitude.toFixed(6);
-        if (status) status.textContent = `定位：已记录（精度约 ${Math.round(position.coords.accuracy)} 米）`;
+        if (status) status.textContent = message("gpsOk", { m: Math.round(position.coords.accuracy) });
         form.dispatchEvent(new Event("change"));
       },
       () => {
-        if (status) status.textContent = "定位：未获取（手机未允许定位，记录仍可提交）";
+        if (status) status.textContent = message("gpsNone");
       },
       { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
     );
@@ -165,7 +172,7 @@
       const entry = { key: form.elements.client_key.value, url: location.href, draftKey, title, entries };
       const queue = async () => {
         await outboxPut(entry);
-        showStatus("网络不可用：督导记录已保存在本机，联网后将自动提交，请勿重复填写。");
+        showStatus(message("queued"));
       };
       if (!navigator.onLine) return queue();
       const button = form.querySelector("[type=submit]");
