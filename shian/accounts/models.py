@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.entities.models import KeyPerson
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("省级管理员")
@@ -19,6 +21,12 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业用户")
     AUDITOR = "auditor", _("审计员（只读）")
 
+
+# What an enterprise account does for its entity (SAMR Order 60): the principal holds the monthly meeting, the
+# director and the officer run the daily checks and weekly investigations (DOMAIN §5).
+ENTITY_ROLES = [
+    (value, label) for value, label in KeyPerson.Role.choices if value != KeyPerson.Role.LEGAL_REPRESENTATIVE
+]
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN})
 
@@ -69,6 +77,9 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
+    )
+    entity_role = models.CharField(
+        _("企业内职务"), max_length=20, choices=ENTITY_ROLES, blank=True, help_text=_("企业用户：负责人、总监或安全员")
     )
 
     class Meta:
