@@ -3,7 +3,7 @@
 Pure functions over plain values so a province (a million rows) grades without model instances.
 """
 
-from django.db.models import Q
+from shian.core.config import most_specific
 
 from .models import Policy
 
@@ -20,9 +20,7 @@ ENTITY_FIELDS = ("sub_type", "business_type", "diners", "floor_area", "sales_ban
 
 def policy_for(region_code: str) -> Policy:
     """The newest version of the most specific policy whose region contains `region_code` (defaults last)."""
-    prefixes = [region_code[:n] for n in (2, 4, 6, 9, 12) if len(region_code) >= n]
-    candidates = Policy.objects.filter(Q(region__isnull=True) | Q(region_id__in=prefixes))
-    return max(candidates, key=lambda p: (len(p.region_id or ""), p.version))
+    return most_specific(Policy.objects.all(), region_code)
 
 
 def rule_fires(rule: dict, values: dict) -> bool:

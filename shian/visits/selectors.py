@@ -8,6 +8,7 @@ from django.utils import timezone
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
+from shian.core.config import region_prefixes
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 
@@ -34,7 +35,7 @@ def checklist_list(*, user) -> QuerySet[Checklist]:
         qs = Checklist.objects.all()
     else:
         code = user.region_id or ""
-        above = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+        above = region_prefixes(code)
         inside = scope_queryset(Checklist.objects.all(), user).values("pk")
         qs = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above) | Q(pk__in=inside))
     return qs.select_related("region").order_by("kind", "region_id", "-version")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.baobao.models import Guarantee
 from shian.core import audit
+from shian.core.config import most_specific, region_prefixes
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
@@ -71,7 +72,7 @@ def create_checklist_version(
     rows = _checked_items(items)
     # Number on from the newest version that applies here (the region's own, those above it, the defaults), so
     # a county's first edit of default v1 is v2: "v1" on a visit then always means the list before any edit.
-    above = [region_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(region_code or "")]
+    above = region_prefixes(region_code or "")
     applying = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above), kind=kind)
     latest = applying.aggregate(v=Max("version"))["v"] or 0
     try:
@@ -115,10 +116,7 @@ def _checked_items(items: list[dict]) -> list[tuple[int, dict]]:
 def current_checklist(entity: Entity) -> Checklist:
     """The newest version for the entity's kind from the most specific region that has one."""
     kind = kind_for(entity.business_type, entity.sub_type)
-    code = entity.region_id
-    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
-    candidates = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=prefixes), kind=kind)
-    best = max(candidates, key=lambda c: (len(c.region_id or ""), c.version), default=None)
+    best = most_specific(Checklist.objects.filter(kind=kind), entity.region_id)
     if best is None:
         raise ValidationError(_("没有适用于该主体的督导检查表。"))
     return best
