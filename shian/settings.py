@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shian.baobao",
     "shian.ledgers",
     "shian.visits",
+    "shian.duties",
     "shian.demo",
     "shian.api",
 ]
@@ -165,6 +166,11 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIAN_CSRF_TRUSTED_ORIGINS", 
 
 # Background work (imports, long jobs): stored in the database and run by `manage.py db_worker`, which
 # `make serve` starts beside the web server. Tests run tasks at once (tests/conftest.py).
+# Reminder channels (shian.core.notifiers): in-app by default; comma-separated dotted paths to add SMS/WeChat.
+SHIAN_NOTIFIERS = [
+    p.strip() for p in os.environ.get("SHIAN_NOTIFIERS", "shian.core.notifiers.InAppNotifier").split(",") if p.strip()
+]
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CONTENT_SECURITY_POLICY = {

@@ -13,10 +13,12 @@ NAV = [
     ("entities:list", _("市场主体"), None),
     ("baobao:overview", _("分层分级包保"), None),
     ("visits:mine", _("包保督导"), None),
+    ("duties:home", _("主体责任"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),
     ("accounts:list", _("账号管理"), "accounts.view_accounts"),
     ("accounts:tokens", _("API 令牌"), "accounts.manage_tokens"),
+    ("accounts:enterprise", _("企业账号"), "accounts.view_entity_staff"),
     ("core:audit", _("审计日志"), "core.view_audit"),
     ("api:openapi-view", _("API 文档"), None),
 ]

@@ -2,6 +2,8 @@
 
 import rules
 
+from shian.entities.models import KeyPerson
+
 from .models import ADMIN_ROLES, Role
 
 
@@ -28,6 +30,24 @@ def is_station_staff(user):
     return user.role == Role.STATION_STAFF
 
 
+@rules.predicate
+def is_enterprise(user):
+    return user.role == Role.ENTERPRISE
+
+
 # Market regulation keeps the registry: administrators and station staff write it.
 rules.add_perm("entities.manage_entities", is_admin | is_station_staff)
 rules.add_perm("entities.override_checksum", is_admin | is_station_staff)
+
+
+@rules.predicate
+def is_entity_principal(user):
+    """The principal (主要负责人) of the entity an enterprise account is bound to."""
+    return user.role == Role.ENTERPRISE and user.entity_id is not None and user.entity_role == KeyPerson.Role.PRINCIPAL
+
+
+# Enterprise accounts (issue 8): the station and administrators invite staff for entities in their jurisdiction and
+# may switch accounts off; an entity's principal invites colleagues for that entity only (scoping in the selectors).
+rules.add_perm("accounts.view_entity_staff", is_admin | is_auditor | is_station_staff | is_entity_principal)
+rules.add_perm("accounts.invite_entity_staff", is_admin | is_station_staff | is_entity_principal)
+rules.add_perm("accounts.manage_entity_staff", is_admin | is_station_staff)

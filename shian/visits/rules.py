@@ -2,14 +2,8 @@
 
 import rules
 
-from shian.accounts.models import Role
-from shian.accounts.rules import is_admin, is_station_staff
+from shian.accounts.rules import is_admin, is_enterprise, is_station_staff
 from shian.core.jurisdiction import in_scope
-
-
-@rules.predicate
-def is_enterprise(user):
-    return user.role == Role.ENTERPRISE
 
 
 @rules.predicate

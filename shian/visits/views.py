@@ -21,6 +21,7 @@ from shian.baobao.selectors import own_cadre
 from shian.core.feedback import service_errors_as_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
+from shian.duties.selectors import entity_status as duty_status
 from shian.regions.models import Region
 from shian.reports.xlsx import xlsx_response
 
@@ -144,6 +145,7 @@ def visit_new(request, entity_id: int):
         "previous": selectors.visit_list(user=request.user, entity_id=entity.pk)[:5],
         "open_problems": selectors.problem_list(user=request.user, entity_id=entity.pk, status="unclosed")[:20],
         "cadre": own_cadre(user=request.user),
+        "status": duty_status(entity=entity),
         "errors": errors,
         "posted": request.POST,
     }

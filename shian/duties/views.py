@@ -1,0 +1,215 @@
+"""The enterprise's duties on a phone (a day's check in one tap), their documents, and the regulators' view."""
+
+import datetime
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.accounts.current_region import current_region_code
+from shian.core.permissions import require_perm
+from shian.entities.models import BusinessType, KeyPerson
+from shian.regions.models import Region
+from shian.reports.documents import CONTENT_TYPES, FORMATS
+
+from . import documents, selectors, services
+from .forms import MonthlyForm, RiskItemForm, TrainingForm, WeeklyForm
+from .models import DailyCheck, MonthlyMeeting, TrainingRecord, WeeklyReport
+
+
+def _own(request):
+    entity = selectors.own_entity(user=request.user)
+    if entity is None:
+        raise Http404(_("只有企业账号可以填报主体责任记录。"))
+    return entity
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """A service's refusal shown on the form: on its field when the form has one, else above the form."""
+    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def home(request):
+    entity = selectors.own_entity(user=request.user)
+    if entity is None:
+        return redirect("duties:oversight")
+    today = timezone.localdate()
+    context = {
+        "entity": entity,
+        "status": selectors.entity_status(entity=entity, today=today),
+        "daily": selectors.record_list(user=request.user, model=DailyCheck, entity_id=entity.pk)[:7],
+        "weekly": selectors.record_list(user=request.user, model=WeeklyReport, entity_id=entity.pk)[:4],
+        "monthly": selectors.record_list(user=request.user, model=MonthlyMeeting, entity_id=entity.pk)[:3],
+        "can": {
+            k: request.user.has_perm(f"duties.{k}", entity) for k in ("daily_check", "weekly_report", "monthly_meeting")
+        },
+    }
+    return render(request, "duties/home.html", context)
+
+
+@login_required
+@require_POST
+def daily_all_clear(request):
+    """The zero-risk report in one tap."""
+    entity = _own(request)
+    try:
+        services.record_daily_check(actor=request.user, entity=entity)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("今日日管控已提交：未发现风险隐患。"))
+    return redirect("duties:home")
+
+
+@login_required
+def daily_new(request):
+    """A day with something found: each row names the risk point, what was wrong and how it was fixed."""
+    entity = _own(request)
+    items = selectors.risk_list(entity)
+    rows, errors = [], []
+    if request.method == "POST":
+        for n in range(1, 6):
+            area, issue, fix = (request.POST.get(f"{k}_{n}", "").strip() for k in ("area", "issue", "fix"))
+            if area or issue or fix:
+                rows.append({"area": area, "issue": issue, "fix": fix})
+        try:
+            if not rows:
+                raise ValidationError(_("请至少记录一个问题；没有问题请返回用“今日无风险”一键提交。"))
+            services.record_daily_check(actor=request.user, entity=entity, issues=rows)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("今日日管控已提交。"))
+            return redirect("duties:home")
+    context = {"entity": entity, "items": items, "slots": range(1, 6), "errors": errors, "posted": request.POST}
+    return render(request, "duties/daily_form.html", context, status=422 if errors else 200)
+
+
+def _record_form(request, form_class, initial, save, template, extra=None):
+    entity = _own(request)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(entity, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已提交。"))
+            return redirect("duties:home")
+    context = {"entity": entity, "form": form, **(extra(entity) if extra else {})}
+    return render(request, template, context, status=422 if form.errors else 200)
+
+
+@login_required
+def weekly_new(request):
+    week = selectors.monday(timezone.localdate())
+    return _record_form(
+        request, WeeklyForm, {"week": week},
+        lambda entity, data: services.submit_weekly_report(actor=request.user, entity=entity, **data),
+        "duties/weekly_form.html", lambda entity: {"summary": selectors.week_summary(entity=entity, week=week)},
+    )  # fmt: skip
+
+
+@login_required
+def monthly_new(request):
+    initial = {"held_on": timezone.localdate(), "chair": request.user.name}
+    return _record_form(
+        request, MonthlyForm, initial,
+        lambda entity, data: services.hold_monthly_meeting(actor=request.user, entity=entity, **data),
+        "duties/monthly_form.html",
+    )  # fmt: skip
+
+
+@login_required
+def risks(request):
+    entity = _own(request)
+    form = RiskItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_risk_item(actor=request.user, entity=entity, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已加入本单位风险管控清单。"))
+            return redirect("duties:risks")
+    return render(request, "duties/risks.html", {"entity": entity, "items": selectors.risk_list(entity), "form": form})
+
+
+@login_required
+def training(request):
+    entity = _own(request)
+    people = KeyPerson.objects.filter(entity=entity, role__in=selectors.MANAGERS)
+    form = TrainingForm(request.POST or None)
+    form.fields["person"].choices = [(p.pk, str(p)) for p in people]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_training(actor=request.user, person=people.get(pk=data.pop("person")), **data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("培训记录已保存。"))
+            return redirect("duties:training")
+    status = selectors.entity_status(entity=entity)
+    records = selectors.record_list(user=request.user, model=TrainingRecord, entity_id=entity.pk)
+    context = {"entity": entity, "form": form, "status": status, "records": records.select_related("person")[:50]}
+    return render(request, "duties/training.html", context)
+
+
+@login_required
+def document(request, kind: str, pk: int, fmt: str):
+    if kind not in documents.BUILDERS or fmt not in FORMATS:
+        raise Http404
+    record = selectors.record_get(user=request.user, model=documents.BUILDERS[kind][0], pk=pk)
+    name, data = documents.build(kind, record, fmt)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+
+
+def _month(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def oversight(request):
+    """Completion per area, grade and type for a month; entities behind; staffing and training gaps."""
+    require_perm(request.user, "duties.view_oversight")
+    code = current_region_code(request)
+    month = _month(request)
+    figures = selectors.completion(user=request.user, region_code=code, month=month)
+    names = dict(Region.objects.filter(code__in=[a["key"] for a in figures["areas"]]).values_list("code", "name"))
+    for area in figures["areas"]:
+        area["name"] = names.get(area["key"], area["key"])
+    for row in figures["grades"]:
+        row["name"] = row["key"] or _("未分级")
+    for row in figures["types"]:
+        row["name"] = BusinessType(row["key"]).label if row["key"] in BusinessType.values else row["key"]
+    behind = Paginator(selectors.gaps(user=request.user, region_code=code, month=month), 30).get_page(
+        request.GET.get("page")
+    )
+    year = timezone.localdate().year
+    context = {
+        **figures,
+        "behind": behind,
+        "no_director": selectors.missing_director(user=request.user, region_code=code),
+        "no_officer_count": selectors.missing_officer(user=request.user, region_code=code).count(),
+        "undertrained_count": selectors.undertrained(user=request.user, region_code=code, year=year).count(),
+        "months": [
+            (timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * n)).replace(day=1) for n in range(6)
+        ],
+    }
+    return render(request, "duties/oversight.html", context)
