@@ -13,6 +13,7 @@ from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
 from shian.core.api import router as audit_router
+from shian.duties.api import router as duties_router
 from shian.entities.api import router as entities_router
 from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
@@ -82,3 +83,4 @@ api.add_router("/entities", entities_router)
 api.add_router("/baobao", baobao_router)
 api.add_router("/ledgers", ledgers_router)
 api.add_router("/visits", visits_router)
+api.add_router("/duties", duties_router)
