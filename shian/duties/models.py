@@ -62,7 +62,8 @@ class DailyCheck(models.Model):
         verbose_name_plural = _("日管控记录")
         ordering = ["-day"]
         constraints = [models.UniqueConstraint(fields=["entity", "day"], name="daily_check_entity_day")]
-        indexes = [models.Index(fields=["region", "day"], name="daily_check_region_day")]
+        # A month's records first, then the region range: completion reads one month of a county or province.
+        indexes = [models.Index(fields=["day", "region"], name="daily_check_day_region")]
 
     def __str__(self):
         return f"{self.entity_id} {self.day}"
