@@ -12,6 +12,7 @@ from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
 from shian.demo.province import SHANDONG_CITIES, SHANDONG_TOTAL, county_targets
+from shian.duties.models import DailyCheck, MonthlyMeeting, WeeklyReport
 from shian.entities.models import Entity, KeyPerson, License
 from shian.entities.validators import ChecksumWarning, validate_license_number, validate_resident_id, validate_uscc
 from shian.regions.models import Region
@@ -99,9 +100,15 @@ def test_demo_command_builds_the_county_once(regions):
     last, this = Visit.objects.filter(quarter=20263).count(), Visit.objects.filter(quarter=20264).count()
     assert 0.8 * Guarantee.objects.count() < last and 0.3 * Guarantee.objects.count() < this < last
     assert Problem.objects.count() == Answer.objects.filter(result="fail").count() > 0
+    # duties: two weeks of daily records, some businesses more diligent than others
+    daily = DailyCheck.objects.count()
+    operating = Entity.objects.filter(status="operating").count()
+    assert 0.5 * operating * 14 < daily < operating * 14
+    assert WeeklyReport.objects.exists() and MonthlyMeeting.objects.exists()
     visits = Visit.objects.count()
     call_command("demo")
     assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)
+    assert DailyCheck.objects.count() == daily
     assert AssignmentRun.objects.count() == 1
 
 

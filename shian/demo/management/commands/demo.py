@@ -10,6 +10,7 @@ from shian.baobao import services
 from shian.baobao.models import Cadre, Guarantee
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
+from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.entities import load_county_entities
 from shian.demo.province import load_province
 from shian.demo.visits import load_county_visits
@@ -55,6 +56,9 @@ class Command(BaseCommand):
         enterprise = User.objects.filter(username="enterprise").first()
         link_cadre_login(user=User.objects.filter(username="cadre").first(), entity=enterprise and enterprise.entity)
         visits = load_county_visits(county=region, seed=seed, today=today)
+        daily = load_county_duties(county=region, seed=seed, today=today)
+        if daily:
+            self.stdout.write(f"企业主体责任：近 {DAYS} 天日管控记录 {daily} 条")
         if visits:
             escalated = escalate_overdue()
             self.stdout.write(f"包保督导：{visits} 次督导记录，逾期问题升级 {sum(escalated.values())} 个")
