@@ -1,18 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"type": "date"})
+from shian.core.forms import DATE_INPUT
 
 
 class WeeklyForm(forms.Form):
-    week = forms.DateField(label=_("本周周一"), widget=DATE)
+    week = forms.DateField(label=_("本周周一"), widget=DATE_INPUT)
     findings = forms.CharField(label=_("排查发现的风险隐患"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.CharField(label=_("整改措施及落实情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     conclusion = forms.CharField(label=_("本周食品安全状况评价"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class MonthlyForm(forms.Form):
-    held_on = forms.DateField(label=_("会议日期"), widget=DATE)
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE_INPUT)
     chair = forms.CharField(label=_("主持人（主要负责人）"), max_length=50)
     attendees = forms.CharField(label=_("参会人员"), max_length=300)
     issues = forms.CharField(label=_("本月食品安全管理情况及问题"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -26,7 +26,7 @@ class RiskItemForm(forms.Form):
 
 class TrainingForm(forms.Form):
     person = forms.TypedChoiceField(label=_("人员"), coerce=int)
-    day = forms.DateField(label=_("培训日期"), widget=DATE)
+    day = forms.DateField(label=_("培训日期"), widget=DATE_INPUT)
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.5, max_value=40)
     topic = forms.CharField(label=_("培训内容"), max_length=200)
     provider = forms.CharField(label=_("培训机构"), max_length=100, required=False)

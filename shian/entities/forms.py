@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from shian.accounts.models import Department
+from shian.core.forms import DATE_INPUT
 
 from . import services, validators
 from .models import SUBTYPES_BY_TYPE, BusinessType, Entity, KeyPerson, License, SalesBand
@@ -155,18 +156,11 @@ def _initial(entity: Entity) -> dict:
     }
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
-
-
 class LicenseForm(forms.Form):
     kind = forms.ChoiceField(label=_("证照类型"), choices=License.Kind.choices)
     number = forms.CharField(label=_("证照编号"), max_length=50)
-    issued_on = forms.DateField(label=_("发证日期"), required=False, widget=_DateInput())
-    expires_on = forms.DateField(label=_("有效期至"), required=False, widget=_DateInput())
+    issued_on = forms.DateField(label=_("发证日期"), required=False, widget=DATE_INPUT)
+    expires_on = forms.DateField(label=_("有效期至"), required=False, widget=DATE_INPUT)
 
     def save(self, *, actor, entity: Entity) -> License | None:
         try:
