@@ -64,7 +64,7 @@ def one(url: str) -> dict:
         begun = time.perf_counter()
         figures = selectors.completion(user=user, region_code="370725", month=months[n % len(months)], today=today)
         timings.append((time.perf_counter() - begun) * 1000)
-    assert len(figures["areas"]) == 8 and figures["total"]["daily"] > 0, figures["total"]
+    assert len(figures["rows"]) == 8 and figures["total"]["daily"] > 0, figures["total"]  # the eight townships
     return {"rows": rows, "load_s": round(load_s, 1), "completion_p95_ms": round(percentile(timings, 95), 1)}
 
 

@@ -1,6 +1,7 @@
 """The enterprise's duties for apps and mini-programs: status, the three records, and completion figures."""
 
 import datetime
+from typing import Literal
 
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -130,19 +131,17 @@ class CompletionOut(Schema):
     days: int
     weeks: int
     total: RateOut
-    areas: list[RateOut]
-    grades: list[RateOut]
-    types: list[RateOut]
+    rows: list[RateOut]
 
 
 class CompletionFilter(Schema):
     region: RegionCode | None = None
     month: datetime.date = Field(description="月份中的任一天，如 2026-11-01")
+    by: Literal["area", "grade", "type"] = Field("area", description="area 下级区划，grade 包保等级，type 业态")
 
 
 @router.get("/completion", response=CompletionOut, summary="日管控/周排查/月调度完成率（按下级区划、等级、业态）")
 def completion(request, filters: Query[CompletionFilter]):
     require_perm(request.user, "duties.view_oversight")
-    return selectors.completion(
-        user=request.user, region_code=filters.region or request.user.region_id, month=filters.month
-    )
+    region = filters.region or request.user.region_id
+    return selectors.completion(user=request.user, region_code=region, month=filters.month, by=filters.by)

@@ -190,20 +190,30 @@ def oversight(request):
     require_perm(request.user, "duties.view_oversight")
     code = current_region_code(request)
     month = _month(request)
-    figures = selectors.completion(user=request.user, region_code=code, month=month)
-    names = dict(Region.objects.filter(code__in=[a["key"] for a in figures["areas"]]).values_list("code", "name"))
-    for area in figures["areas"]:
-        area["name"] = names.get(area["key"], area["key"])
-    for row in figures["grades"]:
-        row["name"] = row["key"] or _("未分级")
-    for row in figures["types"]:
-        row["name"] = BusinessType(row["key"]).label if row["key"] in BusinessType.values else row["key"]
+    figures = {
+        by: selectors.completion(user=request.user, region_code=code, month=month, by=by)
+        for by in selectors.COMPLETION_BY
+    }
+    names = dict(
+        Region.objects.filter(code__in=[r["key"] for r in figures["area"]["rows"]]).values_list("code", "name")
+    )
+    labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
+    for by, table in figures.items():
+        for row in table["rows"]:
+            row["name"] = labels[by].get(row["key"], row["key"])
     behind = Paginator(selectors.gaps(user=request.user, region_code=code, month=month), 30).get_page(
         request.GET.get("page")
     )
     year = timezone.localdate().year
+    area = figures["area"]
     context = {
-        **figures,
+        "month": area["month"],
+        "days": area["days"],
+        "weeks": area["weeks"],
+        "total": area["total"],
+        "areas": area["rows"],
+        "grades": figures["grade"]["rows"],
+        "types": figures["type"]["rows"],
         "behind": behind,
         "no_director": selectors.missing_director(user=request.user, region_code=code),
         "no_officer_count": selectors.missing_officer(user=request.user, region_code=code).count(),

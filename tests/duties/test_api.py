@@ -33,5 +33,8 @@ def test_completion_for_regulators_only(client, shop, make_user):  # noqa: F811
     client.force_login(make_user(Role.COUNTY_ADMIN, "370725"))
     body = client.get("/api/v1/duties/completion?month=2026-11-01").json()
     assert body["total"]["entities"] == 2 and body["days"] == 25
+    assert [r["key"] for r in body["rows"]] == ["370725001"]
+    by_type = client.get("/api/v1/duties/completion?month=2026-11-01&by=type").json()
+    assert [r["key"] for r in by_type["rows"]] == ["sales"]
     outside = client.get("/api/v1/duties/completion?month=2026-11-01&region=370304").json()
     assert outside["total"]["entities"] == 0  # another county: nothing of it is visible

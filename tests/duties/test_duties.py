@@ -157,15 +157,22 @@ def test_completion_matches_the_records(shop, make_user):
     services.submit_weekly_report(
         actor=shop["officer"], entity=shop["entity"], week=datetime.date(2026, 11, 23), conclusion="好"
     )
-    figures = selectors.completion(user=county, region_code="370725", month=datetime.date(2026, 11, 1))
+    month = datetime.date(2026, 11, 1)
+    figures = selectors.completion(user=county, region_code="370725", month=month)
     days, weeks = 25, 4  # Nov 1-25; Mondays 2, 9, 16, 23
     assert (figures["days"], figures["weeks"]) == (days, weeks)
     total = figures["total"]
     assert (total["entities"], total["daily"], total["weekly"], total["monthly"]) == (2, 3, 1, 0)
     assert total["daily_rate"] == round(100 * 3 / (2 * days), 1)
-    areas = {a["key"]: a for a in figures["areas"]}
+    areas = {a["key"]: a for a in figures["rows"]}
     assert areas["370725001"]["daily"] == 3 and areas["370725107"]["daily"] == 0
-    assert {r["key"]: r["entities"] for r in figures["types"]} == {"sales": 2}
+    by_grade = {
+        r["key"]: (r["entities"], r["daily"])
+        for r in selectors.completion(user=county, region_code="370725", month=month, by="grade")["rows"]
+    }
+    assert by_grade == {"C": (1, 3), "": (1, 0)}
+    by_type = selectors.completion(user=county, region_code="370725", month=month, by="type")["rows"]
+    assert [(r["key"], r["entities"], r["weekly"]) for r in by_type] == [("sales", 2, 1)]
     behind = list(selectors.gaps(user=county, region_code="370725", month=datetime.date(2026, 11, 1)))
     assert behind[0] == idle and shop["entity"] in behind  # 3 of 25 days is behind too
     assert (
