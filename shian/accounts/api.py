@@ -1,7 +1,11 @@
 import datetime
+from typing import Annotated, Literal
 
+from django.urls import reverse
 from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import StringConstraints
 
 from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_phone
@@ -22,6 +26,8 @@ class AccountOut(Schema):
     region_name: str | None
     department: str | None
     entity_id: int | None
+    entity_role: str
+    joined_via: str
     is_active: bool
 
     @staticmethod
@@ -140,3 +146,149 @@ def token_create(request, payload: TokenIn):
 @router.delete("/tokens/{pk}", response=TokenOut, summary="吊销 API 令牌")
 def token_revoke(request, pk: Id):
     return services.revoke_api_token(actor=request.user, token=selectors.token_get(user=request.user, pk=pk))
+
+
+# --------------------------------------------------------------------------- enterprise accounts (issue 8)
+
+Username = Annotated[str, StringConstraints(max_length=150, pattern=r"^[^\x00]*$")]
+Password = Annotated[str, StringConstraints(max_length=128, pattern=r"^[^\x00]*$")]
+InvitationStatus = Literal["", "pending", "accepted", "revoked", "expired"]
+
+
+class InvitationIn(Schema):
+    entity_id: IdField
+    name: ShortText
+    phone: ShortText
+    entity_role: ShortText
+
+
+class InvitationOut(Schema):
+    id: int
+    entity_id: int
+    entity_name: str
+    name: str
+    phone: str
+    entity_role: str
+    entity_role_label: str
+    status: str
+    status_label: str
+    created_by: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime
+    accepted_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    account_id: int | None
+
+    @staticmethod
+    def resolve_entity_name(obj):
+        return obj.entity.name
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_entity_role_label(obj):
+        return obj.get_entity_role_display()
+
+    @staticmethod
+    def resolve_status_label(obj):
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return obj.created_by.username
+
+
+class InvitationCreated(InvitationOut):
+    token: str
+    accept_url: str
+
+
+class InvitationFilter(Schema):
+    entity_id: IdField | None = None
+    region: RegionCode | None = None
+    status: InvitationStatus = ""
+
+
+class AcceptIn(Schema):
+    token: Text
+    username: Username
+    password: Password
+
+
+class RegisterIn(Schema):
+    uscc: Text
+    license_number: Text
+    name: ShortText
+    phone: ShortText
+    entity_role: ShortText
+    username: Username
+    password: Password
+
+
+class EnterpriseAccountPatch(Schema):
+    is_active: bool
+
+
+@router.post("/enterprise/invitations", response={201: InvitationCreated}, summary="邀请企业人员（返回一次性邀请链接）")
+def invitation_create(request, payload: InvitationIn):
+    entity = selectors.staff_entity_get(
+        user=request.user, entity_id=payload.entity_id, perm="accounts.invite_entity_staff"
+    )
+    data = payload.dict()
+    data.pop("entity_id")
+    invitation, token = services.invite_entity_staff(actor=request.user, entity=entity, **data)
+    invitation.token = token  # shown once, never stored
+    invitation.accept_url = request.build_absolute_uri(reverse("accounts:invite-accept", args=[token]))
+    return Status(201, invitation)
+
+
+@router.get("/enterprise/invitations", response=list[InvitationOut], summary="企业人员邀请列表")
+@paginate(Pages)
+def invitation_list(request, filters: Query[InvitationFilter]):
+    entity = None
+    if filters.entity_id is not None:
+        entity = selectors.staff_entity_get(user=request.user, entity_id=filters.entity_id)
+    return selectors.invitation_list(
+        user=request.user, entity=entity, region_code=filters.region, status=filters.status
+    )
+
+
+@router.delete("/enterprise/invitations/{int:pk}", response=InvitationOut, summary="撤销邀请")
+def invitation_revoke(request, pk: Id):
+    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    return services.revoke_invitation(actor=request.user, invitation=invitation)
+
+
+@router.post(
+    "/enterprise/invitations/accept", response={201: AccountOut}, auth=None, summary="接受邀请并开通账号（无需登录）"
+)
+def invitation_accept(request, payload: AcceptIn):
+    return Status(201, services.accept_invitation(**payload.dict()))
+
+
+@router.post(
+    "/enterprise/register",
+    response={201: AccountOut},
+    auth=None,
+    summary="企业自助注册（无需登录；统一社会信用代码与许可证编号须属于同一在营主体）",
+)
+def enterprise_register(request, payload: RegisterIn):
+    try:
+        return Status(201, services.register_enterprise(**payload.dict()))
+    except services.TooManyAttempts as exc:
+        raise HttpError(429, exc.messages[0]) from exc
+
+
+@router.get("/enterprise/entities/{int:entity_id}/accounts", response=list[AccountOut], summary="主体的企业账号")
+@paginate(Pages)
+def entity_accounts(request, entity_id: Id):
+    entity = selectors.staff_entity_get(user=request.user, entity_id=entity_id)
+    return selectors.entity_accounts(user=request.user, entity=entity)
+
+
+@router.patch("/enterprise/accounts/{int:pk}", response=AccountOut, summary="启用或停用企业账号")
+def enterprise_account_update(request, pk: Id, payload: EnterpriseAccountPatch):
+    account = selectors.enterprise_account_get(user=request.user, pk=pk)
+    return services.set_enterprise_account_active(actor=request.user, account=account, is_active=payload.is_active)

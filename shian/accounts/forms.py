@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Department, Role
+from .models import ENTITY_ROLES, Department, Role
 
 
 class AccountFilterForm(forms.Form):
@@ -33,3 +33,58 @@ class AccountForm(forms.Form):
 class TokenForm(forms.Form):
     account_id = forms.IntegerField(label=_("绑定账号编号"), min_value=1, max_value=2**53)
     name = forms.CharField(label=_("用途"), max_length=100)
+
+
+# --------------------------------------------------------------------------- enterprise accounts (issue 8)
+
+
+class EntitySearchForm(forms.Form):
+    q = forms.CharField(label=_("主体名称、统一社会信用代码或许可证编号"), required=False, max_length=100)
+
+
+class InvitationForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    entity_role = forms.ChoiceField(label=_("企业内职务"), choices=ENTITY_ROLES)
+
+
+class _NewPasswordMixin(forms.Form):
+    """Username and a password typed twice; the service applies Django's password rules."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("登录时使用：字母、数字和 @ . + - _"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        help_text=_("至少 10 位，不能全是数字，不能过于常见或与用户名相近。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") is not None and data["password"] != data["password2"]:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        return data
+
+
+class AcceptInvitationForm(_NewPasswordMixin):
+    pass
+
+
+class SelfRegistrationForm(_NewPasswordMixin):
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=100, help_text=_("营业执照上的 18 位代码"))
+    license_number = forms.CharField(
+        label=_("许可证编号"), max_length=100, help_text=_("食品经营（JY）或食品生产（SC）许可证上的编号")
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    entity_role = forms.ChoiceField(label=_("您在本单位的职务"), choices=ENTITY_ROLES)
+
+    field_order = ["uscc", "license_number", "name", "phone", "entity_role", "username", "password", "password2"]

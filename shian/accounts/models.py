@@ -4,6 +4,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shian.entities.models import KeyPerson
@@ -27,6 +28,15 @@ class Role(models.TextChoices):
 ENTITY_ROLES = [
     (value, label) for value, label in KeyPerson.Role.choices if value != KeyPerson.Role.LEGAL_REPRESENTATIVE
 ]
+
+
+class JoinedVia(models.TextChoices):
+    """How an account came to exist: shown to the station so self-registered accounts can be checked."""
+
+    ADMIN = "", _("管理员创建")
+    INVITATION = "invitation", _("邀请")
+    SELF_REGISTRATION = "self_registration", _("自助注册")
+
 
 ADMIN_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN})
 
@@ -81,6 +91,7 @@ class User(AbstractUser):
     entity_role = models.CharField(
         _("企业内职务"), max_length=20, choices=ENTITY_ROLES, blank=True, help_text=_("企业用户：负责人、总监或安全员")
     )
+    joined_via = models.CharField(_("账号来源"), max_length=20, choices=JoinedVia.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("账号")
@@ -118,3 +129,70 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """An invitation for one person to join an entity as principal, director or officer.
+
+    The link carries a random token; only its SHA-256 is stored (like API tokens), so the link is shown once, to
+    the inviter. It works once, for INVITATION_VALID_DAYS, unless revoked; accepting it creates the account.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待接受")
+        ACCEPTED = "accepted", _("已接受")
+        REVOKED = "revoked", _("已撤销")
+        EXPIRED = "expired", _("已过期")
+
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=20)
+    entity_role = models.CharField(_("企业内职务"), max_length=20, choices=ENTITY_ROLES)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, verbose_name=_("邀请人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    account = models.OneToOneField(
+        User,
+        verbose_name=_("创建的账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitation",
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("企业人员邀请")
+        verbose_name_plural = _("企业人员邀请")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["entity", "-created_at"], name="invitation_entity_created")]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_entity_role_display()}）"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def status_at(self, now) -> str:
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.expires_at <= now:
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    @property
+    def status(self) -> str:
+        return self.status_at(timezone.now())
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)

@@ -1,22 +1,29 @@
 """Every write to accounts and API tokens: role rules, jurisdiction, audit."""
 
+import datetime
 import secrets
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shian.core import audit
-from shian.core.jurisdiction import require_in_scope
+from shian.core import context as audit_context
+from shian.core.jurisdiction import require_in_scope, scope_entity_rows
+from shian.core.models import AuditEntry
 from shian.core.permissions import require_perm
-from shian.entities.models import Entity
+from shian.core.pii import mask_id_number
+from shian.entities.models import Entity, License
+from shian.entities.validators import normalize, validate_phone
 from shian.regions.models import Region
 
+from . import selectors
 from .current_region import SESSION_KEY
-from .models import ROLE_REGION_LEVELS, ApiToken, Department, Role, User
+from .models import ENTITY_ROLES, ROLE_REGION_LEVELS, ApiToken, Department, Invitation, JoinedVia, Role, User
 
 TOKEN_PREFIX = "shian_"
 _EDITABLE = ("name", "phone", "role", "region", "department", "entity", "is_active")
@@ -200,3 +207,330 @@ def switch_region(*, user, session, region_code: str) -> Region:
         raise Http404(_("区划代码不存在：%(code)s") % {"code": region_code})
     session[SESSION_KEY] = region.code
     return region
+
+
+# --------------------------------------------------------------------------- enterprise accounts (issue 8)
+
+INVITATION_VALID_DAYS = 7
+# Self-registration: after this many failed proofs from one IP address within the window, further attempts are
+# refused until the window has passed (counted from the audit log, so it holds across server processes).
+SELF_REGISTER_FAILURE_LIMIT = 10
+SELF_REGISTER_WINDOW = datetime.timedelta(hours=1)
+SELF_REGISTER_MISMATCH = gettext_lazy("统一社会信用代码与许可证编号不匹配，或该主体未登记")
+SELF_REGISTER_THROTTLED = gettext_lazy("尝试次数过多，请一小时后再试，或联系所在地市场监管所。")
+
+
+class TooManyAttempts(ValidationError):
+    """Self-registration refused because of repeated failures from the same address (HTTP 429 in the API)."""
+
+
+def _entity_role_label(entity_role: str) -> str:
+    return dict(ENTITY_ROLES).get(entity_role, entity_role)
+
+
+def _person_errors(*, name: str, phone: str, entity_role: str) -> tuple[dict, str, str]:
+    """Check the person's name, phone and role in the entity; return (errors, name, phone normalised)."""
+    errors = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("请填写姓名。")]
+    elif len(name) > 50:
+        errors["name"] = [_("姓名不能超过 50 个字。")]
+    try:
+        phone = validate_phone(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if entity_role not in dict(ENTITY_ROLES):
+        errors["entity_role"] = [
+            _("企业内职务应为：%(roles)s") % {"roles": "、".join(str(label) for _v, label in ENTITY_ROLES)}
+        ]
+    return errors, name, phone
+
+
+def _new_enterprise_account(
+    *, username: str, password: str, entity: Entity | None, name: str, phone: str, entity_role: str, joined_via: str
+) -> tuple[User, dict]:
+    """Build (unsaved) an active enterprise account for `entity`; return it with the errors on username/password."""
+    errors = {}
+    username = (username or "").strip()
+    account = User(
+        username=username,
+        name=name,
+        phone=phone,
+        role=Role.ENTERPRISE,
+        region_id=entity.region_id if entity else None,
+        entity=entity,
+        entity_role=entity_role,
+        joined_via=joined_via,
+    )
+    if not username:
+        errors["username"] = [_("请填写用户名。")]
+    else:
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except ValidationError:
+            errors["username"] = [_("用户名只能包含字母、数字和 @ . + - _，不超过 150 个字符。")]
+        else:
+            if User.objects.filter(username__iexact=username).exists():
+                errors["username"] = [_("用户名已被使用：%(u)s，请换一个。") % {"u": username}]
+    if not password:
+        errors["password"] = [_("请设置密码。")]
+    else:
+        try:
+            validate_password(password, account)
+        except ValidationError as exc:
+            errors["password"] = exc.messages
+    return account, errors
+
+
+def normalize_code(value) -> str:
+    """A USCC or licence number as typed, folded like the registry stores it (full-width, spaces, case)."""
+    try:
+        return normalize(value if isinstance(value, str) else "")[:100]
+    except ValidationError:
+        return ""
+
+
+def _save_new_account(account: User, password: str) -> User:
+    account.set_password(password)
+    account.full_clean(exclude=["password", "username"])
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError as exc:  # the same username taken by a concurrent request
+        raise ValidationError({"username": _("用户名已被使用：%(u)s，请换一个。") % {"u": account.username}}) from exc
+    return account
+
+
+@transaction.atomic
+def invite_entity_staff(*, actor, entity: Entity, name: str, phone: str, entity_role: str) -> tuple[Invitation, str]:
+    """Invite a person to join `entity`. Returns the invitation and the clear token, which is never stored:
+    the link is shown once to the inviter, who passes it on (the platform sends no SMS)."""
+    entity = scope_entity_rows(Entity.objects.all(), actor, entity_field="pk").filter(pk=entity.pk).first()
+    if entity is None:
+        raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
+    require_perm(actor, "accounts.invite_entity_staff")
+    errors, name, phone = _person_errors(name=name, phone=phone, entity_role=entity_role)
+    if entity.status == Entity.Status.DEREGISTERED:
+        errors[NON_FIELD_ERRORS] = [_("该主体已注销，不能再邀请人员。")]
+    if errors:
+        raise ValidationError(errors)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        entity=entity,
+        name=name,
+        phone=phone,
+        entity_role=entity_role,
+        token_hash=Invitation.hash_token(token),
+        created_by=actor,
+        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_VALID_DAYS),
+    )
+    audit.record(
+        actor=actor,
+        action="invitation.create",
+        obj=invitation,
+        region_code=entity.region_id,
+        after=audit.snapshot(invitation, ["entity", "name", "entity_role", "created_by", "expires_at"]),
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def revoke_invitation(*, actor, invitation: Invitation) -> Invitation:
+    """Withdraw a pending invitation; its link stops working. Accepted invitations cannot be revoked (switch the
+    account off instead)."""
+    invitation = (
+        scope_entity_rows(Invitation.objects.select_for_update(of=("self",)), actor, field="entity__region")
+        .filter(pk=invitation.pk)
+        .first()
+    )
+    if invitation is None:
+        raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
+    require_perm(actor, "accounts.invite_entity_staff")
+    status = invitation.status
+    if status == Invitation.Status.ACCEPTED:
+        raise ValidationError(_("该邀请已被接受，不能撤销；如需停用，请由市场监管所停用该账号。"))
+    if status == Invitation.Status.REVOKED:
+        return invitation
+    before = audit.snapshot(invitation, ["revoked_at", "revoked_by"])
+    invitation.revoked_at, invitation.revoked_by = timezone.now(), actor
+    invitation.save(update_fields=["revoked_at", "revoked_by"])
+    audit.record(
+        actor=actor,
+        action="invitation.revoke",
+        obj=invitation,
+        region_code=invitation.entity.region_id,
+        before=before,
+        after=audit.snapshot(invitation, ["revoked_at", "revoked_by"]),
+    )
+    return invitation
+
+
+INVITATION_REFUSALS = {
+    "invalid": gettext_lazy("邀请链接无效，请核对链接是否完整，或联系邀请人。"),
+    Invitation.Status.ACCEPTED: gettext_lazy("该邀请链接已被使用过，请直接登录。"),
+    Invitation.Status.REVOKED: gettext_lazy("该邀请已被撤销，请联系邀请人。"),
+    Invitation.Status.EXPIRED: gettext_lazy("该邀请链接已过期（有效期 %(days)d 天），请联系邀请人重新邀请。"),
+}
+
+
+def invitation_refusal(invitation: Invitation | None) -> str | None:
+    """Why a link cannot be used (a message for the invitee), or None when it can."""
+    if invitation is None:
+        return str(INVITATION_REFUSALS["invalid"])
+    status = invitation.status
+    if status == Invitation.Status.PENDING:
+        if invitation.entity.status == Entity.Status.DEREGISTERED:
+            return _("该主体已注销，邀请不再有效。")
+        return None
+    return str(INVITATION_REFUSALS[status]) % {"days": INVITATION_VALID_DAYS}
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, username: str, password: str) -> User:
+    """The invitee chooses a username and password; the account is created active, bound to the entity with the
+    invited role, in the entity's region. The link then stops working."""
+    found = selectors.invitation_for_token(token)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("entity").filter(pk=found.pk).first()
+        if found
+        else None
+    )
+    refusal = invitation_refusal(invitation)
+    if refusal:
+        raise ValidationError({"token": [refusal]}, code="invitation")
+    entity = invitation.entity
+    account, errors = _new_enterprise_account(
+        username=username,
+        password=password,
+        entity=entity,
+        name=invitation.name,
+        phone=invitation.phone,
+        entity_role=invitation.entity_role,
+        joined_via=JoinedVia.INVITATION,
+    )
+    if errors:
+        raise ValidationError(errors)
+    _save_new_account(account, password)
+    invitation.accepted_at, invitation.account = timezone.now(), account
+    invitation.save(update_fields=["accepted_at", "account"])
+    audit.record(
+        actor=account, action="account.create", obj=account, region_code=entity.region_id, after=audit.snapshot(account)
+    )
+    audit.record(
+        actor=account,
+        action="invitation.accept",
+        obj=invitation,
+        region_code=entity.region_id,
+        after=audit.snapshot(invitation, ["accepted_at", "account"]),
+    )
+    return account
+
+
+def _self_register_failed(*, reason: str, uscc: str, license_number: str, entity: Entity | None) -> None:
+    audit.record(
+        actor=None,
+        action="account.self_register_failed",
+        object_type="entities.entity",
+        object_id=str(entity.pk) if entity else "",
+        region_code=entity.region_id if entity else "",
+        after={"reason": reason, "uscc": mask_id_number(uscc), "license_number": mask_id_number(license_number)},
+    )
+
+
+def _throttled() -> bool:
+    ip = audit_context.client_ip.get()
+    if not ip:
+        return False
+    since = timezone.now() - SELF_REGISTER_WINDOW
+    failures = AuditEntry.objects.filter(action="account.self_register_failed", ip=ip, at__gte=since)
+    return failures.count() >= SELF_REGISTER_FAILURE_LIMIT
+
+
+def register_enterprise(
+    *,
+    uscc: str,
+    license_number: str,
+    name: str,
+    phone: str,
+    entity_role: str,
+    username: str,
+    password: str,
+) -> User:
+    """Self-registration: a business proves itself with its USCC and a licence number that both belong to the same
+    operating entity in the registry. The account is active at once; the station sees it marked as
+    self-registered and may switch it off. Failures are audited without the actor and with the codes masked, and
+    never say which of the two codes was wrong. Not atomic as a whole: a failure's audit entry must stay."""
+    if _throttled():
+        _self_register_failed(reason="throttled", uscc=normalize_code(uscc), license_number="", entity=None)
+        raise TooManyAttempts(SELF_REGISTER_THROTTLED, code="throttled")
+    uscc, license_number = normalize_code(uscc), normalize_code(license_number)
+    errors, name, phone = _person_errors(name=name, phone=phone, entity_role=entity_role)
+    if not uscc:
+        errors["uscc"] = [_("请填写统一社会信用代码。")]
+    if not license_number:
+        errors["license_number"] = [_("请填写许可证编号。")]
+    # the username and password are checked before the codes, so that their messages do not depend on (and cannot
+    # reveal) whether the codes matched
+    account, account_errors = _new_enterprise_account(
+        username=username,
+        password=password,
+        entity=None,
+        name=name,
+        phone=phone,
+        entity_role=entity_role,
+        joined_via=JoinedVia.SELF_REGISTRATION,
+    )
+    errors.update(account_errors)
+    if errors:
+        raise ValidationError(errors)
+    licence = (
+        License.objects.select_related("entity")
+        .filter(number=license_number, entity__uscc=uscc, entity__status=Entity.Status.OPERATING)
+        .first()
+    )
+    if licence is None:
+        holder = Entity.objects.filter(uscc=uscc).only("pk", "region_id").first()
+        _self_register_failed(reason="mismatch", uscc=uscc, license_number=license_number, entity=holder)
+        raise ValidationError(SELF_REGISTER_MISMATCH, code="mismatch")
+    return _register(account=account, entity=licence.entity, password=password)
+
+
+@transaction.atomic
+def _register(*, account: User, entity: Entity, password: str) -> User:
+    account.entity, account.region_id = entity, entity.region_id
+    _save_new_account(account, password)
+    audit.record(
+        actor=account,
+        action="account.self_register",
+        obj=account,
+        region_code=entity.region_id,
+        after=audit.snapshot(account),
+    )
+    return account
+
+
+@transaction.atomic
+def set_enterprise_account_active(*, actor, account: User, is_active: bool) -> User:
+    """The station (or an administrator) switches an enterprise account off or back on, e.g. a self-registered
+    account it could not confirm, or someone who left the business."""
+    account = User.objects.select_for_update(of=("self",)).filter(pk=account.pk, role=Role.ENTERPRISE).first()
+    if account is None or account.entity_id is None:
+        raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
+    selectors.staff_entity_get(user=actor, entity_id=account.entity_id, perm="accounts.manage_entity_staff")
+    if account.pk == actor.pk:
+        raise ValidationError(_("不能修改自己的角色、区划或启用状态。"))
+    if account.is_active == is_active:
+        return account
+    before = audit.snapshot(account, ["is_active"])
+    account.is_active = is_active
+    account.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action="account.update",
+        obj=account,
+        region_code=account.region_id,
+        before=before,
+        after=audit.snapshot(account, ["is_active"]),
+    )
+    return account

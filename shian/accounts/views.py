@@ -1,19 +1,33 @@
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
+from shian.entities import selectors as entity_selectors
 
 from . import selectors, services
 from .current_region import current_region_code
-from .forms import AccountFilterForm, AccountForm, TokenForm
+from .forms import (
+    AcceptInvitationForm,
+    AccountFilterForm,
+    AccountForm,
+    EntitySearchForm,
+    InvitationForm,
+    SelfRegistrationForm,
+    TokenForm,
+)
+from .models import Invitation, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -121,3 +135,158 @@ def token_revoke(request, pk: int):
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:tokens")
+
+
+# --------------------------------------------------------------------------- enterprise accounts (issue 8)
+
+
+@login_required
+def enterprise_home(request):
+    """Station and administrators: find an entity to manage its accounts; pending invitations and recent
+    self-registrations to check. An entity's principal goes straight to their own entity's page."""
+    require_perm(request.user, "accounts.view_entity_staff")
+    if request.user.role == Role.ENTERPRISE:
+        return redirect("accounts:entity-staff", entity_id=request.user.entity_id)
+    code = current_region_code(request)
+    form, page = filtered_page(
+        request,
+        EntitySearchForm,
+        lambda q="": entity_selectors.entity_list(user=request.user, region_code=code, q=q),
+        per_page=20,
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "pending": selectors.invitation_list(user=request.user, region_code=code, status=Invitation.Status.PENDING)[
+            :20
+        ],
+        "self_registered": selectors.recent_self_registrations(user=request.user, region_code=code)[:20],
+    }
+    return render(request, "accounts/enterprise_home.html", context)
+
+
+@login_required
+@never_cache
+def entity_staff(request, entity_id: int):
+    """An entity's enterprise accounts and invitations; inviting a colleague shows the link once."""
+    entity = selectors.staff_entity_get(user=request.user, entity_id=entity_id)
+    can_invite = request.user.has_perm("accounts.invite_entity_staff")
+    form = InvitationForm(request.POST or None) if can_invite else None
+    new_link = new_invitation = None
+    if request.method == "POST":
+        require_perm(request.user, "accounts.invite_entity_staff")
+        if form.is_valid():
+            try:
+                new_invitation, token = services.invite_entity_staff(
+                    actor=request.user, entity=entity, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                new_link = request.build_absolute_uri(reverse("accounts:invite-accept", args=[token]))
+                form = InvitationForm()
+    accounts = Paginator(selectors.entity_accounts(user=request.user, entity=entity), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "entity": entity,
+        "page": accounts,
+        "invitations": selectors.invitation_list(user=request.user, entity=entity)[:50],
+        "form": form,
+        "new_link": new_link,
+        "new_invitation": new_invitation,
+        "valid_days": services.INVITATION_VALID_DAYS,
+        "can_manage": request.user.has_perm("accounts.manage_entity_staff"),
+    }
+    return render(request, "accounts/entity_staff.html", context)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    invitation = selectors.invitation_get(user=request.user, pk=pk)
+    try:
+        services.revoke_invitation(actor=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("邀请已撤销，链接已失效。"))
+    return redirect("accounts:entity-staff", entity_id=invitation.entity_id)
+
+
+@login_required
+@require_POST
+def enterprise_account_active(request, pk: int):
+    account = selectors.enterprise_account_get(user=request.user, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_enterprise_account_active(actor=request.user, account=account, is_active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("账号已启用。") if active else _("账号已停用，该账号不能再登录。"))
+    return redirect("accounts:entity-staff", entity_id=account.entity_id)
+
+
+def _refused(request, message: str, status: int):
+    return render(request, "accounts/invite_refused.html", {"message": message}, status=status)
+
+
+def _log_in(request, account) -> None:
+    """Sign the new account in: it was just created with the password the person typed."""
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+
+
+@never_cache
+@sensitive_post_parameters("password", "password2")
+def invitation_accept(request, token: str):
+    """Public: the invitee opens the link, chooses a username and password, and is signed in."""
+    invitation = selectors.invitation_for_token(token)
+    refusal = services.invitation_refusal(invitation)
+    if refusal:
+        return _refused(request, refusal, 404 if invitation is None else 410)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.accept_invitation(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "token" in exc.error_dict:
+                return _refused(request, " ".join(exc.message_dict["token"]), 410)
+            _apply_errors(form, exc)
+        else:
+            _log_in(request, account)
+            messages.success(
+                request,
+                _("欢迎，%(name)s！您的账号已开通，已绑定“%(entity)s”。")
+                % {"name": account.name, "entity": invitation.entity.name},
+            )
+            return redirect("home")
+    return render(request, "accounts/invite_accept.html", {"invitation": invitation, "form": form})
+
+
+@never_cache
+@sensitive_post_parameters("password", "password2")
+def register(request):
+    """Public: a business proves itself with its USCC and a licence number and gets an account at once."""
+    form = SelfRegistrationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("password2")
+        try:
+            account = services.register_enterprise(**data)
+        except services.TooManyAttempts as exc:
+            form.add_error(None, exc.messages)
+            status = 429
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log_in(request, account)
+            messages.success(
+                request,
+                _("注册成功，已绑定“%(entity)s”。所在地市场监管所会核实您的身份。") % {"entity": account.entity.name},
+            )
+            return redirect("home")
+    return render(request, "accounts/register.html", {"form": form}, status=status)
