@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "shian.baobao",
     "shian.ledgers",
     "shian.visits",
+    "shian.knowledge",
     "shian.duties",
     "shian.demo",
     "shian.api",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("baobao/", include("shian.baobao.urls")),
     path("ledgers/", include("shian.ledgers.urls")),
     path("visits/", include("shian.visits.urls")),
+    path("knowledge/", include("shian.knowledge.urls")),
     path("duties/", include("shian.duties.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -13,6 +13,7 @@ NAV = [
     ("entities:list", _("市场主体"), None),
     ("baobao:overview", _("分层分级包保"), None),
     ("visits:mine", _("包保督导"), None),
+    ("knowledge:home", _("监督抽考"), None),
     ("duties:home", _("主体责任"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

@@ -15,6 +15,7 @@ from shian.baobao.api import router as baobao_router
 from shian.core.api import router as audit_router
 from shian.duties.api import router as duties_router
 from shian.entities.api import router as entities_router
+from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
 from shian.visits.api import router as visits_router
@@ -83,4 +84,5 @@ api.add_router("/entities", entities_router)
 api.add_router("/baobao", baobao_router)
 api.add_router("/ledgers", ledgers_router)
 api.add_router("/visits", visits_router)
+api.add_router("/knowledge", knowledge_router)
 api.add_router("/duties", duties_router)
