@@ -16,6 +16,7 @@ from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.entities.validators import make_resident_id, make_uscc
 from shian.regions.models import Region
 
+from .boundaries import township_centres
 from .names import county_centre, mobile_number, person_name, scatter, short_name, village_short
 
 # sub-type, business type, share of entities (sums to 1), name pattern
@@ -95,7 +96,7 @@ def _places(county: Region) -> dict:
     """Villages of the county, each with a plausible point: townships spread around the county seat."""
     centre = county_centre(county.code)
     towns = {t.code: t for t in Region.objects.filter(parent=county)}
-    town_points = {code: scatter(random.Random(code), centre, 0.12) for code in sorted(towns)}
+    town_points = township_centres(county)
     villages = list(Region.objects.filter(parent__in=list(towns), level=Region.Level.VILLAGE).order_by("code"))
     if not villages:  # villages not loaded for this county: use the townships themselves
         villages = [towns[c] for c in sorted(towns)]

@@ -1,3 +1,5 @@
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -84,3 +86,16 @@ def grid_create(request, payload: GridIn):
 @router.get("/{code}", response=RegionOut, summary="行政区划详情")
 def region_get(request, code: RegionCode):
     return selectors.region_get(user=request.user, code=code)
+
+
+@router.get(
+    "/{code}/boundaries",
+    response=dict,
+    url_name="region_boundaries",
+    summary="下级区划边界（GeoJSON FeatureCollection，一张图用）",
+)
+def region_boundaries(request, code: RegionCode):
+    collection = selectors.child_boundaries(user=request.user, region_code=code)
+    if collection is None:
+        raise Http404(_("该区划的下级区划尚未载入边界。"))
+    return collection

