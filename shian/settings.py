@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "shian.visits",
     "shian.knowledge",
     "shian.duties",
+    "shian.dashboard",
     "shian.demo",
     "shian.api",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("visits/", include("shian.visits.urls")),
     path("knowledge/", include("shian.knowledge.urls")),
     path("duties/", include("shian.duties.urls")),
+    path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -10,6 +10,7 @@ from .current_region import current_region_code
 # (url name, label, permission or None)
 NAV = [
     ("home", _("首页"), None),
+    ("dashboard:index", _("一张图"), "dashboard.view"),
     ("entities:list", _("市场主体"), None),
     ("baobao:overview", _("分层分级包保"), None),
     ("visits:mine", _("包保督导"), None),

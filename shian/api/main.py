@@ -13,6 +13,7 @@ from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
 from shian.core.api import router as audit_router
+from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
 from shian.entities.api import router as entities_router
 from shian.knowledge.api import router as knowledge_router
@@ -86,3 +87,4 @@ api.add_router("/ledgers", ledgers_router)
 api.add_router("/visits", visits_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/duties", duties_router)
+api.add_router("/dashboard", dashboard_router)

@@ -1,9 +1,11 @@
-"""Quarters as one integer, year * 10 + quarter (20264 = 2026 Q4): sortable, indexable, easy to read."""
+"""Periods: quarters as one integer, year * 10 + quarter (20264 = 2026 Q4: sortable, indexable, easy to read),
+and day boundaries in local time."""
 
 import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _TEXT = re.compile(r"^(20\d{2})\s*[Qq-]?\s*([1-4])$")  # years 2000-2099: a date the calendar can hold
@@ -37,3 +39,8 @@ def parse_quarter(text: str) -> int:
 def quarter_label(quarter: int) -> str:
     year, q = divmod(quarter, 10)
     return _("%(y)d年第%(q)d季度") % {"y": year, "q": q}
+
+
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The first instant after `day` in the local time zone: "recorded by the end of day" is `< day_end(day)`."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))

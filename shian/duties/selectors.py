@@ -14,14 +14,13 @@ from django.utils import timezone
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
 from shian.core.config import most_specific
-from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
 
 from .models import DailyCheck, ListKind, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
 
 _PRODUCTION_TYPES = {BusinessType.PRODUCTION, BusinessType.SPECIAL}
 _SALES_TYPES = {BusinessType.SALES, BusinessType.MARKET, BusinessType.ONLINE}
-_CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
 MANAGERS = (KeyPerson.Role.PRINCIPAL, KeyPerson.Role.SAFETY_DIRECTOR, KeyPerson.Role.SAFETY_OFFICER)
 
 
@@ -176,7 +175,7 @@ def completion(
     today = today or timezone.localdate()
     start, end, mondays = month_bounds(month, today)
     days = max((end - start).days + 1, 0)
-    length = _CHILD_LENGTH[len(region_code or "")]
+    length = CHILD_LENGTH[len(region_code or "")]
     entity_key, record_key = {
         "area": (Substr("region_id", 1, length), Substr("region_id", 1, length)),
         "grade": (F("baobao_grade"), F("entity__baobao_grade")),

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.jurisdiction import narrow_to, scope_entity_rows
+from shian.core.jurisdiction import CHILD_LENGTH, narrow_to, scope_entity_rows
 from shian.core.models import AuditEntry
 from shian.regions.models import Region
 
@@ -119,14 +119,10 @@ def expiring_licenses(*, user, region_code: str | None = None, days: int = 30) -
     )
 
 
-# the code length one level below a region code's length: a county's townships, a township's villages
-_CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
-
-
 def expiring_license_counts(*, user, region_code: str | None = None, days: int = 30) -> list[dict]:
     """How many licences expire within `days`, per region one level below `region_code` (a county's
     townships), in one grouped query; the level follows the region so a province gets 16 rows, not 40,000."""
-    length = _CHILD_LENGTH.get(len(region_code or ""), 12)
+    length = CHILD_LENGTH.get(len(region_code or ""), 12)
     rows = (
         expiring_licenses(user=user, region_code=region_code, days=days)
         .order_by()

@@ -9,14 +9,13 @@ from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
 from shian.core.config import region_prefixes
-from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
+from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 
 from .models import Attachment, Checklist, Problem, Visit
 
 GRADES = ("A", "B", "C", "D")
 # A coverage table breaks a region into the next level down (province → cities, ..., township → villages).
-_CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
 
 
 def current_quarter() -> int:
@@ -172,7 +171,7 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
     """Due, visited and missed per area and per grade; overdue once the quarter has ended."""
     base = _coverage_base(user, region_code, quarter)
     ended = quarter_bounds(quarter)[1] < timezone.localdate()
-    length = _CHILD_LENGTH[len(region_code or "")]
+    length = CHILD_LENGTH[len(region_code or "")]
     rows = (
         base.annotate(area=Substr("entity__region_id", 1, length), grade=F("entity__baobao_grade"))
         .values("area", "grade")

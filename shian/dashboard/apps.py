@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "shian.dashboard"
+    label = "dashboard"
+    verbose_name = _("一张图")
+
+    def ready(self):
+        # every app's kpis.py registers its figures (see registry.py)
+        autodiscover_modules("kpis")
+        from . import jobs  # noqa: F401  registers the refresh and Monday report jobs

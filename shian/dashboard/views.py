@@ -1,0 +1,194 @@
+"""一张图: the dashboard page, its tables as xlsx, its series as JSON, and the archive of dispatch reports."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shian.accounts.current_region import current_region_code
+from shian.core.feedback import service_errors_as_messages
+from shian.core.permissions import require_perm
+from shian.regions.models import Region
+from shian.regions.selectors import has_child_boundaries
+from shian.reports.xlsx import Column, write_xlsx, xlsx_response
+
+from . import registry, selectors, services
+from .documents import fmt_value
+
+DEFAULT_KPI = "baobao.assigned_rate"
+
+
+def _kpi_key(request) -> str:
+    key = request.GET.get("kpi", DEFAULT_KPI)
+    return key if registry.kpi(key) else DEFAULT_KPI
+
+
+def _cells(code: str, parts: dict, entity_level: bool) -> list[dict]:
+    """Each KPI of one area as a cell: its shown value and the link to the records behind it."""
+    vals = selectors.values(parts)
+    cells = []
+    for k in registry.kpis():
+        url = reverse("entities:detail", args=[int(code)]) if entity_level else (k.link(code) if k.link else "")
+        cells.append({"key": k.key, "value": vals[k.key], "text": fmt_value(vals[k.key], str(k.unit)), "url": url})
+    return cells
+
+
+@login_required
+def index(request):
+    """The whole picture of the current region on one screen; every figure links to its records."""
+    require_perm(request.user, "dashboard.view")
+    code = current_region_code(request) or ""
+    fig = selectors.figures(user=request.user, region_code=code)
+    kpi_key = _kpi_key(request)
+    entity_level = selectors.child_depth(code) is None
+    table = selectors.rows(fig)
+    for row in table:
+        row["cells"] = _cells(row["code"], row["parts"], entity_level)
+        row["drill"] = (
+            "" if entity_level or row["direct"] else f"{reverse('dashboard:index')}?region={row['code']}&kpi={kpi_key}"
+        )
+    total_values = selectors.values(fig.total)
+    cards = [
+        {"key": k.key, "label": k.label, "unit": k.unit, "doc": k.doc, "better": k.better,
+         "text": fmt_value(total_values[k.key], str(k.unit)), "url": k.link(code) if k.link else ""}
+        for k in registry.kpis()
+    ]  # fmt: skip
+    shading = [
+        {"code": r["code"], "name": str(r["name"]), "value": r["values"][kpi_key], "text": fmt_value(r["values"][kpi_key], str(registry.kpi(kpi_key).unit)), "url": r["drill"]}
+        for r in table if not r["direct"]
+    ]  # fmt: skip
+    context = {
+        "fig": fig,
+        "crumbs": selectors.ancestors(fig, request.user),
+        "cards": cards,
+        "kpis": registry.kpis(),
+        "kpi": registry.kpi(kpi_key),
+        "table": table,
+        "ranking": selectors.ranking(table, kpi_key),
+        "lagging": selectors.lagging(table),
+        "breakdowns": selectors.breakdowns(fig),
+        "entity_level": entity_level,
+        "map": {
+            "code": code,
+            "kpi": str(registry.kpi(kpi_key).label),
+            "unit": str(registry.kpi(kpi_key).unit),
+            "better": registry.kpi(kpi_key).better,
+            "areas": shading,
+            "boundaries": reverse("api:region_boundaries", args=[code]) if code and has_child_boundaries(code) else "",
+            "points": f"{reverse('api:map_points')}?region={code}" if len(code) >= selectors.LIVE_FROM else "",
+            "series": f"{reverse('dashboard:series')}?region={code}",
+        },
+        "map_labels": {
+            "no_boundaries": _("本区划尚未载入下级边界，以色块显示各下级单位（管理员可用 load_boundaries 命令载入）。"),
+            "source": _("边界来源："),
+            "grade": _("%(grade)s 级"),
+            "ungraded": _("未分级"),
+        },
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+def series(request):
+    """Weekly and monthly series of the current region as JSON, for the trend charts."""
+    require_perm(request.user, "dashboard.view")
+    fig = selectors.figures(user=request.user, region_code=current_region_code(request) or "", series=True)
+    return JsonResponse({"as_of": fig.as_of.isoformat(), "series": selectors.series(fig)})
+
+
+TABLES = ("kpis", "units", "ranking", "breakdowns", "series")
+
+
+@login_required
+def export(request):
+    """Any table of the dashboard as xlsx: ?table=kpis|units|ranking|breakdowns|series."""
+    require_perm(request.user, "dashboard.view")
+    which = request.GET.get("table", "units")
+    if which not in TABLES:
+        raise Http404(_("没有这个表格：%(t)s") % {"t": which})
+    code = current_region_code(request) or ""
+    fig = selectors.figures(user=request.user, region_code=code, series=which == "series")
+    kpis = registry.kpis()
+    name_col = Column(_("主体") if selectors.child_depth(code) is None else _("单位"), 24)
+    if which == "kpis":
+        vals = selectors.values(fig.total)
+        columns = [Column(_("指标"), 24), Column(_("数值"), 12), Column(_("单位"), 8), Column(_("口径"), 60)]
+        rows = [(str(k.label), vals[k.key], str(k.unit), str(k.doc)) for k in kpis]
+    elif which in ("units", "ranking"):
+        table = selectors.rows(fig)
+        if which == "ranking":
+            table = selectors.ranking(table, _kpi_key(request))
+        columns = [Column(_("区划代码"), 14), name_col] + [Column(f"{k.label}（{k.unit}）", 14) for k in kpis]
+        rows = [(r["code"], str(r["name"]), *(r["values"][k.key] for k in kpis)) for r in table]
+    elif which == "breakdowns":
+        columns = [Column(_("分类"), 14), Column(_("项目"), 30), Column(_("户数"), 10)]
+        rows = [(b["label"], i["label"], i["n"]) for b in selectors.breakdowns(fig) for i in b["items"]]
+    else:
+        columns = [Column(_("序列"), 20), Column(_("起始日期"), 12), Column(_("数量"), 10)]
+        rows = [
+            (s["label"], p, v) for s in selectors.series(fig) for p, v in zip(s["periods"], s["values"], strict=True)
+        ]
+    region = fig.region.name if fig.region else _("全国")
+    filename = f"{region}-{which}-{fig.as_of:%Y%m%d}.xlsx"
+    return xlsx_response(filename, lambda out: write_xlsx(out, columns, rows, sheet_name=which))
+
+
+# -- dispatch reports ---------------------------------------------------------------------------------------------
+
+
+def _weeks(n: int = 8) -> list[datetime.date]:
+    last = services.report_week()
+    return [last - datetime.timedelta(weeks=i) for i in range(n)]
+
+
+@login_required
+def reports(request):
+    require_perm(request.user, "dashboard.view")
+    code = current_region_code(request) or ""
+    context = {
+        "reports": selectors.report_list(user=request.user, region_code=code)[:100],
+        "weeks": _weeks(),
+        "region": Region.objects.filter(code=code).first(),
+        "can_generate": request.user.has_perm("dashboard.generate_report") and bool(code),
+    }
+    return render(request, "dashboard/reports.html", context)
+
+
+@login_required
+@require_POST
+def report_generate(request):
+    code = current_region_code(request) or ""
+    region = Region.objects.filter(code=code).first()
+    week = _parse_week(request.POST.get("week", ""))
+    if region is None or week is None:
+        messages.error(request, _("请选择区划和周次（周一日期）。"))
+        return redirect("dashboard:reports")
+    with service_errors_as_messages(request):
+        report = services.generate_dispatch(region=region, week=week, actor=request.user)
+        messages.success(request, _("已生成 %(region)s %(week)s 调度周报。") % {"region": region.name, "week": week})
+        return redirect(f"{reverse('dashboard:reports')}#report-{report.pk}")
+    return redirect("dashboard:reports")
+
+
+def _parse_week(text: str) -> datetime.date | None:
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.weekday() == 0 and day <= timezone.localdate() else None
+
+
+@login_required
+def report_file(request, pk: int, fmt: str):
+    require_perm(request.user, "dashboard.view")
+    report = selectors.report_get(user=request.user, pk=pk)
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    field = getattr(report, fmt)
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
