@@ -32,11 +32,14 @@ demo-data: migrate
 demo: demo-data
 	@$(MAKE) --no-print-directory serve
 
-# The task worker (ledger imports) runs beside the web server and stops with it.
+# The task worker (ledger imports) and the scheduler (dashboard refresh every 5 minutes, Monday 08:00 dispatch
+# reports) run beside the web server and stop with it.
 serve: messages
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"
+	@mkdir -p var
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_schedule > var/schedule.log 2>&1 & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install

@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const shade = (v) => {
     if (v === null || v === "" || Number.isNaN(v)) return none;
     let t = hi > lo ? (v - lo) / (hi - lo) : 1;
-    if (data.better === "low") t = 1 - t;
+    if (data.better === "low") t = hi > lo ? 1 - t : 1;
     return data.better ? mix(bad, good, t) : mix("#cfe3f7", "#1f5fa8", t);
   };
   tiles.querySelectorAll(".tile").forEach((tile) => {
@@ -60,7 +60,8 @@ document.addEventListener("DOMContentLoaded", () => {
       },
       legend: points.length ? { bottom: 0, data: series.slice(1).map((s) => s.name) } : undefined,
       visualMap: values.length ? {
-        seriesIndex: 0, min: lo, max: hi > lo ? hi : lo + 1, calculable: true, left: 0, top: 0, itemHeight: 80,
+        // all areas equal: place them at the good end of the scale
+        seriesIndex: 0, min: hi > lo || data.better !== "high" ? lo : lo - 1, max: hi > lo || data.better === "high" ? hi : hi + 1, calculable: true, left: 0, top: 0, itemHeight: 80,
         text: [data.kpi, ""], inRange: { color: data.better === "low" ? [good, bad] : data.better ? [bad, good] : ["#cfe3f7", "#1f5fa8"] },
       } : undefined,
       geo: { map: data.code, nameProperty: "code", roam: true, itemStyle: { areaColor: none, borderColor: "#fff" },

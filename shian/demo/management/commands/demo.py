@@ -10,11 +10,14 @@ from django.utils import timezone
 from shian.accounts.models import User
 from shian.baobao import services
 from shian.baobao.models import Cadre, Guarantee
+from shian.dashboard.models import DispatchReport
+from shian.dashboard.services import generate_dispatch, refresh_snapshots, report_week
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
 from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.entities import load_county_entities
+from shian.demo.history import backdate_county
 from shian.demo.province import load_province
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
@@ -69,6 +72,9 @@ class Command(BaseCommand):
         if visits:
             escalated = escalate_overdue()
             self.stdout.write(f"包保督导：{visits} 次督导记录，逾期问题升级 {sum(escalated.values())} 个")
+        if backdate_county(county=region, seed=seed, today=today):
+            self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
+        self._dashboard(region)
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
@@ -90,6 +96,14 @@ class Command(BaseCommand):
         path.write_text(json.dumps(county_boundaries(county), ensure_ascii=False), encoding="utf-8")
         counts = load_boundaries(path=path, source=BOUNDARY_SOURCE)
         self.stdout.write(f"一张图：{counts['created']} 个乡镇的示意边界（{path}），非官方测绘边界")
+
+    def _dashboard(self, county: Region) -> None:
+        """Snapshots above the county, and last week's dispatch report in the archive (as on any Monday)."""
+        refresh_snapshots()
+        week = report_week()
+        if not DispatchReport.objects.filter(region=county, week=week).exists():
+            generate_dispatch(region=county, week=week)
+            self.stdout.write(f"一张图：已生成 {county.name} {week:%Y-%m-%d} 周调度周报")
 
     def _guarantee(self, county: Region) -> None:
         """Grade the county and publish a first 包保 assignment, so the demo opens on guarantees in effect."""
