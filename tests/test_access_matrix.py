@@ -155,3 +155,21 @@ def test_cadre_write(world, role, where):
     else:
         expected = 200 if role in ADMIN_ROLES else 403
     assert r.status_code == expected, r.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("where", ["inside", "outside"])
+def test_dashboard_figures_read(world, role, where):
+    """The dashboard's figures of a region: every regulator role inside its jurisdiction, nobody outside;
+    enterprise accounts have no dashboard."""
+    users, _, _ = world
+    code = INSIDE if where == "inside" else OUTSIDE
+    r = client_for(users[role]).get(f"/api/v1/dashboard/figures?region={code}")
+    if role == Role.ENTERPRISE:
+        expected = 403
+    else:
+        expected = 200 if where == "inside" else 404
+    assert r.status_code == expected, r.content
+    if expected == 200:
+        assert r.json()["region_code"] == code
