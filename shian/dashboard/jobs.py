@@ -21,12 +21,13 @@ def _refresh_due(now) -> bool:
 
 
 def _weekly_due(now) -> bool:
-    """From Monday 08:00 on, until last week's reports exist (a region with entities always gets one)."""
+    """From Monday 08:00 on, while a region with entities still lacks last week's report."""
     local = timezone.localtime(now)
     if local.weekday() == 0 and local.hour < REPORT_HOUR:
         return False
     week = services.report_week(local.date())
-    return not DispatchReport.objects.filter(week=week).exists() and bool(services.dispatch_regions())
+    done = set(DispatchReport.objects.filter(week=week).values_list("region_id", flat=True))
+    return any(region.code not in done for region in services.dispatch_regions())
 
 
 register(Job("dashboard.refresh", _refresh_due, lambda now: services.refresh_snapshots()))

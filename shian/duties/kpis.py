@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
+from shian.core.periods import day_end
 from shian.dashboard.registry import Kpi, Provider, Series, absorb, merge, periodic, ratio, records_url, register
 from shian.entities.models import Entity
 
@@ -13,11 +14,15 @@ from .models import DailyCheck, WeeklyReport
 
 
 def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) -> dict:
-    """Daily checks recorded from Monday to `as_of` against operating entities × days counted."""
+    """Daily checks recorded from Monday to `as_of` by entities operating and registered by then, against
+    those entities × days counted."""
     monday = as_of - datetime.timedelta(days=as_of.weekday())
     days = (as_of - monday).days + 1
-    entities = narrow_to(Entity.objects.filter(status=Entity.Status.OPERATING), prefix)
-    checks = narrow_to(DailyCheck.objects.filter(day__gte=monday, day__lte=as_of), prefix)
+    operating = {"status": Entity.Status.OPERATING, "created_at__lt": day_end(as_of)}
+    entities = narrow_to(Entity.objects.filter(**operating), prefix)
+    checks = narrow_to(DailyCheck.objects.filter(day__gte=monday, day__lte=as_of), prefix).filter(
+        **{f"entity__{k}": v for k, v in operating.items()}
+    )
     out: dict = {}
     merge(out, {k: n * days for k, n in grouping.count(entities, "region_id", "pk").items()}, "dc_due")
     merge(out, grouping.count(checks, "region_id", "entity_id"), "dc_done")
