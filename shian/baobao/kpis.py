@@ -3,12 +3,12 @@ year's 承诺书."""
 
 import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
 from shian.core.periods import day_end
-from shian.dashboard.registry import Kpi, Provider, merge, ratio, records_url, register
+from shian.dashboard.registry import Kpi, Provider, absorb, ratio, records_url, register
 from shian.entities.models import Entity
 
 from .models import Commitment, Guarantee
@@ -25,9 +25,10 @@ def guarantees_in_force(prefix: str, as_of: datetime.date):
 def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) -> dict:
     guarantees = guarantees_in_force(prefix, as_of)
     confirmed = Commitment.objects.filter(cadre=OuterRef("cadre"), year=as_of.year, confirmed_at__lt=day_end(as_of))
+    sums = grouping.sums(guarantees, "entity__region_id", "entity_id",
+                         guaranteed=Count("pk"), confirmed=Count("pk", filter=Exists(confirmed)))  # fmt: skip
     out: dict = {}
-    merge(out, grouping.count(guarantees, "entity__region_id", "entity_id"), "guaranteed")
-    merge(out, grouping.count(guarantees.filter(Exists(confirmed)), "entity__region_id", "entity_id"), "confirmed")
+    absorb(out, sums)
     return out
 
 

@@ -152,10 +152,11 @@ def reports(request):
     require_perm(request.user, "dashboard.view")
     code = current_region_code(request) or ""
     context = {
-        "reports": selectors.report_list(user=request.user, region_code=code)[:100],
+        "reports": selectors.report_list(user=request.user)[:100],
         "weeks": _weeks(),
         "region": Region.objects.filter(code=code).first(),
-        "can_generate": request.user.has_perm("dashboard.generate_report") and bool(code),
+        # a report is for a township or wider: a village's figures are its few entities
+        "can_generate": request.user.has_perm("dashboard.generate_report") and 0 < len(code) <= 9,
     }
     return render(request, "dashboard/reports.html", context)
 

@@ -18,11 +18,10 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
     those entities × days counted."""
     monday = as_of - datetime.timedelta(days=as_of.weekday())
     days = (as_of - monday).days + 1
-    operating = {"status": Entity.Status.OPERATING, "created_at__lt": day_end(as_of)}
-    entities = narrow_to(Entity.objects.filter(**operating), prefix)
-    checks = narrow_to(DailyCheck.objects.filter(day__gte=monday, day__lte=as_of), prefix).filter(
-        **{f"entity__{k}": v for k, v in operating.items()}
-    )
+    entities = narrow_to(Entity.objects.filter(status=Entity.Status.OPERATING, created_at__lt=day_end(as_of)), prefix)
+    # through the entities, not the (day, region) index: a week of a province is millions of index entries, the
+    # region's entities a few thousand lookups on (entity, day)
+    checks = DailyCheck.objects.filter(entity__in=entities.values("pk"), day__gte=monday, day__lte=as_of)
     out: dict = {}
     merge(out, {k: n * days for k, n in grouping.count(entities, "region_id", "pk").items()}, "dc_due")
     merge(out, grouping.count(checks, "region_id", "entity_id"), "dc_done")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
 from shian.core.periods import day_end
-from shian.dashboard.registry import Breakdown, Kpi, Provider, count_of, merge, records_url, register
+from shian.dashboard.registry import Breakdown, Kpi, Provider, add, count_of, merge, records_url, register
 
 from .models import BusinessType, Entity, License
 
@@ -20,22 +20,15 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
     entities = Entity.objects.exclude(status=Entity.Status.DEREGISTERED).filter(created_at__lt=day_end(as_of))
     entities = narrow_to(entities, prefix)
     out: dict = {}
-    merge(out, grouping.count(entities, "region_id", "pk"), "entities")
-    for field, name in (("baobao_grade", "grade"), ("business_type", "type")):
-        for value, n in _by(entities, grouping, field).items():
-            merge(out, n, f"{name}:{value or '-'}")
+    # one grouped scan gives the total, the grades and the types
+    rows = entities.annotate(k=grouping.key("region_id", "pk")).values("k", "baobao_grade", "business_type")
+    for r in rows.order_by().annotate(n=Count("pk")):
+        group = str(r["k"])
+        for name in ("entities", f"grade:{r['baobao_grade'] or '-'}", f"type:{r['business_type']}"):
+            add(out, group, name, r["n"])
     horizon = as_of + datetime.timedelta(days=EXPIRY_DAYS)
     licences = License.objects.filter(entity__in=entities.values("pk"), expires_on__gte=as_of, expires_on__lte=horizon)
     merge(out, grouping.count(licences, "entity__region_id", "entity_id"), "lic_expiring")
-    return out
-
-
-def _by(entities, grouping, field: str) -> dict[str, dict[str, int]]:
-    """{value of `field`: {group: n}} in one grouped query."""
-    rows = entities.annotate(k=grouping.key("region_id", "pk")).values("k", field).order_by().annotate(n=Count("pk"))
-    out: dict[str, dict[str, int]] = {}
-    for r in rows:
-        out.setdefault(r[field], {})[str(r["k"])] = r["n"]
     return out
 
 

@@ -3,7 +3,7 @@ unvisited last quarter, and problems found, closed and overdue with the days the
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,8 +38,9 @@ def count_visits(*, prefix: str, grouping, as_of: datetime.date, series: bool = 
         Exists(Visit.objects.filter(entity=OuterRef("entity"), quarter=last))
     )
     out: dict = {}
-    merge(out, grouping.count(due, "entity__region_id", "entity_id"), "due_q")
-    merge(out, grouping.count(due.filter(Exists(visited)), "entity__region_id", "entity_id"), "visited_q")
+    sums = grouping.sums(due, "entity__region_id", "entity_id", due_q=Count("pk"),
+                         visited_q=Count("pk", filter=Exists(visited)))  # fmt: skip
+    absorb(out, sums)
     merge(out, grouping.count(missed, "entity__region_id", "entity_id"), "overdue_visits")
     if series:
         visits = narrow_to(Visit.objects.all(), prefix)
