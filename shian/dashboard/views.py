@@ -39,6 +39,13 @@ def _cells(code: str, parts: dict, entity_level: bool) -> list[dict]:
     return cells
 
 
+def _drill(row: dict, entity_level: bool, kpi_key: str) -> str:
+    """Where a row's name leads: the entity's page at a village, else the dashboard one level down."""
+    if entity_level:
+        return reverse("entities:detail", args=[int(row["code"])])
+    return "" if row["direct"] else f"{reverse('dashboard:index')}?region={row['code']}&kpi={kpi_key}"
+
+
 @login_required
 def index(request):
     """The whole picture of the current region on one screen; every figure links to its records."""
@@ -50,17 +57,17 @@ def index(request):
     table = selectors.rows(fig)
     for row in table:
         row["cells"] = _cells(row["code"], row["parts"], entity_level)
-        row["drill"] = (
-            "" if entity_level or row["direct"] else f"{reverse('dashboard:index')}?region={row['code']}&kpi={kpi_key}"
-        )
+        row["drill"] = _drill(row, entity_level, kpi_key)
     total_values = selectors.values(fig.total)
     cards = [
         {"key": k.key, "label": k.label, "unit": k.unit, "doc": k.doc, "better": k.better,
          "text": fmt_value(total_values[k.key], str(k.unit)), "url": k.link(code) if k.link else ""}
         for k in registry.kpis()
     ]  # fmt: skip
+    kpi = registry.kpi(kpi_key)
     shading = [
-        {"code": r["code"], "name": str(r["name"]), "value": r["values"][kpi_key], "text": fmt_value(r["values"][kpi_key], str(registry.kpi(kpi_key).unit)), "url": r["drill"]}
+        {"code": r["code"], "name": str(r["name"]), "value": r["values"][kpi_key],
+         "text": fmt_value(r["values"][kpi_key], str(kpi.unit)), "url": r["drill"]}
         for r in table if not r["direct"]
     ]  # fmt: skip
     context = {
@@ -68,7 +75,7 @@ def index(request):
         "crumbs": selectors.ancestors(fig, request.user),
         "cards": cards,
         "kpis": registry.kpis(),
-        "kpi": registry.kpi(kpi_key),
+        "kpi": kpi,
         "table": table,
         "ranking": selectors.ranking(table, kpi_key),
         "lagging": selectors.lagging(table),
@@ -76,9 +83,9 @@ def index(request):
         "entity_level": entity_level,
         "map": {
             "code": code,
-            "kpi": str(registry.kpi(kpi_key).label),
-            "unit": str(registry.kpi(kpi_key).unit),
-            "better": registry.kpi(kpi_key).better,
+            "kpi": str(kpi.label),
+            "unit": str(kpi.unit),
+            "better": kpi.better,
             "areas": shading,
             "boundaries": reverse("api:region_boundaries", args=[code]) if code and has_child_boundaries(code) else "",
             "points": f"{reverse('api:map_points')}?region={code}" if len(code) >= selectors.LIVE_FROM else "",
