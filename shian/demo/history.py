@@ -16,7 +16,7 @@ from shian.entities.models import Entity
 from shian.regions.models import Region
 
 RECENT_SHARE = 0.01  # entities registered in the last two weeks
-CONFIRMED_SHARE = 0.85  # cadres who confirmed this year's 承诺书
+CONFIRMED_SHARE = 0.85  # cadres without a login who confirmed this year's 承诺书
 
 
 def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
@@ -43,8 +43,9 @@ def backdate_county(*, county: Region, seed: int, today: datetime.date) -> int:
         since = max(day + datetime.timedelta(days=1), year_start) if day >= year_start else year_start
         Guarantee.objects.filter(entity_id__in=pks).update(since=min(since, today))
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
+    # cadres with a login (the demo `cadre`) are left to confirm their 承诺书 themselves
     guarantors = Cadre.objects.filter(
-        region__code__startswith=county.code[:4], pk__in=Guarantee.objects.values("cadre")
+        region__code__startswith=county.code[:4], pk__in=Guarantee.objects.values("cadre"), user__isnull=True
     ).order_by("pk")
     counts = dict(
         Guarantee.objects.filter(cadre__in=guarantors)
