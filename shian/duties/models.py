@@ -48,7 +48,11 @@ class RiskItem(models.Model):
 class DailyCheck(models.Model):
     """日管控: one record per entity per day, a zero-risk report included (nothing found is still recorded)."""
 
-    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+")
+    # no index of its own: the unique (entity, day) index serves every lookup by entity, and with both
+    # columns a week of one entity is a single index range
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("日期"))
     all_clear = models.BooleanField(_("未发现风险隐患"), default=True)

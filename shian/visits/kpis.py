@@ -4,6 +4,7 @@ unvisited last quarter, and problems found, closed and overdue with the days the
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,6 @@ from shian.dashboard.registry import (
     add,
     count_of,
     median_of,
-    merge,
     periodic,
     ratio,
     records_url,
@@ -32,16 +32,17 @@ def count_visits(*, prefix: str, grouping, as_of: datetime.date, series: bool = 
     """Guarantees in force and those visited in `as_of`'s quarter by `as_of`; guarantees in force at the end
     of the previous quarter with no visit in it (overdue)."""
     quarter, last = quarter_of(as_of), previous_quarter(quarter_of(as_of))
-    due = guarantees_in_force(prefix, as_of)
+    last_end = quarter_bounds(last)[1]
     visited = Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter, visited_on__lte=as_of)
-    missed = guarantees_in_force(prefix, quarter_bounds(last)[1]).exclude(
-        Exists(Visit.objects.filter(entity=OuterRef("entity"), quarter=last))
-    )
+    seen_last = Visit.objects.filter(entity=OuterRef("entity"), quarter=last)
+    # the guarantees in force at the last quarter's end are a subset of those in force now: one pass counts both
+    in_force_last = Q(~Exists(seen_last), since__lte=last_end, entity__created_at__lt=day_end(last_end))
     out: dict = {}
-    sums = grouping.sums(due, "entity__region_id", "entity_id", due_q=Count("pk"),
-                         visited_q=Count("pk", filter=Exists(visited)))  # fmt: skip
-    absorb(out, sums)
-    merge(out, grouping.count(missed, "entity__region_id", "entity_id"), "overdue_visits")
+    absorb(out, grouping.sums(
+        guarantees_in_force(prefix, as_of), "entity__region_id", "entity_id",
+        due_q=Count("pk"), visited_q=Count("pk", filter=Exists(visited)),
+        overdue_visits=Count("pk", filter=in_force_last),
+    ))  # fmt: skip
     if series:
         visits = narrow_to(Visit.objects.all(), prefix)
         absorb(out, periodic(grouping, visits, "region_id", "entity_id", "visited_on", as_of=as_of,
@@ -55,15 +56,14 @@ def count_problems(*, prefix: str, grouping, as_of: datetime.date, series: bool 
     instant = min(timezone.now(), end)
     found = narrow_to(Problem.objects.filter(found_on__lte=as_of), prefix)
     closed = found.filter(closed_at__lt=end)
-    overdue = found.filter(due_at__lt=instant).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=instant))
     out: dict = {}
-    merge(out, grouping.count(found, "region_id", "entity_id"), "found")
-    merge(out, grouping.count(closed, "region_id", "entity_id"), "closed")
-    merge(out, grouping.count(overdue, "region_id", "entity_id"), "overdue")
-    key = "region_id" if grouping.depth is not None else "entity_id"
-    for code, found_on, closed_at in closed.values_list(key, "found_on", "closed_at").iterator(chunk_size=5000):
-        group = str(code)[: grouping.depth] if grouping.depth is not None else str(code)
-        add(out, group, f"close_days:{max((timezone.localdate(closed_at) - found_on).days, 0)}", 1)
+    absorb(out, grouping.sums(
+        found, "region_id", "entity_id", found=Count("pk"), closed=Count("pk", filter=Q(closed_at__lt=end)),
+        overdue=Count("pk", filter=Q(due_at__lt=instant) & (Q(closed_at__isnull=True) | Q(closed_at__gte=instant))),
+    ))  # fmt: skip
+    days = closed.annotate(k=grouping.key("region_id", "entity_id"), closed_on=TruncDate("closed_at"))
+    for r in days.values("k", "found_on", "closed_on").order_by().annotate(n=Count("pk")):
+        add(out, str(r["k"]), f"close_days:{max((r['closed_on'] - r['found_on']).days, 0)}", r["n"])
     if series:
         for name, qs, field in (("found", found, "found_on"), ("closed", closed, "closed_at")):
             absorb(out, periodic(grouping, qs, "region_id", "entity_id", field, as_of=as_of,

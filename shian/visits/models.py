@@ -91,7 +91,10 @@ class Visit(Locked):
         REMOTE = "remote", _("远程督导（电话、视频、群报）")
 
     client_key = models.UUIDField(_("提交编号"), unique=True, default=uuid.uuid4, editable=False)
-    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+")
+    # no index of its own: (entity, quarter) serves lookups by entity and "visited this quarter" in one range
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     cadre = models.ForeignKey("baobao.Cadre", verbose_name=_("包保干部"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
