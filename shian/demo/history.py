@@ -36,31 +36,32 @@ def backdate_county(*, county: Region, seed: int, today: datetime.date) -> int:
     by_day: dict[datetime.date, list[int]] = defaultdict(list)
     for pk in entities.order_by("pk").values_list("pk", flat=True):
         recent = rng.random() < RECENT_SHARE
-        back = rng.randint(1, 13) if recent else rng.randint(40, 5 * 365)
+        # older registrations on every 15th day: a few hundred UPDATEs rather than one per calendar day
+        back = rng.randint(1, 13) if recent else 15 * rng.randint(3, 5 * 365 // 15)
         by_day[today - datetime.timedelta(days=back)].append(pk)
     for day, pks in by_day.items():
         entities.filter(pk__in=pks).update(created_at=_moment(day, rng))
         since = max(day + datetime.timedelta(days=1), year_start) if day >= year_start else year_start
         Guarantee.objects.filter(entity_id__in=pks).update(since=min(since, today))
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
-    # cadres with a login (the demo `cadre`) are left to confirm their 承诺书 themselves
-    guarantors = Cadre.objects.filter(
-        region__code__startswith=county.code[:4], pk__in=Guarantee.objects.values("cadre"), user__isnull=True
-    ).order_by("pk")
+    # each guaranteeing cadre's entity count in one grouped query (plain lists: the tables were just written,
+    # so the planner has no statistics for a nested IN); cadres with a login (the demo `cadre`) are left to
+    # confirm their 承诺书 themselves
     counts = dict(
-        Guarantee.objects.filter(cadre__in=guarantors)
+        Guarantee.objects.filter(entity__region__code__startswith=county.code)
         .values_list("cadre")
         .annotate(n=Count("pk"))
         .values_list("cadre", "n")
     )
+    with_login = set(Cadre.objects.filter(pk__in=list(counts), user__isnull=False).values_list("pk", flat=True))
     Commitment.objects.bulk_create(
         [
             Commitment(
                 cadre_id=pk, year=today.year, confirmed_by=admin, entity_count=counts.get(pk, 0),
                 confirmed_at=_moment(year_start + datetime.timedelta(days=rng.randint(5, 80)), rng),
             )
-            for pk in guarantors.values_list("pk", flat=True)
-            if rng.random() < CONFIRMED_SHARE
+            for pk in sorted(counts)
+            if pk not in with_login and rng.random() < CONFIRMED_SHARE
         ],
         ignore_conflicts=True,
     )  # fmt: skip
