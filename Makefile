@@ -32,7 +32,7 @@ demo-data: migrate
 demo: demo-data
 	@$(MAKE) --no-print-directory serve
 
-# The task worker (ledger imports) and the scheduler (dashboard refresh every 5 minutes, Monday 08:00 dispatch
+# The task worker (ledger imports) and the scheduler (dashboard refresh every 4 minutes, Monday 08:00 dispatch
 # reports) run beside the web server and stop with it.
 serve: messages
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"

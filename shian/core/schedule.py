@@ -1,4 +1,4 @@
-"""Recurring work (refresh the dashboard every 5 minutes, the Monday 08:00 dispatch reports), run by
+"""Recurring work (refresh the dashboard every 4 minutes, the Monday 08:00 dispatch reports), run by
 `manage.py run_schedule` beside the web server. Each job decides from the clock and the data whether it is
 due, so a job missed while the machine was off runs as soon as the scheduler starts again."""
 

@@ -9,7 +9,7 @@ from shian.core.schedule import Job, register
 from . import services
 from .models import DispatchReport, Snapshot
 
-REFRESH_EVERY = datetime.timedelta(minutes=5)
+REFRESH_EVERY = datetime.timedelta(minutes=4)  # + a refresh of some 10 s at province scale: lag < 5 minutes
 REPORT_HOUR = 8
 
 

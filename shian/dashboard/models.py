@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 class Snapshot(models.Model):
     """Precomputed parts of a region above county level (national, province, city), per child area.
 
-    A province's figures add up a million rows; they are computed off the request (every 5 minutes by the
+    A province's figures add up a million rows; they are computed off the request (every 4 minutes by the
     scheduler) and the page shows `computed_at`. Counties and below are always computed live."""
 
     region_code = models.CharField(_("区划代码"), max_length=12, unique=True, blank=True)

@@ -1,7 +1,7 @@
 """The dashboard's reads: figures of a region and of each area below it, rankings, series and breakdowns.
 
 Counties and everything below are computed live from the records (a county is some 8,000 entities); regions
-above a county read their snapshot (see models.Snapshot), which the scheduler refreshes every 5 minutes.
+above a county read their snapshot (see models.Snapshot), which the scheduler refreshes every 4 minutes (lag under 5).
 """
 
 import datetime

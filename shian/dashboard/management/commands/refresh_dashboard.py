@@ -7,7 +7,7 @@ from shian.dashboard import services
 
 
 class Command(BaseCommand):
-    help = "重新计算县级以上区划的一张图预计算数据（定时任务每 5 分钟运行一次）"
+    help = "重新计算县级以上区划的一张图预计算数据（定时任务每 4 分钟运行一次，滞后不超过 5 分钟）"
 
     def add_arguments(self, parser):
         parser.add_argument("--as-of", type=datetime.date.fromisoformat, help="统计日（YYYY-MM-DD，默认今天）")
