@@ -6,6 +6,7 @@ above a county read their snapshot (see models.Snapshot), which the scheduler re
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.http import Http404
 from django.utils import timezone
@@ -65,7 +66,7 @@ class Figures:
     live: bool
     groups: dict[str, Parts]
 
-    @property
+    @cached_property
     def total(self) -> Parts:
         return registry.total(self.groups.values())
 

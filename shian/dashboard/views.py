@@ -29,13 +29,14 @@ def _kpi_key(request) -> str:
     return key if registry.kpi(key) else DEFAULT_KPI
 
 
-def _cells(code: str, parts: dict, entity_level: bool) -> list[dict]:
-    """Each KPI of one area as a cell: its shown value and the link to the records behind it."""
-    vals = selectors.values(parts)
+def _cells(row: dict, entity_level: bool) -> list[dict]:
+    """Each KPI of one row as a cell: its shown value (already computed by selectors.rows) and the link to the
+    records behind it (at a village, the entity's own page)."""
     cells = []
     for k in registry.kpis():
-        url = reverse("entities:detail", args=[int(code)]) if entity_level else (k.link(code) if k.link else "")
-        cells.append({"key": k.key, "value": vals[k.key], "text": fmt_value(vals[k.key], str(k.unit)), "url": url})
+        value = row["values"][k.key]
+        url = row["drill"] if entity_level else (k.link(row["code"]) if k.link else "")
+        cells.append({"key": k.key, "value": value, "text": fmt_value(value, str(k.unit)), "url": url})
     return cells
 
 
@@ -56,8 +57,8 @@ def index(request):
     entity_level = selectors.child_depth(code) is None
     table = selectors.rows(fig)
     for row in table:
-        row["cells"] = _cells(row["code"], row["parts"], entity_level)
         row["drill"] = _drill(row, entity_level, kpi_key)
+        row["cells"] = _cells(row, entity_level)
     total_values = selectors.values(fig.total)
     cards = [
         {"key": k.key, "label": k.label, "unit": k.unit, "doc": k.doc, "better": k.better,
