@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
+from shian.accounts.access import ANYONE
 from shian.api.main import api
 from shian.core import views as core_views
+from shian.core.access import access
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,7 +20,7 @@ urlpatterns = [
     path("duties/", include("shian.duties.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

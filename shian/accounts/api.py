@@ -8,9 +8,11 @@ from ninja.pagination import paginate
 from pydantic import StringConstraints
 
 from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
+from shian.core.access import access
 from shian.core.pii import mask_phone
 
 from . import selectors, services
+from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, SIGNED_IN, STATION
 
 router = Router(tags=["账号"])
 
@@ -101,11 +103,13 @@ class TokenCreated(TokenOut):
 
 
 @router.get("/me", response=AccountOut, summary="当前账号")
+@access(SIGNED_IN)
 def me(request):
     return request.user
 
 
 @router.get("/accounts", response=list[AccountOut], summary="账号列表")
+@access(ACCOUNT_READERS)
 @paginate(Pages)
 def account_list(request, filters: Query[AccountFilter]):
     f = filters.dict()
@@ -113,16 +117,19 @@ def account_list(request, filters: Query[AccountFilter]):
 
 
 @router.get("/accounts/{pk}", response=AccountOut, summary="账号详情")
+@access(ACCOUNT_READERS, objects="account")
 def account_get(request, pk: Id):
     return selectors.account_get(user=request.user, pk=pk)
 
 
 @router.post("/accounts", response={201: AccountOut}, summary="创建账号")
+@access(ADMINS)
 def account_create(request, payload: AccountIn):
     return Status(201, services.create_account(actor=request.user, **payload.dict()))
 
 
 @router.patch("/accounts/{pk}", response=AccountOut, summary="修改账号")
+@access(ADMINS, objects="account")
 def account_update(request, pk: Id, payload: AccountPatch):
     account = selectors.account_get(user=request.user, pk=pk)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
@@ -130,12 +137,14 @@ def account_update(request, pk: Id, payload: AccountPatch):
 
 
 @router.get("/tokens", response=list[TokenOut], summary="API 令牌列表")
+@access(ADMINS)
 @paginate(Pages)
 def token_list(request):
     return selectors.token_list(user=request.user)
 
 
 @router.post("/tokens", response={201: TokenCreated}, summary="签发 API 令牌（明文只返回一次）")
+@access(ADMINS)
 def token_create(request, payload: TokenIn):
     account = selectors.account_get(user=request.user, pk=payload.account_id)
     token, key = services.create_api_token(actor=request.user, account=account, name=payload.name)
@@ -144,6 +153,7 @@ def token_create(request, payload: TokenIn):
 
 
 @router.delete("/tokens/{pk}", response=TokenOut, summary="吊销 API 令牌")
+@access(ADMINS, objects="token")
 def token_revoke(request, pk: Id):
     return services.revoke_api_token(actor=request.user, token=selectors.token_get(user=request.user, pk=pk))
 
@@ -232,6 +242,7 @@ class EnterpriseAccountPatch(Schema):
 
 
 @router.post("/enterprise/invitations", response={201: InvitationCreated}, summary="邀请企业人员（返回一次性邀请链接）")
+@access(ENTITY_STAFF_KEEPERS)
 def invitation_create(request, payload: InvitationIn):
     entity = selectors.staff_entity_get(
         user=request.user, entity_id=payload.entity_id, perm="accounts.invite_entity_staff"
@@ -245,6 +256,7 @@ def invitation_create(request, payload: InvitationIn):
 
 
 @router.get("/enterprise/invitations", response=list[InvitationOut], summary="企业人员邀请列表")
+@access(ENTITY_STAFF_READERS)
 @paginate(Pages)
 def invitation_list(request, filters: Query[InvitationFilter]):
     entity = None
@@ -256,6 +268,7 @@ def invitation_list(request, filters: Query[InvitationFilter]):
 
 
 @router.delete("/enterprise/invitations/{int:pk}", response=InvitationOut, summary="撤销邀请")
+@access(ENTITY_STAFF_KEEPERS, objects="invitation")
 def invitation_revoke(request, pk: Id):
     invitation = selectors.invitation_get(user=request.user, pk=pk)
     return services.revoke_invitation(actor=request.user, invitation=invitation)
@@ -264,6 +277,7 @@ def invitation_revoke(request, pk: Id):
 @router.post(
     "/enterprise/invitations/accept", response={201: AccountOut}, auth=None, summary="接受邀请并开通账号（无需登录）"
 )
+@access(ANYONE)
 def invitation_accept(request, payload: AcceptIn):
     return Status(201, services.accept_invitation(**payload.dict()))
 
@@ -274,6 +288,7 @@ def invitation_accept(request, payload: AcceptIn):
     auth=None,
     summary="企业自助注册（无需登录；统一社会信用代码与许可证编号须属于同一在营主体）",
 )
+@access(ANYONE)
 def enterprise_register(request, payload: RegisterIn):
     try:
         return Status(201, services.register_enterprise(**payload.dict()))
@@ -282,6 +297,7 @@ def enterprise_register(request, payload: RegisterIn):
 
 
 @router.get("/enterprise/entities/{int:entity_id}/accounts", response=list[AccountOut], summary="主体的企业账号")
+@access(ENTITY_STAFF_READERS, objects="entity_id")
 @paginate(Pages)
 def entity_accounts(request, entity_id: Id):
     entity = selectors.staff_entity_get(user=request.user, entity_id=entity_id)
@@ -289,6 +305,7 @@ def entity_accounts(request, entity_id: Id):
 
 
 @router.patch("/enterprise/accounts/{int:pk}", response=AccountOut, summary="启用或停用企业账号")
+@access(STATION, objects="account")
 def enterprise_account_update(request, pk: Id, payload: EnterpriseAccountPatch):
     account = selectors.enterprise_account_get(user=request.user, pk=pk)
     return services.set_enterprise_account_active(actor=request.user, account=account, is_active=payload.is_active)

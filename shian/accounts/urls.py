@@ -1,12 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from shian.core.access import access
+
 from . import views
+from .access import ANYONE
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", access(ANYONE)(views.LoginView.as_view()), name="login"),
+    path("logout/", access(ANYONE)(auth_views.LogoutView.as_view()), name="logout"),
     path("", views.account_list, name="list"),
     path("new/", views.account_create, name="create"),
     path("<int:pk>/", views.account_detail, name="detail"),

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -11,12 +10,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from shian.core.access import access
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
 from shian.entities import selectors as entity_selectors
 
 from . import selectors, services
+from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, STATION
 from .current_region import current_region_code
 from .forms import (
     AcceptInvitationForm,
@@ -44,7 +45,7 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
-@login_required
+@access(ACCOUNT_READERS)
 def account_list(request):
     require_perm(request.user, "accounts.view_accounts")
     code = current_region_code(request)
@@ -54,7 +55,7 @@ def account_list(request):
     return render(request, "accounts/list.html", {"form": form, "page": page})
 
 
-@login_required
+@access(ACCOUNT_READERS, objects="account")
 def account_detail(request, pk: int):
     account = selectors.account_get(user=request.user, pk=pk)
     clear = None
@@ -65,7 +66,7 @@ def account_detail(request, pk: int):
     return render(request, "accounts/detail.html", {"account": account, "clear": clear})
 
 
-@login_required
+@access(ADMINS)
 def account_create(request):
     require_perm(request.user, "accounts.manage_accounts")
     form = AccountForm(request.POST or None, initial={"region_code": current_region_code(request)})
@@ -80,7 +81,7 @@ def account_create(request):
     return render(request, "accounts/form.html", {"form": form, "title": _("新建账号")})
 
 
-@login_required
+@access(ADMINS, objects="account")
 def account_edit(request, pk: int):
     account = selectors.account_get(user=request.user, pk=pk)
     require_perm(request.user, "accounts.manage_accounts")
@@ -111,7 +112,7 @@ def account_edit(request, pk: int):
     return render(request, "accounts/form.html", {"form": form, "title": _("修改账号"), "account": account})
 
 
-@login_required
+@access(ADMINS)
 def token_list(request):
     require_perm(request.user, "accounts.manage_tokens")
     form = TokenForm(request.POST or None)
@@ -128,7 +129,7 @@ def token_list(request):
     return render(request, "accounts/tokens.html", {"form": form, "page": page, "new_key": new_key})
 
 
-@login_required
+@access(ADMINS, objects="token")
 @require_POST
 def token_revoke(request, pk: int):
     token = selectors.token_get(user=request.user, pk=pk)
@@ -140,7 +141,7 @@ def token_revoke(request, pk: int):
 # --------------------------------------------------------------------------- enterprise accounts (issue 8)
 
 
-@login_required
+@access(ENTITY_STAFF_READERS)
 def enterprise_home(request):
     """Station and administrators: find an entity to manage its accounts; pending invitations and recent
     self-registrations to check. An entity's principal goes straight to their own entity's page."""
@@ -165,7 +166,7 @@ def enterprise_home(request):
     return render(request, "accounts/enterprise_home.html", context)
 
 
-@login_required
+@access(ENTITY_STAFF_READERS, objects="entity_id")
 @never_cache
 def entity_staff(request, entity_id: int):
     """An entity's enterprise accounts and invitations; inviting a colleague shows the link once."""
@@ -201,7 +202,7 @@ def entity_staff(request, entity_id: int):
     return render(request, "accounts/entity_staff.html", context)
 
 
-@login_required
+@access(ENTITY_STAFF_KEEPERS, objects="invitation")
 @require_POST
 def invitation_revoke(request, pk: int):
     invitation = selectors.invitation_get(user=request.user, pk=pk)
@@ -214,7 +215,7 @@ def invitation_revoke(request, pk: int):
     return redirect("accounts:entity-staff", entity_id=invitation.entity_id)
 
 
-@login_required
+@access(STATION, objects="account")
 @require_POST
 def enterprise_account_active(request, pk: int):
     account = selectors.enterprise_account_get(user=request.user, pk=pk)
@@ -239,6 +240,7 @@ def _log_in(request, account) -> None:
 
 @never_cache
 @sensitive_post_parameters("password", "password2")
+@access(ANYONE, objects="invite_token")
 def invitation_accept(request, token: str):
     """Public: the invitee opens the link, chooses a username and password, and is signed in."""
     invitation = selectors.invitation_for_token(token)
@@ -268,6 +270,7 @@ def invitation_accept(request, token: str):
 
 @never_cache
 @sensitive_post_parameters("password", "password2")
+@access(ANYONE)
 def register(request):
     """Public: a business proves itself with its USCC and a licence number and gets an account at once."""
     form = SelfRegistrationForm(request.POST or None)

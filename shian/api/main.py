@@ -7,11 +7,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
 from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
+from shian.core.access import check_operation
 from shian.core.api import router as audit_router
 from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
@@ -27,6 +28,17 @@ class BearerToken(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             request.user = user
+            check_operation(request, user)
+        return user
+
+
+class Session(SessionAuth):
+    """Django's session login; the operation's declared roles are checked as soon as the user is known."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None:
+            check_operation(request, user)
         return user
 
 
@@ -35,7 +47,7 @@ api = NinjaAPI(
     version="1",
     description="食品安全治理平台接口。浏览器使用会话登录（需 CSRF 令牌），集成系统使用管理员签发的 Bearer 令牌。",
     urls_namespace="api",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), Session()],
 )
 
 

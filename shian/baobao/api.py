@@ -5,7 +5,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
+from shian.accounts.access import ADMINS, REGULATORS
 from shian.api.types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.access import access
 from shian.core.pii import mask_id_number, mask_phone
 
 from . import selectors, services
@@ -81,6 +83,7 @@ class CadreFilter(Schema):
 
 
 @router.get("/cadres", response=list[CadreOut], summary="包保干部名册（身份证号、电话已脱敏）")
+@access(REGULATORS)
 @paginate(Pages)
 def cadre_list(request, filters: Query[CadreFilter]):
     f = filters.dict()
@@ -90,16 +93,19 @@ def cadre_list(request, filters: Query[CadreFilter]):
 
 
 @router.post("/cadres", response={201: CadreOut}, summary="登记包保干部")
+@access(ADMINS)
 def cadre_create(request, payload: CadreIn):
     return Status(201, services.create_cadre(actor=request.user, **payload.dict()))
 
 
 @router.get("/cadres/{pk}", response=CadreOut, summary="包保干部详情")
+@access(REGULATORS, objects="cadre")
 def cadre_get(request, pk: Id):
     return selectors.cadre_get(user=request.user, pk=pk)
 
 
 @router.patch("/cadres/{pk}", response=CadreOut, summary="修改包保干部")
+@access(ADMINS, objects="cadre")
 def cadre_update(request, pk: Id, payload: CadrePatch):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     return services.update_cadre(actor=request.user, cadre=cadre, **payload.dict(exclude_unset=True))
@@ -113,6 +119,7 @@ class MapPoints(Schema):
 
 
 @router.get("/map", response=MapPoints, summary="包保地图点位（按等级，未落实包保的单独标出）")
+@access(REGULATORS)
 def map_points(request, region: RegionCode | None = None):
     points, total = selectors.map_points(user=request.user, region_code=region)
     return {"points": points, "total": total}
@@ -165,6 +172,7 @@ class ChangeFilter(Schema):
 
 
 @router.get("/changes", response=list[ChangeOut], summary="包保变动事项（报告、调整时限与超期）")
+@access(REGULATORS)
 @paginate(Pages)
 def change_list(request, filters: Query[ChangeFilter]):
     return selectors.change_list(user=request.user, region_code=filters.region, state=filters.state)

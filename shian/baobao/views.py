@@ -3,7 +3,6 @@ import tempfile
 import zipfile
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseBadRequest
@@ -12,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import ADMINS, REGULATORS
 from shian.accounts.current_region import current_region_code
+from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
 from shian.core.jurisdiction import in_scope
 from shian.core.paging import filtered_page
@@ -25,7 +26,7 @@ from .forms import CadreFilterForm, GuaranteeFilterForm
 from .models import AssignmentRun
 
 
-@login_required
+@access(REGULATORS)
 def cadre_list(request):
     code = current_region_code(request)
     form, page = filtered_page(
@@ -46,7 +47,7 @@ def _shares(counts: dict[str, int]) -> dict[str, float]:
     return {g: 100 * counts.get(g, 0) / total for g in grading.GRADES}
 
 
-@login_required
+@access(REGULATORS)
 def overview(request):
     """One screen for the 包保 picture of the current region: grades beside seed 003, coverage, gaps,
     workload per level, the busiest cadres, commitments and the latest runs."""
@@ -82,7 +83,7 @@ def overview(request):
     return render(request, "baobao/overview.html", context)
 
 
-@login_required
+@access(REGULATORS)
 def run_list(request):
     code = current_region_code(request)
     page = Paginator(selectors.run_list(user=request.user, region_code=code), 50).get_page(request.GET.get("page"))
@@ -90,7 +91,7 @@ def run_list(request):
     return render(request, "baobao/run_list.html", {"page": page, "can_run": can_run, "region_code": code})
 
 
-@login_required
+@access(ADMINS)
 @require_POST
 def run_create(request):
     """Grade and solve the current city or county in the request (seconds at that size); a province
@@ -109,7 +110,7 @@ def run_create(request):
     return redirect("baobao:runs")
 
 
-@login_required
+@access(REGULATORS, objects="run")
 def run_detail(request, pk: int):
     run = selectors.run_get(user=request.user, pk=pk)
     is_draft = run.status == AssignmentRun.Status.DRAFT
@@ -125,7 +126,7 @@ def run_detail(request, pk: int):
     return render(request, "baobao/run_detail.html", context)
 
 
-@login_required
+@access(ADMINS, objects="run")
 @require_POST
 def run_publish(request, pk: int):
     run = selectors.run_get(user=request.user, pk=pk)
@@ -135,7 +136,7 @@ def run_publish(request, pk: int):
     return redirect("baobao:run_detail", pk=run.pk)
 
 
-@login_required
+@access(REGULATORS)
 def guarantee_list(request):
     """Who guarantees what: a map of the current region's entities by grade and a searchable list."""
     code = current_region_code(request)
@@ -163,7 +164,7 @@ def _current_year() -> int:
     return timezone.localdate().year
 
 
-@login_required
+@access(REGULATORS, objects="cadre")
 def cadre_detail(request, pk: int):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     guarantees = selectors.cadre_guarantees(user=request.user, cadre=cadre)
@@ -180,7 +181,7 @@ def cadre_detail(request, pk: int):
     return render(request, "baobao/cadre_detail.html", context)
 
 
-@login_required
+@access(REGULATORS, objects="cadre")
 @require_POST
 def commitment_confirm(request, pk: int):
     """The cadre (or an administrator) confirms this year's 承诺书; the service checks who and audits."""
@@ -200,17 +201,17 @@ def _cadre_document(request, pk: int, fmt: str):
     return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
-@login_required
+@access(REGULATORS, objects="cadre")
 def cadre_documents_docx(request, pk: int):
     return _cadre_document(request, pk, "docx")
 
 
-@login_required
+@access(REGULATORS, objects="cadre")
 def cadre_documents_pdf(request, pk: int):
     return _cadre_document(request, pk, "pdf")
 
 
-@login_required
+@access(REGULATORS, objects="township")
 def township_documents_zip(request, code: str):
     """Every cadre of a township (and its villages) who guarantees someone: one file each, in a zip written
     to a temporary file and streamed. 404 for a township outside the user's jurisdiction."""
@@ -263,7 +264,7 @@ def township_documents_zip(request, code: str):
 # -- changes with their 15/7 working-day deadlines (issue 6 item 4) ---------------------------------------------
 
 
-@login_required
+@access(REGULATORS)
 def change_list(request):
     """包保 changes under the current region with their deadlines, overdue ones flagged; an administrator runs
     detection for the region from here (a POST back to this page)."""

@@ -3,7 +3,9 @@ import datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from shian.accounts.access import ACCOUNT_READERS
 from shian.api.types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.access import access
 
 from . import selectors
 
@@ -35,6 +37,7 @@ class AuditFilter(Schema):
 
 
 @router.get("", response=list[AuditOut], summary="搜索审计记录")
+@access(ACCOUNT_READERS)
 @paginate(Pages)
 def audit_list(request, filters: Query[AuditFilter]):
     f = filters.dict()
@@ -42,5 +45,6 @@ def audit_list(request, filters: Query[AuditFilter]):
 
 
 @router.get("/{pk}", response=AuditOut, summary="审计记录详情")
+@access(ACCOUNT_READERS, objects="audit_entry")
 def audit_get(request, pk: Id):
     return selectors.audit_get(user=request.user, pk=pk)

@@ -6,7 +6,9 @@ import datetime
 from django.urls import reverse
 from ninja import Router, Schema
 
+from shian.accounts.access import REGULATORS
 from shian.api.types import RegionCode
+from shian.core.access import access
 from shian.core.permissions import require_perm
 
 from . import registry, selectors
@@ -59,6 +61,7 @@ class DispatchOut(Schema):
 
 
 @router.get("/figures", response=FiguresOut, summary="一张图指标（本区划及各下级单位；村级为各主体）")
+@access(REGULATORS)
 def figures(request, region: RegionCode | None = None):
     require_perm(request.user, "dashboard.view")
     fig = selectors.figures(user=request.user, region_code=region)
@@ -77,12 +80,14 @@ def figures(request, region: RegionCode | None = None):
 
 
 @router.get("/series", response=list[SeriesOut], summary="周、月趋势序列")
+@access(REGULATORS)
 def series(request, region: RegionCode | None = None):
     require_perm(request.user, "dashboard.view")
     return selectors.series(selectors.figures(user=request.user, region_code=region, series=True))
 
 
 @router.get("/reports", response=list[DispatchOut], summary="已归档的调度周报")
+@access(REGULATORS)
 def reports(request, region: RegionCode | None = None):
     require_perm(request.user, "dashboard.view")
     return [

@@ -3,7 +3,6 @@
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import ADMINS, REGULATORS
 from shian.accounts.current_region import current_region_code
+from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
 from shian.regions.models import Region
@@ -47,7 +48,7 @@ def _drill(row: dict, entity_level: bool, kpi_key: str) -> str:
     return "" if row["direct"] else f"{reverse('dashboard:index')}?region={row['code']}&kpi={kpi_key}"
 
 
-@login_required
+@access(REGULATORS)
 def index(request):
     """The whole picture of the current region on one screen; every figure links to its records."""
     require_perm(request.user, "dashboard.view")
@@ -102,7 +103,7 @@ def index(request):
     return render(request, "dashboard/index.html", context)
 
 
-@login_required
+@access(REGULATORS)
 def series(request):
     """Weekly and monthly series of the current region as JSON, for the trend charts."""
     require_perm(request.user, "dashboard.view")
@@ -113,7 +114,7 @@ def series(request):
 TABLES = ("kpis", "units", "ranking", "breakdowns", "series")
 
 
-@login_required
+@access(REGULATORS)
 def export(request):
     """Any table of the dashboard as xlsx: ?table=kpis|units|ranking|breakdowns|series."""
     require_perm(request.user, "dashboard.view")
@@ -155,7 +156,7 @@ def _weeks(n: int = 8) -> list[datetime.date]:
     return [last - datetime.timedelta(weeks=i) for i in range(n)]
 
 
-@login_required
+@access(REGULATORS)
 def reports(request):
     require_perm(request.user, "dashboard.view")
     code = current_region_code(request) or ""
@@ -169,7 +170,7 @@ def reports(request):
     return render(request, "dashboard/reports.html", context)
 
 
-@login_required
+@access(ADMINS)
 @require_POST
 def report_generate(request):
     code = current_region_code(request) or ""
@@ -193,7 +194,7 @@ def _parse_week(text: str) -> datetime.date | None:
     return day if day.weekday() == 0 and day <= timezone.localdate() else None
 
 
-@login_required
+@access(REGULATORS, objects="dispatch_report")
 def report_file(request, pk: int, fmt: str):
     require_perm(request.user, "dashboard.view")
     report = selectors.report_get(user=request.user, pk=pk)

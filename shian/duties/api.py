@@ -7,7 +7,9 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from shian.accounts.access import ENTERPRISE, REGULATORS
 from shian.api.types import RegionCode
+from shian.core.access import access
 from shian.core.permissions import require_perm
 
 from . import selectors, services
@@ -87,6 +89,7 @@ class StatusOut(Schema):
 
 
 @router.get("/status", response=StatusOut, summary="本单位今日、本周、本月的主体责任落实情况（企业账号）")
+@access(ENTERPRISE)
 def status(request):
     entity = _own(request)
     s = selectors.entity_status(entity=entity)
@@ -98,6 +101,7 @@ def status(request):
 
 
 @router.post("/daily", response={201: DailyOut}, summary="日管控：无问题即零风险报告，或逐条记录问题和整改")
+@access(ENTERPRISE)
 def daily(request, payload: DailyIn):
     issues = [i.dict() for i in payload.issues]
     return Status(
@@ -106,11 +110,13 @@ def daily(request, payload: DailyIn):
 
 
 @router.post("/weekly", response={201: WeeklyOut}, summary="周排查报告（按周一开始的自然周）")
+@access(ENTERPRISE)
 def weekly(request, payload: WeeklyIn):
     return Status(201, services.submit_weekly_report(actor=request.user, entity=_own(request), **payload.dict()))
 
 
 @router.post("/monthly", response={201: MonthlyOut}, summary="月调度会议纪要")
+@access(ENTERPRISE)
 def monthly(request, payload: MonthlyIn):
     return Status(201, services.hold_monthly_meeting(actor=request.user, entity=_own(request), **payload.dict()))
 
@@ -141,6 +147,7 @@ class CompletionFilter(Schema):
 
 
 @router.get("/completion", response=CompletionOut, summary="日管控/周排查/月调度完成率（按下级区划、等级、业态）")
+@access(REGULATORS)
 def completion(request, filters: Query[CompletionFilter]):
     require_perm(request.user, "duties.view_oversight")
     region = filters.region or request.user.region_id

@@ -4,7 +4,6 @@ import datetime
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -13,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import ENTERPRISE, REGULATORS, SIGNED_IN
 from shian.accounts.current_region import current_region_code
+from shian.core.access import access
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType, KeyPerson
 from shian.regions.models import Region
@@ -38,7 +39,7 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, error)
 
 
-@login_required
+@access(SIGNED_IN)
 def home(request):
     entity = selectors.own_entity(user=request.user)
     if entity is None:
@@ -57,7 +58,7 @@ def home(request):
     return render(request, "duties/home.html", context)
 
 
-@login_required
+@access(ENTERPRISE)
 @require_POST
 def daily_all_clear(request):
     """The zero-risk report in one tap."""
@@ -71,7 +72,7 @@ def daily_all_clear(request):
     return redirect("duties:home")
 
 
-@login_required
+@access(ENTERPRISE)
 def daily_new(request):
     """A day with something found: each row names the risk point, what was wrong and how it was fixed."""
     entity = _own(request)
@@ -112,7 +113,7 @@ def _record_form(request, form_class, initial, save, template, extra=None):
     return render(request, template, context, status=422 if form.errors else 200)
 
 
-@login_required
+@access(ENTERPRISE)
 def weekly_new(request):
     week = selectors.monday(timezone.localdate())
     return _record_form(
@@ -122,7 +123,7 @@ def weekly_new(request):
     )  # fmt: skip
 
 
-@login_required
+@access(ENTERPRISE)
 def monthly_new(request):
     initial = {"held_on": timezone.localdate(), "chair": request.user.name}
     return _record_form(
@@ -132,7 +133,7 @@ def monthly_new(request):
     )  # fmt: skip
 
 
-@login_required
+@access(SIGNED_IN)
 def risks(request):
     entity = _own(request)
     form = RiskItemForm(request.POST or None)
@@ -147,7 +148,7 @@ def risks(request):
     return render(request, "duties/risks.html", {"entity": entity, "items": selectors.risk_list(entity), "form": form})
 
 
-@login_required
+@access(SIGNED_IN)
 def training(request):
     entity = _own(request)
     people = KeyPerson.objects.filter(entity=entity, role__in=selectors.MANAGERS)
@@ -168,7 +169,7 @@ def training(request):
     return render(request, "duties/training.html", context)
 
 
-@login_required
+@access(SIGNED_IN, objects="duty_record")
 def document(request, kind: str, pk: int, fmt: str):
     if kind not in documents.BUILDERS or fmt not in FORMATS:
         raise Http404
@@ -184,7 +185,7 @@ def _month(request) -> datetime.date:
         return timezone.localdate().replace(day=1)
 
 
-@login_required
+@access(REGULATORS)
 def oversight(request):
     """Completion per area, grade and type for a month; entities behind; staffing and training gaps."""
     require_perm(request.user, "duties.view_oversight")

@@ -11,8 +11,10 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
+from shian.accounts.access import ADMINS, ENTERPRISE, RESULT_READERS, SIGNED_IN, STATION
 from shian.accounts.models import ENTITY_ROLES
 from shian.api.types import Id, IdField, Pages, RegionCode, Text
+from shian.core.access import access
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType
 
@@ -102,12 +104,14 @@ class TestFilter(Schema):
 
 
 @router.get("/tests", response=list[TestOut], summary="抽考列表（监管人员：管辖范围内；企业账号：本人须参加的）")
+@access(SIGNED_IN)
 @paginate(Pages)
 def test_list(request, filters: Query[TestFilter]):
     return selectors.test_list(user=request.user, region_code=filters.region)
 
 
 @router.post("/tests", response={201: TestOut}, summary="安排抽考：指定主体或随机抽取，通知应考人员")
+@access(STATION)
 def test_create(request, payload: TestIn):
     data = payload.dict()
     test = services.schedule_test(actor=request.user, **{**data, "entity_ids": data["entity_ids"] or None})
@@ -115,11 +119,13 @@ def test_create(request, payload: TestIn):
 
 
 @router.get("/tests/{pk}", response=TestOut, summary="抽考详情")
+@access(SIGNED_IN, objects="knowledge_test")
 def test_get(request, pk: Id):
     return selectors.test_get(user=request.user, pk=pk)
 
 
 @router.post("/tests/{pk}/cancel", response=TestOut, summary="取消抽考（组织区划的监管人员）")
+@access(STATION, objects="knowledge_test")
 def test_cancel(request, pk: Id):
     test = selectors.test_get(user=request.user, pk=pk)
     services.cancel_test(actor=request.user, test=test)
@@ -127,6 +133,7 @@ def test_cancel(request, pk: Id):
 
 
 @router.get("/tests/{pk}/results", response=ResultsOut, summary="抽考结果：按乡镇（街道）统计应考、参考、合格")
+@access(RESULT_READERS, objects="knowledge_test")
 def test_results(request, pk: Id, filters: Query[TestFilter]):
     require_perm(request.user, "knowledge.view_results")
     test = selectors.test_get(user=request.user, pk=pk)
@@ -234,6 +241,7 @@ def _answers(payload: AnswersIn) -> dict[str, str]:
 
 @router.post("/tests/{pk}/attempts", response={201: AttemptDetail, 200: AttemptDetail},
              summary="开始答题：抽取本人试卷并开始计时（已开始的返回原试卷，200）")  # fmt: skip
+@access(ENTERPRISE, objects="knowledge_test")
 def attempt_start(request, pk: Id):
     test = selectors.test_get(user=request.user, pk=pk)
     existed = selectors.attempt_list(user=request.user, test_id=test.pk).exists()
@@ -242,12 +250,14 @@ def attempt_start(request, pk: Id):
 
 
 @router.get("/attempts", response=list[AttemptOut], summary="答卷（企业账号：本人的；监管人员：管辖范围内）")
+@access(SIGNED_IN)
 @paginate(Pages)
 def attempt_list(request, filters: Query[AttemptFilter]):
     return selectors.attempt_list(user=request.user, test_id=filters.test_id, region_code=filters.region)
 
 
 @router.get("/attempts/{pk}", response=AttemptDetail, summary="答卷详情（正确答案在抽考截止后提供）")
+@access(SIGNED_IN, objects="attempt")
 def attempt_get(request, pk: Id):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     if attempt.submitted_at is None and timezone.now() > attempt.deadline + services.GRACE:
@@ -256,6 +266,7 @@ def attempt_get(request, pk: Id):
 
 
 @router.put("/attempts/{pk}/answers", response=AttemptDetail, summary="保存作答（未交卷；超时后不再接受）")
+@access(ENTERPRISE, objects="attempt")
 def attempt_save(request, pk: Id, payload: AnswersIn):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     services.save_answers(actor=request.user, attempt=attempt, answers=_answers(payload))
@@ -264,6 +275,7 @@ def attempt_save(request, pk: Id, payload: AnswersIn):
 
 @router.post("/attempts/{pk}/submit", response=AttemptDetail,
              summary="交卷并评分（超时提交的答案不被接受：按截止前保存的答案自动交卷并返回 422）")  # fmt: skip
+@access(ENTERPRISE, objects="attempt")
 def attempt_submit(request, pk: Id, payload: AnswersIn):
     attempt = selectors.attempt_get(user=request.user, pk=pk)
     services.submit_attempt(actor=request.user, attempt=attempt, answers=_answers(payload))
@@ -321,6 +333,7 @@ class ImportRejectedOut(Schema):
 
 
 @router.get("/questions", response=list[QuestionOut], summary="题库（管理员、监管所）")
+@access(STATION)
 @paginate(Pages)
 def question_list(request, filters: Query[QuestionFilter]):
     require_perm(request.user, "knowledge.view_bank")
@@ -331,6 +344,7 @@ def question_list(request, filters: Query[QuestionFilter]):
 
 @router.post("/questions/import", response={200: ImportOut, 422: ImportRejectedOut},
              summary="导入题库（xlsx）：全部正确才写入，题干相同的更新；dry_run 只校验")  # fmt: skip
+@access(ADMINS)
 def question_import(request, file: File[UploadedFile], dry_run: bool = False):
     require_perm(request.user, "knowledge.manage_bank")
     if file.size is None or file.size > services.MAX_FILE_BYTES:

@@ -2,7 +2,6 @@
 scheduling form, results per township and the question bank."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -11,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import ENTERPRISE, RESULT_READERS, SIGNED_IN, STATION
 from shian.accounts.current_region import current_region_code
+from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors
@@ -35,7 +36,7 @@ def _errors(exc: ValidationError) -> list[str]:
 # -- where everyone starts ------------------------------------------------------------------------------------
 
 
-@login_required
+@access(SIGNED_IN)
 def home(request):
     """An enterprise account sees the tests it is to sit and its results; a regulator the tests in its region."""
     user = request.user
@@ -66,7 +67,7 @@ def _chosen_ids(request) -> list[int]:
     return sorted(set(ids))
 
 
-@login_required
+@access(STATION)
 def test_new(request):
     """Schedule a test: chosen entities (search and tick) or a random sample of the region's entities."""
     require_perm(request.user, "knowledge.schedule_test")
@@ -122,7 +123,7 @@ def test_new(request):
 # -- one test -------------------------------------------------------------------------------------------------
 
 
-@login_required
+@access(SIGNED_IN, objects="knowledge_test")
 def test_detail(request, pk: int):
     user = request.user
     test = selectors.test_get(user=user, pk=pk)
@@ -156,7 +157,7 @@ def test_detail(request, pk: int):
     return render(request, "knowledge/test_detail.html", context)
 
 
-@login_required
+@access(RESULT_READERS, objects="knowledge_test")
 def test_export(request, pk: int):
     require_perm(request.user, "knowledge.view_results")
     test = selectors.test_get(user=request.user, pk=pk)
@@ -168,7 +169,7 @@ def test_export(request, pk: int):
     )
 
 
-@login_required
+@access(STATION, objects="knowledge_test")
 @require_POST
 def test_cancel(request, pk: int):
     test = selectors.test_get(user=request.user, pk=pk)
@@ -181,7 +182,7 @@ def test_cancel(request, pk: int):
 # -- a paper --------------------------------------------------------------------------------------------------
 
 
-@login_required
+@access(ENTERPRISE, objects="knowledge_test")
 @require_POST
 def attempt_start(request, pk: int):
     test = selectors.test_get(user=request.user, pk=pk)
@@ -232,7 +233,7 @@ def _answer_label(question: dict) -> str:
     return question["answer"]
 
 
-@login_required
+@access(SIGNED_IN, objects="attempt")
 def attempt_detail(request, pk: int):
     """The paper while time runs (the person's own), the result once handed in."""
     user = request.user
@@ -271,7 +272,7 @@ def attempt_detail(request, pk: int):
     return render(request, "knowledge/result.html", context)
 
 
-@login_required
+@access(ENTERPRISE, objects="attempt")
 @require_POST
 def attempt_save(request, pk: int):
     """The page saves answers as the person goes (knowledge/take.js), so they count if time runs out."""
@@ -288,7 +289,7 @@ def attempt_save(request, pk: int):
 # -- the bank -------------------------------------------------------------------------------------------------
 
 
-@login_required
+@access(STATION)
 def bank(request):
     require_perm(request.user, "knowledge.view_bank")
     can_import = request.user.has_perm("knowledge.manage_bank")
@@ -331,7 +332,7 @@ def bank(request):
     return render(request, "knowledge/bank.html", context, status=status)
 
 
-@login_required
+@access(STATION)
 def bank_template(request):
     require_perm(request.user, "knowledge.view_bank")
     return xlsx_response("监督抽考题库模板.xlsx", write_template)

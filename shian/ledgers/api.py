@@ -1,7 +1,9 @@
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from shian.accounts.access import ADMINS, REGULATORS
 from shian.api.types import Id
+from shian.core.access import access
 
 from . import selectors, services
 from .models import ImportBatch
@@ -34,6 +36,7 @@ class BatchOut(Schema):
 @router.post(
     "/imports", response={202: BatchOut}, summary="上传台账：后台校验并导入（mode: dry_run / commit / skip_invalid）"
 )
+@access(ADMINS)
 def import_create(
     request,
     kind: Form[ImportBatch.Kind],
@@ -47,10 +50,12 @@ def import_create(
 
 
 @router.get("/imports/{pk}", response=BatchOut, summary="导入批次的进度、统计和逐格错误")
+@access(REGULATORS, objects="batch")
 def import_get(request, pk: Id):
     return selectors.batch_get(user=request.user, pk=pk)
 
 
 @router.post("/imports/{pk}/rollback", response=BatchOut, summary="撤销已导入的批次（导入后未被修改时）")
+@access(ADMINS, objects="batch")
 def import_rollback(request, pk: Id):
     return services.rollback_batch(actor=request.user, batch=selectors.batch_get(user=request.user, pk=pk))

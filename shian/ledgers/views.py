@@ -1,7 +1,6 @@
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -9,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import ADMINS, REGULATORS
+from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
 from shian.reports.xlsx import CONTENT_TYPE
 
@@ -21,7 +22,7 @@ from .workbook import template_xlsx
 ERRORS_SHOWN = 200
 
 
-@login_required
+@access(REGULATORS)
 def batch_list(request):
     """Upload a ledger and see earlier imports; templates for every ledger are one click away."""
     if not request.user.has_perm("ledgers.import_ledger"):
@@ -43,7 +44,7 @@ def batch_list(request):
     return render(request, "ledgers/batch_list.html", {"form": form, "page": page, "kinds": kinds})
 
 
-@login_required
+@access(REGULATORS, objects="batch")
 def batch_detail(request, pk: int):
     """The batch's progress (polled by htmx while it runs), its counts and its errors."""
     batch = selectors.batch_get(user=request.user, pk=pk)
@@ -58,7 +59,7 @@ def batch_detail(request, pk: int):
     return render(request, "ledgers/batch_detail.html", context)
 
 
-@login_required
+@access(REGULATORS, objects="batch")
 def batch_report(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
     if not batch.report:
@@ -67,7 +68,7 @@ def batch_report(request, pk: int):
     return FileResponse(batch.report.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPE)
 
 
-@login_required
+@access(ADMINS, objects="batch")
 @require_POST
 def batch_rollback(request, pk: int):
     batch = selectors.batch_get(user=request.user, pk=pk)
@@ -77,7 +78,7 @@ def batch_rollback(request, pk: int):
     return redirect("ledgers:detail", pk=batch.pk)
 
 
-@login_required
+@access(REGULATORS, objects="ledger_kind")
 def template(request, kind: str):
     spec = SPECS.get(kind)
     if spec is None:

@@ -14,7 +14,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
+from shian.accounts.access import ADMINS, REGULATORS, SIGNED_IN
 from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
+from shian.core.access import access
 from shian.core.periods import parse_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors
@@ -102,17 +104,20 @@ class ChecklistIn(Schema):
 
 
 @router.get("/checklists", response=list[ChecklistOut], summary="督导检查表（各版本）")
+@access(REGULATORS)
 @paginate(Pages)
 def checklist_list(request):
     return selectors.checklist_list(user=request.user)
 
 
 @router.get("/checklists/{pk}", response=ChecklistDetail, summary="检查表版本及其检查项")
+@access(REGULATORS, objects="checklist")
 def checklist_get(request, pk: Id):
     return selectors.checklist_get(user=request.user, pk=pk)
 
 
 @router.post("/checklists", response={201: ChecklistDetail}, summary="修改检查表：为区划新增一个版本")
+@access(ADMINS)
 def checklist_create(request, payload: ChecklistIn):
     data = payload.dict()
     checklist = services.create_checklist_version(
@@ -151,6 +156,7 @@ class MineFilter(Schema):
 
 
 @router.get("/mine", response=list[MineOut], summary="我包保的主体及本季度督导状态")
+@access(REGULATORS)
 @paginate(Pages)
 def mine(request, filters: Query[MineFilter]):
     return selectors.my_entities(user=request.user, quarter=_quarter(filters.quarter), q=filters.q.strip())
@@ -167,11 +173,13 @@ class AttachmentOut(Schema):
 
 
 @router.post("/attachments", response={201: AttachmentOut}, summary="上传照片（或 PDF），提交督导或整改时引用其编号")
+@access(SIGNED_IN)
 def attachment_upload(request, file: File[UploadedFile], allow_pdf: bool = False):
     return Status(201, services.store_attachment(actor=request.user, upload=file, allow_pdf=allow_pdf))
 
 
 @router.get("/attachments/{pk}", summary="下载照片或附件（original=true：原始文件，仅监管人员）")
+@access(SIGNED_IN, objects="attachment")
 def attachment_download(request, pk: Id, original: bool = False):
     attachment = selectors.attachment_get(user=request.user, pk=pk, original=original)
     stored = attachment.original if original else attachment.file
@@ -304,6 +312,7 @@ class AddendumIn(Schema):
     response={200: VisitDetail, 201: VisitDetail},
     summary="提交已签字的督导记录（201 新建；同一提交编号重复提交返回 200 和原记录）",
 )
+@access(REGULATORS)
 def visit_sign(request, payload: VisitIn):
     data = payload.dict()
     entity = entity_selectors.entity_get(user=request.user, pk=data.pop("entity_id"))
@@ -312,6 +321,7 @@ def visit_sign(request, payload: VisitIn):
 
 
 @router.get("/visits", response=list[VisitOut], summary="督导记录")
+@access(SIGNED_IN)
 @paginate(Pages)
 def visit_list(request, filters: Query[VisitFilter]):
     return selectors.visit_list(
@@ -325,11 +335,13 @@ def visit_list(request, filters: Query[VisitFilter]):
 
 
 @router.get("/visits/{pk}", response=VisitDetail, summary="督导记录详情（签字后锁定，只能补充说明）")
+@access(SIGNED_IN, objects="visit")
 def visit_get(request, pk: Id):
     return selectors.visit_get(user=request.user, pk=pk)
 
 
 @router.post("/visits/{pk}/addenda", response={201: AddendumOut}, summary="对已签字记录补充说明")
+@access(REGULATORS, objects="visit")
 def visit_addendum(request, pk: Id, payload: AddendumIn):
     visit = selectors.visit_get(user=request.user, pk=pk)
     return Status(201, services.add_addendum(actor=request.user, visit=visit, text=payload.text))
@@ -416,6 +428,7 @@ class ReturnIn(Schema):
 
 
 @router.get("/problems", response=list[ProblemOut], summary="问题清单")
+@access(SIGNED_IN)
 @paginate(Pages)
 def problem_list(request, filters: Query[ProblemFilter]):
     return selectors.problem_list(
@@ -429,11 +442,13 @@ def problem_list(request, filters: Query[ProblemFilter]):
 
 
 @router.get("/problems/{pk}", response=ProblemDetail, summary="问题详情及整改过程")
+@access(SIGNED_IN, objects="problem")
 def problem_get(request, pk: Id):
     return selectors.problem_get(user=request.user, pk=pk)
 
 
 @router.post("/problems/{pk}/evidence", response=ProblemDetail, summary="提交整改材料（主体）")
+@access(SIGNED_IN, objects="problem")
 def problem_evidence(request, pk: Id, payload: EvidenceIn):
     problem = selectors.problem_get(user=request.user, pk=pk)
     services.submit_evidence(
@@ -443,6 +458,7 @@ def problem_evidence(request, pk: Id, payload: EvidenceIn):
 
 
 @router.post("/problems/{pk}/close", response=ProblemDetail, summary="核验销号")
+@access(REGULATORS, objects="problem")
 def problem_close(request, pk: Id, payload: CloseIn):
     problem = selectors.problem_get(user=request.user, pk=pk)
     services.close_problem(actor=request.user, problem=problem, note=payload.note)
@@ -450,6 +466,7 @@ def problem_close(request, pk: Id, payload: CloseIn):
 
 
 @router.post("/problems/{pk}/return", response=ProblemDetail, summary="退回重新整改（须说明理由）")
+@access(REGULATORS, objects="problem")
 def problem_return(request, pk: Id, payload: ReturnIn):
     problem = selectors.problem_get(user=request.user, pk=pk)
     services.return_problem(actor=request.user, problem=problem, reason=payload.reason)
@@ -467,6 +484,7 @@ class EntityContext(Schema):
 
 
 @router.get("/entities/{entity_id}/context", response=EntityContext, summary="开始督导：检查表、最近督导和未销号问题")
+@access(REGULATORS, objects="entity_id")
 def entity_context(request, entity_id: Id):
     guarantee = selectors.my_guarantee(user=request.user, entity_id=entity_id)
     checklist = services.current_checklist(guarantee.entity)
@@ -519,6 +537,7 @@ class CoverageFilter(Schema):
 
 
 @router.get("/coverage", response=CoverageOut, summary="督导覆盖率（按下级区划和包保等级）")
+@access(REGULATORS)
 def coverage(request, filters: Query[CoverageFilter]):
     require_perm(request.user, "visits.view_coverage")
     quarter = _quarter(filters.quarter) or selectors.current_quarter()

@@ -3,7 +3,6 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -15,9 +14,11 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shian.accounts.access import REGULATORS, SIGNED_IN
 from shian.accounts.current_region import current_region_code
 from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
+from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
@@ -50,7 +51,7 @@ def _quarters(selected: int) -> list[tuple[str, str, bool]]:
 # -- a cadre's entities and the visit form --------------------------------------------------------------------
 
 
-@login_required
+@access(SIGNED_IN)
 def my_entities(request):
     """Where each role starts: a cadre on their entities, an enterprise on its problems, others on coverage."""
     if own_cadre(user=request.user) is None:
@@ -103,7 +104,7 @@ def _errors(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
-@login_required
+@access(REGULATORS, objects="entity_id")
 def visit_new(request, entity_id: int):
     """The visit form. The phone keeps a draft and, offline, an outbox (visits/visit_form.js); the client key
     makes a resend after a dropped connection return the visit already stored."""
@@ -166,7 +167,7 @@ def _uuid(value):
         return None
 
 
-@login_required
+@access(SIGNED_IN)
 def visit_list(request):
     code = current_region_code(request)
     quarter = _quarter(request) if request.GET.get("quarter") else None
@@ -179,7 +180,7 @@ def visit_list(request):
     return render(request, "visits/visit_list.html", context)
 
 
-@login_required
+@access(SIGNED_IN, objects="visit")
 def visit_detail(request, pk: int):
     """A signed visit as signed; corrections appear below it as addenda."""
     visit = selectors.visit_get(user=request.user, pk=pk)
@@ -221,7 +222,7 @@ def _problem_filters(request) -> dict:
     }
 
 
-@login_required
+@access(SIGNED_IN)
 def problem_list(request):
     filters = _problem_filters(request)
     page = Paginator(selectors.problem_list(user=request.user, **filters), PER_PAGE).get_page(request.GET.get("page"))
@@ -229,7 +230,7 @@ def problem_list(request):
     return render(request, "visits/problem_list.html", context)
 
 
-@login_required
+@access(SIGNED_IN)
 def problem_export(request):
     """The 问题清单台账 of what the list shows, as xlsx."""
     filters = _problem_filters(request)
@@ -237,7 +238,7 @@ def problem_export(request):
     return xlsx_response(name, lambda out: services.export_problem_ledger(actor=request.user, output=out, **filters))
 
 
-@login_required
+@access(SIGNED_IN, objects="problem")
 def problem_detail(request, pk: int):
     problem = selectors.problem_get(user=request.user, pk=pk)
     user = request.user
@@ -252,7 +253,7 @@ def problem_detail(request, pk: int):
     return render(request, "visits/problem_detail.html", context)
 
 
-@login_required
+@access(SIGNED_IN, objects="problem")
 @require_POST
 def problem_evidence(request, pk: int):
     problem = selectors.problem_get(user=request.user, pk=pk)
@@ -268,7 +269,7 @@ def problem_evidence(request, pk: int):
     return redirect("visits:problem_detail", pk=problem.pk)
 
 
-@login_required
+@access(REGULATORS, objects="problem")
 @require_POST
 def problem_close(request, pk: int):
     problem = selectors.problem_get(user=request.user, pk=pk)
@@ -278,7 +279,7 @@ def problem_close(request, pk: int):
     return redirect("visits:problem_detail", pk=problem.pk)
 
 
-@login_required
+@access(REGULATORS, objects="problem")
 @require_POST
 def problem_return(request, pk: int):
     problem = selectors.problem_get(user=request.user, pk=pk)
@@ -291,7 +292,7 @@ def problem_return(request, pk: int):
 # -- coverage -------------------------------------------------------------------------------------------------
 
 
-@login_required
+@access(REGULATORS)
 def coverage(request):
     """Who was visited this quarter: per area below the current region, per grade, idle cadres, visits to check."""
     require_perm(request.user, "visits.view_coverage")
@@ -318,7 +319,7 @@ def coverage(request):
 # -- checklists -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@access(REGULATORS)
 def checklist_list(request):
     rows = selectors.checklist_list(user=request.user)
     return render(request, "visits/checklist_list.html", {"checklists": rows, "kinds": ChecklistKind.choices})
@@ -339,7 +340,7 @@ def _parse_items(text: str) -> list[dict]:
     return items
 
 
-@login_required
+@access(REGULATORS, objects="checklist")
 def checklist_detail(request, pk: int):
     """A version and its items; an administrator saves an edited copy as the next version for their region."""
     checklist = selectors.checklist_get(user=request.user, pk=pk)
@@ -363,7 +364,7 @@ def checklist_detail(request, pk: int):
     return render(request, "visits/checklist_detail.html", context)
 
 
-@login_required
+@access(SIGNED_IN, objects="attachment")
 def attachment(request, pk: int):
     """Photos and files behind the user's scope; `?original=1` gives a regulator the upload as taken."""
     original = request.GET.get("original") == "1"

@@ -520,8 +520,9 @@ def targets(regions):
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("where", ["inside", "outside"])
 def test_matrix_invite_and_view(users_by_role, targets, role, where):
-    """Every role x entity inside / outside its region: inviting (API) and the staff page (web). An enterprise
-    account of another entity gets 404 like anything outside its scope."""
+    """Every role x entity inside / outside its region: inviting (API) and the staff page (web). A role that may
+    never invite (or view) gets 403 wherever the entity is; an enterprise account of another entity gets 404 like
+    anything outside its scope."""
     client = client_for(users_by_role[role])
     entity = targets[where]
     r = client.post(
@@ -529,16 +530,22 @@ def test_matrix_invite_and_view(users_by_role, targets, role, where):
         {"entity_id": entity.pk, "name": "王五", "phone": "13812345678", "entity_role": "safety_officer"},
         content_type="application/json",
     )
-    if where == "outside" or role == Role.ENTERPRISE:
+    if role not in INVITERS and role != Role.ENTERPRISE:
+        expected = 403
+    elif where == "outside" or role == Role.ENTERPRISE:
         expected = 404
     else:
-        expected = 201 if role in INVITERS else 403
+        expected = 201
     assert r.status_code == expected, r.content
     page = client.get(f"/accounts/entity/{entity.pk}/staff/")
-    if where == "outside" or role == Role.ENTERPRISE:
+    if role not in VIEWERS and role != Role.ENTERPRISE:
+        expected = 403
+    elif where == "outside" or role == Role.ENTERPRISE:
         expected = 404
     else:
-        expected = 200 if role in VIEWERS else 403
+        expected = 200
     assert page.status_code == expected
-    listed = client.get("/api/v1/enterprise/invitations").json()["items"]
+    listing = client.get("/api/v1/enterprise/invitations")
+    assert listing.status_code == (200 if role in VIEWERS or role == Role.ENTERPRISE else 403)
+    listed = listing.json().get("items", [])
     assert all(i["entity_id"] != targets["outside"].pk for i in listed)
