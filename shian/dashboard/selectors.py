@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import kpis as registry
 from shian.core.jurisdiction import (
     CHILD_LENGTH,
     get_in_scope,
@@ -20,12 +21,11 @@ from shian.core.jurisdiction import (
     scope_prefix,
     scope_queryset,
 )
+from shian.core.kpis import Grouping, Parts
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from . import registry
 from .models import DispatchReport, Snapshot
-from .registry import Grouping, Parts
 
 LIVE_FROM = 6  # code length from which figures are computed live: county, township, village
 STALE_AFTER = datetime.timedelta(minutes=5)
