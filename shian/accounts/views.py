@@ -11,13 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
 from shian.entities import selectors as entity_selectors
 
 from . import selectors, services
-from .current_region import current_region_code
 from .forms import (
     AcceptInvitationForm,
     AccountFilterForm,

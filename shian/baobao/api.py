@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_id_number, mask_phone
 
 from . import selectors, services

@@ -3,7 +3,7 @@ import datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors
 

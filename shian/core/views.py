@@ -7,11 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from shian.accounts.current_region import current_region_code
-from shian.accounts.selectors import account_list
+from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
-from shian.regions.selectors import grid_list, region_list
 
 from . import selectors, services
 from .forms import AuditFilterForm
@@ -29,20 +27,6 @@ def healthz(request):
     except Exception as exc:  # any driver error means "not healthy"
         db = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
     return JsonResponse({"status": "ok" if db["ok"] else "error", "database": db}, status=200 if db["ok"] else 503)
-
-
-@login_required
-def home(request):
-    code = current_region_code(request)
-    children = region_list(user=request.user, parent_code=code) if code else region_list(user=request.user, level=1)
-    context = {
-        "children": children[:200],
-        "child_count": children.count(),
-        "grid_count": grid_list(user=request.user, region_code=code).count(),
-        "account_count": account_list(user=request.user, region_code=code).count(),
-        "recent_audit": selectors.audit_list(user=request.user, region_code=code)[:8],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -6,8 +6,8 @@ import datetime
 from django.urls import reverse
 from ninja import Router, Schema
 
-from shian.api.types import RegionCode
 from shian.core import kpis as registry
+from shian.core.api_types import RegionCode
 from shian.core.permissions import require_perm
 
 from . import selectors

@@ -7,7 +7,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from shian.api.types import RegionCode
+from shian.core.api_types import RegionCode
 from shian.core.permissions import require_perm
 
 from . import selectors, services

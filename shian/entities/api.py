@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import BusinessType, Entity, License, SalesBand, SubType

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.accounts.models import ENTITY_ROLES
-from shian.api.types import Id, IdField, Pages, RegionCode, Text
+from shian.core.api_types import Id, IdField, Pages, RegionCode, Text
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType
 

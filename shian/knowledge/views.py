@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shian.accounts.current_region import current_region_code
+from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors

@@ -1,7 +1,7 @@
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from shian.api.types import Id
+from shian.core.api_types import Id
 
 from . import selectors, services
 from .models import ImportBatch

@@ -3,8 +3,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from shian.accounts.selectors import account_get
-from shian.api.types import IdField, Pages, RegionCode, ShortText, Text
+from shian.core.api_types import IdField, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import Grid
@@ -79,7 +78,7 @@ def grid_create(request, payload: GridIn):
     worker_id = data.pop("worker_id")
     worker = None
     if worker_id is not None:
-        worker = account_get(user=request.user, pk=worker_id)
+        worker = selectors.grid_worker_get(user=request.user, pk=worker_id)
     return Status(201, services.create_grid(actor=request.user, worker=worker, **data))
 
 

@@ -3,11 +3,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shian.accounts.current_region import current_region_code
-from shian.accounts.services import switch_region
+from shian.core.current_region import current_region_code
 from shian.core.jurisdiction import scope_prefix
 
 from . import selectors
+from .services import switch_region
 
 
 def _switcher_context(request):

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
-from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
+from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.periods import parse_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors
