@@ -18,7 +18,6 @@ from shian.reports.documents import (
     subheading,
     table,
 )  # fmt: skip
-from shian.reports.documents import file_name as file_name  # re-exported for services
 
 from . import selectors
 

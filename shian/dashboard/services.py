@@ -14,6 +14,7 @@ from shian.core.jurisdiction import require_in_scope
 from shian.core.permissions import require_perm
 from shian.entities.models import Entity
 from shian.regions.models import Region
+from shian.reports.documents import file_name
 
 from . import documents
 from .models import DispatchReport
@@ -50,7 +51,7 @@ def generate_dispatch(*, region: Region, week: datetime.date, actor=None) -> Dis
         report.generated_at = timezone.now()
         report.generated_by = actor
         for fmt, content in files.items():
-            getattr(report, fmt).save(documents.file_name(stem, fmt), ContentFile(content), save=False)
+            getattr(report, fmt).save(file_name(stem, fmt), ContentFile(content), save=False)
         report.seconds = round(time.perf_counter() - started, 3)
         report.save()
         audit.record(
