@@ -45,6 +45,7 @@ serve: messages
 lint: install
 	$(BIN)/ruff check shian tests bench
 	$(BIN)/ruff format --check shian tests bench
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix shian tests bench

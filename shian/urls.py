@@ -6,9 +6,10 @@ from shian.accounts.access import ANYONE
 from shian.api.main import api
 from shian.core import views as core_views
 from shian.core.access import access
+from shian.web import views as web_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("shian.accounts.urls")),
     path("regions/", include("shian.regions.urls")),

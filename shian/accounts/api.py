@@ -7,8 +7,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import StringConstraints
 
-from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.access import access
+from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_phone
 
 from . import selectors, services

@@ -2,10 +2,9 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.current_region import current_region_code
 from shian.core.selectors import notification_list
 from shian.regions.models import Region
-
-from .current_region import current_region_code
 
 # (url name, label, permission or None)
 NAV = [

@@ -105,6 +105,11 @@ class User(AbstractUser):
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
 
+    @property
+    def is_grid_worker(self) -> bool:
+        """May lead a grid (regions asks this without importing the roles)."""
+        return self.role == Role.GRID_WORKER
+
 
 class ApiToken(models.Model):
     """A bearer token for integrations. Only its SHA-256 is stored; the key is shown once at creation."""

@@ -22,7 +22,6 @@ from shian.entities.validators import normalize, validate_phone
 from shian.regions.models import Region
 
 from . import selectors
-from .current_region import SESSION_KEY
 from .models import ENTITY_ROLES, ROLE_REGION_LEVELS, ApiToken, Department, Invitation, JoinedVia, Role, User
 
 TOKEN_PREFIX = "shian_"
@@ -197,16 +196,6 @@ def authenticate_token(key: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
-
-
-def switch_region(*, user, session, region_code: str) -> Region:
-    """Remember the region chosen in the switcher; it must lie inside the user's jurisdiction."""
-    require_in_scope(user, region_code)
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        raise Http404(_("区划代码不存在：%(code)s") % {"code": region_code})
-    session[SESSION_KEY] = region.code
-    return region
 
 
 # --------------------------------------------------------------------------- enterprise accounts (issue 8)

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
@@ -18,7 +19,6 @@ from shian.entities import selectors as entity_selectors
 
 from . import selectors, services
 from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, STATION
-from .current_region import current_region_code
 from .forms import (
     AcceptInvitationForm,
     AccountFilterForm,

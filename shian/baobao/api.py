@@ -6,8 +6,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from shian.accounts.access import ADMINS, REGULATORS
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
 from shian.core.access import access
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_id_number, mask_phone
 
 from . import selectors, services

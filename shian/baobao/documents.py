@@ -22,19 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from shian.entities.models import BusinessType, SubType
 from shian.regions.selectors import region_ancestors
-from shian.reports.documents import (
-    NUMERALS,
-    Block,
-    Section,
-    chinese_date,
-    file_name,
-    heading,
-    numbered,
-    paragraph,
-    render,
-    signature,
-    table,
-)
+from shian.reports.documents import NUMERALS, Block, Section, heading, numbered, paragraph, render_file, table
+from shian.reports.letters import blank_table, checklist_table, letter
 
 from .models import Cadre, CadreLevel, Commitment, Guarantee
 
@@ -275,11 +264,6 @@ def _checklist_kind(entity) -> str:
     return "catering"  # catering, canteens, small eateries and stalls
 
 
-def _check_rows(items) -> list[list[str]]:
-    box = _("□符合\n□不符合\n□不适用")
-    return [[n, str(item), str(content), box] for n, (item, content) in enumerate(items, 1)]
-
-
 def _inspection_list(guarantees: Sequence[Guarantee]) -> list[Block]:
     kinds = {_checklist_kind(g.entity) for g in guarantees} or set(_FORMAT_CHECKS)
     headers = [_("序号"), _("检查项目"), _("检查内容"), _("检查结果")]
@@ -293,7 +277,7 @@ def _inspection_list(guarantees: Sequence[Guarantee]) -> list[Block]:
             % {"version": CHECKLIST_VERSION}
         ),
         heading(_("一、通用检查事项")),
-        table(headers, _check_rows(_GENERAL_CHECKS), widths),
+        checklist_table(headers, _GENERAL_CHECKS, widths),
     ]
     number = 1
     for kind, (label, items) in _FORMAT_CHECKS.items():
@@ -301,13 +285,12 @@ def _inspection_list(guarantees: Sequence[Guarantee]) -> list[Block]:
             continue
         number += 1
         blocks.append(heading(_("%(n)s、%(format)s检查事项") % {"n": NUMERALS[number - 1], "format": label}))
-        blocks.append(table(headers, _check_rows(items), widths))
+        blocks.append(checklist_table(headers, items, widths))
     return blocks
 
 
 def _rectification_list() -> list[Block]:
     headers = [_("序号"), _("主体名称"), _("问题"), _("整改措施"), _("时限"), _("责任人"), _("销号日期")]
-    rows = [[n, "", "", "", "", "", ""] for n in range(1, BLANK_RECTIFICATION_ROWS + 1)]
     return [
         paragraph(
             _(
@@ -315,11 +298,11 @@ def _rectification_list() -> list[Block]:
                 "问题台账上线后，本清单由系统根据督导记录生成。"
             )
         ),
-        table(headers, rows, (10, 28, 34, 34, 18, 14, 18), compact=True, row_height=10),
+        blank_table(headers, (10, 28, 34, 34, 18, 14, 18), rows=BLANK_RECTIFICATION_ROWS),
     ]
 
 
-def _commitment(cadre: Cadre, region: str, count: int, year: int, commitment: Commitment | None) -> list[Block]:
+def _commitment(cadre: Cadre, region: str, count: int, year: int, commitment: Commitment | None) -> Section:
     office = "".join(str(x) for x in (cadre.department or "", cadre.position) if x)
     if office:
         who = _("本人%(name)s，现任%(region)s%(office)s，") % {"name": cadre.name, "region": region, "office": office}
@@ -337,22 +320,10 @@ def _commitment(cadre: Cadre, region: str, count: int, year: int, commitment: Co
         _("包保主体或本人岗位发生变化的，在%(days)d个工作日内报告。") % {"days": REPORT_CHANGE_WORKING_DAYS},
         _("自觉接受上级督查和社会监督；如有失职失责，愿意承担相应责任。"),
     ]
-    blocks = [paragraph(intro)]
-    blocks += [paragraph(f"{NUMERALS[n]}、{text}") for n, text in enumerate(pledges)]
-    blocks.append(paragraph(_("本承诺书自确认之日起生效，有效期至%(year)d年12月31日。") % {"year": year}))
-    if commitment is not None:
-        day = timezone.localtime(commitment.confirmed_at).date()
-        lines = (
-            _("承诺人：%(name)s") % {"name": cadre.name},
-            _("已于 %(date)s 在线确认") % {"date": chinese_date(day)},
-        )
-    else:
-        lines = (
-            _("承诺人（签字）：%(blank)s") % {"blank": "_" * 14},
-            _("　　年　　月　　日"),
-        )
-    blocks.append(signature(lines))
-    return blocks
+    closing = _("本承诺书自确认之日起生效，有效期至%(year)d年12月31日。") % {"year": year}
+    confirmed_on = timezone.localtime(commitment.confirmed_at).date() if commitment is not None else None
+    title = _("食品安全责任与任务承诺书")
+    return letter("commitment", title, intro, pledges, closing, signer=cadre.name, confirmed_on=confirmed_on)
 
 
 def cadre_documents(
@@ -379,12 +350,7 @@ def cadre_documents(
         Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year)),
         Section("inspection", _("食品安全包保督查清单"), header, _inspection_list(guarantees)),
         Section("rectification", _("食品安全包保问题整改清单"), header, _rectification_list()),
-        Section(
-            "commitment",
-            _("食品安全责任与任务承诺书"),
-            (),
-            _commitment(cadre, region, len(guarantees), year, commitment),
-        ),
+        _commitment(cadre, region, len(guarantees), year, commitment),
     ]
 
 
@@ -404,4 +370,4 @@ def build(
     sections = cadre_documents(cadre, guarantees, commitment, year=year, region=region)
     title = _("%(name)s包保清单与承诺书") % {"name": cadre.name}
     stem = _("%(region)s_%(name)s_包保清单与承诺书") % {"region": cadre.region.name, "name": cadre.name}
-    return file_name(stem, fmt), render(sections, fmt=fmt, title=title)
+    return render_file(sections, fmt=fmt, title=title, stem=stem)

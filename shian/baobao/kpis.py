@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
+from shian.core.kpis import Kpi, Provider, absorb, ratio, records_url, register
 from shian.core.periods import day_end
-from shian.dashboard.registry import Kpi, Provider, absorb, ratio, records_url, register
 from shian.entities.models import Entity
 
 from .models import Commitment, Guarantee

@@ -1,7 +1,3 @@
-import io
-import tempfile
-import zipfile
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -12,14 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import ADMINS, REGULATORS
-from shian.accounts.current_region import current_region_code
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.jurisdiction import in_scope
 from shian.core.paging import filtered_page
 from shian.regions.models import Region
 from shian.regions.selectors import region_get
-from shian.reports.documents import CONTENT_TYPES, FORMATS, chinese_date
+from shian.reports.bundles import ZIP_CONTENT_TYPE, zip_bundle
+from shian.reports.documents import FORMATS, attachment, chinese_date
 
 from . import documents, grading, selectors, services
 from .forms import CadreFilterForm, GuaranteeFilterForm
@@ -197,8 +194,7 @@ def _cadre_document(request, pk: int, fmt: str):
     guarantees = selectors.cadre_guarantees(user=request.user, cadre=cadre)
     year = _current_year()
     commitment = documents.commitment_for(cadre=cadre, year=year)
-    name, data = documents.build(cadre, guarantees, commitment, fmt=fmt, year=year)
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    return attachment(*documents.build(cadre, guarantees, commitment, fmt=fmt, year=year))
 
 
 @access(REGULATORS, objects="cadre")
@@ -234,31 +230,23 @@ def township_documents_zip(request, code: str):
     year = _current_year()
     commitments = documents.commitments_for(cadres=cadres, year=year)
     labels: dict[str, str] = {}
-    out = tempfile.TemporaryFile()
-    try:
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            used: set[str] = set()
-            for cadre in cadres:
-                guarantees = selectors.cadre_guarantees(user=request.user, cadre=cadre)
-                name, data = documents.build(
-                    cadre,
-                    guarantees,
-                    commitments.get(cadre.pk),
-                    fmt=fmt,
-                    year=year,
-                    region=documents.region_label(cadre, labels),
-                )
-                if name in used:  # two cadres of one name in one village
-                    stem, ext = name.rsplit(".", 1)
-                    name = f"{stem}_{cadre.pk}.{ext}"
-                used.add(name)
-                archive.writestr(name, data)
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
+
+    def files():
+        for cadre in cadres:
+            guarantees = selectors.cadre_guarantees(user=request.user, cadre=cadre)
+            name, data = documents.build(
+                cadre,
+                guarantees,
+                commitments.get(cadre.pk),
+                fmt=fmt,
+                year=year,
+                region=documents.region_label(cadre, labels),
+            )
+            yield name, data, cadre.pk  # two cadres of one name in one village: the second gets its id
+
+    out = zip_bundle(files())
     filename = _("%(region)s_包保清单与承诺书_%(fmt)s.zip") % {"region": region.name, "fmt": fmt}
-    return FileResponse(out, as_attachment=True, filename=filename, content_type="application/zip")
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=ZIP_CONTENT_TYPE)
 
 
 # -- changes with their 15/7 working-day deadlines (issue 6 item 4) ---------------------------------------------

@@ -14,6 +14,8 @@ cannot ship unscoped. Which *rows* a role sees is a separate, second check: the 
     def map_points(request): ...
 
 Role names are plain strings here so that core imports no domain app; `shian.accounts.access` names the groups.
+Core's own pages declare `ACCOUNTS` (any signed-in account), `EVERYONE`, or a permission (`perm="core.view_audit"`:
+the roles that hold it).
 """
 
 from dataclasses import dataclass
@@ -24,15 +26,20 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 PUBLIC = "anonymous"
+ANY_ACCOUNT = "signed_in"
+EVERYONE = frozenset({PUBLIC})
+ACCOUNTS = frozenset({ANY_ACCOUNT})
 
 
 @dataclass(frozen=True)
 class Access:
-    """The roles that may call a route (`PUBLIC` among them: anyone, logged in or not) and, for the matrix, what
-    the route's path parameters name (`objects`: a kind such as "entity" or "cadre")."""
+    """The roles that may call a route (`PUBLIC` among them: anyone, logged in or not; `ANY_ACCOUNT`: any signed-in
+    account), or the permission whose holders may, and, for the matrix, what the route's path parameters name
+    (`objects`: a kind such as "entity" or "cadre")."""
 
     roles: frozenset[str]
     objects: str = ""
+    perm: str = ""
 
     @property
     def public(self) -> bool:
@@ -43,12 +50,16 @@ class Access:
             return True
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return False
-        return user.is_superuser or user.role in self.roles
+        if user.is_superuser or ANY_ACCOUNT in self.roles or user.role in self.roles:
+            return True
+        return bool(self.perm) and user.has_perm(self.perm)
 
 
-def access(roles, *, objects: str = ""):
+def access(roles=(), *, objects: str = "", perm: str = ""):
     """Declare and enforce the roles that may use a view or API operation (see the module docstring)."""
-    declared = Access(roles=frozenset(str(r) for r in roles), objects=objects)
+    if not roles and not perm:
+        raise ValueError("an access declaration names roles or a permission")
+    declared = Access(roles=frozenset(str(r) for r in roles), objects=objects, perm=perm)
 
     def decorate(view):
         @wraps(view)

@@ -3,9 +3,8 @@ import datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from shian.accounts.access import ACCOUNT_READERS
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
 from shian.core.access import access
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors
 
@@ -37,7 +36,7 @@ class AuditFilter(Schema):
 
 
 @router.get("", response=list[AuditOut], summary="搜索审计记录")
-@access(ACCOUNT_READERS)
+@access(perm="core.view_audit")
 @paginate(Pages)
 def audit_list(request, filters: Query[AuditFilter]):
     f = filters.dict()
@@ -45,6 +44,6 @@ def audit_list(request, filters: Query[AuditFilter]):
 
 
 @router.get("/{pk}", response=AuditOut, summary="审计记录详情")
-@access(ACCOUNT_READERS, objects="audit_entry")
+@access(perm="core.view_audit", objects="audit_entry")
 def audit_get(request, pk: Id):
     return selectors.audit_get(user=request.user, pk=pk)

@@ -2,15 +2,15 @@
 
 from contextlib import contextmanager
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.http import Http404
 
-from shian.accounts.models import User
 
-
-def actor_for(username: str) -> User:
-    user = User.objects.filter(username=username, is_active=True).first()
+def actor_for(username: str) -> AbstractUser:
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"账号不存在或已停用：{username}")
     return user

@@ -6,13 +6,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from shian.accounts.access import ACCOUNT_READERS, ANYONE, SIGNED_IN
-from shian.accounts.current_region import current_region_code
-from shian.accounts.selectors import account_list
-from shian.core.access import access
+from shian.core.access import ACCOUNTS, EVERYONE, access
+from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
-from shian.regions.selectors import grid_list, region_list
 
 from . import selectors, services
 from .forms import AuditFilterForm
@@ -20,7 +17,7 @@ from .forms import AuditFilterForm
 
 @require_GET
 @never_cache
-@access(ANYONE)
+@access(EVERYONE)
 def healthz(request):
     """Liveness for load balancers and `make demo`: 200 with database status, 503 when the database is down."""
     try:
@@ -33,21 +30,7 @@ def healthz(request):
     return JsonResponse({"status": "ok" if db["ok"] else "error", "database": db}, status=200 if db["ok"] else 503)
 
 
-@access(SIGNED_IN)
-def home(request):
-    code = current_region_code(request)
-    children = region_list(user=request.user, parent_code=code) if code else region_list(user=request.user, level=1)
-    context = {
-        "children": children[:200],
-        "child_count": children.count(),
-        "grid_count": grid_list(user=request.user, region_code=code).count(),
-        "account_count": account_list(user=request.user, region_code=code).count(),
-        "recent_audit": selectors.audit_list(user=request.user, region_code=code)[:8],
-    }
-    return render(request, "core/home.html", context)
-
-
-@access(ACCOUNT_READERS)
+@access(perm="core.view_audit")
 def audit(request):
     require_perm(request.user, "core.view_audit")
     code = current_region_code(request)
@@ -57,14 +40,14 @@ def audit(request):
     return render(request, "core/audit.html", {"form": form, "page": page})
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def notifications(request):
     """The account's messages, newest first; opening one marks it read and follows its link."""
     page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 
-@access(SIGNED_IN, objects="notification")
+@access(ACCOUNTS, objects="notification")
 @require_POST
 def notification_open(request, pk: int):
     note = selectors.notification_list(user=request.user).filter(pk=pk).first()
@@ -75,7 +58,7 @@ def notification_open(request, pk: int):
     return redirect(note.url if safe else "core:notifications")
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 @require_POST
 def notifications_read_all(request):
     services.mark_read(actor=request.user)

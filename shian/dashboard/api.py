@@ -7,11 +7,12 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from shian.accounts.access import REGULATORS
-from shian.api.types import RegionCode
+from shian.core import kpis as registry
 from shian.core.access import access
+from shian.core.api_types import RegionCode
 from shian.core.permissions import require_perm
 
-from . import registry, selectors
+from . import selectors
 
 router = Router(tags=["一张图"])
 

@@ -9,6 +9,6 @@ class DashboardConfig(AppConfig):
     verbose_name = _("一张图")
 
     def ready(self):
-        # every app's kpis.py registers its figures (see registry.py)
+        # every app's kpis.py registers its figures (see shian/core/kpis.py)
         autodiscover_modules("kpis")
         from . import jobs  # noqa: F401  registers the refresh and Monday report jobs

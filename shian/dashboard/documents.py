@@ -6,6 +6,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import kpis as registry
 from shian.reports.documents import (
     Section,
     chinese_date,
@@ -17,9 +18,8 @@ from shian.reports.documents import (
     subheading,
     table,
 )  # fmt: skip
-from shian.reports.documents import file_name as file_name  # re-exported for services
 
-from . import registry, selectors
+from . import selectors
 
 OVERDUE_LIMIT = 30
 UNIT_COLUMNS = ("baobao.assigned_rate", "visits.quarter_rate", "problems.close_rate", "problems.overdue",

@@ -12,47 +12,23 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import kpis as registry
 from shian.core.jurisdiction import (
-    CHILD_LENGTH,
     get_in_scope,
     narrow_to,
     require_in_scope,
     scope_prefix,
     scope_queryset,
 )
+from shian.core.kpis import Parts
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from . import registry
+from .counting import LIVE_FROM, child_depth, count, roll_up  # noqa: F401 (callers read them here too)
 from .models import DispatchReport, Snapshot
-from .registry import Grouping, Parts
+from .snapshots import refresh_region
 
-LIVE_FROM = 6  # code length from which figures are computed live: county, township, village
 STALE_AFTER = datetime.timedelta(minutes=5)
-
-
-def child_depth(code: str) -> int | None:
-    """The code length of the areas below `code`; None below a village, whose figures are per entity."""
-    return None if len(code) >= 12 else CHILD_LENGTH[len(code)]
-
-
-def count(*, prefix: str, depth: int | None, as_of: datetime.date, series: bool = False) -> dict[str, Parts]:
-    """Every provider's parts under `prefix`, grouped by `depth` digits of region code (or by entity)."""
-    grouping = Grouping(depth)
-    groups: dict[str, Parts] = {}
-    for provider in registry.providers():
-        registry.absorb(groups, provider.count(prefix=prefix, grouping=grouping, as_of=as_of, series=series))
-    return groups
-
-
-def roll_up(groups: dict[str, Parts], *, prefix: str, depth: int) -> dict[str, Parts]:
-    """Groups counted at a finer depth, added up to `depth` digits and kept only under `prefix`; a group whose
-    code is shorter than `depth` (rows registered directly at a higher level) stays as it is."""
-    out: dict[str, Parts] = {}
-    for code, parts in groups.items():
-        if code.startswith(prefix):
-            registry.absorb(out, {code[:depth]: parts})
-    return out
 
 
 @dataclass
@@ -101,9 +77,9 @@ def figures(
         return Figures(region, code, as_of, started, True, groups)
     snap = Snapshot.objects.filter(region_code=code, as_of=today).first()
     if snap is None:
-        from .services import refresh_region  # a read that finds no snapshot makes the first one
-
-        snap = refresh_region(code=code, as_of=today)
+        snap = refresh_region(  # a read that finds no snapshot makes the first one
+            code=code, as_of=today
+        )
     return Figures(region, code, snap.as_of, snap.computed_at, False, snap.groups)
 
 

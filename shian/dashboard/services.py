@@ -10,45 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.jurisdiction import CHILD_LENGTH, require_in_scope
+from shian.core.jurisdiction import require_in_scope
 from shian.core.permissions import require_perm
 from shian.entities.models import Entity
 from shian.regions.models import Region
+from shian.reports.documents import file_name
 
-from . import documents, selectors
-from .models import DispatchReport, Snapshot
-
-
-def _save_snapshot(code: str, as_of: datetime.date, groups: dict, started: float) -> Snapshot:
-    snap, _created = Snapshot.objects.update_or_create(
-        region_code=code,
-        defaults={"as_of": as_of, "computed_at": timezone.now(), "groups": groups,
-                  "seconds": round(time.perf_counter() - started, 3)},
-    )  # fmt: skip
-    return snap
-
-
-def refresh_region(*, code: str, as_of: datetime.date | None = None) -> Snapshot:
-    """Recount one region above county level (the first read of a region with no snapshot yet)."""
-    as_of = as_of or timezone.localdate()
-    started = time.perf_counter()
-    groups = selectors.count(prefix=code, depth=selectors.child_depth(code), as_of=as_of, series=True)
-    return _save_snapshot(code, as_of, groups, started)
-
-
-def refresh_snapshots(*, as_of: datetime.date | None = None) -> int:
-    """Count everything once per county and roll it up into the country, every province and every city that
-    has entities: one grouped query per figure, however many regions. Returns the snapshots written."""
-    as_of = as_of or timezone.localdate()
-    started = time.perf_counter()
-    groups = selectors.count(prefix="", depth=selectors.LIVE_FROM, as_of=as_of, series=True)
-    codes = {""} | {g[:n] for g in groups for n in (2, 4) if len(g) >= n}
-    known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) | {""}
-    with transaction.atomic():
-        for code in sorted(codes & known):
-            _save_snapshot(code, as_of, selectors.roll_up(groups, prefix=code, depth=CHILD_LENGTH[len(code)]), started)
-    return len(codes & known)
-
+from . import documents
+from .models import DispatchReport
+from .snapshots import refresh_region, refresh_snapshots  # noqa: F401 (the writes' front door)
 
 # -- weekly dispatch report -----------------------------------------------------------------------------------
 
@@ -81,7 +51,7 @@ def generate_dispatch(*, region: Region, week: datetime.date, actor=None) -> Dis
         report.generated_at = timezone.now()
         report.generated_by = actor
         for fmt, content in files.items():
-            getattr(report, fmt).save(documents.file_name(stem, fmt), ContentFile(content), save=False)
+            getattr(report, fmt).save(file_name(stem, fmt), ContentFile(content), save=False)
         report.seconds = round(time.perf_counter() - started, 3)
         report.save()
         audit.record(

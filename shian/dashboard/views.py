@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import ADMINS, REGULATORS
-from shian.accounts.current_region import current_region_code
+from shian.core import kpis as registry
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
 from shian.regions.models import Region
 from shian.regions.selectors import has_child_boundaries
 from shian.reports.xlsx import Column, write_xlsx, xlsx_response
 
-from . import registry, selectors, services
+from . import selectors, services
 from .documents import fmt_value
 
 DEFAULT_KPI = "baobao.assigned_rate"

@@ -8,8 +8,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shian.accounts.access import ENTERPRISE, REGULATORS
-from shian.api.types import RegionCode
 from shian.core.access import access
+from shian.core.api_types import RegionCode
 from shian.core.permissions import require_perm
 
 from . import selectors, services

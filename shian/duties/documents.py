@@ -4,7 +4,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from shian.reports.documents import Section, chinese_date, file_name, paragraph, render, signature, subheading, table
+from shian.reports.documents import Section, chinese_date, paragraph, render_file, signature, subheading, table
 
 from . import selectors
 from .models import DailyCheck, MonthlyMeeting, WeeklyReport
@@ -97,4 +97,4 @@ def build(kind: str, record, fmt: str) -> tuple[str, bytes]:
     _model, builder, period_field = BUILDERS[kind]
     section = builder(record)
     stem = f"{record.entity.name}-{section.title}-{getattr(record, period_field):%Y%m%d}"
-    return file_name(stem, fmt), render([section], fmt=fmt, title=section.title)
+    return render_file([section], fmt=fmt, title=section.title, stem=stem)

@@ -6,8 +6,8 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
+from shian.core.kpis import Kpi, Provider, Series, absorb, merge, periodic, ratio, records_url, register
 from shian.core.periods import day_end
-from shian.dashboard.registry import Kpi, Provider, Series, absorb, merge, periodic, ratio, records_url, register
 from shian.entities.models import Entity
 
 from .models import DailyCheck, WeeklyReport

@@ -1,24 +1,23 @@
 """The enterprise's duties on a phone (a day's check in one tap), their documents, and the regulators' view."""
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import ENTERPRISE, REGULATORS, SIGNED_IN
-from shian.accounts.current_region import current_region_code
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType, KeyPerson
 from shian.regions.models import Region
-from shian.reports.documents import CONTENT_TYPES, FORMATS
+from shian.reports.documents import FORMATS, attachment
 
 from . import documents, selectors, services
 from .forms import MonthlyForm, RiskItemForm, TrainingForm, WeeklyForm
@@ -174,8 +173,7 @@ def document(request, kind: str, pk: int, fmt: str):
     if kind not in documents.BUILDERS or fmt not in FORMATS:
         raise Http404
     record = selectors.record_get(user=request.user, model=documents.BUILDERS[kind][0], pk=pk)
-    name, data = documents.build(kind, record, fmt)
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
+    return attachment(*documents.build(kind, record, fmt))
 
 
 def _month(request) -> datetime.date:

@@ -6,9 +6,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from shian.accounts.access import SIGNED_IN, STATION
-from shian.api.types import Id, Pages, RegionCode, ShortText, Text
-from shian.core.access import access
+from shian.core.access import ACCOUNTS, access
+from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import BusinessType, Entity, License, SalesBand, SubType
@@ -112,7 +111,7 @@ def _service_kwargs(payload: Schema, **dump) -> dict:
 
 
 @router.get("", response=list[EntityOut], summary="市场主体检索（名称、统一社会信用代码或许可证号前缀）")
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 @paginate(Pages)
 def entity_list(request, filters: Query[EntityFilter]):
     f = {k: (v or "") if k in ("business_type", "grade", "status") else v for k, v in filters.dict().items()}
@@ -120,7 +119,7 @@ def entity_list(request, filters: Query[EntityFilter]):
 
 
 @router.post("", response={201: EntityOut}, summary="登记市场主体")
-@access(STATION)
+@access(perm="entities.manage_entities")
 def entity_create(request, payload: EntityIn):
     data = _service_kwargs(payload)
     return Status(201, services.create_entity(actor=request.user, **data))
@@ -162,20 +161,20 @@ class ExpiringFilter(Schema):
 
 # before "/{pk}", which would otherwise be tried first
 @router.get("/licenses/expiring", response=list[ExpiringLicenseOut], summary="即将到期的许可证照（按到期日排序）")
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 @paginate(Pages)
 def expiring_licenses(request, filters: Query[ExpiringFilter]):
     return selectors.expiring_licenses(user=request.user, region_code=filters.region, days=filters.days)
 
 
 @router.get("/{pk}", response=EntityOut, summary="市场主体详情")
-@access(SIGNED_IN, objects="entity")
+@access(ACCOUNTS, objects="entity")
 def entity_get(request, pk: Id):
     return selectors.entity_get(user=request.user, pk=pk)
 
 
 @router.patch("/{pk}", response=EntityOut, summary="修改市场主体")
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def entity_update(request, pk: Id, payload: EntityPatch):
     entity = selectors.entity_get(user=request.user, pk=pk)
     data = _service_kwargs(payload, exclude_unset=True)
@@ -183,7 +182,7 @@ def entity_update(request, pk: Id, payload: EntityPatch):
 
 
 @router.delete("/{pk}", response=EntityOut, summary="注销市场主体（仅改经营状态，不删除记录）")
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def entity_deregister(request, pk: Id):
     entity = selectors.entity_get(user=request.user, pk=pk)
     return services.deregister_entity(actor=request.user, entity=entity)

@@ -2,7 +2,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from shian.accounts.models import Department
 from shian.core.forms import DATE_INPUT
 
 from . import services, validators
@@ -70,7 +69,7 @@ class EntityForm(forms.Form):
     sales_band = forms.ChoiceField(label=_("年销售额"), required=False, choices=_blank("—") + SalesBand.choices)
     department_code = forms.ModelChoiceField(
         label=_("行业主管部门"),
-        queryset=Department.objects.all(),
+        queryset=Entity._meta.get_field("department").related_model.objects.all(),  # accounts.Department
         required=False,
         to_field_name="code",
         empty_label=_("按细分类型默认"),

@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.jurisdiction import narrow_to
+from shian.core.kpis import Breakdown, Kpi, Provider, add, count_of, merge, records_url, register
 from shian.core.periods import day_end
-from shian.dashboard.registry import Breakdown, Kpi, Provider, add, count_of, merge, records_url, register
 
 from .models import BusinessType, Entity, License
 

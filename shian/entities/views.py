@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.accounts.access import SIGNED_IN, STATION
-from shian.accounts.current_region import current_region_code
-from shian.core.access import access
+from shian.core.access import ACCOUNTS, access
+from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.regions.selectors import region_list
@@ -19,7 +18,7 @@ from .forms import EntityFilterForm, EntityForm, ExpiringFilterForm, KeyPersonFo
 MANAGE = "entities.manage_entities"
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def entity_list(request):
     code = current_region_code(request)
     form, page = filtered_page(
@@ -28,7 +27,7 @@ def entity_list(request):
     return render(request, "entities/list.html", {"form": form, "page": page})
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def entity_export(request):
     """The list as xlsx, with the page's filters; the service audits the export."""
     form = EntityFilterForm(request.GET or None)
@@ -40,7 +39,7 @@ def entity_export(request):
     )
 
 
-@access(SIGNED_IN, objects="entity")
+@access(ACCOUNTS, objects="entity")
 def entity_detail(request, pk: int):
     entity = selectors.entity_get(user=request.user, pk=pk)
     history = selectors.entity_history(user=request.user, entity=entity)[:50]
@@ -70,7 +69,7 @@ def _entity_form_page(request, form: EntityForm, title: str):
     return render(request, "entities/form.html", context)
 
 
-@access(STATION)
+@access(perm="entities.manage_entities")
 def entity_create(request):
     require_perm(request.user, MANAGE)
     can_override = request.user.has_perm("entities.override_checksum")
@@ -84,7 +83,7 @@ def entity_create(request):
     return _entity_form_page(request, form, _("登记市场主体"))
 
 
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def entity_edit(request, pk: int):
     entity = selectors.entity_get(user=request.user, pk=pk)
     require_perm(request.user, MANAGE)
@@ -98,7 +97,7 @@ def entity_edit(request, pk: int):
     return _entity_form_page(request, form, _("修改市场主体"))
 
 
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def entity_deregister(request, pk: int):
     """注销 after a confirmation page (the CSP allows no inline script for a JS confirm); nothing is deleted."""
     entity = selectors.entity_get(user=request.user, pk=pk)
@@ -120,17 +119,17 @@ def _add_to_entity(request, pk: int, form_class, template: str, done: str):
     return render(request, template, {"form": form, "entity": entity})
 
 
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def license_create(request, pk: int):
     return _add_to_entity(request, pk, LicenseForm, "entities/license_form.html", _("证照已添加。"))
 
 
-@access(STATION, objects="entity")
+@access(perm="entities.manage_entities", objects="entity")
 def key_person_create(request, pk: int):
     return _add_to_entity(request, pk, KeyPersonForm, "entities/person_form.html", _("关键人员已添加。"))
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def expiring_licenses(request):
     """Licences expiring within 30/60/90 days in the current region, with a count per sub-region on top."""
     code = current_region_code(request)

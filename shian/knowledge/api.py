@@ -13,8 +13,8 @@ from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.accounts.access import ADMINS, ENTERPRISE, RESULT_READERS, SIGNED_IN, STATION
 from shian.accounts.models import ENTITY_ROLES
-from shian.api.types import Id, IdField, Pages, RegionCode, Text
 from shian.core.access import access
+from shian.core.api_types import Id, IdField, Pages, RegionCode, Text
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType
 

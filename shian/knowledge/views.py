@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import ENTERPRISE, RESULT_READERS, SIGNED_IN, STATION
-from shian.accounts.current_region import current_region_code
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors

@@ -2,8 +2,8 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from shian.accounts.access import ADMINS, REGULATORS
-from shian.api.types import Id
 from shian.core.access import access
+from shian.core.api_types import Id
 
 from . import selectors, services
 from .models import ImportBatch

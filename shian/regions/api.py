@@ -3,10 +3,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from shian.accounts.access import ADMINS, SIGNED_IN
-from shian.accounts.selectors import account_get
-from shian.api.types import IdField, Pages, RegionCode, ShortText, Text
-from shian.core.access import access
+from shian.core.access import ACCOUNTS, access
+from shian.core.api_types import IdField, Pages, RegionCode, ShortText, Text
 
 from . import selectors, services
 from .models import Grid
@@ -63,7 +61,7 @@ class GridIn(Schema):
 
 
 @router.get("", response=list[RegionOut], summary="行政区划列表（管辖范围内）")
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 @paginate(Pages)
 def region_list(request, filters: Query[RegionFilter]):
     f = filters.dict()
@@ -71,25 +69,25 @@ def region_list(request, filters: Query[RegionFilter]):
 
 
 @router.get("/grids", response=list[GridOut], summary="网格列表")
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 @paginate(Pages)
 def grid_list(request, region: RegionCode | None = None):
     return selectors.grid_list(user=request.user, region_code=region).select_related("parent")
 
 
 @router.post("/grids", response={201: GridOut}, summary="新建网格")
-@access(ADMINS)
+@access(perm="regions.manage_grids")
 def grid_create(request, payload: GridIn):
     data = payload.dict()
     worker_id = data.pop("worker_id")
     worker = None
     if worker_id is not None:
-        worker = account_get(user=request.user, pk=worker_id)
+        worker = selectors.grid_worker_get(user=request.user, pk=worker_id)
     return Status(201, services.create_grid(actor=request.user, worker=worker, **data))
 
 
 @router.get("/{code}", response=RegionOut, summary="行政区划详情")
-@access(SIGNED_IN, objects="region")
+@access(ACCOUNTS, objects="region")
 def region_get(request, code: RegionCode):
     return selectors.region_get(user=request.user, code=code)
 
@@ -100,7 +98,7 @@ def region_get(request, code: RegionCode):
     url_name="region_boundaries",
     summary="下级区划边界（GeoJSON FeatureCollection，一张图用）",
 )
-@access(SIGNED_IN, objects="region")
+@access(ACCOUNTS, objects="region")
 def region_boundaries(request, code: RegionCode):
     collection = selectors.child_boundaries(user=request.user, region_code=code)
     if collection is None:

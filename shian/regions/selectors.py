@@ -1,6 +1,9 @@
 """Reads of the region tree and grids, scoped to the acting user's jurisdiction."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, require_in_scope, scope_queryset
 
@@ -39,6 +42,17 @@ def region_ancestors(region: Region) -> list[Region]:
 def grid_list(*, user, region_code: str | None = None) -> QuerySet[Grid]:
     """Grids whose region lies in the user's jurisdiction, optionally narrowed to a sub-region."""
     return narrow_to(scope_queryset(Grid.objects.all(), user), region_code)
+
+
+def grid_worker_get(*, user, pk: int):
+    """The account named as a grid's worker, found as the accounts app finds any account: oneself, or with the
+    right to view accounts an account inside the jurisdiction; 404 otherwise. Through the auth user model, so
+    regions does not import the accounts app that builds on it."""
+    if user.is_authenticated and user.pk == pk:
+        return user
+    if not user.has_perm("accounts.view_accounts"):
+        raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
+    return get_in_scope(get_user_model().objects.select_related("region", "department", "entity"), user, pk=pk)
 
 
 def child_boundaries(*, user, region_code: str) -> dict | None:

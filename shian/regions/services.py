@@ -12,11 +12,12 @@ from chinese_calendar import constants as cc_constants
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from shian.accounts.models import Role
 from shian.core import audit, workdays
+from shian.core.current_region import SESSION_KEY
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
 
@@ -25,6 +26,16 @@ from .models import Boundary, Grid, HolidayDay, Region
 
 def _is_admin(actor) -> bool:
     return bool(getattr(actor, "is_superuser", False) or getattr(actor, "is_admin_role", False))
+
+
+def switch_region(*, user, session, region_code: str) -> Region:
+    """Remember the region chosen in the switcher; it must lie inside the user's jurisdiction."""
+    require_in_scope(user, region_code)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise Http404(_("区划代码不存在：%(code)s") % {"code": region_code})
+    session[SESSION_KEY] = region.code
+    return region
 
 
 # --- grids (1+N+X) ----------------------------------------------------------------------------------
@@ -59,7 +70,7 @@ def _check_grid(
         if region.code[:9] != grid.region_id[:9]:
             raise ValidationError({"region_code": _("该片区下还有社区网格，不能移到其他乡镇。")})
     if worker is not None:
-        if worker.role != Role.GRID_WORKER or not worker.is_active:
+        if not worker.is_grid_worker or not worker.is_active:
             raise ValidationError({"worker": _("网格负责人必须是在用的网格员账号。")})
         if not (worker.region_id and in_scope(actor, worker.region_id) and region.code.startswith(worker.region_id)):
             raise ValidationError({"worker": _("网格员的所属区划必须在您的管辖范围内，并覆盖网格所属区划。")})

@@ -2,13 +2,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shian.accounts.access import SIGNED_IN
-from shian.accounts.current_region import current_region_code
-from shian.accounts.services import switch_region
-from shian.core.access import access
+from shian.core.access import ACCOUNTS, access
+from shian.core.current_region import current_region_code
 from shian.core.jurisdiction import scope_prefix
 
 from . import selectors
+from .services import switch_region
 
 
 def _switcher_context(request):
@@ -29,7 +28,7 @@ def _switcher_context(request):
     }
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def switch(request):
     """GET: the switcher (a panel for htmx, a page otherwise). POST: choose a region inside the jurisdiction."""
     if request.method == "POST":
@@ -42,7 +41,7 @@ def switch(request):
     return render(request, template, _switcher_context(request))
 
 
-@access(SIGNED_IN)
+@access(ACCOUNTS)
 def browse(request):
     code = current_region_code(request)
     children = (

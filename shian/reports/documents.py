@@ -5,13 +5,20 @@ An app builds a list of `Section`s (each starts a new page) of `Block`s, then ca
 
     sections = [Section("duties", "食品安全包保责任清单", ("（2026年度）",), [heading("一、职责"), paragraph("……")])]
     data = render(sections, fmt="pdf", title="张三包保清单与承诺书")
+    name, data = render_file(sections, fmt="docx", title="张三包保清单与承诺书", stem="宝都街道_张三_包保清单与承诺书")
+    return attachment(name, data)  # the download response of a view
+
+Lists and letters (check tables, pledges with their signature) are built with `reports.letters`; many files in
+one download with `reports.bundles.zip_bundle`.
 """
 
 import datetime
+import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from . import docx as gw
@@ -119,3 +126,14 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 def file_name(stem: str, fmt: str) -> str:
     """`stem.fmt` with characters Windows refuses in file names replaced by "_"."""
     return f"{_UNSAFE.sub('_', stem).strip()}.{fmt}"
+
+
+def render_file(sections: Sequence[Section], *, fmt: str, title: str, stem: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the document in `fmt`: `render` and `file_name` together."""
+    return file_name(stem, fmt), render(sections, fmt=fmt, title=title)
+
+
+def attachment(name: str, data: bytes) -> FileResponse:
+    """The download of a rendered document, its content type from the file name's extension."""
+    fmt = name.rsplit(".", 1)[-1]
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])

@@ -15,8 +15,8 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.accounts.access import ADMINS, REGULATORS, SIGNED_IN
-from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.access import access
+from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.periods import parse_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shian.baobao.kpis import guarantees_in_force
 from shian.core.jurisdiction import narrow_to
-from shian.core.periods import day_end, previous_quarter, quarter_bounds, quarter_of
-from shian.dashboard.registry import (
+from shian.core.kpis import (
     Kpi,
     Provider,
     Series,
@@ -24,6 +23,7 @@ from shian.dashboard.registry import (
     records_url,
     register,
 )  # fmt: skip
+from shian.core.periods import day_end, previous_quarter, quarter_bounds, quarter_of
 
 from .models import Problem, Visit
 

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import REGULATORS, SIGNED_IN
-from shian.accounts.current_region import current_region_code
 from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
 from shian.core.access import access
+from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm

@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from django.http import Http404
 from django.urls import reverse
 
+from shian.core import kpis as registry
 from shian.core import schedule
 from shian.core.models import AuditEntry
-from shian.dashboard import documents, registry, selectors, services
+from shian.dashboard import documents, selectors, services
 from shian.dashboard.models import DispatchReport, Snapshot
 from shian.regions.models import Region
 from shian.visits.models import Problem

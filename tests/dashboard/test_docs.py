@@ -3,7 +3,7 @@ definition fails here."""
 
 from pathlib import Path
 
-from shian.dashboard import registry
+from shian.core import kpis as registry
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "kpis.md").read_text(encoding="utf-8")
 

@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from shian.baobao.models import Commitment, Guarantee
+from shian.core import kpis as registry
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
-from shian.dashboard import registry, selectors
+from shian.dashboard import selectors
 from shian.duties.models import DailyCheck
 from shian.entities.models import Entity, License
 from shian.visits.models import Problem, Visit

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from shian.dashboard import registry, selectors, services, views
+from shian.core import kpis as registry
+from shian.dashboard import selectors, services, views
 from shian.dashboard.documents import fmt_value
 from shian.dashboard.models import Snapshot
 from shian.entities.models import Entity

@@ -1,0 +1,294 @@
+"""Who guarantees whom: solving the assignment per city with the min-cost-flow engine (matching.py) into a draft
+run with its shortages, and publishing a reviewed run as the guarantees in effect."""
+
+import math
+import time
+from collections import Counter, defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shian.core import audit
+from shian.core.bulk import chunked
+from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
+from shian.core.permissions import require_perm
+from shian.entities.models import Entity
+from shian.regions.models import Region
+
+from .. import grading, matching
+from ..models import Assignment, AssignmentRun, Cadre, CadreLevel, Guarantee, Policy
+from .changes import resolve_changes
+from .scope import scope_region
+
+
+def _pieces(prefix: str) -> list[str]:
+    """Solve a province (or the country) city by city: cadres never cross a city, so the pieces are exact."""
+    if len(prefix) >= 4:
+        return [prefix]
+    return list(
+        Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def _piece_cadres(piece: str) -> Q:
+    """Active cadres who can serve in a piece: its city's leaders and every cadre inside it."""
+    return Q(status=Cadre.Status.ACTIVE) & (Q(region_id=piece[:4]) | region_under(Cadre, "region", piece))
+
+
+def _stale(policy: Policy) -> Q:
+    """Guarantees that no longer hold (DOMAIN §4.5): the entity closed, the cadre left, the grade now calls for
+    another level, the cadre's region no longer contains the entity, or the department no longer matches."""
+    wrong = Q(entity__status=Entity.Status.DEREGISTERED) | ~Q(cadre__status=Cadre.Status.ACTIVE)
+    wrong |= ~Q(entity__region__code__startswith=F("cadre__region__code"))
+    for grade, level in policy.level_for_grade.items():
+        wrong |= Q(entity__baobao_grade=grade) & ~Q(cadre__level=level)
+    for sub_type, department in policy.department_match.items():
+        wrong |= Q(entity__sub_type=sub_type) & ~Q(cadre__department_id=department)
+    return wrong
+
+
+_ITEM_FIELDS = ("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude")
+
+
+def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> dict:
+    """One city (or smaller region): a full solve places every active entity; an incremental one keeps every
+    guarantee that still holds and places only new entities and those whose guarantee went stale, against the
+    capacity the kept guarantees leave. Returns what to persist (changed pairs only when incremental)."""
+    policy = grading.policy_for(piece)
+    level_for_grade, match = policy.level_for_grade, policy.department_match
+    active = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
+    current = narrow_to(Guarantee.objects.all(), piece, "entity__region")
+    cadre_rows = list(
+        Cadre.objects.filter(_piece_cadres(piece)).values_list(
+            "pk", "level", "region_id", "department_id", "capacity", "is_regulator"
+        )
+    )
+    serving = Guarantee.objects.filter(cadre__status=Cadre.Status.ACTIVE).filter(
+        Q(cadre__region_id=piece[:4]) | region_under(Guarantee, "cadre__region", piece)
+    )
+    if incremental:
+        # the stale filter is costly on a million guarantees: run it once, then work from its ids
+        previous = dict(current.filter(_stale(policy)).values_list("entity_id", "cadre_id"))
+        rows = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
+        for chunk in chunked(previous):
+            rows += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)
+        load = Counter(dict(serving.values_list("cadre_id").annotate(n=Count("pk")).order_by()))
+        load.subtract(previous.values())  # stale guarantees free their cadre's place
+    else:
+        rows = list(active.values_list(*_ITEM_FIELDS))
+        previous = dict(current.values_list("entity_id", "cadre_id"))
+        # a city cadre's load from the rest of the city, when the piece is smaller than a city
+        outside = serving.exclude(entity_id__in=current.values("entity_id"))
+        load = dict(outside.values_list("cadre_id").annotate(n=Count("pk")).order_by())
+    seats = [
+        matching.Seat(
+            pk,
+            level,
+            region,
+            dept,
+            max(0, (cap or policy.capacity.get(level, 0)) - load.get(pk, 0)),
+            working=incremental and load.get(pk, 0) > 0,
+        )
+        for pk, level, region, dept, cap, _reg in cadre_rows
+    ]
+    items, ungraded = [], []
+    for pk, grade, region, sub_type, lng, lat in rows:
+        if not grade:
+            ungraded.append(pk)
+            continue
+        x, y = (float(lng), float(lat)) if lng is not None and lat is not None else (None, None)
+        items.append(matching.Item(pk, grade, region, match.get(sub_type), x, y))
+    problem = matching.Problem(items, seats, level_for_grade, previous)
+    result = problem.solve()
+    greedy = problem.greedy() if baseline else None
+    regulators = defaultdict(list)
+    for pk, level, region, _dept, _cap, is_regulator in cadre_rows:
+        if is_regulator and level == "township":
+            regulators[region].append(pk)
+    changed = {pk: c for pk, c in result.chosen.items() if previous.get(pk) != c}
+    dropped = [pk for pk in previous if pk not in result.chosen]
+    entities = active.count() if incremental else len(rows)
+    return {
+        "persist": changed if incremental else result.chosen,
+        "dropped": dropped,
+        "entities": entities,
+        "assigned": entities - len(result.unassigned) - len(ungraded),
+        "changed": len(changed) + len(dropped),
+        "costs": result.costs,
+        "regulators": regulators,
+        "regions": {pk: region for pk, _g, region, *_rest in rows},
+        "grades": {pk: grade for pk, grade, *_rest in rows},
+        "unassigned": {**result.unassigned, **{pk: "ungraded" for pk in ungraded}},
+        "objective": result.objective,
+        "greedy": greedy,
+        "cadres": len(cadre_rows),
+        "level_for_grade": level_for_grade,
+        "fallback": {pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST},
+        "capacity": policy.capacity,
+    }
+
+
+_REASONS = {  # lazy: looked up in the language of the request that runs the match
+    "capacity": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体无可用%(level)s干部，缺口 %(missing)d 人"),
+    "level": gettext_lazy("%(region)s：%(n)d 个 %(grade)s 级主体所在区划没有%(level)s干部，缺口 %(missing)d 人"),
+    "department": gettext_lazy(
+        "%(region)s：%(n)d 个 %(grade)s 级主体须由行业主管部门干部包保，本级无对应部门干部，缺口 %(missing)d 人"
+    ),
+    "ungraded": gettext_lazy("%(region)s：%(n)d 个主体尚未分级，请先运行分级"),
+    "fallback": gettext_lazy(
+        "%(region)s：%(n)d 个 %(grade)s 级主体因%(level)s干部不足由上一级干部兜底，缺口 %(missing)d 人"
+    ),
+}
+
+
+def _shortages(solved: dict) -> list[dict]:
+    groups = defaultdict(int)
+    flagged = [(pk, reason) for pk, reason in solved["unassigned"].items()] + [
+        (pk, "fallback") for pk in solved["fallback"]
+    ]
+    for pk, reason in flagged:
+        grade = solved["grades"].get(pk) or "-"
+        level = solved["level_for_grade"].get(grade, "village")
+        code = solved["regions"][pk][: matching.CODE_LENGTH[level]]
+        groups[(code, grade, level, reason)] += 1
+    names = dict(Region.objects.filter(code__in={g[0] for g in groups}).values_list("code", "name"))
+    out = []
+    for (code, grade, level, reason), n in sorted(groups.items()):
+        missing = math.ceil(n / max(1, solved["capacity"].get(level, 1)))
+        params = {
+            "region": names.get(code, code),
+            "n": n,
+            "grade": grade,
+            "level": CadreLevel(level).label,
+            "missing": missing,
+        }
+        out.append(
+            {
+                "region_code": code,
+                "grade": grade,
+                "level": level,
+                "reason": reason,
+                "entities": n,
+                "missing_cadres": missing,
+                "message": str(_REASONS[reason]) % params,
+            }
+        )
+    return out
+
+
+def assign_cadres(
+    *, actor, region_code: str | None = None, incremental: bool = False, baseline: bool = False
+) -> AssignmentRun:
+    """Solve who guarantees whom under a region and store it as a draft run with its diff and shortages;
+    `baseline` also scores the greedy nearest-available assignment of the same problem, for comparison."""
+    require_perm(actor, "baobao.manage_cadres")
+    prefix = scope_region(actor, region_code)
+    if len(prefix) < 2:
+        raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
+    started = time.monotonic()
+    pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]
+    solved_at = time.monotonic()
+    counts = {key: sum(s[key] for s in pieces) for key in ("entities", "cadres", "assigned", "changed")}
+    counts["unassigned"] = counts["entities"] - counts["assigned"]
+    counts["fallback"] = sum(len(s["fallback"]) for s in pieces)
+    counts["solve_seconds"] = round(solved_at - started, 3)
+    if baseline:
+        counts["greedy_objective"] = sum(s["greedy"].objective for s in pieces)
+        counts["greedy_unassigned"] = sum(len(s["greedy"].unassigned) for s in pieces)
+    with transaction.atomic():
+        run = AssignmentRun.objects.create(
+            region_id=prefix or None,
+            incremental=incremental,
+            params={
+                "incremental": incremental,
+                "pieces": len(pieces),
+                "dropped": [pk for s in pieces for pk in s["dropped"]],
+            },
+            counts=counts,
+            shortages=[row for s in pieces for row in _shortages(s)],
+            objective=sum(s["objective"] for s in pieces),
+            created_by=actor,
+        )
+        rows = []
+        for s in pieces:
+            for pk, cadre in s["persist"].items():
+                regs = s["regulators"].get(s["regions"][pk][:9], [])
+                supporter = regs[cadre % len(regs)] if regs and cadre not in regs else None
+                rows.append(
+                    Assignment(
+                        run=run,
+                        entity_id=pk,
+                        cadre_id=cadre,
+                        supporter_id=supporter,
+                        grade=s["grades"][pk],
+                        cost=s["costs"].get(pk, 0),
+                    )
+                )
+        Assignment.objects.bulk_create(rows, batch_size=5000)
+        run.seconds = round(time.monotonic() - started, 3)
+        run.save(update_fields=["seconds"])
+        audit.record(
+            actor=actor,
+            action="baobao.assign",
+            obj=run,
+            region_code=prefix,
+            after={"counts": counts, "objective": run.objective},
+        )
+    return run
+
+
+@transaction.atomic
+def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
+    """A reviewer publishes a draft: its assignments become the guarantees in effect for its region."""
+    require_perm(actor, "baobao.manage_cadres")
+    require_in_scope(actor, run.region_id or "")
+    if run.status != AssignmentRun.Status.DRAFT:
+        raise ValidationError(_("只能发布待审核的方案。"))
+    today = timezone.localdate()
+    current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
+    if run.incremental:  # the run holds only the changed pairs and names the guarantees that end
+        kept, dropped = {}, run.params.get("dropped", [])
+    else:
+        kept = {e: (cadre, since) for e, cadre, since in current.values_list("entity_id", "cadre_id", "since")}
+    rows = [
+        Guarantee(
+            entity_id=a.entity_id,
+            cadre_id=a.cadre_id,
+            supporter_id=a.supporter_id,
+            run=run,
+            since=kept[a.entity_id][1] if kept.get(a.entity_id, (None,))[0] == a.cadre_id else today,
+        )
+        for a in run.assignments.all().iterator(chunk_size=5000)
+    ]
+    if not run.incremental:
+        assigned = {g.entity_id for g in rows}
+        dropped = [pk for pk in kept if pk not in assigned]
+    for chunk in chunked(dropped, 20_000):
+        Guarantee.objects.filter(entity_id__in=chunk).delete()
+    Guarantee.objects.bulk_create(
+        rows,
+        batch_size=5000,
+        update_conflicts=True,
+        unique_fields=["entity"],
+        update_fields=["cadre", "supporter", "run", "since"],
+    )
+    AssignmentRun.objects.filter(region=run.region, status=AssignmentRun.Status.PUBLISHED).update(
+        status=AssignmentRun.Status.SUPERSEDED
+    )
+    run.status, run.published_by, run.published_at = AssignmentRun.Status.PUBLISHED, actor, timezone.now()
+    run.save(update_fields=["status", "published_by", "published_at"])
+    resolved = resolve_changes(run)
+    audit.record(
+        actor=actor,
+        action="baobao.publish",
+        obj=run,
+        region_code=run.region_id or "",
+        after={"guarantees": len(rows), "changes_resolved": resolved},
+    )
+    return run
