@@ -73,7 +73,7 @@ def create_batch(pipeline: Pipeline, *, actor, kind: str, name: str, data: bytes
         created_by=actor,
         **fields,
     )
-    batch.file.save(name[-100:] or "upload", ContentFile(data), save=False)
+    batch.file.save(name[-100:] or pipeline.audit_prefix, ContentFile(data), save=False)
     batch.save()
     return batch
 
