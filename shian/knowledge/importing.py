@@ -1,5 +1,6 @@
-"""The question bank as an Excel file: the columns a clerk fills, read with the ledger reader (headers found
-wherever they are, variant spellings, damaged files refused with a message), then checked row by row.
+"""The question bank as an Excel file: the columns a clerk fills, read with the import engine's reader
+(:mod:`shian.imports`: headers found wherever they are, variant spellings, damaged files refused with a
+message), then checked row by row.
 
 Columns (Chinese headers): 题型 (单选/多选/判断), 题干, 选项A..选项F, 答案 ("A", "ABD", 对/错), 适用岗位
 (主要负责人/食品安全总监/食品安全员/全部, several separated by 、 or ,), 适用业态 (业态 labels or 全部), 分值
@@ -16,8 +17,9 @@ from django.utils.translation import gettext_noop as N_
 
 from shian.accounts.models import ENTITY_ROLES
 from shian.entities.models import BusinessType, KeyPerson
-from shian.ledgers.reading import CellError, Sheet, column_letter, read_ledger
-from shian.ledgers.specs import Choice, Column, ColumnType, LedgerSpec
+from shian.imports.cells import CellError, column_letter
+from shian.imports.reading import Sheet, read_sheet
+from shian.imports.specs import Choice, Column, ColumnType, TableSpec
 
 from .models import OPTION_LETTERS, Judgement, QuestionKind
 
@@ -29,7 +31,7 @@ MAX_ROWS = 5000
 
 OPTION_KEYS = [f"option_{letter.lower()}" for letter in OPTION_LETTERS]
 
-QUESTIONS = LedgerSpec(
+QUESTIONS = TableSpec(
     kind="knowledge_questions",
     title=N_("监督抽考题库"),
     columns=(
@@ -128,8 +130,8 @@ def describe(sheet: Sheet | None, error: CellError) -> str:
 
 
 def parse_bank(data: bytes, filename: str) -> ParsedBank:
-    """Read and check a question-bank file. Raises LedgerFileError when it cannot be read as one at all."""
-    sheet = read_ledger(data, filename, QUESTIONS)
+    """Read and check a question-bank file. Raises ImportFileError when it cannot be read as one at all."""
+    sheet = read_sheet(data, filename, QUESTIONS)
     bank = ParsedBank(sheet=sheet, errors=list(sheet.errors))
     failed = sheet.error_cells()
     if len(sheet.rows) > MAX_ROWS:

@@ -20,7 +20,7 @@ from shian.core.jurisdiction import narrow_to, require_in_scope, scope_queryset
 from shian.core.permissions import require_perm
 from shian.core.services import notify
 from shian.entities.models import BusinessType, Entity
-from shian.ledgers.reading import LedgerFileError
+from shian.imports.cells import ImportFileError
 from shian.regions.models import Region
 
 from . import exports, importing, papers, selectors
@@ -66,7 +66,7 @@ def import_questions(*, actor, data: bytes, filename: str, dry_run: bool = False
         raise ValidationError(_("文件“%(name)s”超过 20 MB，请拆分后导入。") % {"name": filename})
     try:
         bank = importing.parse_bank(data, filename)
-    except LedgerFileError as exc:
+    except ImportFileError as exc:
         raise ValidationError(exc.message) from exc
     if bank.errors:
         errors = [{**e.as_dict(), "message": message} for e, message in zip(bank.errors, bank.messages(), strict=True)]

@@ -6,10 +6,12 @@ from shian.baobao.models import Cadre, Guarantee
 from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, scope_queryset
 from shian.entities.models import Entity, KeyPerson
+from shian.imports.specs import ColumnType, TableSpec
 from shian.reports import xlsx
 
-from .importers import PERSONNEL_ROLES, policies_for
-from .specs import SPECS, ColumnType, LedgerSpec
+from .importers.assignments import policies_for
+from .importers.personnel import PERSONNEL_ROLES
+from .specs import SPECS
 
 
 def _cell(column, value):
@@ -123,7 +125,7 @@ ROWS = {
 
 def write_ledger(output, *, user, kind: str, region_code: str | None = None) -> int:
     """Write the ledger `kind` under the region (in the user's jurisdiction) to `output`; returns the rows."""
-    spec: LedgerSpec = SPECS[kind]
+    spec: TableSpec = SPECS[kind]
     columns = [xlsx.Column(column.label(), column.width) for column in spec.columns]
     rows = ([_cell(column, row.get(column.key)) for column in spec.columns] for row in ROWS[kind](user, region_code))
     return xlsx.write_xlsx(output, columns, rows, sheet_name=spec.label())

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import ADMINS, REGULATORS
 from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
+from shian.imports.workbooks import template_xlsx
 from shian.reports.xlsx import CONTENT_TYPE
 
 from . import selectors, services
 from .forms import UploadForm
 from .models import ImportBatch
 from .specs import SPECS
-from .workbook import template_xlsx
 
 ERRORS_SHOWN = 200
 

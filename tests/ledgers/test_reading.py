@@ -11,18 +11,12 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shian.ledgers.reading import (
-    CellError,
-    CellProblem,
-    LedgerFileError,
-    Row,
-    Sheet,
-    column_letter,
-    read_ledger,
-    reader_for,
-)
-from shian.ledgers.specs import ASSIGNMENTS, CADRES, ENTITIES, PERSONNEL, SPECS, ColumnType, header_text
-from shian.ledgers.workbook import template_xlsx
+from shian.imports.cells import CellError, CellProblem, ImportFileError, column_letter, reader_for
+from shian.imports.reading import Row, Sheet
+from shian.imports.specs import ColumnType, header_text
+from shian.imports.workbooks import template_xlsx
+from shian.ledgers.reading import read_ledger
+from shian.ledgers.specs import ASSIGNMENTS, CADRES, ENTITIES, PERSONNEL, SPECS
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 CODES = {"required", "format", "lost_digits", "date", "enum", "duplicate_header"}
@@ -208,7 +202,7 @@ def test_utf16_unicode_text():
     ],
 )
 def test_files_that_cannot_be_read_say_why(name, kind, words):
-    with pytest.raises(LedgerFileError) as info:
+    with pytest.raises(ImportFileError) as info:
         read(name, kind)
     for word in words:
         assert word in info.value.message
@@ -220,7 +214,7 @@ def test_sources_bytes_path_and_file_objects():
     by_bytes = read_ledger(data, "a.csv", CADRES)
     by_file = read_ledger(io.BytesIO(data), "a.csv", CADRES)
     assert by_path.rows == by_bytes.rows == by_file.rows
-    with pytest.raises(LedgerFileError, match="无法打开文件"):
+    with pytest.raises(ImportFileError, match="无法打开文件"):
         read_ledger(FIXTURES / "missing.xlsx", "missing.xlsx", CADRES)
 
 
@@ -238,7 +232,7 @@ def test_sources_bytes_path_and_file_objects():
     ],
 )
 def test_bad_bytes(data, name, words):
-    with pytest.raises(LedgerFileError, match=words):
+    with pytest.raises(ImportFileError, match=words):
         read_ledger(data, name, CADRES)
 
 
@@ -250,7 +244,7 @@ def test_stray_far_cell_is_refused_not_a_crash():
     sheet.write_row(0, 0, ["姓名", "身份证号", "包保层级", "区划代码"])
     sheet.write_string(1_048_575, 16_383, "误填")
     workbook.close()
-    with pytest.raises(LedgerFileError, match="数据范围过大"):
+    with pytest.raises(ImportFileError, match="数据范围过大"):
         read_ledger(buffer.getvalue(), "far.xlsx", CADRES)
 
 
@@ -325,7 +319,7 @@ def test_one_of_group_required_per_row_and_per_header():
     [error] = sheet.errors
     assert (error.row, error.code, error.column) == (2, "required", "统一社会信用代码")
     assert "至少填写一项" in error.message
-    with pytest.raises(LedgerFileError, match="“统一社会信用代码”或“许可证编号”"):
+    with pytest.raises(ImportFileError, match="“统一社会信用代码”或“许可证编号”"):
         read_ledger(xlsx_bytes([["主体名称", "包保干部身份证号", "包保干部姓名", "包保等级"]]), "a.xlsx", ASSIGNMENTS)
 
 
@@ -546,7 +540,7 @@ def corrupted(draw, original: bytes) -> bytes:
 def reads_or_refuses(data: bytes, name: str, kind: str) -> None:
     try:
         sheet = read_ledger(data, name, kind)
-    except LedgerFileError as exc:
+    except ImportFileError as exc:
         assert exc.message and name in exc.message
         return
     assert all(error.code in CODES for error in sheet.errors)

@@ -10,10 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from shian.ledgers import workbook
-from shian.ledgers.reading import CellError, read_ledger
-from shian.ledgers.specs import CADRES, ENTITIES, SPECS, ColumnType
-from shian.ledgers.workbook import error_report_xlsx, template_xlsx, write_error_report
+from shian.imports import workbooks
+from shian.imports.cells import CellError
+from shian.imports.specs import ColumnType
+from shian.imports.workbooks import error_report_xlsx, template_xlsx, write_error_report
+from shian.ledgers.reading import read_ledger
+from shian.ledgers.specs import CADRES, ENTITIES, SPECS
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -205,7 +207,7 @@ def test_report_of_rows_given_as_dicts(tmp_path):
 
 
 def test_comments_are_capped_but_every_bad_cell_is_coloured(monkeypatch):
-    monkeypatch.setattr(workbook, "MAX_COMMENTS", 2)
+    monkeypatch.setattr(workbooks, "MAX_COMMENTS", 2)
     sheet = read_ledger(FIXTURES / "cadres_scientific_ids.xlsx", "ids.xlsx", CADRES)
     data = error_report_xlsx(sheet, sheet.errors)
     assert len(comments(data)) == 2

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from shian.imports.workbooks import template_xlsx
 from shian.ledgers.specs import SPECS
-from shian.ledgers.workbook import template_xlsx
 
 
 class Command(BaseCommand):

@@ -1,10 +1,10 @@
-"""The workbooks a clerk gets back: the blank template of a ledger and the error report of an upload.
+"""The workbooks a clerk gets back: the blank template of a table and the error report of an upload.
 
-Both are drawn from the spec, so a template always reads back with :func:`read_ledger`, and so does an
-error report after the clerk fixes the highlighted cells (its extra "错误说明" column is ignored). Text is
-never turned into formulas or links (formula injection), as in shian.reports.xlsx. The report streams
-row by row in XlsxWriter's constant_memory mode: rows are written in order, each bad cell's comment
-right after its row, so 100,000 rows cost no more memory than the rows already read.
+Both are drawn from the spec, so a template always reads back with :func:`~shian.imports.reading.read_sheet`,
+and so does an error report after the clerk fixes the highlighted cells (its extra "错误说明" column is
+ignored). Text is never turned into formulas or links (formula injection), as in shian.reports.xlsx. The
+report streams row by row in XlsxWriter's constant_memory mode: rows are written in order, each bad cell's
+comment right after its row, so 100,000 rows cost no more memory than the rows already read.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from shian.ledgers.reading import RULE_LABELS, CellError, Sheet, column_letter, display, reader_for
-from shian.ledgers.specs import Column, ColumnType, LedgerSpec
 from shian.reports.xlsx import EXCEL_MAX_ROWS
+
+from .cells import RULE_LABELS, CellError, column_letter, display, reader_for
+from .reading import Sheet
+from .specs import Column, ColumnType, TableSpec
 
 __all__ = ["error_report_xlsx", "template_xlsx", "write_error_report"]
 
@@ -64,8 +66,8 @@ def _sheet_name(name: str) -> str:
 # ------------------------------------------------------------------------------------------------ template
 
 
-def template_xlsx(spec: LedgerSpec) -> bytes:
-    """The blank ledger: headers (required ones starred, each with a comment), an example row in grey
+def template_xlsx(spec: TableSpec) -> bytes:
+    """The blank table: headers (required ones starred, each with a comment), an example row in grey
     italics, dropdowns for enumerations, text-formatted code columns so Excel cannot turn an 18-digit ID
     into 1.1E+17, a "填写说明" sheet, and the dropdown lists on a hidden sheet."""
     output = io.BytesIO()
@@ -150,7 +152,7 @@ def _example_value(column: Column):
     return reader_for(column)(text)
 
 
-def _header_comment(spec: LedgerSpec, column: Column) -> str:
+def _header_comment(spec: TableSpec, column: Column) -> str:
     lines = [column.label() + (_("（必填）") if column.required else _("（选填）"))]
     for group in spec.one_of:
         if column.key in group:
@@ -165,7 +167,7 @@ def _header_comment(spec: LedgerSpec, column: Column) -> str:
     return "\n".join(lines)
 
 
-def _write_guide(workbook, guide, spec: LedgerSpec) -> None:
+def _write_guide(workbook, guide, spec: TableSpec) -> None:
     title = workbook.add_format({"bold": True, "font_size": 14})
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top", "border": 1})
@@ -212,7 +214,7 @@ def _write_guide(workbook, guide, spec: LedgerSpec) -> None:
 
 
 def error_report_xlsx(
-    source: Sheet | Iterable[Mapping], errors: Iterable[CellError], *, spec: LedgerSpec | None = None
+    source: Sheet | Iterable[Mapping], errors: Iterable[CellError], *, spec: TableSpec | None = None
 ) -> bytes:
     """The error report as bytes; see :func:`write_error_report`."""
     output = io.BytesIO()
@@ -225,12 +227,12 @@ def write_error_report(
     source: Sheet | Iterable[Mapping],
     errors: Iterable[CellError],
     *,
-    spec: LedgerSpec | None = None,
+    spec: TableSpec | None = None,
 ) -> int:
     """Write to ``output`` (a path or binary file) a copy of the uploaded data, every cell laid where it
     was in the file so row numbers and column letters match the clerk's own, each bad cell in red with a
     comment giving the message, an "错误说明" column summing up each row, and an "错误清单" sheet listing
-    行号, 列名, 值, 规则, 说明. ``source`` is what :func:`read_ledger` returned, or rows as dicts by column
+    行号, 列名, 值, 规则, 说明. ``source`` is what :func:`read_sheet` returned, or rows as dicts by column
     key together with ``spec`` (laid out like the template). Returns the number of errors listed."""
     sheet = source if isinstance(source, Sheet) else Sheet.from_rows(spec, source)
     errors = sorted(errors, key=lambda e: (e.row, sheet.positions.get(e.key, -1), e.column))

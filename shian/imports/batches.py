@@ -1,0 +1,204 @@
+"""Batches: upload, validate, commit all-or-nothing (or skip bad rows on request), report, roll back.
+
+A module describes how it imports with a :class:`Pipeline` (its importers by kind, its batch and row models,
+its audit action prefix, an optional rollback check) and calls these functions from its own services, after
+its own permission and jurisdiction checks. Each upload is a batch: :func:`create_batch` stores it,
+:func:`shian.imports.tasks.enqueue` has the task worker run :func:`process_batch` on it (a clerk sees a
+progress bar while 50,000 rows are checked; a CLI runs ``process_batch`` in the foreground). Writes happen in one transaction after
+validation, so a refused file leaves nothing behind, and the batch keeps each row's outcome and the values it
+replaced, which is what :func:`rollback_batch` restores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core import audit
+from shian.core.bulk import insert_many
+from shian.core.models import AuditEntry
+
+from .cells import ImportFileError
+from .importer import Importer
+from .models import ImportBatchBase, ImportRowBase
+from .reading import read_sheet
+from .workbooks import error_report_xlsx
+
+__all__ = ["MAX_UPLOAD_BYTES", "Pipeline", "create_batch", "process_batch", "rollback_batch"]
+
+MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB: far above a 100,000-row table
+PROGRESS_EVERY = 2000  # rows between progress saves
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """How a module imports its files. ``importers`` maps each kind to its importer class (whose ``spec`` is
+    the table read); ``audit_prefix`` names the audit actions ("<prefix>.import", "<prefix>.rollback");
+    ``rollback_check(batch, rows)`` returns the module's own reasons not to roll a batch back; ``path`` is the
+    dotted path of this pipeline, by which the background task finds it again."""
+
+    path: str
+    importers: Mapping[str, type[Importer]]
+    batch_model: type[ImportBatchBase]
+    row_model: type[ImportRowBase]
+    audit_prefix: str
+    rollback_check: Callable[[ImportBatchBase, list[ImportRowBase]], list[str]] | None = None
+
+
+def create_batch(pipeline: Pipeline, *, actor, kind: str, name: str, data: bytes, mode: str, **fields):
+    """Store an upload as a queued batch (the caller enqueues or runs it). Refuses kinds, modes and sizes
+    it does not take, before anything is stored. ``fields`` are the module's own batch fields (its region)."""
+    model = pipeline.batch_model
+    if kind not in pipeline.importers:
+        raise ValidationError({"kind": [_("未知的台账类型：%(kind)s") % {"kind": kind}]})
+    if mode not in model.Mode.values:
+        raise ValidationError({"mode": [_("未知的导入方式：%(mode)s") % {"mode": mode}]})
+    if not data:
+        raise ValidationError({"file": [_("文件是空的。")]})
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": [_("文件超过 50 MB，请拆分后分批导入。")]})
+    batch = model(
+        kind=kind,
+        mode=mode,
+        file_name=name[:255],
+        file_hash=hashlib.sha256(data).hexdigest(),
+        created_by=actor,
+        **fields,
+    )
+    batch.file.save(name[-100:] or pipeline.audit_prefix, ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def _save_progress(batch: ImportBatchBase, done: int) -> None:
+    batch.rows_done = done
+    type(batch).objects.filter(pk=batch.pk).update(rows_done=done)
+
+
+def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
+    """Read, validate and (unless a dry run or refused) commit a queued batch; the batch records the outcome."""
+    model, actor = type(batch), batch.created_by
+    model.objects.filter(pk=batch.pk).update(status=model.Status.RUNNING)
+    importer_class = pipeline.importers[batch.kind]
+    with batch.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        sheet = read_sheet(data, batch.file_name, importer_class.spec)
+    except ImportFileError as exc:
+        return _finish(batch, model.Status.FAILED, message=exc.message)
+    batch.rows_total = len(sheet.rows)
+    model.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
+    importer = importer_class(sheet, actor)
+    plan = importer.plan(progress=lambda n: _save_progress(batch, n) if n % PROGRESS_EVERY == 0 else None)
+    bad = plan.bad_rows
+    actions = plan.row_actions(skip=bad)
+    counts = {"rows": plan.rows, "created": actions["created"], "updated": actions["updated"]}
+    counts.update(unchanged=len(plan.unchanged), skipped=0, errors=len(plan.errors))
+    if plan.errors:
+        name = f"{batch.file_name.rsplit('.', 1)[0]}_错误报告.xlsx"
+        batch.report.save(name, ContentFile(error_report_xlsx(sheet, plan.errors)), save=False)
+    errors = [e.as_dict() for e in plan.errors]
+    if batch.mode == model.Mode.DRY_RUN or (plan.errors and batch.mode == model.Mode.COMMIT):
+        status = model.Status.VALIDATED if batch.mode == model.Mode.DRY_RUN else model.Status.REJECTED
+        return _finish(batch, status, counts=counts, errors=errors)
+    changes = [c for c in plan.changes if c.row not in bad]
+    counts["skipped"] = len(bad)
+    with transaction.atomic():
+        written = importer_class.apply(changes)
+        insert_many(
+            pipeline.row_model,
+            [
+                pipeline.row_model(
+                    batch=batch,
+                    row=w.row,
+                    action=w.action,
+                    object_type=w.object_type,
+                    object_id=w.object_id,
+                    before=w.before,
+                )
+                for w in written
+            ],
+        )
+        batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)
+        audit.record(
+            actor=actor,
+            action=f"{pipeline.audit_prefix}.import",
+            obj=batch,
+            region_code=batch.audit_region,
+            after={"kind": batch.kind, "file": batch.file_name, "sha256": batch.file_hash, "counts": counts},
+        )
+    return batch
+
+
+def _finish(batch: ImportBatchBase, status: str, *, counts=None, errors=None, message: str = ""):
+    batch.status, batch.message, batch.finished_at = status, message, timezone.now()
+    batch.counts, batch.errors = counts or batch.counts, errors if errors is not None else batch.errors
+    batch.rows_done = batch.rows_total
+    batch.save()
+    return batch
+
+
+def _touched_later(pipeline: Pipeline, batch: ImportBatchBase, rows: list[ImportRowBase]) -> list[str]:
+    """Records of the batch that something changed after it: the module's own check, a later import, an
+    audited edit, or (for models that keep one) a newer `updated_at`. Any of these makes the rollback unsafe."""
+    reasons = list(pipeline.rollback_check(batch, rows)) if pipeline.rollback_check else []
+    keys = {(r.object_type, r.object_id) for r in rows}
+    later = pipeline.row_model.objects.filter(batch__created_at__gt=batch.created_at).exclude(
+        batch__status=pipeline.batch_model.Status.ROLLED_BACK
+    )
+    for object_type, object_id in later.values_list("object_type", "object_id").distinct():
+        if (object_type, object_id) in keys:
+            reasons.append(_("%(type)s #%(id)s 已被之后的导入修改") % {"type": object_type, "id": object_id})
+    edits = AuditEntry.objects.filter(at__gt=batch.finished_at).exclude(action=f"{pipeline.audit_prefix}.import")
+    for object_type, object_id in edits.values_list("object_type", "object_id").distinct():
+        if (object_type, object_id) in keys:
+            reasons.append(_("%(type)s #%(id)s 已在导入后被修改") % {"type": object_type, "id": object_id})
+    by_type = {}
+    for r in rows:
+        by_type.setdefault(r.object_type, []).append(r.object_id)
+    for object_type, ids in by_type.items():
+        model = apps.get_model(object_type)
+        if any(f.name == "updated_at" for f in model._meta.fields):
+            changed = model.objects.filter(pk__in=ids, updated_at__gt=batch.finished_at)
+            reasons += [
+                _("%(type)s #%(id)s 已在导入后被修改") % {"type": object_type, "id": pk}
+                for pk in changed.values_list("pk", flat=True)[:20]
+            ]
+    return reasons
+
+
+@transaction.atomic
+def rollback_batch(pipeline: Pipeline, *, actor, batch: ImportBatchBase) -> ImportBatchBase:
+    """Undo a committed batch while nothing has touched its records since: created records are deleted,
+    updated fields get their old values back."""
+    model = type(batch)
+    if batch.status != model.Status.COMMITTED:
+        raise ValidationError(_("只能撤销已导入的批次。"))
+    reasons = _touched_later(pipeline, batch, list(batch.rows.all()))
+    if reasons:
+        raise ValidationError(_("无法撤销：%(why)s") % {"why": "；".join(reasons[:5])})
+    rows = list(batch.rows.order_by("-pk"))  # children (licences, guarantees) before their parents (runs)
+    for row in rows:
+        target = apps.get_model(row.object_type)
+        if row.action == ImportRowBase.Action.CREATED:
+            target.objects.filter(pk=row.object_id).delete()
+        else:
+            target.objects.filter(pk=row.object_id).update(**row.before)
+    batch.status, batch.rolled_back_at, batch.rolled_back_by = model.Status.ROLLED_BACK, timezone.now(), actor
+    batch.save(update_fields=["status", "rolled_back_at", "rolled_back_by"])
+    audit.record(
+        actor=actor,
+        action=f"{pipeline.audit_prefix}.rollback",
+        obj=batch,
+        region_code=batch.audit_region,
+        after={"rows": len(rows)},
+    )
+    return batch

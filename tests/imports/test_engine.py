@@ -1,0 +1,92 @@
+"""The import engine as a new module sees it: a table declared as data, read from a real file, validated with
+the module's own rules, reported cell by cell; and an engine that imports no domain app."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from shian.imports.cells import CellError
+from shian.imports.importer import Importer
+from shian.imports.reading import read_sheet
+from shian.imports.specs import Choice, Column, ColumnType, TableSpec
+from shian.imports.workbooks import error_report_xlsx, template_xlsx
+
+DOMAIN_APPS = ("accounts", "regions", "entities", "baobao", "ledgers", "visits", "duties", "knowledge", "dashboard")
+
+
+class OddCode(ValidationError):
+    """A module's own kind of error, reported under its own rule."""
+
+
+def sample_code(value: str) -> str:
+    if not value.startswith("S"):
+        raise OddCode("样品编号应以 S 开头")
+    return value
+
+
+RESULTS = TableSpec(
+    kind="lab_results",
+    title="检验结果",
+    identity=("code",),
+    columns=(
+        Column(
+            "code", "样品编号", ColumnType.ID, required=True, aliases=("编号",), fold=str.upper, validate=sample_code
+        ),
+        Column(
+            "verdict", "结论", ColumnType.ENUM, choices=(Choice("pass", "合格"), Choice("fail", "不合格", ("不达标",)))
+        ),
+        Column("tested_on", "检验日期", ColumnType.DATE),
+        Column("value", "检测值", ColumnType.DECIMAL),
+    ),
+)
+
+
+class ResultImporter(Importer):
+    spec = RESULTS
+
+    def rule_code(self, exc, default):
+        return "odd" if isinstance(exc, OddCode) else default
+
+    def check_row(self, row):
+        self.check(row, "code")
+        self.duplicates(["code"])
+        return []
+
+
+def test_a_table_declared_as_data_is_read_validated_and_reported():
+    data = "2024年抽检结果\n编号,结论,检验日期,检测值\ns001,合格,2024/3/5,1.5\nX002,不达标,45000,abc\n".encode("gbk")
+    sheet = read_sheet(data, "结果.csv", RESULTS)
+    assert sheet.header_row == 2 and sheet.encoding == "gb18030"
+    first, second = sheet.rows
+    assert (first["code"], first["verdict"], first["tested_on"], first["value"]) == (
+        "S001",
+        "pass",
+        datetime.date(2024, 3, 5),
+        Decimal("1.5"),
+    )
+    assert second["verdict"] == "fail" and second["tested_on"] == datetime.date(2023, 3, 15)
+    plan = ResultImporter(sheet, actor=None).plan()
+    assert [(e.row, e.column, e.code) for e in plan.errors] == [(4, "检测值", "format"), (4, "编号", "odd")]
+    assert plan.bad_rows == {4} and plan.unchanged == {3}
+    report = error_report_xlsx(sheet, plan.errors)
+    again = read_sheet(report, "报告.xlsx", RESULTS)  # the report reads back as the table, its notes column ignored
+    assert [row["code"] for row in again.rows] == ["S001", "X002"]
+    assert isinstance(again.errors[0], CellError)
+    blank = read_sheet(template_xlsx(RESULTS), "模板.xlsx", RESULTS)
+    assert blank.rows == [] and blank.errors == []
+
+
+def test_the_engine_imports_no_domain_app_and_no_file_loops():
+    grimp = pytest.importorskip("grimp")  # import-linter's graph library
+    graph = grimp.build_graph("shian", include_external_packages=False)
+    engine = sorted(m for m in graph.modules if m.startswith("shian.imports"))
+    for module in engine:
+        for app in DOMAIN_APPS:
+            assert not graph.chain_exists(importer=module, imported=f"shian.{app}", as_packages=True), (module, app)
+    users = [m for m in graph.modules if m.startswith(("shian.imports", "shian.ledgers", "shian.knowledge"))]
+    for module in users:
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported in users:
+                assert not graph.chain_exists(importer=imported, imported=module), (module, imported)
