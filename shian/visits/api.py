@@ -15,13 +15,14 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.api.types import Id, IdField, Pages, RegionCode, ShortText, Text
+from shian.checklists.models import Severity
 from shian.core.periods import parse_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors
 from shian.regions import selectors as region_selectors
 
 from . import selectors, services
-from .models import Answer, ChecklistKind, Severity, Visit
+from .models import Answer, ChecklistKind, Visit
 
 router = Router(tags=["包保督导"])
 

@@ -8,11 +8,12 @@ from django.utils import timezone
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
-from shian.core.config import region_prefixes
+from shian.checklists import selectors as checklists
+from shian.checklists.models import Checklist
 from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 
-from .models import Attachment, Checklist, Problem, Visit
+from .models import Attachment, ChecklistKind, Problem, Visit
 
 GRADES = ("A", "B", "C", "D")
 # A coverage table breaks a region into the next level down (province → cities, ..., township → villages).
@@ -26,25 +27,12 @@ def current_quarter() -> int:
 
 
 def checklist_list(*, user) -> QuerySet[Checklist]:
-    """Versions a user may read: the province defaults, those of regions above the user (which apply to them)
-    and those inside their jurisdiction."""
-    if not user.is_authenticated:
-        return Checklist.objects.none()
-    if user.is_superuser:
-        qs = Checklist.objects.all()
-    else:
-        code = user.region_id or ""
-        above = region_prefixes(code)
-        inside = scope_queryset(Checklist.objects.all(), user).values("pk")
-        qs = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above) | Q(pk__in=inside))
-    return qs.select_related("region").order_by("kind", "region_id", "-version")
+    """The 督导检查表 versions a user may read (the engine's rule, this module's kinds)."""
+    return checklists.checklist_list(user=user, kinds=ChecklistKind.values)
 
 
 def checklist_get(*, user, pk: int) -> Checklist:
-    checklist = checklist_list(user=user).filter(pk=pk).prefetch_related("items").first()
-    if checklist is None:
-        raise Http404
-    return checklist
+    return checklists.checklist_get(user=user, pk=pk, kinds=ChecklistKind.values)
 
 
 # -- a cadre's own entities -----------------------------------------------------------------------------------

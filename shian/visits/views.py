@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from shian.accounts.current_region import current_region_code
 from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
+from shian.checklists.forms import item_lines, parse_item_lines, posted_answers
 from shian.core.feedback import service_errors_as_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
@@ -26,7 +27,7 @@ from shian.regions.models import Region
 from shian.reports.xlsx import xlsx_response
 
 from . import selectors, services
-from .models import Answer, ChecklistKind, Problem, Severity, Visit
+from .models import Answer, ChecklistKind, Problem, Visit
 
 PER_PAGE = 30
 
@@ -69,21 +70,12 @@ def my_entities(request):
 
 def _visit_payload(request, checklist) -> dict:
     """The visit form's fields as the service takes them; photos are stored first and passed by id."""
-    answers = []
-    for item in checklist.items.all():
-        if not request.POST.get(f"result_{item.pk}"):
-            continue  # unanswered: the service names what is missing
-        answers.append(
-            {
-                "item": item.pk,
-                "result": request.POST.get(f"result_{item.pk}", ""),
-                "note": request.POST.get(f"note_{item.pk}", "")[:500],
-                "attachments": [
-                    services.store_attachment(actor=request.user, upload=f).pk
-                    for f in request.FILES.getlist(f"photo_{item.pk}")
-                ],
-            }
-        )
+    answers = posted_answers(
+        request.POST,
+        request.FILES,
+        checklist.items.all(),
+        lambda upload: services.store_attachment(actor=request.user, upload=upload),
+    )
     return {
         "client_key": request.POST.get("client_key", ""),
         "answers": answers,
@@ -324,21 +316,6 @@ def checklist_list(request):
     return render(request, "visits/checklist_list.html", {"checklists": rows, "kinds": ChecklistKind.choices})
 
 
-def _parse_items(text: str) -> list[dict]:
-    """One item per line: 类别 | 重点项/一般项 | 检查内容 | 检查要点 (the last part optional)."""
-    severity = {str(label): value for value, label in Severity.choices} | {v: v for v in Severity.values}
-    items = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
-        parts += [""] * (4 - len(parts))
-        items.append(
-            {"category": parts[0], "severity": severity.get(parts[1], parts[1]), "text": parts[2], "guidance": parts[3]}
-        )
-    return items
-
-
 @login_required
 def checklist_detail(request, pk: int):
     """A version and its items; an administrator saves an edited copy as the next version for their region."""
@@ -350,7 +327,7 @@ def checklist_detail(request, pk: int):
             new = services.create_checklist_version(
                 actor=request.user, kind=checklist.kind, region_code=request.user.region_id,
                 title=request.POST.get("title", ""), note=request.POST.get("note", ""),
-                items=_parse_items(request.POST.get("items", "")),
+                items=parse_item_lines(request.POST.get("items", "")),
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
@@ -358,7 +335,7 @@ def checklist_detail(request, pk: int):
             messages.success(request, _("已保存为第 %(v)d 版。") % {"v": new.version})
             return redirect("visits:checklist_detail", pk=new.pk)
     items = checklist.items.all()
-    lines = "\n".join(f"{i.category} | {i.get_severity_display()} | {i.text} | {i.guidance}" for i in items)
+    lines = item_lines(items)
     context = {"checklist": checklist, "items": items, "can_edit": can_edit, "lines": request.POST.get("items", lines)}
     return render(request, "visits/checklist_detail.html", context)
 
