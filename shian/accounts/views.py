@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from shian.core.forms import apply_service_errors
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
@@ -33,15 +34,6 @@ from .models import Invitation, Role
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-
-def _apply_errors(form, exc: ValidationError):
-    """Show a service's ValidationError on the form fields it names (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -73,7 +65,7 @@ def account_create(request):
         try:
             account = services.create_account(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("账号已创建：%(u)s") % {"u": account.username})
             return redirect("accounts:detail", pk=account.pk)
@@ -104,7 +96,7 @@ def account_edit(request, pk: int):
             if password:
                 services.reset_password(actor=request.user, account=account, password=password)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("账号已保存。"))
             return redirect("accounts:detail", pk=account.pk)
@@ -123,7 +115,7 @@ def token_list(request):
                 actor=request.user, account=account, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     page = Paginator(selectors.token_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/tokens.html", {"form": form, "page": page, "new_key": new_key})
 
@@ -181,7 +173,7 @@ def entity_staff(request, entity_id: int):
                     actor=request.user, entity=entity, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 new_link = request.build_absolute_uri(reverse("accounts:invite-accept", args=[token]))
                 form = InvitationForm()
@@ -254,7 +246,7 @@ def invitation_accept(request, token: str):
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "token" in exc.error_dict:
                 return _refused(request, " ".join(exc.message_dict["token"]), 410)
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _log_in(request, account)
             messages.success(
@@ -281,7 +273,7 @@ def register(request):
             form.add_error(None, exc.messages)
             status = 429
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _log_in(request, account)
             messages.success(

@@ -20,6 +20,7 @@ from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
 from shian.checklists.forms import item_lines, parse_item_lines, posted_answers
 from shian.core.feedback import service_errors_as_messages
+from shian.core.forms import error_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.duties.selectors import entity_status as duty_status
@@ -89,12 +90,6 @@ def _visit_payload(request, checklist) -> dict:
     }
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return exc.messages
-
-
 @login_required
 def visit_new(request, entity_id: int):
     """The visit form. The phone keeps a draft and, offline, an outbox (visits/visit_form.js); the client key
@@ -115,7 +110,7 @@ def visit_new(request, entity_id: int):
                         actor=request.user, entity=entity, checklist_id=checklist.pk, **payload
                     )
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = error_messages(exc)
             if wants_json:
                 return JsonResponse({"ok": False, "errors": errors}, status=422)
         else:
@@ -330,7 +325,7 @@ def checklist_detail(request, pk: int):
                 items=parse_item_lines(request.POST.get("items", "")),
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+            messages.error(request, "；".join(error_messages(exc)) if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("已保存为第 %(v)d 版。") % {"v": new.version})
             return redirect("visits:checklist_detail", pk=new.pk)
