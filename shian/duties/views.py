@@ -17,7 +17,7 @@ from shian.accounts.current_region import current_region_code
 from shian.core.forms import apply_service_errors, error_messages
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType, KeyPerson
-from shian.regions.models import Region
+from shian.regions import selectors as region_selectors
 from shian.reports.documents import CONTENT_TYPES, FORMATS
 
 from . import documents, selectors, services
@@ -186,9 +186,7 @@ def oversight(request):
         by: selectors.completion(user=request.user, region_code=code, month=month, by=by)
         for by in selectors.COMPLETION_BY
     }
-    names = dict(
-        Region.objects.filter(code__in=[r["key"] for r in figures["area"]["rows"]]).values_list("code", "name")
-    )
+    names = region_selectors.region_names(user=request.user, codes=[r["key"] for r in figures["area"]["rows"]])
     labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
     for by, table in figures.items():
         for row in table["rows"]:
