@@ -526,16 +526,12 @@ def coverage(request, filters: Query[CoverageFilter]):
     region_code = filters.region or request.user.region_id
     if region_code:
         region_selectors.region_get(user=request.user, code=region_code)  # 404 outside the jurisdiction
-    data = selectors.coverage(user=request.user, region_code=region_code, quarter=quarter)
-    codes = [area["code"] for area in data["areas"]]
-    names = dict(region_selectors.region_list(user=request.user).filter(code__in=codes).values_list("code", "name"))
-    idle = selectors.cadres_without_visits(user=request.user, region_code=region_code, quarter=quarter)
+    data = selectors.coverage_report(user=request.user, region_code=region_code, quarter=quarter)
     return {
         **data,
         "quarter": _quarter_text(quarter),
         "quarter_label": quarter_label(quarter),
         "region_code": region_code,
-        "areas": [{**area, "name": names.get(area["code"], "")} for area in data["areas"]],
         "grades": [{**bucket, "grade": grade} for grade, bucket in data["grades"]],
-        "cadres_without_visits": idle.count(),
+        "cadres_without_visits": data["idle"].count(),
     }

@@ -12,6 +12,7 @@ from shian.checklists import selectors as checklists
 from shian.checklists.models import Checklist
 from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
+from shian.regions import selectors as region_selectors
 
 from .models import Attachment, ChecklistKind, Problem, Visit
 
@@ -191,6 +192,17 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
         "visits": visits.count(),
         "needs_review": visits.filter(needs_review=True).count(),
     }
+
+
+def coverage_report(*, user, region_code: str | None, quarter: int) -> dict:
+    """What the coverage page and /api/v1/visits/coverage show: `coverage` with each area's name (blank when
+    the region is unknown or outside the user's jurisdiction) and `idle`, the cadres who signed no visit."""
+    data = coverage(user=user, region_code=region_code, quarter=quarter)
+    names = region_selectors.region_names(user=user, codes=[area["code"] for area in data["areas"]])
+    for area in data["areas"]:
+        area["name"] = names.get(area["code"], "")
+    data["idle"] = cadres_without_visits(user=user, region_code=region_code, quarter=quarter)
+    return data
 
 
 def cadre_coverage(*, user, region_code: str | None, quarter: int, idle_only: bool = False) -> QuerySet:

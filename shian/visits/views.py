@@ -24,7 +24,6 @@ from shian.core.forms import error_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.duties.selectors import entity_status as duty_status
-from shian.regions.models import Region
 from shian.reports.xlsx import xlsx_response
 
 from . import selectors, services
@@ -284,11 +283,8 @@ def coverage(request):
     require_perm(request.user, "visits.view_coverage")
     code = current_region_code(request)
     quarter = _quarter(request)
-    figures = selectors.coverage(user=request.user, region_code=code, quarter=quarter)
-    names = dict(Region.objects.filter(code__in=[a["code"] for a in figures["areas"]]).values_list("code", "name"))
-    for area in figures["areas"]:
-        area["name"] = names.get(area["code"], area["code"])
-    idle = selectors.cadres_without_visits(user=request.user, region_code=code, quarter=quarter)
+    figures = selectors.coverage_report(user=request.user, region_code=code, quarter=quarter)
+    idle = figures["idle"]
     review = selectors.visit_list(user=request.user, region_code=code, quarter=quarter, needs_review=True)
     context = {
         **figures,
