@@ -9,17 +9,23 @@ A module registers its kinds once, from its AppConfig.ready():
             register_kinds(InspectionKind.choices)   # any (value, label) pairs; values up to 20 characters
 
 `Checklist.kind` is a plain CharField whose choices are read from here when asked (a callable), so adding a
-kind needs no migration and no edit of the engine."""
+kind needs no migration and no edit of the engine. Values share one column across modules: a module picks
+values no other module uses (visits has the plain business families: catering, sales, ...; a later module
+prefixes its own, e.g. "insp_catering"). Registering a value another module registered is refused."""
 
 _KINDS: dict[str, object] = {}
 
 
 def register_kinds(choices) -> None:
-    """Add (value, label) pairs; registering a value again keeps one entry (the latest label)."""
+    """Add (value, label) pairs. Registering the same pair again is harmless (a second ready() call); the same
+    value with another label is a clash between modules and refused."""
     for value, label in choices:
-        if len(str(value)) > 20:
+        value = str(value)
+        if len(value) > 20:
             raise ValueError(f"checklist kind {value!r} is longer than 20 characters")
-        _KINDS[str(value)] = label
+        if value in _KINDS and str(_KINDS[value]) != str(label):
+            raise ValueError(f"checklist kind {value!r} is already registered as {_KINDS[value]!s}")
+        _KINDS[value] = label
 
 
 def kind_choices() -> list[tuple[str, object]]:

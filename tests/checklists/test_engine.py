@@ -85,3 +85,11 @@ def test_the_engine_imports_no_domain_app():
             for name in names:
                 parts = name.split(".")
                 assert not (parts[0] == "shian" and len(parts) > 1 and parts[1] in DOMAIN_APPS), (path, name)
+
+
+def test_a_kind_registered_twice_with_another_label_is_refused():
+    from shian.checklists.kinds import register_kinds
+
+    register_kinds(ChecklistKind.choices)  # the same again: harmless
+    with pytest.raises(ValueError):
+        register_kinds([("catering", "另一模块的餐饮")])
