@@ -67,8 +67,8 @@ def load(url: str) -> None:
 
     from shian.accounts.models import User
     from shian.baobao import services as baobao
+    from shian.checklists.models import Checklist
     from shian.core.periods import quarter_bounds, quarter_of
-    from shian.visits.models import Checklist
 
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
     baobao.grade_entities(actor=admin, region_code="37")

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "shian.core",
+    "shian.checklists",
     "shian.regions",
     "shian.accounts",
     "shian.entities",

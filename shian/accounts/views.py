@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from shian.core.access import access
 from shian.core.current_region import current_region_code
+from shian.core.forms import apply_service_errors
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.pii import unmask
@@ -34,15 +35,6 @@ from .models import Invitation, Role
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-
-def _apply_errors(form, exc: ValidationError):
-    """Show a service's ValidationError on the form fields it names (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @access(ACCOUNT_READERS)
@@ -74,7 +66,7 @@ def account_create(request):
         try:
             account = services.create_account(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("账号已创建：%(u)s") % {"u": account.username})
             return redirect("accounts:detail", pk=account.pk)
@@ -105,7 +97,7 @@ def account_edit(request, pk: int):
             if password:
                 services.reset_password(actor=request.user, account=account, password=password)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("账号已保存。"))
             return redirect("accounts:detail", pk=account.pk)
@@ -124,7 +116,7 @@ def token_list(request):
                 actor=request.user, account=account, name=form.cleaned_data["name"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
     page = Paginator(selectors.token_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/tokens.html", {"form": form, "page": page, "new_key": new_key})
 
@@ -182,7 +174,7 @@ def entity_staff(request, entity_id: int):
                     actor=request.user, entity=entity, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 new_link = request.build_absolute_uri(reverse("accounts:invite-accept", args=[token]))
                 form = InvitationForm()
@@ -256,7 +248,7 @@ def invitation_accept(request, token: str):
         except ValidationError as exc:
             if hasattr(exc, "error_dict") and "token" in exc.error_dict:
                 return _refused(request, " ".join(exc.message_dict["token"]), 410)
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _log_in(request, account)
             messages.success(
@@ -284,7 +276,7 @@ def register(request):
             form.add_error(None, exc.messages)
             status = 429
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             _log_in(request, account)
             messages.success(

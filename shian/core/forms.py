@@ -1,8 +1,36 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 # <input type=date> reads only ISO dates; Django would render the locale format (2026/11/23 in Chinese).
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, aliases: dict | None = None, *, keep_unplaced: bool = False
+) -> list[str]:
+    """Show a service's ValidationError on the form: each message on the field it names (`aliases` maps the
+    service's argument names to the form's field names), the rest above the form as non-field errors, or, with
+    `keep_unplaced`, returned for the page to show on its own. Returns the messages not placed on the form."""
+    pairs = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    unplaced: list[str] = []
+    for field, messages in pairs:
+        name = (aliases or {}).get(field, field)
+        if name in form.fields:
+            form.add_error(name, messages)
+        elif keep_unplaced:
+            unplaced.extend(messages)
+        else:
+            form.add_error(None, messages)
+    return unplaced
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """A service's ValidationError as one flat list of messages (field names dropped), for pages and JSON
+    answers that list them above a form the service's fields do not map to."""
+    if hasattr(exc, "error_dict"):
+        return [m for messages in exc.message_dict.values() for m in messages]
+    return exc.messages
 
 
 class AuditFilterForm(forms.Form):

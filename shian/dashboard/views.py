@@ -16,8 +16,7 @@ from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
-from shian.regions.models import Region
-from shian.regions.selectors import has_child_boundaries
+from shian.regions.selectors import has_child_boundaries, region_find
 from shian.reports.xlsx import Column, write_xlsx, xlsx_response
 
 from . import selectors, services
@@ -164,7 +163,7 @@ def reports(request):
     context = {
         "reports": selectors.report_list(user=request.user)[:100],
         "weeks": _weeks(),
-        "region": Region.objects.filter(code=code).first(),
+        "region": region_find(user=request.user, code=code),
         # a report is for a township or wider: a village's figures are its few entities
         "can_generate": request.user.has_perm("dashboard.generate_report") and 0 < len(code) <= 9,
     }
@@ -175,7 +174,7 @@ def reports(request):
 @require_POST
 def report_generate(request):
     code = current_region_code(request) or ""
-    region = Region.objects.filter(code=code).first()
+    region = region_find(user=request.user, code=code)
     week = _parse_week(request.POST.get("week", ""))
     if region is None or week is None:
         messages.error(request, _("请选择区划和周次（周一日期）。"))

@@ -4,6 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.forms import DATE_INPUT
 
 
+class DailyIssuesForm(forms.Form):
+    """The day's findings, up to five rows of 风险点 / 问题 / 整改措施 (area_n, issue_n, fix_n); parsing only:
+    `cleaned_data["issues"]` holds the rows with anything filled in, the service checks them."""
+
+    SLOTS = 5
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for n in range(1, self.SLOTS + 1):
+            for key in ("area", "issue", "fix"):
+                self.fields[f"{key}_{n}"] = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        rows = []
+        for n in range(1, self.SLOTS + 1):
+            area, issue, fix = (data.get(f"{k}_{n}", "") for k in ("area", "issue", "fix"))
+            if area or issue or fix:
+                rows.append({"area": area, "issue": issue, "fix": fix})
+        data["issues"] = rows
+        return data
+
+
 class WeeklyForm(forms.Form):
     week = forms.DateField(label=_("本周周一"), widget=DATE_INPUT)
     findings = forms.CharField(label=_("排查发现的风险隐患"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -45,21 +45,43 @@ class RiskItem(models.Model):
         return f"{self.area}：{self.measure}"
 
 
-class DailyCheck(models.Model):
+class DutyRecord(models.Model):
+    """What the 日管控/周排查/月调度 records share: the entity's own record of one period (`PERIOD_FIELD`: a
+    day, a week's Monday, a month's 1st), at most one per entity and period (each subclass declares that unique
+    constraint with its own name), stored with the entity's region so reads scope by region prefix."""
+
+    PERIOD_FIELD = ""
+
+    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.entity_id} {self.period}"
+
+    @property
+    def period(self):
+        return getattr(self, self.PERIOD_FIELD)
+
+
+class DailyCheck(DutyRecord):
     """日管控: one record per entity per day, a zero-risk report included (nothing found is still recorded)."""
+
+    PERIOD_FIELD = "day"
 
     # no index of its own: the unique (entity, day) index serves every lookup by entity, and with both
     # columns a week of one entity is a single index range
     entity = models.ForeignKey(
         "entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     day = models.DateField(_("日期"))
     all_clear = models.BooleanField(_("未发现风险隐患"), default=True)
     issues = models.JSONField(_("发现的问题"), default=list, blank=True, help_text=_("[{风险点, 问题, 整改措施}]"))
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     checker_name = models.CharField(_("检查人"), max_length=50)
-    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("每日食品安全检查记录")
@@ -69,15 +91,12 @@ class DailyCheck(models.Model):
         # A month's records first, then the region range: completion reads one month of a county or province.
         indexes = [models.Index(fields=["day", "region"], name="daily_check_day_region")]
 
-    def __str__(self):
-        return f"{self.entity_id} {self.day}"
 
-
-class WeeklyReport(models.Model):
+class WeeklyReport(DutyRecord):
     """周排查: the director's or officer's weekly investigation, week starting Monday."""
 
-    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    PERIOD_FIELD = "week"
+
     week = models.DateField(_("周（周一）"))
     days_checked = models.PositiveSmallIntegerField(_("本周日管控天数"))
     issues_found = models.PositiveSmallIntegerField(_("本周发现问题数"))
@@ -86,7 +105,6 @@ class WeeklyReport(models.Model):
     conclusion = models.TextField(_("本周食品安全状况评价"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reporter_name = models.CharField(_("报告人"), max_length=50)
-    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("每周食品安全排查治理报告")
@@ -95,15 +113,12 @@ class WeeklyReport(models.Model):
         constraints = [models.UniqueConstraint(fields=["entity", "week"], name="weekly_report_entity_week")]
         indexes = [models.Index(fields=["region", "week"], name="weekly_report_region_week")]
 
-    def __str__(self):
-        return f"{self.entity_id} {self.week}"
 
-
-class MonthlyMeeting(models.Model):
+class MonthlyMeeting(DutyRecord):
     """月调度: the principal hears the director once a month; minutes with attendees, issues and decisions."""
 
-    entity = models.ForeignKey("entities.Entity", verbose_name=_("主体"), on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    PERIOD_FIELD = "month"
+
     month = models.DateField(_("月份（1日）"))
     held_on = models.DateField(_("会议日期"))
     chair = models.CharField(_("主持人（主要负责人）"), max_length=50)
@@ -111,7 +126,6 @@ class MonthlyMeeting(models.Model):
     issues = models.TextField(_("本月食品安全管理情况及问题"))
     decisions = models.TextField(_("调度事项及工作安排"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("每月食品安全调度会议纪要")

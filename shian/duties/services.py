@@ -71,6 +71,13 @@ def record_daily_check(
     return _created(actor, check, "duties.daily")
 
 
+def record_daily_findings(*, actor, entity: Entity, issues: list[dict], day: datetime.date | None = None) -> DailyCheck:
+    """日管控 with something found: at least one issue (nothing found is the one-tap zero-risk report)."""
+    if not issues:
+        raise ValidationError({"issues": [_("请至少记录一个问题；没有问题请返回用“今日无风险”一键提交。")]})
+    return record_daily_check(actor=actor, entity=entity, day=day, issues=issues)
+
+
 @transaction.atomic
 def submit_weekly_report(
     *, actor, entity: Entity, week: datetime.date, conclusion: str, findings: str = "", measures: str = ""

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import ENTERPRISE, REGULATORS, SIGNED_IN
 from shian.core.access import access
 from shian.core.current_region import current_region_code
+from shian.core.forms import apply_service_errors, error_messages
 from shian.core.permissions import require_perm
 from shian.entities.models import BusinessType, KeyPerson
-from shian.regions.models import Region
+from shian.regions import selectors as region_selectors
 from shian.reports.documents import FORMATS, attachment
 
 from . import documents, selectors, services
-from .forms import MonthlyForm, RiskItemForm, TrainingForm, WeeklyForm
+from .forms import DailyIssuesForm, MonthlyForm, RiskItemForm, TrainingForm, WeeklyForm
 from .models import DailyCheck, MonthlyMeeting, TrainingRecord, WeeklyReport
 
 
@@ -29,13 +30,6 @@ def _own(request):
     if entity is None:
         raise Http404(_("只有企业账号可以填报主体责任记录。"))
     return entity
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field when the form has one, else above the form."""
-    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 @access(SIGNED_IN)
@@ -76,22 +70,20 @@ def daily_new(request):
     """A day with something found: each row names the risk point, what was wrong and how it was fixed."""
     entity = _own(request)
     items = selectors.risk_list(entity)
-    rows, errors = [], []
-    if request.method == "POST":
-        for n in range(1, 6):
-            area, issue, fix = (request.POST.get(f"{k}_{n}", "").strip() for k in ("area", "issue", "fix"))
-            if area or issue or fix:
-                rows.append({"area": area, "issue": issue, "fix": fix})
+    form = DailyIssuesForm(request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if form.is_bound and not form.is_valid():
+        errors = [m for messages_ in form.errors.values() for m in messages_]
+    elif form.is_bound:
         try:
-            if not rows:
-                raise ValidationError(_("请至少记录一个问题；没有问题请返回用“今日无风险”一键提交。"))
-            services.record_daily_check(actor=request.user, entity=entity, issues=rows)
+            services.record_daily_findings(actor=request.user, entity=entity, issues=form.cleaned_data["issues"])
         except ValidationError as exc:
-            errors = exc.messages
+            errors = error_messages(exc)
         else:
             messages.success(request, _("今日日管控已提交。"))
             return redirect("duties:home")
-    context = {"entity": entity, "items": items, "slots": range(1, 6), "errors": errors, "posted": request.POST}
+    slots = range(1, DailyIssuesForm.SLOTS + 1)
+    context = {"entity": entity, "items": items, "slots": slots, "errors": errors, "posted": request.POST}
     return render(request, "duties/daily_form.html", context, status=422 if errors else 200)
 
 
@@ -102,7 +94,7 @@ def _record_form(request, form_class, initial, save, template, extra=None):
         try:
             save(entity, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -193,9 +185,7 @@ def oversight(request):
         by: selectors.completion(user=request.user, region_code=code, month=month, by=by)
         for by in selectors.COMPLETION_BY
     }
-    names = dict(
-        Region.objects.filter(code__in=[r["key"] for r in figures["area"]["rows"]]).values_list("code", "name")
-    )
+    names = region_selectors.region_names(user=request.user, codes=[r["key"] for r in figures["area"]["rows"]])
     labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
     for by, table in figures.items():
         for row in table["rows"]:

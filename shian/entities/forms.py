@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from shian.core.forms import DATE_INPUT
+from shian.core.forms import DATE_INPUT, apply_service_errors
 
 from . import services, validators
 from .models import SUBTYPES_BY_TYPE, BusinessType, Entity, KeyPerson, License, SalesBand
@@ -20,16 +20,6 @@ class EntityFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("不限")), (30, _("30 天内")), (60, _("60 天内")), (90, _("90 天内"))],
     )
-
-
-def apply_errors(form: forms.Form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Show a service's ValidationError on the fields it names (through `aliases`), the rest on the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        name = (aliases or {}).get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _blank(label) -> list:
@@ -116,7 +106,7 @@ class EntityForm(forms.Form):
             return services.update_entity(actor=actor, entity=self.entity, override_reason=reason, **changed)
         except ValidationError as exc:
             self._note_checksum_warning(data.get("uscc"))
-            apply_errors(self, exc, self.ALIASES)
+            apply_service_errors(self, exc, self.ALIASES)
             return None
 
     def _service_kwargs(self) -> dict:
@@ -165,7 +155,7 @@ class LicenseForm(forms.Form):
         try:
             return services.add_license(actor=actor, entity=entity, **self.cleaned_data)
         except ValidationError as exc:
-            apply_errors(self, exc)
+            apply_service_errors(self, exc)
             return None
 
 
@@ -180,7 +170,7 @@ class KeyPersonForm(forms.Form):
         try:
             return services.add_key_person(actor=actor, entity=entity, **self.cleaned_data)
         except ValidationError as exc:
-            apply_errors(self, exc)
+            apply_service_errors(self, exc)
             return None
 
 

@@ -244,9 +244,8 @@ def _answers(payload: AnswersIn) -> dict[str, str]:
 @access(ENTERPRISE, objects="knowledge_test")
 def attempt_start(request, pk: Id):
     test = selectors.test_get(user=request.user, pk=pk)
-    existed = selectors.attempt_list(user=request.user, test_id=test.pk).exists()
-    attempt = services.start_attempt(actor=request.user, test=test)
-    return Status(200 if existed else 201, _detail(request, attempt.pk))
+    attempt, created = services.start_or_resume_attempt(actor=request.user, test=test)
+    return Status(201 if created else 200, _detail(request, attempt.pk))
 
 
 @router.get("/attempts", response=list[AttemptOut], summary="答卷（企业账号：本人的；监管人员：管辖范围内）")
@@ -259,10 +258,9 @@ def attempt_list(request, filters: Query[AttemptFilter]):
 @router.get("/attempts/{pk}", response=AttemptDetail, summary="答卷详情（正确答案在抽考截止后提供）")
 @access(SIGNED_IN, objects="attempt")
 def attempt_get(request, pk: Id):
-    attempt = selectors.attempt_get(user=request.user, pk=pk)
-    if attempt.submitted_at is None and timezone.now() > attempt.deadline + services.GRACE:
-        services.close_expired(test=attempt.test)
-    return _detail(request, pk)
+    """Reading never writes: a paper whose time ran out unsubmitted reads as handed in with its saved answers
+    (selectors.attempt_as_of), as services.close_expired will store it."""
+    return selectors.attempt_as_of(_detail(request, pk))
 
 
 @router.put("/attempts/{pk}/answers", response=AttemptDetail, summary="保存作答（未交卷；超时后不再接受）")

@@ -6,6 +6,7 @@ points when the answer is right; a multiple-choice question only when exactly th
 (少选、多选、错选均不得分).
 """
 
+import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -13,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .models import OPTION_LETTERS, Judgement, QuestionKind
+
+GRACE = datetime.timedelta(seconds=30)  # a paper handed in this late (slow network) still counts
 
 _JUDGE = {"T": "T", "F": "F", "对": "T", "错": "F", "TRUE": "T", "FALSE": "F", "√": "T", "×": "F"}
 

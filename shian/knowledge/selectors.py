@@ -13,6 +13,7 @@ from shian.accounts.models import Role, User
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
 from shian.regions.models import Region
 
+from . import papers
 from .models import Attempt, KnowledgeTest, Question, Target
 
 TOWNSHIP = 9  # digits of a township code: results are grouped by this prefix of the entity's region
@@ -151,6 +152,19 @@ def attempt_get(*, user, pk: int) -> Attempt:
     attempt = attempt_list(user=user).filter(pk=pk).first()
     if attempt is None:
         raise Http404
+    return attempt
+
+
+def attempt_as_of(attempt: Attempt, now=None) -> Attempt:
+    """The attempt as it stands at `now`, read without writing: a paper whose time ran out unsubmitted reads as
+    handed in at its deadline with the answers saved by then, which is what services.close_expired stores
+    (the close_knowledge_attempts command, a results read or the person's own late submit)."""
+    now = now or timezone.now()
+    if attempt.submitted_at is None and now > attempt.deadline + papers.GRACE:
+        for key, value in papers.score(attempt.paper, attempt.answers, attempt.test.pass_mark).items():
+            setattr(attempt, key, value)
+        attempt.submitted_at = attempt.deadline
+        attempt.auto_submitted = True
     return attempt
 
 

@@ -26,7 +26,7 @@ from shian.regions.models import Region
 from . import exports, importing, papers, selectors
 from .models import Attempt, KnowledgeTest, Question, Target, tags
 
-GRACE = datetime.timedelta(seconds=30)  # a paper handed in this late (slow network) still counts
+GRACE = papers.GRACE
 MAX_WINDOW = datetime.timedelta(days=92)
 MAX_AHEAD = datetime.timedelta(days=366)
 MAX_TARGETS = 5000
@@ -279,12 +279,18 @@ def cancel_test(*, actor, test: KnowledgeTest) -> KnowledgeTest:
 def start_attempt(*, actor, test: KnowledgeTest, now=None) -> Attempt:
     """Draw the person's paper (their post and their entity's business type) and start the clock; starting
     again returns the same paper, never a new one."""
+    return start_or_resume_attempt(actor=actor, test=test, now=now)[0]
+
+
+def start_or_resume_attempt(*, actor, test: KnowledgeTest, now=None) -> tuple[Attempt, bool]:
+    """start_attempt, also telling whether this call drew the paper (True) or found it already started
+    (False), as decided by the unique (test, user) row itself, so two tabs starting at once get one True."""
     now = now or timezone.now()
     require_perm(actor, "knowledge.take_test")
     test = selectors.test_get(user=actor, pk=test.pk)
     existing = Attempt.objects.filter(test=test, user=actor).first()
     if existing is not None:
-        return _closed_if_late(existing, now)
+        return _closed_if_late(existing, now), False
     if not selectors.is_eligible(actor, test):
         raise ValidationError(_("您的岗位不在本次抽考范围内。"))
     state = test.state(now)
@@ -317,8 +323,8 @@ def start_attempt(*, actor, test: KnowledgeTest, now=None) -> Attempt:
                 after={"test": test.pk, "seed": seed, "questions": ids, "deadline": audit.json_value(attempt.deadline)},
             )  # fmt: skip
     except IntegrityError:  # a second tab started it a moment earlier
-        return Attempt.objects.get(test=test, user=actor)
-    return attempt
+        return Attempt.objects.get(test=test, user=actor), False
+    return attempt, True
 
 
 def _own(actor, attempt: Attempt) -> Attempt:

@@ -14,6 +14,7 @@ from shian.accounts.access import ENTERPRISE, RESULT_READERS, SIGNED_IN, STATION
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
+from shian.core.forms import apply_service_errors, error_messages
 from shian.core.permissions import require_perm
 from shian.entities import selectors as entity_selectors
 from shian.reports.xlsx import xlsx_response
@@ -25,12 +26,6 @@ from .models import OPTION_LETTERS, KnowledgeTest, QuestionKind
 
 PER_PAGE = 30
 SEARCH_LIMIT = 30
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for msgs in exc.message_dict.values() for m in msgs]
-    return exc.messages
 
 
 # -- where everyone starts ------------------------------------------------------------------------------------
@@ -90,12 +85,7 @@ def test_new(request):
                     business_types=data["business_types"] if random_pick else (), region_code=code,
                 )  # fmt: skip
             except ValidationError as exc:
-                for field, messages_ in getattr(exc, "message_dict", {"": exc.messages}).items():
-                    for message in messages_:
-                        if field in form.fields:
-                            form.add_error(field, message)
-                        else:
-                            errors.append(message)
+                errors = apply_service_errors(form, exc, keep_unplaced=True)
             else:
                 messages.success(
                     request,
@@ -189,7 +179,7 @@ def attempt_start(request, pk: int):
     try:
         attempt = services.start_attempt(actor=request.user, test=test)
     except ValidationError as exc:
-        messages.error(request, "；".join(_errors(exc)))
+        messages.error(request, "；".join(error_messages(exc)))
         return redirect("knowledge:test_detail", pk=test.pk)
     return redirect("knowledge:attempt", pk=attempt.pk)
 
@@ -248,7 +238,7 @@ def attempt_detail(request, pk: int):
         except services.PaperClosed as exc:
             messages.error(request, exc.messages[0])
         except ValidationError as exc:
-            messages.error(request, "；".join(_errors(exc)))
+            messages.error(request, "；".join(error_messages(exc)))
         else:
             messages.success(request, _("已交卷。"))
         return redirect("knowledge:attempt", pk=attempt.pk)
@@ -282,7 +272,7 @@ def attempt_save(request, pk: int):
     try:
         services.save_answers(actor=request.user, attempt=attempt, answers=_posted_answers(request, attempt))
     except ValidationError as exc:
-        return JsonResponse({"ok": False, "errors": _errors(exc)}, status=422)
+        return JsonResponse({"ok": False, "errors": error_messages(exc)}, status=422)
     return JsonResponse({"ok": True, "saved_at": timezone.now().isoformat()})
 
 
@@ -304,7 +294,7 @@ def bank(request):
             try:
                 counts = services.import_questions(actor=request.user, data=handle.read(), filename=handle.name)
             except ValidationError as exc:
-                import_errors = _errors(exc)
+                import_errors = error_messages(exc)
                 status = 422
             else:
                 messages.success(

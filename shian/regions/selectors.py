@@ -29,6 +29,25 @@ def region_get(*, user, code: str) -> Region:
     return get_in_scope(Region.objects.all(), user, field="code", code=code)
 
 
+def region_find(*, user, code: str | None) -> Region | None:
+    """One region in the user's jurisdiction, or None when blank, missing or outside it (a page that shows
+    nothing rather than a 404 for a region it cannot use)."""
+    if not code:
+        return None
+    return scope_queryset(Region.objects.all(), user, field="code").filter(code=code).first()
+
+
+def region_names(*, user, codes) -> dict[str, str]:
+    """Code -> name of the given regions inside the user's jurisdiction (codes outside it are left out, so
+    a crafted code cannot probe a name)."""
+    codes = [c for c in codes if c]
+    if not codes:
+        return {}
+    return dict(
+        scope_queryset(Region.objects.all(), user, field="code").filter(code__in=codes).values_list("code", "name")
+    )
+
+
 def region_ancestors(region: Region) -> list[Region]:
     """The region's ancestors and the region itself, province first (the breadcrumb), in one query.
 

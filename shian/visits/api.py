@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.accounts.access import ADMINS, REGULATORS, SIGNED_IN
+from shian.checklists.models import Severity
 from shian.core.access import access
 from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.periods import parse_quarter, quarter_label
@@ -23,7 +24,7 @@ from shian.entities import selectors as entity_selectors
 from shian.regions import selectors as region_selectors
 
 from . import selectors, services
-from .models import Answer, ChecklistKind, Severity, Visit
+from .models import Answer, ChecklistKind, Visit
 
 router = Router(tags=["包保督导"])
 
@@ -544,16 +545,12 @@ def coverage(request, filters: Query[CoverageFilter]):
     region_code = filters.region or request.user.region_id
     if region_code:
         region_selectors.region_get(user=request.user, code=region_code)  # 404 outside the jurisdiction
-    data = selectors.coverage(user=request.user, region_code=region_code, quarter=quarter)
-    codes = [area["code"] for area in data["areas"]]
-    names = dict(region_selectors.region_list(user=request.user).filter(code__in=codes).values_list("code", "name"))
-    idle = selectors.cadres_without_visits(user=request.user, region_code=region_code, quarter=quarter)
+    data = selectors.coverage_report(user=request.user, region_code=region_code, quarter=quarter)
     return {
         **data,
         "quarter": _quarter_text(quarter),
         "quarter_label": quarter_label(quarter),
         "region_code": region_code,
-        "areas": [{**area, "name": names.get(area["code"], "")} for area in data["areas"]],
         "grades": [{**bucket, "grade": grade} for grade, bucket in data["grades"]],
-        "cadres_without_visits": idle.count(),
+        "cadres_without_visits": data["idle"].count(),
     }

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class VisitsConfig(AppConfig):
     name = "shian.visits"
     verbose_name = _("包保督导")
+
+    def ready(self):
+        from shian.checklists.kinds import register_kinds
+
+        from .models import ChecklistKind
+
+        register_kinds(ChecklistKind.choices)

@@ -2,9 +2,10 @@
 and which list an entity gets. Defaults are seeded by migration as version 1 with no region; a county or city
 edits by adding a newer version for its region."""
 
+from shian.checklists.models import Severity
 from shian.entities.models import BusinessType, SubType
 
-from .models import ChecklistKind, Severity
+from .models import ChecklistKind
 
 K, G = Severity.KEY, Severity.GENERAL
 

@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.checklists.models import Severity
 from shian.reports.xlsx import Column, write_xlsx
 
-from .models import Problem, Severity
+from .models import Problem
 
 
 def ledger_columns() -> list[Column]:

@@ -1,14 +1,16 @@
-"""包保 supervision visits (DOMAIN §4.5): versioned checklists, signed visits, and problems tracked to closure."""
-
-import uuid
+"""包保 supervision visits (DOMAIN §4.5): signed visits on the checklist engine's versioned checklists, and
+problems tracked to closure."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.checklists.models import ChecklistItem, RecordAddendum, Severity, SignedAnswer, SignedRecord, StoredFile
+
 
 class ChecklistKind(models.TextChoices):
-    """The 督导检查表 families; an entity's business type and sub-type pick one (see checklists.kind_for)."""
+    """The 督导检查表 families; an entity's business type and sub-type pick one (see checklists.kind_for).
+    Registered with the checklist engine in VisitsConfig.ready()."""
 
     CATERING = "catering", _("餐饮服务")
     SALES = "sales", _("食品销售")
@@ -18,92 +20,22 @@ class ChecklistKind(models.TextChoices):
     MARKET = "market", _("集中交易市场")
 
 
-class Severity(models.TextChoices):
-    KEY = "key", _("重点项")
-    GENERAL = "general", _("一般项")
-
-
-class Checklist(models.Model):
-    """One version of a checklist for a kind and region (blank region = the province defaults).
-
-    Versions are never edited: a change is a new version, and a visit keeps the version it was filled on."""
-
-    kind = models.CharField(_("检查表类型"), max_length=20, choices=ChecklistKind.choices)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(_("版本"))
-    title = models.CharField(_("名称"), max_length=100)
-    note = models.CharField(_("修订说明"), max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("督导检查表")
-        verbose_name_plural = _("督导检查表")
-        ordering = ["kind", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "region", "version"], name="checklist_kind_region_version"),
-            models.UniqueConstraint(
-                fields=["kind", "version"], condition=models.Q(region__isnull=True), name="checklist_default_version"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.title} v{self.version}"
-
-
-class ChecklistItem(models.Model):
-    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveSmallIntegerField(_("序号"))
-    category = models.CharField(_("检查类别"), max_length=50)
-    text = models.CharField(_("检查内容"), max_length=300)
-    severity = models.CharField(_("项目类型"), max_length=10, choices=Severity.choices, default=Severity.GENERAL)
-    guidance = models.CharField(_("检查要点"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["checklist", "position"]
-        constraints = [models.UniqueConstraint(fields=["checklist", "position"], name="checklist_item_position")]
-
-    def __str__(self):
-        return f"{self.position}. {self.text}"
-
-
-class Locked(models.Model):
-    """Rows of a signed visit: written once, then only read (corrections are addenda)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise PermissionError("a signed visit is locked; add an addendum instead")
-        super().save(*args, **kwargs)
-
-
-class Visit(Locked):
+class Visit(SignedRecord):
     """A signed supervision visit (督导). It exists only once signed; the phone keeps the draft until then."""
 
     class Mode(models.TextChoices):
         ON_SITE = "on_site", _("现场督导")
         REMOTE = "remote", _("远程督导（电话、视频、群报）")
 
-    client_key = models.UUIDField(_("提交编号"), unique=True, default=uuid.uuid4, editable=False)
     # no index of its own: (entity, quarter) serves lookups by entity and "visited this quarter" in one range
     entity = models.ForeignKey(
         "entities.Entity", verbose_name=_("主体"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     cadre = models.ForeignKey("baobao.Cadre", verbose_name=_("包保干部"), on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
-    checklist = models.ForeignKey(Checklist, verbose_name=_("检查表"), on_delete=models.PROTECT, related_name="+")
     mode = models.CharField(_("督导方式"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
     inspectors = models.CharField(_("陪同人员"), max_length=200, blank=True)
     summary = models.TextField(_("督导意见"), blank=True)
-    started_at = models.DateTimeField(_("开始时间"))
-    signed_at = models.DateTimeField(_("签字时间"))
-    received_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     visited_on = models.DateField(_("督导日期"), db_index=True)
     quarter = models.PositiveIntegerField(_("季度"), help_text=_("年份×10+季度，如 20264"))
     latitude = models.DecimalField(_("纬度"), max_digits=8, decimal_places=6, null=True, blank=True)
@@ -111,8 +43,6 @@ class Visit(Locked):
     distance_m = models.PositiveIntegerField(_("距主体登记位置（米）"), null=True, blank=True)
     review_reasons = models.JSONField(_("需复核原因"), default=list, blank=True)
     needs_review = models.BooleanField(_("需复核"), default=False)
-    signer_name = models.CharField(_("签字人"), max_length=50)
-    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     problem_count = models.PositiveSmallIntegerField(_("发现问题数"), default=0)
 
     class Meta:
@@ -128,43 +58,19 @@ class Visit(Locked):
     def __str__(self):
         return f"{self.visited_on} {self.entity_id}"
 
-    @property
-    def minutes(self) -> float:
-        return (self.signed_at - self.started_at).total_seconds() / 60
 
-
-class Answer(Locked):
-    class Result(models.TextChoices):
-        PASS = "pass", _("符合")
-        FAIL = "fail", _("不符合")
-        NOT_APPLICABLE = "na", _("不适用")
-
+class Answer(SignedAnswer):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
-    result = models.CharField(_("结果"), max_length=4, choices=Result.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["visit", "item__position"]
         constraints = [models.UniqueConstraint(fields=["visit", "item"], name="answer_visit_item")]
 
-    def __str__(self):
-        return f"{self.item_id}: {self.result}"
 
-
-class Addendum(models.Model):
+class Addendum(RecordAddendum):
     """A correction to a signed visit: the visit stays as signed, the addendum says what was wrong."""
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="addenda")
-    text = models.TextField(_("补充说明"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.text[:60]
 
 
 class Problem(models.Model):
@@ -242,19 +148,13 @@ class ProblemEvent(models.Model):
         return f"{self.problem_id} {self.kind}"
 
 
-class Attachment(models.Model):
-    """A photo or file: on a visit's answer, or on a problem's evidence. `file` is the copy anyone with access
-    sees (images downscaled, EXIF and GPS removed); `original` keeps the upload as taken, for the regulator."""
+class Attachment(StoredFile):
+    """A photo or file: on a visit's answer, or on a problem's evidence (see StoredFile for file/original)."""
 
     answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(ProblemEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to="visits/%Y/%m/")
     original = models.FileField(_("原始文件"), upload_to="visits/original/%Y/%m/", blank=True)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -262,10 +162,3 @@ class Attachment(models.Model):
                 condition=models.Q(answer__isnull=True) | models.Q(event__isnull=True), name="attachment_one_owner"
             )
         ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

@@ -8,11 +8,13 @@ from django.utils import timezone
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
-from shian.core.config import region_prefixes
+from shian.checklists import selectors as checklists
+from shian.checklists.models import Checklist
 from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
+from shian.regions import selectors as region_selectors
 
-from .models import Attachment, Checklist, Problem, Visit
+from .models import Attachment, ChecklistKind, Problem, Visit
 
 GRADES = ("A", "B", "C", "D")
 # A coverage table breaks a region into the next level down (province → cities, ..., township → villages).
@@ -26,25 +28,12 @@ def current_quarter() -> int:
 
 
 def checklist_list(*, user) -> QuerySet[Checklist]:
-    """Versions a user may read: the province defaults, those of regions above the user (which apply to them)
-    and those inside their jurisdiction."""
-    if not user.is_authenticated:
-        return Checklist.objects.none()
-    if user.is_superuser:
-        qs = Checklist.objects.all()
-    else:
-        code = user.region_id or ""
-        above = region_prefixes(code)
-        inside = scope_queryset(Checklist.objects.all(), user).values("pk")
-        qs = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above) | Q(pk__in=inside))
-    return qs.select_related("region").order_by("kind", "region_id", "-version")
+    """The 督导检查表 versions a user may read (the engine's rule, this module's kinds)."""
+    return checklists.checklist_list(user=user, kinds=ChecklistKind.values)
 
 
 def checklist_get(*, user, pk: int) -> Checklist:
-    checklist = checklist_list(user=user).filter(pk=pk).prefetch_related("items").first()
-    if checklist is None:
-        raise Http404
-    return checklist
+    return checklists.checklist_get(user=user, pk=pk, kinds=ChecklistKind.values)
 
 
 # -- a cadre's own entities -----------------------------------------------------------------------------------
@@ -203,6 +192,17 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
         "visits": visits.count(),
         "needs_review": visits.filter(needs_review=True).count(),
     }
+
+
+def coverage_report(*, user, region_code: str | None, quarter: int) -> dict:
+    """What the coverage page and /api/v1/visits/coverage show: `coverage` with each area's name (blank when
+    the region is unknown or outside the user's jurisdiction) and `idle`, the cadres who signed no visit."""
+    data = coverage(user=user, region_code=region_code, quarter=quarter)
+    names = region_selectors.region_names(user=user, codes=[area["code"] for area in data["areas"]])
+    for area in data["areas"]:
+        area["name"] = names.get(area["code"], "")
+    data["idle"] = cadres_without_visits(user=user, region_code=region_code, quarter=quarter)
+    return data
 
 
 def cadre_coverage(*, user, region_code: str | None, quarter: int, idle_only: bool = False) -> QuerySet:

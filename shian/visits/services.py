@@ -3,43 +3,29 @@
 import datetime
 import math
 import uuid
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.baobao.models import Guarantee
+from shian.checklists import services as checklists
+from shian.checklists.models import Checklist, ChecklistItem
 from shian.core import audit
-from shian.core.config import most_specific, region_prefixes
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
 from shian.core.services import notify
-from shian.core.uploads import check_upload
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
-from shian.regions.models import Region
 
 from . import exports, selectors
 from .checklists import kind_for
-from .models import (
-    Addendum,
-    Answer,
-    Attachment,
-    Checklist,
-    ChecklistItem,
-    ChecklistKind,
-    Problem,
-    ProblemEvent,
-    Severity,
-    Visit,
-)
+from .models import Addendum, Answer, Attachment, ChecklistKind, Problem, ProblemEvent, Severity, Visit
 
 SHORT_VISIT_MINUTES = 3  # issue 7: visits worth a second look
 FAR_VISIT_METRES = 1000
@@ -48,75 +34,24 @@ MAX_DRAFT_AGE = datetime.timedelta(days=30)
 RECTIFY_RULE = {Severity.KEY: "problem.rectify_key", Severity.GENERAL: "problem.rectify_general"}
 
 
-# -- checklists -----------------------------------------------------------------------------------------------
+# -- checklists (the engine's, with this module's permission and kinds) ---------------------------------------
 
 
-@transaction.atomic
 def create_checklist_version(
     *, actor, kind: str, region_code: str | None, title: str, items: list[dict], note: str = ""
 ) -> Checklist:
-    """Edit a checklist by adding a version for the region (blank = province defaults, superusers only)."""
+    """Edit a 督导检查表 by adding a version for the region (blank = province defaults, superusers only)."""
     require_perm(actor, "visits.manage_checklists")
-    if kind not in ChecklistKind.values:
-        raise ValidationError({"kind": [_("检查表类型无效：%(k)s") % {"k": kind}]})
-    region = None
-    if region_code:
-        region = Region.objects.filter(code=region_code).first()
-        if region is None:
-            raise ValidationError({"region_code": [_("区划代码不存在：%(code)s") % {"code": region_code}]})
-    elif not actor.is_superuser:
-        raise PermissionDenied(_("只有系统管理员可以修改省级默认检查表。"))
-    require_in_scope(actor, region_code or "")
-    if not (title or "").strip():
-        raise ValidationError({"title": [_("请填写检查表名称。")]})
-    rows = _checked_items(items)
-    # Number on from the newest version that applies here (the region's own, those above it, the defaults), so
-    # a county's first edit of default v1 is v2: "v1" on a visit then always means the list before any edit.
-    above = region_prefixes(region_code or "")
-    applying = Checklist.objects.filter(Q(region__isnull=True) | Q(region_id__in=above), kind=kind)
-    latest = applying.aggregate(v=Max("version"))["v"] or 0
-    try:
-        with transaction.atomic():  # two editors saving at once: the second is told, not given a 500
-            checklist = Checklist.objects.create(
-                kind=kind, region=region, version=latest + 1, title=title.strip()[:100], note=(note or "")[:200],
-                created_by=actor,
-            )  # fmt: skip
-    except IntegrityError as exc:
-        raise ValidationError(_("检查表刚被他人修订，请刷新后重试。")) from exc
-    ChecklistItem.objects.bulk_create(ChecklistItem(checklist=checklist, position=n, **row) for n, row in rows)
-    audit.record(
-        actor=actor, action="checklist.version", obj=checklist, region_code=region_code or "",
-        after={**audit.snapshot(checklist), "items": [row for _n, row in rows]},
-    )  # fmt: skip
-    return checklist
-
-
-def _checked_items(items: list[dict]) -> list[tuple[int, dict]]:
-    if not items:
-        raise ValidationError({"items": [_("检查表至少需要一个检查项。")]})
-    rows, errors = [], []
-    for n, item in enumerate(items, start=1):
-        text = str(item.get("text") or "").strip()
-        category = str(item.get("category") or "").strip()
-        severity = item.get("severity") or Severity.GENERAL
-        if not text or not category:
-            errors.append(_("第 %(n)d 项：检查类别和检查内容都必须填写。") % {"n": n})
-        elif severity not in Severity.values:
-            errors.append(_("第 %(n)d 项：项目类型应为重点项或一般项。") % {"n": n})
-        elif len(text) > 300 or len(category) > 50:
-            errors.append(_("第 %(n)d 项：检查内容不超过 300 字，类别不超过 50 字。") % {"n": n})
-        else:
-            guidance = str(item.get("guidance") or "").strip()[:500]
-            rows.append((n, {"category": category, "text": text, "severity": severity, "guidance": guidance}))
-    if errors:
-        raise ValidationError({"items": errors})
-    return rows
+    return checklists.create_checklist_version(
+        actor=actor, kind=kind, region_code=region_code, title=title, items=items, note=note, kinds=ChecklistKind.values
+    )
 
 
 def current_checklist(entity: Entity) -> Checklist:
     """The newest version for the entity's kind from the most specific region that has one."""
-    kind = kind_for(entity.business_type, entity.sub_type)
-    best = most_specific(Checklist.objects.filter(kind=kind), entity.region_id)
+    best = checklists.resolve_checklist(
+        kind=kind_for(entity.business_type, entity.sub_type), region_code=entity.region_id
+    )
     if best is None:
         raise ValidationError(_("没有适用于该主体的督导检查表。"))
     return best
@@ -127,31 +62,13 @@ def current_checklist(entity: Entity) -> Checklist:
 
 def store_attachment(*, actor, upload, allow_pdf: bool = False) -> Attachment:
     """Check and store one upload, not yet attached; the visit or evidence that uses it claims it."""
-    checked = check_upload(upload, allow_pdf=allow_pdf)
-    attachment = Attachment(name=checked.name, content_type=checked.content_type, size=checked.size, uploaded_by=actor)
-    attachment.file.save(checked.shown.name, checked.shown, save=False)
-    if checked.original is not None:
-        attachment.original.save(checked.original.name, checked.original, save=False)
-    attachment.save()
-    return attachment
+    return checklists.store_file(Attachment, actor=actor, upload=upload, allow_pdf=allow_pdf)
 
 
 def _claim(actor, ids, **owner) -> None:
     """Attach the actor's own pending uploads; anything else is refused (no borrowing someone's photo)."""
-    if not ids:
-        return
-    refused = ValidationError(_("照片或附件不存在、已被使用或不是您上传的。"))
-    # ids come from a client: a list of 12 or "12" is fine; "12" alone (not a list: it would read as 1 and 2),
-    # "abc", 1.5 or null is a refusal, not a server error
-    if isinstance(ids, str | bytes) or not isinstance(ids, Iterable):
-        raise refused
-    ids = list(ids)
-    if not all(type(i) is int or (isinstance(i, str) and i.isascii() and i.isdigit()) for i in ids):
-        raise refused
-    wanted = {int(i) for i in ids}
-    pending = Attachment.objects.filter(pk__in=wanted, uploaded_by=actor, answer__isnull=True, event__isnull=True)
-    if pending.update(**owner) != len(wanted):
-        raise refused
+    pending = Attachment.objects.filter(answer__isnull=True, event__isnull=True)
+    checklists.claim_files(pending, actor=actor, ids=ids, **owner)
 
 
 # -- visits ---------------------------------------------------------------------------------------------------
@@ -251,25 +168,9 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
     lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
     items = {item.pk: item for item in checklist.items.all()}
-    given: dict[int, dict] = {}
-    for n, answer in enumerate(answers, start=1):
-        item_id, result = answer.get("item"), answer.get("result")
-        note = str(answer.get("note") or "").strip()
-        if item_id not in items:
-            errors.setdefault("answers", []).append(_("第 %(n)d 条答案的检查项不在该检查表中。") % {"n": n})
-        elif item_id in given:
-            errors.setdefault("answers", []).append(_("检查项“%(t)s”重复作答。") % {"t": items[item_id].text})
-        elif result not in Answer.Result.values:
-            errors.setdefault("answers", []).append(_("检查项“%(t)s”的结果无效。") % {"t": items[item_id].text})
-        elif result == Answer.Result.FAIL and not note:
-            errors.setdefault("answers", []).append(_("不符合项“%(t)s”须填写问题说明。") % {"t": items[item_id].text})
-        elif len(note) > 500:
-            errors.setdefault("answers", []).append(_("检查项“%(t)s”的说明超过 500 字。") % {"t": items[item_id].text})
-        else:
-            given[item_id] = {**answer, "note": note}
-    missing = [item.text for pk, item in items.items() if pk not in given]
-    if missing and "answers" not in errors:
-        errors["answers"] = [_("还有 %(n)d 项未作答，如：%(t)s") % {"n": len(missing), "t": missing[0]}]
+    given, answer_errors = checklists.check_answers(items, answers)
+    if answer_errors:
+        errors["answers"] = answer_errors
     if errors:
         raise ValidationError(errors)
     visited_on = timezone.localtime(started_at).date()

@@ -17,17 +17,18 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import REGULATORS, SIGNED_IN
 from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
+from shian.checklists.forms import item_lines, parse_item_lines, posted_answers
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
+from shian.core.forms import error_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
 from shian.duties.selectors import entity_status as duty_status
-from shian.regions.models import Region
 from shian.reports.xlsx import xlsx_response
 
 from . import selectors, services
-from .models import Answer, ChecklistKind, Problem, Severity, Visit
+from .models import Answer, ChecklistKind, Problem, Visit
 
 PER_PAGE = 30
 
@@ -70,21 +71,12 @@ def my_entities(request):
 
 def _visit_payload(request, checklist) -> dict:
     """The visit form's fields as the service takes them; photos are stored first and passed by id."""
-    answers = []
-    for item in checklist.items.all():
-        if not request.POST.get(f"result_{item.pk}"):
-            continue  # unanswered: the service names what is missing
-        answers.append(
-            {
-                "item": item.pk,
-                "result": request.POST.get(f"result_{item.pk}", ""),
-                "note": request.POST.get(f"note_{item.pk}", "")[:500],
-                "attachments": [
-                    services.store_attachment(actor=request.user, upload=f).pk
-                    for f in request.FILES.getlist(f"photo_{item.pk}")
-                ],
-            }
-        )
+    answers = posted_answers(
+        request.POST,
+        request.FILES,
+        checklist.items.all(),
+        lambda upload: services.store_attachment(actor=request.user, upload=upload),
+    )
     return {
         "client_key": request.POST.get("client_key", ""),
         "answers": answers,
@@ -96,12 +88,6 @@ def _visit_payload(request, checklist) -> dict:
         "latitude": request.POST.get("latitude") or None,
         "longitude": request.POST.get("longitude") or None,
     }
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [m for messages_ in exc.message_dict.values() for m in messages_]
-    return exc.messages
 
 
 @access(REGULATORS, objects="entity_id")
@@ -124,7 +110,7 @@ def visit_new(request, entity_id: int):
                         actor=request.user, entity=entity, checklist_id=checklist.pk, **payload
                     )
         except ValidationError as exc:
-            errors = _errors(exc)
+            errors = error_messages(exc)
             if wants_json:
                 return JsonResponse({"ok": False, "errors": errors}, status=422)
         else:
@@ -298,11 +284,8 @@ def coverage(request):
     require_perm(request.user, "visits.view_coverage")
     code = current_region_code(request)
     quarter = _quarter(request)
-    figures = selectors.coverage(user=request.user, region_code=code, quarter=quarter)
-    names = dict(Region.objects.filter(code__in=[a["code"] for a in figures["areas"]]).values_list("code", "name"))
-    for area in figures["areas"]:
-        area["name"] = names.get(area["code"], area["code"])
-    idle = selectors.cadres_without_visits(user=request.user, region_code=code, quarter=quarter)
+    figures = selectors.coverage_report(user=request.user, region_code=code, quarter=quarter)
+    idle = figures["idle"]
     review = selectors.visit_list(user=request.user, region_code=code, quarter=quarter, needs_review=True)
     context = {
         **figures,
@@ -325,21 +308,6 @@ def checklist_list(request):
     return render(request, "visits/checklist_list.html", {"checklists": rows, "kinds": ChecklistKind.choices})
 
 
-def _parse_items(text: str) -> list[dict]:
-    """One item per line: 类别 | 重点项/一般项 | 检查内容 | 检查要点 (the last part optional)."""
-    severity = {str(label): value for value, label in Severity.choices} | {v: v for v in Severity.values}
-    items = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.replace("｜", "|").split("|")]
-        parts += [""] * (4 - len(parts))
-        items.append(
-            {"category": parts[0], "severity": severity.get(parts[1], parts[1]), "text": parts[2], "guidance": parts[3]}
-        )
-    return items
-
-
 @access(REGULATORS, objects="checklist")
 def checklist_detail(request, pk: int):
     """A version and its items; an administrator saves an edited copy as the next version for their region."""
@@ -351,15 +319,15 @@ def checklist_detail(request, pk: int):
             new = services.create_checklist_version(
                 actor=request.user, kind=checklist.kind, region_code=request.user.region_id,
                 title=request.POST.get("title", ""), note=request.POST.get("note", ""),
-                items=_parse_items(request.POST.get("items", "")),
+                items=parse_item_lines(request.POST.get("items", "")),
             )  # fmt: skip
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(_errors(exc)) if isinstance(exc, ValidationError) else str(exc))
+            messages.error(request, "；".join(error_messages(exc)) if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("已保存为第 %(v)d 版。") % {"v": new.version})
             return redirect("visits:checklist_detail", pk=new.pk)
     items = checklist.items.all()
-    lines = "\n".join(f"{i.category} | {i.get_severity_display()} | {i.text} | {i.guidance}" for i in items)
+    lines = item_lines(items)
     context = {"checklist": checklist, "items": items, "can_edit": can_edit, "lines": request.POST.get("items", lines)}
     return render(request, "visits/checklist_detail.html", context)
 

@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.baobao.models import AssignmentRun, Cadre, Commitment, Guarantee
+from shian.checklists.models import Checklist
 from shian.core.periods import quarter_of
 from shian.duties.models import DailyCheck, WeeklyReport
 from shian.entities.models import Entity, License
-from shian.visits.models import Checklist, Problem, Visit
+from shian.visits.models import Problem, Visit
 
 CST = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=CST)  # a Wednesday in 2026 Q4

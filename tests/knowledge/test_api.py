@@ -146,3 +146,35 @@ def test_openapi_lists_the_endpoints(db):
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     for path in ("/tests", "/tests/{pk}/attempts", "/attempts/{pk}/submit", "/tests/{pk}/results", "/questions/import"):
         assert f"{API}{path}" in paths
+
+
+def test_reading_an_expired_paper_writes_nothing_yet_shows_it_handed_in(world):
+    from shian.knowledge.models import Attempt
+
+    general_bank(12)
+    test = schedule(world.county, entities=[world.restaurant], question_count=3)
+    started = client_for(world.officer).post(f"{API}/tests/{test.pk}/attempts")
+    assert started.status_code == 201
+    Attempt.objects.filter(pk=started.json()["id"]).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    shown = client_for(world.county).get(f"{API}/attempts/{started.json()['id']}").json()
+    assert shown["submitted_at"] and shown["auto_submitted"] and shown["score"] == 0 and shown["seconds_left"] == 0
+    assert Attempt.objects.get(pk=shown["id"]).submitted_at is None  # the GET stored nothing
+
+
+def test_starting_twice_is_created_once(world, monkeypatch):
+    """The 201/200 comes from the insert itself: a start that loses the race to another tab answers 200."""
+    from shian.knowledge import services
+    from shian.knowledge.models import Attempt
+
+    general_bank(12)
+    test = schedule(world.county, entities=[world.restaurant], question_count=3)
+    officer = client_for(world.officer)
+    real_filter = Attempt.objects.filter
+
+    def blind_filter(*args, **kwargs):  # the other tab's row is not visible to the first check
+        qs = real_filter(*args, **kwargs)
+        return qs.none() if kwargs.keys() == {"test", "user"} else qs
+
+    assert officer.post(f"{API}/tests/{test.pk}/attempts").status_code == 201
+    monkeypatch.setattr(services.Attempt.objects, "filter", blind_filter)
+    assert officer.post(f"{API}/tests/{test.pk}/attempts").status_code == 200

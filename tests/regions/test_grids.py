@@ -165,3 +165,13 @@ def test_grid_list_is_scoped(county_admin, area, make_user):
     assert [g.code for g in selectors.grid_list(user=township)] == ["G-A1"]
     assert [g.code for g in selectors.grid_list(user=county_admin, region_code="370725107")] == ["G-Q"]
     assert not selectors.grid_list(user=make_user(Role.COUNTY_ADMIN, "370304")).exists()
+
+
+@pytest.mark.django_db
+def test_region_names_and_find_see_only_the_jurisdiction(make_user, regions):
+    township = make_user(Role.TOWNSHIP_ADMIN, "370725001")
+    names = selectors.region_names(user=township, codes=["370725001001", "370725", "370304", ""])
+    assert names == {"370725001001": regions["370725001001"].name}  # the county above and a far city left out
+    assert selectors.region_find(user=township, code="370725001") == regions["370725001"]
+    assert selectors.region_find(user=township, code="370304") is None
+    assert selectors.region_find(user=township, code="") is None

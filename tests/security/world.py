@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from shian.accounts.models import ApiToken, Invitation, Role, User
 from shian.baobao.models import AssignmentRun, Cadre, Guarantee
+from shian.checklists.models import Checklist
 from shian.core import audit
 from shian.core.models import Notification
 from shian.core.periods import quarter_of
@@ -30,7 +31,7 @@ from shian.entities.models import Entity, KeyPerson, License
 from shian.knowledge.models import Attempt, KnowledgeTest, Target
 from shian.ledgers.models import ImportBatch
 from shian.regions.models import Region
-from shian.visits.models import Attachment, Checklist, Problem, ProblemEvent, Visit
+from shian.visits.models import Attachment, Problem, ProblemEvent, Visit
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}

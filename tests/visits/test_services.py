@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
+from shian.checklists.models import Checklist, Severity
 from shian.core.models import AuditEntry, Notification
 from shian.entities.models import Entity
 from shian.visits import selectors, services
@@ -24,11 +25,9 @@ from shian.visits.models import (
     Addendum,
     Answer,
     Attachment,
-    Checklist,
     ChecklistKind,
     Problem,
     ProblemEvent,
-    Severity,
     Visit,
 )
 

@@ -5,9 +5,10 @@ import json
 import pytest
 from django.urls import reverse
 
+from shian.checklists.models import Checklist
 from shian.core.models import AuditEntry
 from shian.visits import services
-from shian.visits.models import Addendum, Answer, Checklist, Problem, Visit
+from shian.visits.models import Addendum, Answer, Problem, Visit
 
 from .conftest import photo
 

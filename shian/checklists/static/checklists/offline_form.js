@@ -1,11 +1,17 @@
-// The visit form on a flaky phone connection. The draft lives in localStorage (with its client key and start
-// time, so a reopened draft is the same visit); a signed visit that cannot be sent waits in an IndexedDB
-// outbox, photos included, and goes out when the connection returns. The client key makes a resend return
-// the visit already stored, so retries never create a second one.
+// A checklist form on a flaky phone connection (the checklist engine's, shared by every module that signs
+// checklists). The draft lives in localStorage (with its client key and start time, so a reopened draft is the
+// same record); a signed record that cannot be sent waits in an IndexedDB outbox, photos included, and goes
+// out when the connection returns. The client key makes a resend return the record already stored, so
+// retries never create a second one.
+//
+// A page opts in by including checklists/_outbox.html and marking its form:
+//   <form method="post" enctype="multipart/form-data" data-offline-form data-draft-key="..." data-title="...">
+// with hidden inputs client_key and started_at (and latitude/longitude to record the position). The view
+// answers an `Accept: application/json` POST with {ok, url} or, refused, 422 with {ok: false, errors}.
 (() => {
   "use strict";
   const DB_NAME = "shian-outbox";
-  const STORE = "visits";
+  const STORE = "visits"; // the store's first name, kept so records queued before the engine still go out
 
   function openDb() {
     return new Promise((resolve, reject) => {
@@ -30,7 +36,7 @@
   const outboxAll = () => withStore("readonly", (store) => store.getAll());
   const outboxDrop = (key) => withStore("readwrite", (store) => store.delete(key));
 
-  // Messages come translated from the page (visits/_outbox.html); {name} marks a value filled in here.
+  // Messages come translated from the page (checklists/_outbox.html); {name} marks a value filled in here.
   function message(key, values = {}) {
     const box = document.getElementById("outbox-status");
     const text = (box && box.dataset[key]) || "";
@@ -133,6 +139,7 @@
 
   function locate(form) {
     const status = document.getElementById("gps-status");
+    if (!form.elements.latitude) return;
     if (!navigator.geolocation || form.elements.latitude.value) {
       if (form.elements.latitude.value && status) status.textContent = message("gpsKept");
       return;
@@ -165,7 +172,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       showErrors([]);
-      const title = (document.querySelector("[data-testid=entity-name]") || {}).textContent || "";
+      const title = form.dataset.title || "";
       const entries = [...new FormData(form).entries()].filter(
         ([, value]) => !(value instanceof File && value.size === 0)
       );
@@ -197,7 +204,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    const form = document.getElementById("visit-form");
+    const form = document.querySelector("form[data-offline-form]");
     if (form) setUp(form);
     window.addEventListener("online", flush);
     setInterval(flush, 30000);
