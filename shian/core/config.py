@@ -2,10 +2,12 @@
 
 from django.db.models import Q, QuerySet
 
+from .regioncodes import prefixes
+
 
 def region_prefixes(region_code: str) -> list[str]:
     """The codes of a region and every region above it (37, 3707, 370725, ...)."""
-    return [region_code[:n] for n in (2, 4, 6, 9, 12) if len(region_code) >= n]
+    return prefixes(region_code)
 
 
 def most_specific(qs: QuerySet, region_code: str):

@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core.jurisdiction import (
-    CHILD_LENGTH,
     get_in_scope,
     narrow_to,
     require_in_scope,
     scope_prefix,
     scope_queryset,
 )
+from shian.core.regioncodes import COUNTY, LEVEL_LENGTH, VILLAGE, child_length, level_of, prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -27,13 +27,13 @@ from . import registry
 from .models import DispatchReport, Snapshot
 from .registry import Grouping, Parts
 
-LIVE_FROM = 6  # code length from which figures are computed live: county, township, village
+LIVE_FROM = LEVEL_LENGTH[COUNTY]  # code length from which figures are computed live: county, township, village
 STALE_AFTER = datetime.timedelta(minutes=5)
 
 
 def child_depth(code: str) -> int | None:
     """The code length of the areas below `code`; None below a village, whose figures are per entity."""
-    return None if len(code) >= 12 else CHILD_LENGTH[len(code)]
+    return None if level_of(code) in (None, VILLAGE) else child_length(code)
 
 
 def count(*, prefix: str, depth: int | None, as_of: datetime.date, series: bool = False) -> dict[str, Parts]:
@@ -193,7 +193,7 @@ def ancestors(fig: Figures, user) -> list[Region]:
     if fig.region is None:
         return []
     top = scope_prefix(user) or ""
-    codes = [fig.code[:n] for n in (2, 4, 6, 9, 12) if len(top) <= n <= len(fig.code)]
+    codes = [code for code in prefixes(fig.code) if len(top) <= len(code)]
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.jurisdiction import CHILD_LENGTH, require_in_scope
+from shian.core.jurisdiction import require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, child_length, level_of, prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -46,7 +47,7 @@ def refresh_snapshots(*, as_of: datetime.date | None = None) -> int:
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) | {""}
     with transaction.atomic():
         for code in sorted(codes & known):
-            _save_snapshot(code, as_of, selectors.roll_up(groups, prefix=code, depth=CHILD_LENGTH[len(code)]), started)
+            _save_snapshot(code, as_of, selectors.roll_up(groups, prefix=code, depth=child_length(code)), started)
     return len(codes & known)
 
 
@@ -98,7 +99,7 @@ def dispatch_regions() -> list[Region]:
     for code in (
         Entity.objects.exclude(status=Entity.Status.DEREGISTERED).values_list("region_id", flat=True).distinct()
     ):
-        codes.update(code[:n] for n in (2, 4, 6) if len(code) >= n)
+        codes.update(p for p in prefixes(code) if level_of(p) <= COUNTY)
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 

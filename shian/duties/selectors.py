@@ -14,7 +14,8 @@ from django.utils import timezone
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
 from shian.core.config import most_specific
-from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core.regioncodes import child_length
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
 
 from .models import DailyCheck, ListKind, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
@@ -175,7 +176,7 @@ def completion(
     today = today or timezone.localdate()
     start, end, mondays = month_bounds(month, today)
     days = max((end - start).days + 1, 0)
-    length = CHILD_LENGTH[len(region_code or "")]
+    length = child_length(region_code)
     entity_key, record_key = {
         "area": (Substr("region_id", 1, length), Substr("region_id", 1, length)),
         "grade": (F("baobao_grade"), F("entity__baobao_grade")),

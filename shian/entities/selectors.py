@@ -9,8 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.jurisdiction import CHILD_LENGTH, narrow_to, scope_entity_rows
+from shian.core.jurisdiction import narrow_to, scope_entity_rows
 from shian.core.models import AuditEntry
+from shian.core.regioncodes import child_length
 from shian.regions.models import Region
 
 from . import validators
@@ -122,7 +123,7 @@ def expiring_licenses(*, user, region_code: str | None = None, days: int = 30) -
 def expiring_license_counts(*, user, region_code: str | None = None, days: int = 30) -> list[dict]:
     """How many licences expire within `days`, per region one level below `region_code` (a county's
     townships), in one grouped query; the level follows the region so a province gets 16 rows, not 40,000."""
-    length = CHILD_LENGTH.get(len(region_code or ""), 12)
+    length = child_length(region_code)
     rows = (
         expiring_licenses(user=user, region_code=region_code, days=days)
         .order_by()

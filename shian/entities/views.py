@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, level_of
 from shian.regions.selectors import region_list
 from shian.reports.xlsx import xlsx_response
 
@@ -58,7 +59,7 @@ def entity_detail(request, pk: int):
 def _region_options(request, code: str | None):
     """Suggestions for the region-code box: the children of the current county or township (tens, not the
     tens of thousands of villages of a province)."""
-    if not code or len(code) < 6:
+    if (level_of(code) or 0) < COUNTY:
         return []
     return region_list(user=request.user, parent_code=code)[:300]
 

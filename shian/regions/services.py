@@ -19,6 +19,7 @@ from shian.accounts.models import Role
 from shian.core import audit, workdays
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import TOWNSHIP, ancestor
 
 from .models import Boundary, Grid, HolidayDay, Region
 
@@ -46,7 +47,7 @@ def _check_grid(
     if parent_code:
         if kind == Grid.Kind.AREA:
             raise ValidationError({"parent_code": _("片区是最上一级网格，不能再设上级网格。")})
-        parent = Grid.objects.filter(code=parent_code, region__code__startswith=region.code[:9]).first()
+        parent = Grid.objects.filter(code=parent_code, region__code__startswith=ancestor(region.code, TOWNSHIP)).first()
         if parent is None or not in_scope(actor, parent.region_id):
             raise ValidationError({"parent_code": _("上级网格不存在或不在同一乡镇：%(code)s") % {"code": parent_code}})
         if parent.kind != Grid.Kind.AREA:
@@ -56,7 +57,7 @@ def _check_grid(
     if grid is not None and grid.children.exists():
         if kind != Grid.Kind.AREA:
             raise ValidationError({"kind": _("该网格下还有社区网格，不能改为社区网格。")})
-        if region.code[:9] != grid.region_id[:9]:
+        if ancestor(region.code, TOWNSHIP) != ancestor(grid.region_id, TOWNSHIP):
             raise ValidationError({"region_code": _("该片区下还有社区网格，不能移到其他乡镇。")})
     if worker is not None:
         if worker.role != Role.GRID_WORKER or not worker.is_active:

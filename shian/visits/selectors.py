@@ -9,8 +9,9 @@ from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
 from shian.core.config import region_prefixes
-from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
+from shian.core.regioncodes import child_length
 
 from .models import Attachment, Checklist, Problem, Visit
 
@@ -171,7 +172,7 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
     """Due, visited and missed per area and per grade; overdue once the quarter has ended."""
     base = _coverage_base(user, region_code, quarter)
     ended = quarter_bounds(quarter)[1] < timezone.localdate()
-    length = CHILD_LENGTH[len(region_code or "")]
+    length = child_length(region_code)
     rows = (
         base.annotate(area=Substr("entity__region_id", 1, length), grade=F("entity__baobao_grade"))
         .values("area", "grade")

@@ -20,6 +20,7 @@ from shian.core.config import most_specific, region_prefixes
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
 from shian.core.services import notify
 from shian.core.uploads import check_upload
 from shian.core.workdays import compute_due
@@ -439,7 +440,9 @@ def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dic
         with transaction.atomic():
             problem = _still(unresolved, pk, Problem.Escalation.NONE)
             if problem is not None:
-                _escalate(actor, problem, Problem.Escalation.STATION, now, problem.region_id[:9], _("乡镇"))
+                _escalate(
+                    actor, problem, Problem.Escalation.STATION, now, ancestor(problem.region_id, TOWNSHIP), _("乡镇")
+                )
                 counts["station"] += 1
     for pk in list(unresolved.filter(escalation=Problem.Escalation.STATION).values_list("pk", flat=True)):
         with transaction.atomic():
@@ -450,7 +453,9 @@ def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dic
                 rule_code="problem.escalate_county", start=problem.due_at, region_code=problem.region_id
             )
             if county_due.due_at < now:
-                _escalate(actor, problem, Problem.Escalation.COUNTY, now, problem.region_id[:6], _("县级"))
+                _escalate(
+                    actor, problem, Problem.Escalation.COUNTY, now, ancestor(problem.region_id, COUNTY), _("县级")
+                )
                 counts["county"] += 1
     return counts
 
