@@ -1,7 +1,10 @@
 """Configuration as data (ARCHITECTURE rule 5): versioned rows per region, the most specific one applying."""
 
-from django.db.models import Q, QuerySet
+import datetime
 
+from django.db.models import QuerySet
+
+from . import rules
 from .regioncodes import prefixes
 
 
@@ -10,8 +13,8 @@ def region_prefixes(region_code: str) -> list[str]:
     return prefixes(region_code)
 
 
-def most_specific(qs: QuerySet, region_code: str):
+def most_specific(qs: QuerySet, region_code: str, on: datetime.date | None = None):
     """The newest version from the most specific region containing `region_code`; rows with no region are the
-    defaults. `qs` rows need a nullable `region` and a `version`. None when nothing applies."""
-    candidates = qs.filter(Q(region__isnull=True) | Q(region_id__in=region_prefixes(region_code or "")))
-    return max(candidates, key=lambda row: (len(row.region_id or ""), row.version), default=None)
+    defaults. `qs` rows need a nullable `region` and a `version`. None when nothing applies. The rule store's
+    resolver (shian.core.rules.most_specific), so policy tables and rule numbers pick a version alike."""
+    return rules.most_specific(qs, region_code, on)

@@ -132,14 +132,15 @@ def key_person_create(request, pk: int):
 
 @login_required
 def expiring_licenses(request):
-    """Licences expiring within 30/60/90 days in the current region, with a count per sub-region on top."""
+    """Licences expiring within 30/60/90 days (by default the region's rule) in the current region, with a count
+    per sub-region on top."""
     code = current_region_code(request)
     form, page = filtered_page(
         request,
         ExpiringFilterForm,
-        lambda days=30: selectors.expiring_licenses(user=request.user, region_code=code, days=days),
+        lambda days=None: selectors.expiring_licenses(user=request.user, region_code=code, days=days),
     )
-    days = getattr(form, "cleaned_data", {}).get("days") or 30
+    days = getattr(form, "cleaned_data", {}).get("days") or selectors.expiry_days(user=request.user, region_code=code)
     today = timezone.localdate()
     for licence in page:
         licence.days_left = (licence.expires_on - today).days

@@ -1,15 +1,17 @@
 """Reads of the visit loop, each scoped: regulators by jurisdiction, an enterprise to its own entity."""
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
+from django.db.models.lookups import GreaterThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
+from shian.core import rules
 from shian.core.config import region_prefixes
-from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_prefix, scope_queryset
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 from shian.core.regioncodes import child_length
 
@@ -21,6 +23,22 @@ GRADES = ("A", "B", "C", "D")
 
 def current_quarter() -> int:
     return quarter_of(timezone.localdate())
+
+
+# The visit frequency: a rule of the store (baobao/ruledefs.py), the same one the commitment letters print.
+VISITS_PER_QUARTER = "baobao.visits_per_quarter"
+
+
+def visited_enough(visits: QuerySet[Visit], quarter: int, *, within: str | None = ""):
+    """A condition on guarantees: their entity had, among `visits` (already narrowed to OuterRef("entity") and
+    `quarter`), as many visits as the rule in force in its region asks for that quarter. A plain EXISTS where
+    no region below `within` asks for more than one."""
+    day = min(quarter_bounds(quarter)[1], timezone.localdate())
+    required = rules.by_region(VISITS_PER_QUARTER, "entity__region_id", within=within, on=day)
+    if isinstance(required, Value) and required.value == 1:
+        return Exists(visits)
+    done = visits.order_by().values("entity").annotate(n=Count("pk")).values("n")[:1]
+    return GreaterThanOrEqual(Coalesce(Subquery(done, output_field=IntegerField()), 0), required)
 
 
 # -- checklists -----------------------------------------------------------------------------------------------
@@ -66,8 +84,8 @@ def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Gu
     missed_before = Q(visited_before=False, since__lte=quarter_bounds(previous)[1])
     return (
         qs.annotate(
-            visited=Exists(visits.filter(quarter=quarter)),
-            visited_before=Exists(visits.filter(quarter=previous)),
+            visited=visited_enough(visits.filter(quarter=quarter), quarter),
+            visited_before=visited_enough(visits.filter(quarter=previous), previous),
             open_problems=Exists(
                 Problem.objects.filter(entity=OuterRef("entity")).exclude(status=Problem.Status.CLOSED)
             ),
@@ -162,7 +180,8 @@ def problem_events(problem: Problem):
 def _coverage_base(user, region_code: str | None, quarter: int) -> QuerySet[Guarantee]:
     """Guarantees in force by the quarter's end, each marked visited or not in that quarter."""
     qs = narrow_to(scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region")
-    visited = Exists(Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter))
+    within = region_code or scope_prefix(user) or ""
+    visited = visited_enough(Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter), quarter, within=within)
     return qs.filter(since__lte=quarter_bounds(quarter)[1]).annotate(
         v=Case(When(visited, then=1), default=0, output_field=IntegerField())
     )

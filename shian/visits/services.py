@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.baobao.models import Guarantee
-from shian.core import audit
+from shian.core import audit, rules
 from shian.core.config import most_specific, region_prefixes
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
@@ -42,8 +42,8 @@ from .models import (
     Visit,
 )
 
-SHORT_VISIT_MINUTES = 3  # issue 7: visits worth a second look
-FAR_VISIT_METRES = 1000
+# issue 7: visits worth a second look (the rules in visits/ruledefs.py)
+SHORT_VISIT_MINUTES, FAR_VISIT_METRES = "visits.short_visit_minutes", "visits.far_visit_metres"
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=10)
 MAX_DRAFT_AGE = datetime.timedelta(days=30)
 RECTIFY_RULE = {Severity.KEY: "problem.rectify_key", Severity.GENERAL: "problem.rectify_general"}
@@ -278,9 +278,10 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     if lat is not None and lon is not None and entity.latitude is not None and entity.longitude is not None:
         distance = _distance_m(lat, lon, entity.latitude, entity.longitude)
     reasons = []  # "far" only on site: a remote visit (phone, video) is by definition made from elsewhere
-    if now - started_at < datetime.timedelta(minutes=SHORT_VISIT_MINUTES):
+    if now - started_at < datetime.timedelta(minutes=rules.value(SHORT_VISIT_MINUTES, entity.region_id, visited_on)):
         reasons.append("short")
-    if mode == Visit.Mode.ON_SITE and distance is not None and distance > FAR_VISIT_METRES:
+    far = rules.value(FAR_VISIT_METRES, entity.region_id, visited_on)
+    if mode == Visit.Mode.ON_SITE and distance is not None and distance > far:
         reasons.append("far")
     visit = Visit.objects.create(
         client_key=key, entity=entity, cadre=cadre, region_id=entity.region_id, checklist=checklist, mode=mode,
