@@ -19,6 +19,7 @@ from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.models import DeadlineRule
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import CITY, level_of, prefixes
 from shian.core.validation import full_clean_as, reject_unknown
 from shian.core.workdays import compute_due
 from shian.entities import validators
@@ -249,7 +250,7 @@ def override_grade(*, actor, entity: Entity, grade: str, reason: str) -> EntityG
 
 def _pieces(prefix: str) -> list[str]:
     """Solve a province (or the country) city by city: cadres never cross a city, so the pieces are exact."""
-    if len(prefix) >= 4:
+    if (level_of(prefix) or 0) >= CITY:
         return [prefix]
     return list(
         Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)
@@ -411,7 +412,7 @@ def assign_cadres(
     `baseline` also scores the greedy nearest-available assignment of the same problem, for comparison."""
     require_perm(actor, "baobao.manage_cadres")
     prefix = _scope_region(actor, region_code)
-    if len(prefix) < 2:
+    if not level_of(prefix):
         raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
     started = time.monotonic()
     pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]
@@ -642,7 +643,7 @@ def _resolve_changes(run: AssignmentRun) -> int:
     prefix = run.region_id or ""
     pending = Change.objects.filter(resolved_at__isnull=True)
     here = narrow_to(pending, prefix)
-    above = Q(region_id__in=[prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)])
+    above = Q(region_id__in=[code for code in prefixes(prefix) if code != prefix])
     guaranteed = Exists(Guarantee.objects.filter(entity=OuterRef("entity")))
     settled = [
         here.filter(kind__in=[Change.Kind.ENTITY_NEW, Change.Kind.GRADE_CHANGED]).filter(guaranteed),

@@ -23,7 +23,7 @@ Reading::
                                                   .name, .is_default, .snapshot() (what a record keeps)
     value(code, region_code="", on=None) -> int   rule(...).value
     by_region(code, field, within="", on=None)    a query expression giving each row the value in force in the
-                                                  region its `field` (a region code) names, for one query over
+                                                  region its `field` (a region FK or code) names, for one query over
                                                   many regions; a plain Value when no region below `within`
                                                   overrides the rule
     most_specific(qs, region_code, on=None)       the row of a policy table (nullable `region` FK, `version`,
@@ -185,8 +185,8 @@ def value(code: str, region_code: str | None = "", on: datetime.date | None = No
 
 
 def by_region(code: str, field: str, *, within: str | None = "", on: datetime.date | None = None):
-    """An expression worth, for each row, the value of `code` in force in the region its `field` names (a
-    region code, e.g. "entity__region_id"), for rows inside `within`. One query reads the overrides; the
+    """An expression worth, for each row, the value of `code` in force in the region its `field` names (a region
+    foreign key or code, e.g. "entity__region"), for rows inside `within`. One query reads the overrides; the
     expression is a plain `Value` when no region below `within` has one."""
     on = on or _today()
     within = within or ""
@@ -198,9 +198,10 @@ def by_region(code: str, field: str, *, within: str | None = "", on: datetime.da
             newest[row.region_prefix] = row
     if not newest:
         return Value(base.value, output_field=IntegerField())
-    # longest prefix first, so the most specific region's value wins
+    # longest prefix first, so the most specific region's value wins; codes under a prefix as a range, like
+    # jurisdiction.region_under (a foreign key has no startswith)
     whens = [
-        When(**{f"{field}__startswith": prefix}, then=Value(newest[prefix].amount))
+        When(Q(**{f"{field}__gte": prefix, f"{field}__lte": prefix.ljust(12, "9")}), then=Value(newest[prefix].amount))
         for prefix in sorted(newest, key=len, reverse=True)
     ]
     return Case(*whens, default=Value(base.value), output_field=IntegerField())

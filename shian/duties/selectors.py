@@ -147,7 +147,7 @@ def undertrained(*, user, region_code: str | None, year: int, hours: int | None 
     people = KeyPerson.objects.filter(role__in=MANAGERS, entity__in=_entities(user, region_code).values("pk"))
     within = region_code or getattr(user, "region_id", "") or ""
     if hours is None:
-        hours = rules.by_region(TRAINING_HOURS, "entity__region_id", within=within)
+        hours = rules.by_region(TRAINING_HOURS, "entity__region", within=within)
     return (
         people.annotate(h=Sum("trainings__hours", filter=Q(trainings__day__year=year)))
         .filter(Q(h__lt=hours) | Q(h__isnull=True))

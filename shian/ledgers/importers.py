@@ -25,6 +25,7 @@ from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, CadreLeve
 from shian.core.audit import json_value
 from shian.core.bulk import chunked, insert_many
 from shian.core.jurisdiction import narrow_to, scope_prefix
+from shian.core.regioncodes import PROVINCE, ancestor
 from shian.entities import validators
 from shian.entities.models import SUBTYPES_BY_TYPE, Entity, KeyPerson, License
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
@@ -557,7 +558,7 @@ class AssignmentImporter(_EntityLedger):
         if entity.status == Entity.Status.DEREGISTERED:
             self.error(row, key, "reference", _("该主体已注销，不再安排包保。"))
         if not self.actor.region_id:  # the file's run covers one region
-            self.province = self.province or entity.region_id[:2]
+            self.province = self.province or ancestor(entity.region_id, PROVINCE)
             if not entity.region_id.startswith(self.province):
                 self.error(row, key, "region", _("一个文件只能导入一个省的包保关系，请按省分别导入。"))
         grade = row.get("grade")

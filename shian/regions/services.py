@@ -19,7 +19,7 @@ from shian.accounts.models import Role
 from shian.core import audit, workdays
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
-from shian.core.regioncodes import TOWNSHIP, ancestor
+from shian.core.regioncodes import CITY, TOWNSHIP, ancestor
 
 from .models import Boundary, Grid, HolidayDay, Region
 
@@ -156,8 +156,8 @@ def _parent_for(code: str, level: int, parent: str, known: set[str]) -> str | No
     """
     if parent in known and code.startswith(parent):
         return parent
-    if level == Region.Level.TOWNSHIP and code[4:6] == "00" and code[:4] in known:
-        return code[:4]
+    if level == Region.Level.TOWNSHIP and code[4:6] == "00" and ancestor(code, CITY) in known:
+        return ancestor(code, CITY)
     return None
 
 

@@ -1,6 +1,6 @@
 """Rule numbers of the visit loop, with their defaults; a region overrides one in the rule store."""
 
-from shian.core.rules import METRES, MINUTES, WORKING_DAYS, register_rule
+from shian.core.rules import CALENDAR_DAYS, METRES, MINUTES, WORKING_DAYS, register_rule
 
 RECTIFY_KEY = register_rule(
     "problem.rectify_key",
@@ -22,6 +22,13 @@ ESCALATE_COUNTY = register_rule(
     unit=WORKING_DAYS,
     name="逾期问题升级至县级（自整改期限起）",
     source="地方规定（待核实，可按区划调整）",
+)
+DRAFT_MAX_AGE = register_rule(
+    "visits.draft_max_age_days",
+    default=30,
+    unit=CALENDAR_DAYS,
+    name="离线督导草稿最长可签字天数（开始时间距签字）",
+    source="离线督导（可按区划调整）",
 )
 # issue 7: visits worth a second look
 SHORT_VISIT = register_rule(

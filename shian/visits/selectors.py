@@ -29,12 +29,16 @@ def current_quarter() -> int:
 VISITS_PER_QUARTER = "baobao.visits_per_quarter"
 
 
+def _rule_day(quarter: int):
+    """The day whose rule a quarter is counted by: its last day, or today while it runs."""
+    return min(quarter_bounds(quarter)[1], timezone.localdate())
+
+
 def visited_enough(visits: QuerySet[Visit], quarter: int, *, within: str | None = ""):
     """A condition on guarantees: their entity had, among `visits` (already narrowed to OuterRef("entity") and
     `quarter`), as many visits as the rule in force in its region asks for that quarter. A plain EXISTS where
     no region below `within` asks for more than one."""
-    day = min(quarter_bounds(quarter)[1], timezone.localdate())
-    required = rules.by_region(VISITS_PER_QUARTER, "entity__region_id", within=within, on=day)
+    required = rules.by_region(VISITS_PER_QUARTER, "entity__region", within=within, on=_rule_day(quarter))
     if isinstance(required, Value) and required.value == 1:
         return Exists(visits)
     done = visits.order_by().values("entity").annotate(n=Count("pk")).values("n")[:1]
@@ -222,6 +226,10 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
         + ([("", grades[""])] if grades[""]["due"] else []),
         "visits": visits.count(),
         "needs_review": visits.filter(needs_review=True).count(),
+        # the frequency in force in the region itself (a sub-region may override it; each entity counts by its own)
+        "visits_per_quarter": rules.value(
+            VISITS_PER_QUARTER, region_code or scope_prefix(user) or "", _rule_day(quarter)
+        ),
     }
 
 

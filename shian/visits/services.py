@@ -45,7 +45,7 @@ from .models import (
 # issue 7: visits worth a second look (the rules in visits/ruledefs.py)
 SHORT_VISIT_MINUTES, FAR_VISIT_METRES = "visits.short_visit_minutes", "visits.far_visit_metres"
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=10)
-MAX_DRAFT_AGE = datetime.timedelta(days=30)
+MAX_DRAFT_AGE = "visits.draft_max_age_days"  # the rule: how old an offline draft may be when signed
 RECTIFY_RULE = {Severity.KEY: "problem.rectify_key", Severity.GENERAL: "problem.rectify_general"}
 
 
@@ -245,10 +245,11 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     if (signer_name or "").strip() != cadre.name:
         errors["signer_name"] = [_("签字确认须填写本人姓名“%(name)s”。") % {"name": cadre.name}]
     now = timezone.now()
+    max_age = rules.value(MAX_DRAFT_AGE, entity.region_id)
     if started_at is None or timezone.is_naive(started_at):
         errors["started_at"] = [_("开始时间须带时区。")]
-    elif not now - MAX_DRAFT_AGE <= started_at <= now + MAX_CLOCK_SKEW:
-        errors["started_at"] = [_("开始时间应在最近 30 天内。")]
+    elif not now - datetime.timedelta(days=max_age) <= started_at <= now + MAX_CLOCK_SKEW:
+        errors["started_at"] = [_("开始时间应在最近 %(n)d 天内。") % {"n": max_age}]
     lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
     lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
     items = {item.pk: item for item in checklist.items.all()}
