@@ -19,7 +19,7 @@ from shian.accounts.models import Role
 from shian.core import audit, workdays
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
-from shian.core.regioncodes import CITY, TOWNSHIP, ancestor
+from shian.core.regioncodes import CITY, TOWNSHIP, ancestor, is_region_code
 
 from .models import Boundary, Grid, HolidayDay, Region
 
@@ -416,7 +416,7 @@ def load_boundaries(*, path: Path | str, source: str, actor=None) -> dict[str, i
         code = _feature_code(props) if isinstance(props, dict) else None
         if code is None:
             raise _feature_error(n, _("属性中缺少区划代码（code 或 adcode）"))
-        if not code.isdigit() or len(code) not in Region.CODE_LENGTHS.values():
+        if not is_region_code(code):
             raise _feature_error(n, _("区划代码“%(code)s”应为 2、4、6、9 或 12 位数字") % {"code": code})
         problem = _geometry_problem(feature.get("geometry"))
         if problem:
