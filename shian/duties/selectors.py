@@ -14,9 +14,9 @@ from django.utils import timezone
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
 from shian.core import rules
-from shian.core.config import most_specific
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
 from shian.core.regioncodes import child_length
+from shian.core.rules import most_specific
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
 
 from .models import DailyCheck, ListKind, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
