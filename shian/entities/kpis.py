@@ -46,7 +46,7 @@ register(
             Kpi(
                 "entities.lic_expiring", _("30日内到期许可证"), _("张"), count_of("lic_expiring"),
                 link=lambda code: records_url("entities:expiring", code), better="low",
-                doc=_("在册主体的许可证中，有效期至在统计日起 30 日内（含当日）的张数。"),
+                doc=_("在册主体的许可证中，有效期至在统计日起到期提醒天数内（含当日）的张数；天数为所在区划的规则，默认 30 日。"),
             ),
         ],
         breakdowns=[
