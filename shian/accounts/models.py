@@ -140,7 +140,8 @@ class Invitation(models.Model):
     """An invitation for one person to join an entity as principal, director or officer.
 
     The link carries a random token; only its SHA-256 is stored (like API tokens), so the link is shown once, to
-    the inviter. It works once, for INVITATION_VALID_DAYS, unless revoked; accepting it creates the account.
+    the inviter. It works once, for the days of the rule `accounts.invitation_valid_days` (shian.core.rules),
+    unless revoked; accepting it creates the account.
     """
 
     class Status(models.TextChoices):

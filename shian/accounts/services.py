@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shian.core import audit
+from shian.core import audit, rules
 from shian.core import context as audit_context
 from shian.core.jurisdiction import require_in_scope, scope_entity_rows
 from shian.core.models import AuditEntry
@@ -200,7 +200,14 @@ def authenticate_token(key: str) -> User | None:
 
 # --------------------------------------------------------------------------- enterprise accounts (issue 8)
 
-INVITATION_VALID_DAYS = 7
+INVITATION_VALID_DAYS = "accounts.invitation_valid_days"  # the rule (accounts/ruledefs.py)
+
+
+def invitation_valid_days(entity: Entity) -> int:
+    """How many days an invitation to `entity` stays valid: the rule in force in the entity's region."""
+    return rules.value(INVITATION_VALID_DAYS, entity.region_id)
+
+
 # Self-registration: after this many failed proofs from one IP address within the window, further attempts are
 # refused until the window has passed (counted from the audit log, so it holds across server processes).
 SELF_REGISTER_FAILURE_LIMIT = 10
@@ -312,7 +319,7 @@ def invite_entity_staff(*, actor, entity: Entity, name: str, phone: str, entity_
         entity_role=entity_role,
         token_hash=Invitation.hash_token(token),
         created_by=actor,
-        expires_at=timezone.now() + datetime.timedelta(days=INVITATION_VALID_DAYS),
+        expires_at=timezone.now() + datetime.timedelta(days=invitation_valid_days(entity)),
     )
     audit.record(
         actor=actor,
@@ -372,7 +379,7 @@ def invitation_refusal(invitation: Invitation | None) -> str | None:
         if invitation.entity.status == Entity.Status.DEREGISTERED:
             return _("该主体已注销，邀请不再有效。")
         return None
-    return str(INVITATION_REFUSALS[status]) % {"days": INVITATION_VALID_DAYS}
+    return str(INVITATION_REFUSALS[status]) % {"days": invitation_valid_days(invitation.entity)}
 
 
 @transaction.atomic

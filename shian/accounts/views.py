@@ -188,7 +188,7 @@ def entity_staff(request, entity_id: int):
         "form": form,
         "new_link": new_link,
         "new_invitation": new_invitation,
-        "valid_days": services.INVITATION_VALID_DAYS,
+        "valid_days": services.invitation_valid_days(entity),
         "can_manage": request.user.has_perm("accounts.manage_entity_staff"),
     }
     return render(request, "accounts/entity_staff.html", context)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shian.core import rules
 from shian.entities.models import BusinessType, SubType
 from shian.regions.selectors import region_ancestors
 from shian.reports.documents import NUMERALS, Block, Section, heading, numbered, paragraph, render_file, table
@@ -27,10 +28,19 @@ from shian.reports.letters import blank_table, checklist_table, letter
 
 from .models import Cadre, CadreLevel, Commitment, Guarantee
 
-# Defaults from DOMAIN §4.5 / §15 (⚙, verify): the 包保 policy table has no field for them yet.
-VISITS_PER_QUARTER = 1
-REPORT_CHANGE_WORKING_DAYS = 15
+# The rules the papers print (baobao/ruledefs.py), resolved for the cadre's region like the visit clock's.
+VISITS_PER_QUARTER, REPORT_CHANGE_WORKING_DAYS = "baobao.visits_per_quarter", "baobao.status_report"
 BLANK_RECTIFICATION_ROWS = 8
+
+
+def rule_numbers(cadre: Cadre, year: int) -> dict[str, int]:
+    """The visits per quarter and the working days to report a change, in force in the cadre's region in `year`
+    (today's rule for this year)."""
+    on = min(timezone.localdate(), datetime.date(year, 12, 31))
+    return {
+        "visits": rules.value(VISITS_PER_QUARTER, cadre.region_id, on),
+        "days": rules.value(REPORT_CHANGE_WORKING_DAYS, cadre.region_id, on),
+    }
 
 
 # -- reads -----------------------------------------------------------------------------------------------------
@@ -110,7 +120,7 @@ _LEVEL_DUTIES = {
 }
 
 
-def _duty_list(cadre: Cadre, level_label: str) -> list[Block]:
+def _duty_list(cadre: Cadre, level_label: str, numbers: dict[str, int]) -> list[Block]:
     blocks = [
         paragraph(
             _(
@@ -120,8 +130,7 @@ def _duty_list(cadre: Cadre, level_label: str) -> list[Block]:
         ),
         heading(_("一、共同职责")),
     ]
-    params = {"visits": VISITS_PER_QUARTER, "days": REPORT_CHANGE_WORKING_DAYS}
-    blocks += numbered(str(item) % params for item in _COMMON_DUTIES)
+    blocks += numbered(str(item) % numbers for item in _COMMON_DUTIES)
     blocks.append(heading(_("二、%(level)s包保干部职责") % {"level": level_label}))
     blocks += numbered(str(item) for item in _LEVEL_DUTIES.get(cadre.level, []))
     if cadre.is_regulator:
@@ -139,7 +148,7 @@ def _entity_format(entity) -> str:
     return label
 
 
-def _quarter_cells(since: datetime.date | None, year: int) -> list[str]:
+def _quarter_cells(since: datetime.date | None, year: int, visits: int) -> list[str]:
     """For each quarter of `year`: the visits due if the guarantee covers it, a dash if it began later."""
     cells = []
     for quarter in range(4):
@@ -147,11 +156,11 @@ def _quarter_cells(since: datetime.date | None, year: int) -> list[str]:
         quarter_end = datetime.date(year, end_month, 1) + datetime.timedelta(days=31)
         quarter_end = quarter_end.replace(day=1) - datetime.timedelta(days=1)
         covered = since is None or since <= quarter_end
-        cells.append(_("督导≥%(n)d次") % {"n": VISITS_PER_QUARTER} if covered else "—")
+        cells.append(_("督导≥%(n)d次") % {"n": visits} if covered else "—")
     return cells
 
 
-def _task_list(guarantees: Sequence[Guarantee], year: int) -> list[Block]:
+def _task_list(guarantees: Sequence[Guarantee], year: int, visits: int) -> list[Block]:
     blocks = [
         paragraph(
             _("本年度包保食品生产经营主体%(n)d家，具体如下。包保主体发生变化的，以系统中最新发布的包保关系为准。")
@@ -170,7 +179,7 @@ def _task_list(guarantees: Sequence[Guarantee], year: int) -> list[Block]:
     blocks.append(table(headers, rows, (10, 32, 41, 22, 30, 9, 12), compact=True))
     blocks.append(heading(_("二、督导任务")))
     visit_rows = [
-        [n, g.entity.name, *_quarter_cells(g.since if g.since and g.since.year == year else None, year)]
+        [n, g.entity.name, *_quarter_cells(g.since if g.since and g.since.year == year else None, year, visits)]
         for n, g in enumerate(guarantees, 1)
     ]
     if not visit_rows:
@@ -302,7 +311,9 @@ def _rectification_list() -> list[Block]:
     ]
 
 
-def _commitment(cadre: Cadre, region: str, count: int, year: int, commitment: Commitment | None) -> Section:
+def _commitment(
+    cadre: Cadre, region: str, count: int, year: int, commitment: Commitment | None, numbers: dict[str, int]
+) -> Section:
     office = "".join(str(x) for x in (cadre.department or "", cadre.position) if x)
     if office:
         who = _("本人%(name)s，现任%(region)s%(office)s，") % {"name": cadre.name, "region": region, "office": office}
@@ -314,10 +325,10 @@ def _commitment(cadre: Cadre, region: str, count: int, year: int, commitment: Co
     ) % {"level": cadre.get_level_display(), "year": year, "n": count}
     pledges = [
         _("认真履行食品安全包保责任清单所列职责，熟悉所包保主体的基本情况和主要风险。"),
-        _("按照任务清单要求，每季度对每家包保主体至少督导%(n)d次，如实记录督导情况。") % {"n": VISITS_PER_QUARTER},
+        _("按照任务清单要求，每季度对每家包保主体至少督导%(n)d次，如实记录督导情况。") % {"n": numbers["visits"]},
         _("督促包保主体落实食品安全主体责任，落实“日管控、周排查、月调度”工作机制。"),
         _("对督导发现的问题，督促包保主体限期整改到位，实行闭环管理；发现重大风险隐患立即报告。"),
-        _("包保主体或本人岗位发生变化的，在%(days)d个工作日内报告。") % {"days": REPORT_CHANGE_WORKING_DAYS},
+        _("包保主体或本人岗位发生变化的，在%(days)d个工作日内报告。") % {"days": numbers["days"]},
         _("自觉接受上级督查和社会监督；如有失职失责，愿意承担相应责任。"),
     ]
     closing = _("本承诺书自确认之日起生效，有效期至%(year)d年12月31日。") % {"year": year}
@@ -345,12 +356,13 @@ def cadre_documents(
     if office:
         person += "\u3000" + _("职务：%(office)s") % {"office": office}
     header = (_("（%(year)d年度）") % {"year": year}, person, _("区划：%(region)s") % {"region": region})
+    numbers = rule_numbers(cadre, year)
     return [
-        Section("duties", _("食品安全包保责任清单"), header, _duty_list(cadre, level)),
-        Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year)),
+        Section("duties", _("食品安全包保责任清单"), header, _duty_list(cadre, level, numbers)),
+        Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year, numbers["visits"])),
         Section("inspection", _("食品安全包保督查清单"), header, _inspection_list(guarantees)),
         Section("rectification", _("食品安全包保问题整改清单"), header, _rectification_list()),
-        _commitment(cadre, region, len(guarantees), year, commitment),
+        _commitment(cadre, region, len(guarantees), year, commitment, numbers),
     ]
 
 

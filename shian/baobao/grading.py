@@ -3,7 +3,7 @@
 Pure functions over plain values so a province (a million rows) grades without model instances.
 """
 
-from shian.core.config import most_specific
+from shian.core.rules import most_specific
 
 from .models import Policy
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.rules import DEFAULT_VALID_FROM
+
 
 class CadreLevel(models.TextChoices):
     """The four 包保 levels; each matches one level of the region tree (DOMAIN §4.1)."""
@@ -67,12 +69,14 @@ class Cadre(models.Model):
 
 class Policy(models.Model):
     """Versioned 包保 settings (⚙ in DOMAIN §4): grading rules, the level each grade goes to, workloads and
-    department matches. The newest version of the most specific region applies; region blank = defaults."""
+    department matches. The newest version of the most specific region applies from its `valid_from`, picked by
+    the rule store's resolver (shian.core.rules.most_specific); region blank = defaults."""
 
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT
     )
     version = models.PositiveIntegerField(_("版本"))
+    valid_from = models.DateField(_("生效日期"), default=DEFAULT_VALID_FROM)
     grade_rules = models.JSONField(_("分级规则"))
     level_for_grade = models.JSONField(_("各级包保层级"))
     capacity = models.JSONField(_("各层级包保上限"))

@@ -13,6 +13,7 @@ from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.jurisdiction import in_scope
 from shian.core.paging import filtered_page
+from shian.core.regioncodes import CITY, TOWNSHIP, ancestor, level_of
 from shian.regions.models import Region
 from shian.regions.selectors import region_get
 from shian.reports.bundles import ZIP_CONTENT_TYPE, zip_bundle
@@ -84,7 +85,7 @@ def overview(request):
 def run_list(request):
     code = current_region_code(request)
     page = Paginator(selectors.run_list(user=request.user, region_code=code), 50).get_page(request.GET.get("page"))
-    can_run = request.user.has_perm("baobao.manage_cadres") and len(code or "") >= 4
+    can_run = request.user.has_perm("baobao.manage_cadres") and (level_of(code) or 0) >= CITY
     return render(request, "baobao/run_list.html", {"page": page, "can_run": can_run, "region_code": code})
 
 
@@ -94,7 +95,7 @@ def run_create(request):
     """Grade and solve the current city or county in the request (seconds at that size); a province
     runs from the command line (`assign_cadres --region 37`)."""
     code = current_region_code(request) or ""
-    if len(code) < 4:
+    if (level_of(code) or 0) < CITY:
         messages.error(request, _("请先在区划切换中选择一个市或县，全省匹配请使用命令 assign_cadres。"))
         return redirect("baobao:runs")
     with service_errors_as_messages(request):
@@ -166,7 +167,7 @@ def cadre_detail(request, pk: int):
     cadre = selectors.cadre_get(user=request.user, pk=pk)
     guarantees = selectors.cadre_guarantees(user=request.user, cadre=cadre)
     year = _current_year()
-    township = cadre.region_id[:9] if len(cadre.region_id) >= 9 else ""
+    township = ancestor(cadre.region_id, TOWNSHIP)
     context = {
         "cadre": cadre,
         "guarantees": guarantees,

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "shian.core"
     verbose_name = "核心"
+
+    def ready(self):
+        from . import rules
+
+        rules.autodiscover()

@@ -1,15 +1,10 @@
-"""Configuration as data (ARCHITECTURE rule 5): versioned rows per region, the most specific one applying."""
+"""Configuration as data (ARCHITECTURE rule 5): versioned rows per region, the most specific one applying.
 
-from django.db.models import Q, QuerySet
+Kept as a short import path for the policy tables: the resolver is the rule store's (shian.core.rules), so
+policy rows and rule numbers pick their version alike; region prefixes come from shian.core.regioncodes.
+"""
 
+from .regioncodes import prefixes as region_prefixes
+from .rules import most_specific
 
-def region_prefixes(region_code: str) -> list[str]:
-    """The codes of a region and every region above it (37, 3707, 370725, ...)."""
-    return [region_code[:n] for n in (2, 4, 6, 9, 12) if len(region_code) >= n]
-
-
-def most_specific(qs: QuerySet, region_code: str):
-    """The newest version from the most specific region containing `region_code`; rows with no region are the
-    defaults. `qs` rows need a nullable `region` and a `version`. None when nothing applies."""
-    candidates = qs.filter(Q(region__isnull=True) | Q(region_id__in=region_prefixes(region_code or "")))
-    return max(candidates, key=lambda row: (len(row.region_id or ""), row.version), default=None)
+__all__ = ["most_specific", "region_prefixes"]

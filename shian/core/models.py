@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the append-only audit log and versioned deadline rules."""
+"""Cross-cutting tables: the append-only audit log and the rule store (versioned rule numbers per region)."""
 
 from django.conf import settings
 from django.db import models
@@ -41,29 +41,35 @@ class AuditEntry(models.Model):
 
 
 class DeadlineRule(models.Model):
-    """A deadline as data: `amount` units of working days, calendar days or hours, per region and version.
+    """The rule store's table (shian.core.rules): a rule number as data, `amount` units per region and version.
 
-    The most specific `region_prefix` wins ('' is the national default); a newer version
-    supersedes an older one from `valid_from`. Deadlines copy the rule they were computed with.
+    Deadlines (working days, calendar days, hours) and every other rule number (frequencies, thresholds,
+    validity periods). The most specific `region_prefix` wins ('' is national); a newer version supersedes an
+    older one from `valid_from`; with no row, the default the owning app registered applies. Deadlines copy the
+    rule they were computed with. The table keeps the name it had when it held deadlines only.
     """
 
     class Unit(models.TextChoices):
         WORKING_DAYS = "WD", _("工作日")
         CALENDAR_DAYS = "CD", _("自然日")
         HOURS = "h", _("小时")
+        COUNT = "n", _("次")
+        MINUTES = "min", _("分钟")
+        METRES = "m", _("米")
+        CLASS_HOURS = "ch", _("学时")
 
     code = models.CharField(_("规则编码"), max_length=50)
     name = models.CharField(_("名称"), max_length=100)
     region_prefix = models.CharField(_("适用区划"), max_length=12, blank=True, default="")
     version = models.PositiveIntegerField(_("版本"), default=1)
-    unit = models.CharField(_("单位"), max_length=2, choices=Unit.choices)
-    amount = models.PositiveIntegerField(_("时限"))
+    unit = models.CharField(_("单位"), max_length=3, choices=Unit.choices)
+    amount = models.PositiveIntegerField(_("数值"))
     valid_from = models.DateField(_("生效日期"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("时限规则")
-        verbose_name_plural = _("时限规则")
+        verbose_name = _("规则")
+        verbose_name_plural = _("规则（时限、频次、阈值）")
         ordering = ["code", "region_prefix", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "region_prefix", "version"], name="deadline_rule_version_unique")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from . import rules
 
 # The holiday table (a few hundred rows) is read once per process and kept in memory.
 # It is dropped by `clear_cache()` (called by every service that writes HolidayDay), by
@@ -96,15 +97,10 @@ class Deadline:
     due_at: datetime.datetime
 
 
-def find_rule(rule_code: str, on: datetime.date, region_code: str = ""):
-    """The rule in force: the longest matching region prefix, then the highest version valid on `on`."""
-    DeadlineRule = apps.get_model("core", "DeadlineRule")
-    prefixes = [region_code[:n] for n in (0, 2, 4, 6, 9, 12) if n <= len(region_code)]
-    candidates = DeadlineRule.objects.filter(code=rule_code, region_prefix__in=prefixes, valid_from__lte=on)
-    rules = sorted(candidates, key=lambda r: (len(r.region_prefix), r.version), reverse=True)
-    if not rules:
-        raise ValueError(_("没有适用的时限规则：%(code)s") % {"code": rule_code})
-    return rules[0]
+def find_rule(rule_code: str, on: datetime.date, region_code: str = "") -> rules.Rule:
+    """The rule in force (the rule store's resolver): the longest matching region prefix, then the highest
+    version valid on `on`, else the rule's registered default."""
+    return rules.rule(rule_code, region_code, on)
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -123,12 +119,4 @@ def compute_due(*, rule_code: str, start: datetime.datetime, region_code: str = 
     else:
         # Hours run round the clock: absolute arithmetic, shown in local time.
         due = timezone.localtime(local_start + datetime.timedelta(hours=rule.amount))
-    snapshot = {
-        "code": rule.code,
-        "name": rule.name,
-        "unit": rule.unit,
-        "amount": rule.amount,
-        "version": rule.version,
-        "region_prefix": rule.region_prefix,
-    }
-    return Deadline(rule=snapshot, due_at=due)
+    return Deadline(rule=rule.snapshot(), due_at=due)

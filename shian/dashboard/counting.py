@@ -6,15 +6,15 @@ The bottom of the dashboard's modules: selectors read through it, snapshots stor
 import datetime
 
 from shian.core import kpis as registry
-from shian.core.jurisdiction import CHILD_LENGTH
 from shian.core.kpis import Grouping, Parts
+from shian.core.regioncodes import COUNTY, LEVEL_LENGTH, VILLAGE, child_length, level_of
 
-LIVE_FROM = 6  # code length from which figures are computed live: county, township, village
+LIVE_FROM = LEVEL_LENGTH[COUNTY]  # code length from which figures are computed live: county, township, village
 
 
 def child_depth(code: str) -> int | None:
     """The code length of the areas below `code`; None below a village, whose figures are per entity."""
-    return None if len(code) >= 12 else CHILD_LENGTH[len(code)]
+    return None if level_of(code) in (None, VILLAGE) else child_length(code)
 
 
 def count(*, prefix: str, depth: int | None, as_of: datetime.date, series: bool = False) -> dict[str, Parts]:

@@ -21,6 +21,7 @@ from shian.core.jurisdiction import (
     scope_queryset,
 )
 from shian.core.kpis import Parts
+from shian.core.regioncodes import prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -169,7 +170,7 @@ def ancestors(fig: Figures, user) -> list[Region]:
     if fig.region is None:
         return []
     top = scope_prefix(user) or ""
-    codes = [fig.code[:n] for n in (2, 4, 6, 9, 12) if len(top) <= n <= len(fig.code)]
+    codes = [code for code in prefixes(fig.code) if len(top) <= len(code)]
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from shian.core import audit
 from shian.core.jurisdiction import require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, level_of, prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 from shian.reports.documents import file_name
@@ -68,7 +69,7 @@ def dispatch_regions() -> list[Region]:
     for code in (
         Entity.objects.exclude(status=Entity.Status.DEREGISTERED).values_list("region_id", flat=True).distinct()
     ):
-        codes.update(code[:n] for n in (2, 4, 6) if len(code) >= n)
+        codes.update(p for p in prefixes(code) if level_of(p) <= COUNTY)
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 

@@ -6,7 +6,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from shian.core.jurisdiction import CHILD_LENGTH
+from shian.core.regioncodes import child_length
 from shian.regions.models import Region
 
 from .counting import LIVE_FROM, child_depth, count, roll_up
@@ -40,5 +40,5 @@ def refresh_snapshots(*, as_of: datetime.date | None = None) -> int:
     known = set(Region.objects.filter(code__in=codes).values_list("code", flat=True)) | {""}
     with transaction.atomic():
         for code in sorted(codes & known):
-            _save_snapshot(code, as_of, roll_up(groups, prefix=code, depth=CHILD_LENGTH[len(code)]), started)
+            _save_snapshot(code, as_of, roll_up(groups, prefix=code, depth=child_length(code)), started)
     return len(codes & known)

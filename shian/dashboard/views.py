@@ -16,6 +16,7 @@ from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import PROVINCE, TOWNSHIP, level_of
 from shian.regions.selectors import has_child_boundaries, region_find
 from shian.reports.xlsx import Column, write_xlsx, xlsx_response
 
@@ -165,7 +166,8 @@ def reports(request):
         "weeks": _weeks(),
         "region": region_find(user=request.user, code=code),
         # a report is for a township or wider: a village's figures are its few entities
-        "can_generate": request.user.has_perm("dashboard.generate_report") and 0 < len(code) <= 9,
+        "can_generate": request.user.has_perm("dashboard.generate_report")
+        and PROVINCE <= (level_of(code) or 0) <= TOWNSHIP,
     }
     return render(request, "dashboard/reports.html", context)
 

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.rules import DEFAULT_VALID_FROM
+
 
 class ListKind(models.TextChoices):
     """The seeded risk-control lists (DOMAIN §5: production, sales, catering)."""
@@ -139,15 +141,16 @@ class MonthlyMeeting(DutyRecord):
 
 
 class StaffingPolicy(models.Model):
-    """Which entities must have a food-safety director, and the yearly training hours (⚙ DOMAIN §5), versioned
-    per region like every configuration; blank region = the defaults."""
+    """Which entities must have a food-safety director (⚙ DOMAIN §5), versioned per region like every
+    configuration and picked by the rule store's resolver (shian.core.rules.most_specific); blank region = the
+    defaults. The yearly training hours are the rule `duties.training_hours` of the rule store."""
 
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("适用区划"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(_("版本"))
+    valid_from = models.DateField(_("生效日期"), default=DEFAULT_VALID_FROM)
     director_rules = models.JSONField(_("须配备食品安全总监的情形"))
-    training_hours = models.PositiveSmallIntegerField(_("年度培训学时"), default=40)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

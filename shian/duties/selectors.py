@@ -13,11 +13,15 @@ from django.utils import timezone
 
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
-from shian.core.config import most_specific
-from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows
+from shian.core import rules
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core.regioncodes import child_length
+from shian.core.rules import most_specific
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
 
 from .models import DailyCheck, ListKind, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
+
+TRAINING_HOURS = "duties.training_hours"  # the rule (duties/ruledefs.py)
 
 _PRODUCTION_TYPES = {BusinessType.PRODUCTION, BusinessType.SPECIAL}
 _SALES_TYPES = {BusinessType.SALES, BusinessType.MARKET, BusinessType.ONLINE}
@@ -79,7 +83,7 @@ def entity_status(*, entity: Entity, today: datetime.date | None = None) -> dict
         "has_director": people.filter(role=KeyPerson.Role.SAFETY_DIRECTOR).exists(),
         "has_officer": people.filter(role__in=MANAGERS[1:]).exists(),
         "training": [(p, hours.get(p.pk, 0)) for p in people],
-        "training_hours": policy.training_hours if policy else 40,
+        "training_hours": rules.value(TRAINING_HOURS, entity.region_id, today),
     }
 
 
@@ -137,9 +141,13 @@ def missing_officer(*, user, region_code: str | None) -> QuerySet[Entity]:
     return _entities(user, region_code).exclude(Exists(staff)).select_related("region")
 
 
-def undertrained(*, user, region_code: str | None, year: int, hours: int = 40) -> QuerySet[KeyPerson]:
-    """Principals, directors and officers below the yearly training hours."""
+def undertrained(*, user, region_code: str | None, year: int, hours: int | None = None) -> QuerySet[KeyPerson]:
+    """Principals, directors and officers below the yearly training hours (the rule in force in each one's
+    region, unless `hours` is given)."""
     people = KeyPerson.objects.filter(role__in=MANAGERS, entity__in=_entities(user, region_code).values("pk"))
+    within = region_code or getattr(user, "region_id", "") or ""
+    if hours is None:
+        hours = rules.by_region(TRAINING_HOURS, "entity__region", within=within)
     return (
         people.annotate(h=Sum("trainings__hours", filter=Q(trainings__day__year=year)))
         .filter(Q(h__lt=hours) | Q(h__isnull=True))
@@ -175,7 +183,7 @@ def completion(
     today = today or timezone.localdate()
     start, end, mondays = month_bounds(month, today)
     days = max((end - start).days + 1, 0)
-    length = CHILD_LENGTH[len(region_code or "")]
+    length = child_length(region_code)
     entity_key, record_key = {
         "area": (Substr("region_id", 1, length), Substr("region_id", 1, length)),
         "grade": (F("baobao_grade"), F("entity__baobao_grade")),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role, User
-from shian.core import audit
+from shian.core import audit, rules
 from shian.core.jurisdiction import require_in_scope
 from shian.core.notifiers import deliver
 from shian.core.permissions import require_perm
@@ -20,7 +20,7 @@ from shian.entities.models import Entity, KeyPerson
 from . import selectors
 from .models import DailyCheck, MonthlyMeeting, RiskItem, TrainingRecord, WeeklyReport
 
-BACKFILL_DAYS = 3  # a daily record may be filled for today or the three days before, never for the future
+BACKFILL_DAYS = "duties.backfill_days"  # the rule: a daily record may be filled for today or the days before
 
 
 def _text(value, limit: int, field: str, *, required: bool = False, label: str = "") -> str:
@@ -55,8 +55,9 @@ def record_daily_check(
     require_perm(actor, "duties.daily_check", entity)
     today = timezone.localdate()
     day = day or today
-    if not today - datetime.timedelta(days=BACKFILL_DAYS) <= day <= today:
-        raise ValidationError({"day": [_("只能填报今天或前 %(n)d 天的记录。") % {"n": BACKFILL_DAYS}]})
+    backfill = rules.value(BACKFILL_DAYS, entity.region_id, today)
+    if not today - datetime.timedelta(days=backfill) <= day <= today:
+        raise ValidationError({"day": [_("只能填报今天或前 %(n)d 天的记录。") % {"n": backfill}]})
     rows = []
     for n, issue in enumerate(issues or [], start=1):
         area = _text(issue.get("area"), 100, "issues", required=True, label=_("第 %(n)d 条问题的风险点") % {"n": n})
@@ -145,8 +146,10 @@ def record_training(
         amount = Decimal(str(hours)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({"hours": [_("学时应为数字，如 2 或 1.5。")]}) from exc
-    if not Decimal("0.5") <= amount <= Decimal("40"):
-        raise ValidationError({"hours": [_("单次培训学时应在 0.5 到 40 之间。")]})
+    # one session never counts for more than the year's requirement
+    most = rules.value(selectors.TRAINING_HOURS, entity.region_id)
+    if not Decimal("0.5") <= amount <= most:
+        raise ValidationError({"hours": [_("单次培训学时应在 0.5 到 %(most)d 之间。") % {"most": most}]})
     if day > timezone.localdate():
         raise ValidationError({"day": [_("培训日期不能晚于今天。")]})
     record = TrainingRecord(

@@ -156,7 +156,7 @@ class ExpiringLicenseOut(Schema):
 
 class ExpiringFilter(Schema):
     region: RegionCode | None = None
-    days: int = Field(30, ge=0, le=366)
+    days: int | None = Field(None, ge=0, le=366, description="默认为所在区划的到期提醒天数规则（30 天）")
 
 
 # before "/{pk}", which would otherwise be tried first

@@ -5,18 +5,19 @@ import datetime
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from shian.core import rules
 from shian.core.jurisdiction import narrow_to
 from shian.core.kpis import Breakdown, Kpi, Provider, add, count_of, merge, records_url, register
 from shian.core.periods import day_end
 
 from .models import BusinessType, Entity, License
 
-EXPIRY_DAYS = 30
+EXPIRY_DAYS = "entities.licence_expiry_days"  # the rule (entities/ruledefs.py)
 
 
 def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) -> dict:
     """Entities registered by the end of `as_of` and not deregistered, per group, by grade and by type;
-    licences of those entities expiring within 30 days of `as_of`."""
+    licences of those entities expiring within the rule's days (30 by default) of `as_of`."""
     entities = Entity.objects.exclude(status=Entity.Status.DEREGISTERED).filter(created_at__lt=day_end(as_of))
     entities = narrow_to(entities, prefix)
     out: dict = {}
@@ -26,7 +27,7 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
         group = str(r["k"])
         for name in ("entities", f"grade:{r['baobao_grade'] or '-'}", f"type:{r['business_type']}"):
             add(out, group, name, r["n"])
-    horizon = as_of + datetime.timedelta(days=EXPIRY_DAYS)
+    horizon = as_of + datetime.timedelta(days=rules.value(EXPIRY_DAYS, prefix, as_of))
     licences = License.objects.filter(entity__in=entities.values("pk"), expires_on__gte=as_of, expires_on__lte=horizon)
     merge(out, grouping.count(licences, "entity__region_id", "entity_id"), "lic_expiring")
     return out
@@ -45,7 +46,7 @@ register(
             Kpi(
                 "entities.lic_expiring", _("30日内到期许可证"), _("张"), count_of("lic_expiring"),
                 link=lambda code: records_url("entities:expiring", code), better="low",
-                doc=_("在册主体的许可证中，有效期至在统计日起 30 日内（含当日）的张数。"),
+                doc=_("在册主体的许可证中，有效期至在统计日起到期提醒天数内（含当日）的张数；天数为所在区划的规则，默认 30 日。"),
             ),
         ],
         breakdowns=[

@@ -9,12 +9,16 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core.jurisdiction import CHILD_LENGTH, narrow_to, scope_entity_rows
+from shian.core import rules
+from shian.core.jurisdiction import narrow_to, scope_entity_rows
 from shian.core.models import AuditEntry
+from shian.core.regioncodes import child_length
 from shian.regions.models import Region
 
 from . import validators
 from .models import Entity, KeyPerson, License
+
+LICENCE_EXPIRY_DAYS = "entities.licence_expiry_days"  # the rule (entities/ruledefs.py)
 
 
 def _visible(user) -> QuerySet[Entity]:
@@ -106,10 +110,16 @@ def entity_export(*, user, region_code: str | None = None, **filters) -> QuerySe
     )
 
 
-def expiring_licenses(*, user, region_code: str | None = None, days: int = 30) -> QuerySet[License]:
+def expiry_days(*, user, region_code: str | None = None) -> int:
+    """How many days ahead a licence counts as expiring: the rule in force in the region (or the user's)."""
+    return rules.value(LICENCE_EXPIRY_DAYS, region_code or getattr(user, "region_id", "") or "")
+
+
+def expiring_licenses(*, user, region_code: str | None = None, days: int | None = None) -> QuerySet[License]:
     """Licences of visible, not deregistered entities that expire within `days` from today (renewal follow-up),
-    soonest first."""
+    soonest first; by default the days of the rule in force in the region."""
     today = timezone.localdate()
+    days = expiry_days(user=user, region_code=region_code) if days is None else days
     horizon = today + datetime.timedelta(days=days)
     entities = narrow_to(_visible(user), region_code).exclude(status=Entity.Status.DEREGISTERED)
     return (
@@ -119,10 +129,10 @@ def expiring_licenses(*, user, region_code: str | None = None, days: int = 30) -
     )
 
 
-def expiring_license_counts(*, user, region_code: str | None = None, days: int = 30) -> list[dict]:
+def expiring_license_counts(*, user, region_code: str | None = None, days: int | None = None) -> list[dict]:
     """How many licences expire within `days`, per region one level below `region_code` (a county's
     townships), in one grouped query; the level follows the region so a province gets 16 rows, not 40,000."""
-    length = CHILD_LENGTH.get(len(region_code or ""), 12)
+    length = child_length(region_code)
     rows = (
         expiring_licenses(user=user, region_code=region_code, days=days)
         .order_by()

@@ -9,6 +9,7 @@ from shian.core.access import ACCOUNTS, access
 from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, level_of
 from shian.regions.selectors import region_list
 from shian.reports.xlsx import xlsx_response
 
@@ -58,7 +59,7 @@ def entity_detail(request, pk: int):
 def _region_options(request, code: str | None):
     """Suggestions for the region-code box: the children of the current county or township (tens, not the
     tens of thousands of villages of a province)."""
-    if not code or len(code) < 6:
+    if (level_of(code) or 0) < COUNTY:
         return []
     return region_list(user=request.user, parent_code=code)[:300]
 
@@ -131,14 +132,15 @@ def key_person_create(request, pk: int):
 
 @access(ACCOUNTS)
 def expiring_licenses(request):
-    """Licences expiring within 30/60/90 days in the current region, with a count per sub-region on top."""
+    """Licences expiring within 30/60/90 days (by default the region's rule) in the current region, with a count
+    per sub-region on top."""
     code = current_region_code(request)
     form, page = filtered_page(
         request,
         ExpiringFilterForm,
-        lambda days=30: selectors.expiring_licenses(user=request.user, region_code=code, days=days),
+        lambda days=None: selectors.expiring_licenses(user=request.user, region_code=code, days=days),
     )
-    days = getattr(form, "cleaned_data", {}).get("days") or 30
+    days = getattr(form, "cleaned_data", {}).get("days") or selectors.expiry_days(user=request.user, region_code=code)
     today = timezone.localdate()
     for licence in page:
         licence.days_left = (licence.expires_on - today).days

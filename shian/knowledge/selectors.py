@@ -10,13 +10,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from shian.accounts.models import Role, User
+from shian.core import regioncodes
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
 from shian.regions.models import Region
 
 from . import papers
 from .models import Attempt, KnowledgeTest, Question, Target
 
-TOWNSHIP = 9  # digits of a township code: results are grouped by this prefix of the entity's region
+TOWNSHIP = regioncodes.LEVEL_LENGTH[regioncodes.TOWNSHIP]  # results are grouped by the entity's township
 
 
 def is_regulator(user) -> bool:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.regioncodes import LENGTHS, level_of
+
 
 class Region(models.Model):
     class Level(models.IntegerChoices):
@@ -17,7 +19,7 @@ class Region(models.Model):
         TOWNSHIP = 4, _("乡镇（街道）")
         VILLAGE = 5, _("村（社区）")
 
-    CODE_LENGTHS = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6, Level.TOWNSHIP: 9, Level.VILLAGE: 12}
+    CODE_LENGTHS = dict(zip(Level, LENGTHS, strict=True))  # from the one helper, shian.core.regioncodes
 
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -46,10 +48,10 @@ class Region(models.Model):
 
     @classmethod
     def level_for_code(cls, code: str) -> int:
-        for level, length in cls.CODE_LENGTHS.items():
-            if len(code) == length:
-                return level
-        raise ValueError(code)
+        level = level_of(code)
+        if not level:
+            raise ValueError(code)
+        return cls.Level(level)
 
 
 class Grid(models.Model):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, require_in_scope, scope_queryset
+from shian.core.regioncodes import prefixes
 
 from .models import Boundary, Grid, Region
 
@@ -54,8 +55,7 @@ def region_ancestors(region: Region) -> list[Region]:
     Codes are prefixes of each other, so the ancestors are the 2/4/6/9-digit prefixes of the code.
     Callers showing a user's path trim what lies above the user's jurisdiction.
     """
-    lengths = [n for n in (2, 4, 6, 9, 12) if n <= len(region.code)]
-    return list(Region.objects.filter(code__in=[region.code[:n] for n in lengths]).order_by("level"))
+    return list(Region.objects.filter(code__in=prefixes(region.code)).order_by("level"))
 
 
 def grid_list(*, user, region_code: str | None = None) -> QuerySet[Grid]:

@@ -20,6 +20,7 @@ from shian.core import audit, workdays
 from shian.core.current_region import SESSION_KEY
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import CITY, TOWNSHIP, ancestor, is_region_code
 
 from .models import Boundary, Grid, HolidayDay, Region
 
@@ -57,7 +58,7 @@ def _check_grid(
     if parent_code:
         if kind == Grid.Kind.AREA:
             raise ValidationError({"parent_code": _("片区是最上一级网格，不能再设上级网格。")})
-        parent = Grid.objects.filter(code=parent_code, region__code__startswith=region.code[:9]).first()
+        parent = Grid.objects.filter(code=parent_code, region__code__startswith=ancestor(region.code, TOWNSHIP)).first()
         if parent is None or not in_scope(actor, parent.region_id):
             raise ValidationError({"parent_code": _("上级网格不存在或不在同一乡镇：%(code)s") % {"code": parent_code}})
         if parent.kind != Grid.Kind.AREA:
@@ -67,7 +68,7 @@ def _check_grid(
     if grid is not None and grid.children.exists():
         if kind != Grid.Kind.AREA:
             raise ValidationError({"kind": _("该网格下还有社区网格，不能改为社区网格。")})
-        if region.code[:9] != grid.region_id[:9]:
+        if ancestor(region.code, TOWNSHIP) != ancestor(grid.region_id, TOWNSHIP):
             raise ValidationError({"region_code": _("该片区下还有社区网格，不能移到其他乡镇。")})
     if worker is not None:
         if not worker.is_grid_worker or not worker.is_active:
@@ -166,8 +167,8 @@ def _parent_for(code: str, level: int, parent: str, known: set[str]) -> str | No
     """
     if parent in known and code.startswith(parent):
         return parent
-    if level == Region.Level.TOWNSHIP and code[4:6] == "00" and code[:4] in known:
-        return code[:4]
+    if level == Region.Level.TOWNSHIP and code[4:6] == "00" and ancestor(code, CITY) in known:
+        return ancestor(code, CITY)
     return None
 
 
@@ -426,7 +427,7 @@ def load_boundaries(*, path: Path | str, source: str, actor=None) -> dict[str, i
         code = _feature_code(props) if isinstance(props, dict) else None
         if code is None:
             raise _feature_error(n, _("属性中缺少区划代码（code 或 adcode）"))
-        if not code.isdigit() or len(code) not in Region.CODE_LENGTHS.values():
+        if not is_region_code(code):
             raise _feature_error(n, _("区划代码“%(code)s”应为 2、4、6、9 或 12 位数字") % {"code": code})
         problem = _geometry_problem(feature.get("geometry"))
         if problem:

@@ -3,7 +3,7 @@ unvisited last quarter, and problems found, closed and overdue with the days the
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from shian.core.kpis import (
 from shian.core.periods import day_end, previous_quarter, quarter_bounds, quarter_of
 
 from .models import Problem, Visit
+from .selectors import visited_enough
 
 
 def count_visits(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) -> dict:
@@ -35,12 +36,15 @@ def count_visits(*, prefix: str, grouping, as_of: datetime.date, series: bool = 
     last_end = quarter_bounds(last)[1]
     visited = Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter, visited_on__lte=as_of)
     seen_last = Visit.objects.filter(entity=OuterRef("entity"), quarter=last)
+    # as often as the visit-frequency rule asks (visits.selectors.visited_enough, a plain EXISTS for once)
+    visited_q = visited_enough(visited, quarter, within=prefix)
     # the guarantees in force at the last quarter's end are a subset of those in force now: one pass counts both
-    in_force_last = Q(~Exists(seen_last), since__lte=last_end, entity__created_at__lt=day_end(last_end))
+    in_force_last = Q(~visited_enough(seen_last, last, within=prefix), since__lte=last_end,
+                      entity__created_at__lt=day_end(last_end))  # fmt: skip
     out: dict = {}
     absorb(out, grouping.sums(
         guarantees_in_force(prefix, as_of), "entity__region_id", "entity_id",
-        due_q=Count("pk"), visited_q=Count("pk", filter=Exists(visited)),
+        due_q=Count("pk"), visited_q=Count("pk", filter=visited_q),
         overdue_visits=Count("pk", filter=in_force_last),
     ))  # fmt: skip
     if series:
@@ -103,7 +107,8 @@ register(
                 link=lambda code: records_url("visits:coverage", code),
                 better="high",
                 doc=_(
-                    "包保关系已生效的在册主体中，本季度（截至统计日）已有督导记录的比例；每个主体每季度至少督导一次。"
+                    "包保关系已生效的在册主体中，本季度（截至统计日）督导次数已达规定频次的比例；"
+                    "规定频次为所在区划的督导频次规则，默认每个主体每季度至少督导一次。"
                 ),
             ),
             Kpi(

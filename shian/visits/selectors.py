@@ -1,7 +1,8 @@
 """Reads of the visit loop, each scoped: regulators by jurisdiction, an enterprise to its own entity."""
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Substr
+from django.db.models.lookups import GreaterThanOrEqual
 from django.http import Http404
 from django.utils import timezone
 
@@ -10,8 +11,16 @@ from shian.baobao.models import Cadre, Guarantee
 from shian.baobao.selectors import own_cadre
 from shian.checklists import selectors as checklists
 from shian.checklists.models import Checklist
-from shian.core.jurisdiction import CHILD_LENGTH, get_entity_row, narrow_to, scope_entity_rows, scope_queryset
+from shian.core import rules
+from shian.core.jurisdiction import (
+    get_entity_row,
+    narrow_to,
+    scope_entity_rows,
+    scope_prefix,
+    scope_queryset,
+)
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
+from shian.core.regioncodes import child_length
 from shian.regions import selectors as region_selectors
 
 from .models import Attachment, ChecklistKind, Problem, Visit
@@ -22,6 +31,26 @@ GRADES = ("A", "B", "C", "D")
 
 def current_quarter() -> int:
     return quarter_of(timezone.localdate())
+
+
+# The visit frequency: a rule of the store (baobao/ruledefs.py), the same one the commitment letters print.
+VISITS_PER_QUARTER = "baobao.visits_per_quarter"
+
+
+def _rule_day(quarter: int):
+    """The day whose rule a quarter is counted by: its last day, or today while it runs."""
+    return min(quarter_bounds(quarter)[1], timezone.localdate())
+
+
+def visited_enough(visits: QuerySet[Visit], quarter: int, *, within: str | None = ""):
+    """A condition on guarantees: their entity had, among `visits` (already narrowed to OuterRef("entity") and
+    `quarter`), as many visits as the rule in force in its region asks for that quarter. A plain EXISTS where
+    no region below `within` asks for more than one."""
+    required = rules.by_region(VISITS_PER_QUARTER, "entity__region", within=within, on=_rule_day(quarter))
+    if isinstance(required, Value) and required.value == 1:
+        return Exists(visits)
+    done = visits.order_by().values("entity").annotate(n=Count("pk")).values("n")[:1]
+    return GreaterThanOrEqual(Coalesce(Subquery(done, output_field=IntegerField()), 0), required)
 
 
 # -- checklists -----------------------------------------------------------------------------------------------
@@ -54,8 +83,8 @@ def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Gu
     missed_before = Q(visited_before=False, since__lte=quarter_bounds(previous)[1])
     return (
         qs.annotate(
-            visited=Exists(visits.filter(quarter=quarter)),
-            visited_before=Exists(visits.filter(quarter=previous)),
+            visited=visited_enough(visits.filter(quarter=quarter), quarter),
+            visited_before=visited_enough(visits.filter(quarter=previous), previous),
             open_problems=Exists(
                 Problem.objects.filter(entity=OuterRef("entity")).exclude(status=Problem.Status.CLOSED)
             ),
@@ -150,7 +179,8 @@ def problem_events(problem: Problem):
 def _coverage_base(user, region_code: str | None, quarter: int) -> QuerySet[Guarantee]:
     """Guarantees in force by the quarter's end, each marked visited or not in that quarter."""
     qs = narrow_to(scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region")
-    visited = Exists(Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter))
+    within = region_code or scope_prefix(user) or ""
+    visited = visited_enough(Visit.objects.filter(entity=OuterRef("entity"), quarter=quarter), quarter, within=within)
     return qs.filter(since__lte=quarter_bounds(quarter)[1]).annotate(
         v=Case(When(visited, then=1), default=0, output_field=IntegerField())
     )
@@ -160,7 +190,7 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
     """Due, visited and missed per area and per grade; overdue once the quarter has ended."""
     base = _coverage_base(user, region_code, quarter)
     ended = quarter_bounds(quarter)[1] < timezone.localdate()
-    length = CHILD_LENGTH[len(region_code or "")]
+    length = child_length(region_code)
     rows = (
         base.annotate(area=Substr("entity__region_id", 1, length), grade=F("entity__baobao_grade"))
         .values("area", "grade")
@@ -191,6 +221,10 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
         + ([("", grades[""])] if grades[""]["due"] else []),
         "visits": visits.count(),
         "needs_review": visits.filter(needs_review=True).count(),
+        # the frequency in force in the region itself (a sub-region may override it; each entity counts by its own)
+        "visits_per_quarter": rules.value(
+            VISITS_PER_QUARTER, region_code or scope_prefix(user) or "", _rule_day(quarter)
+        ),
     }
 
 

@@ -15,10 +15,11 @@ from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.baobao.models import Guarantee
 from shian.checklists import services as checklists
 from shian.checklists.models import Checklist, ChecklistItem
-from shian.core import audit
+from shian.core import audit, rules
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
@@ -27,10 +28,10 @@ from . import exports, selectors
 from .checklists import kind_for
 from .models import Addendum, Answer, Attachment, ChecklistKind, Problem, ProblemEvent, Severity, Visit
 
-SHORT_VISIT_MINUTES = 3  # issue 7: visits worth a second look
-FAR_VISIT_METRES = 1000
+# issue 7: visits worth a second look (the rules in visits/ruledefs.py)
+SHORT_VISIT_MINUTES, FAR_VISIT_METRES = "visits.short_visit_minutes", "visits.far_visit_metres"
 MAX_CLOCK_SKEW = datetime.timedelta(minutes=10)
-MAX_DRAFT_AGE = datetime.timedelta(days=30)
+MAX_DRAFT_AGE = "visits.draft_max_age_days"  # the rule: how old an offline draft may be when signed
 RECTIFY_RULE = {Severity.KEY: "problem.rectify_key", Severity.GENERAL: "problem.rectify_general"}
 
 
@@ -161,10 +162,11 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     if (signer_name or "").strip() != cadre.name:
         errors["signer_name"] = [_("签字确认须填写本人姓名“%(name)s”。") % {"name": cadre.name}]
     now = timezone.now()
+    max_age = rules.value(MAX_DRAFT_AGE, entity.region_id)
     if started_at is None or timezone.is_naive(started_at):
         errors["started_at"] = [_("开始时间须带时区。")]
-    elif not now - MAX_DRAFT_AGE <= started_at <= now + MAX_CLOCK_SKEW:
-        errors["started_at"] = [_("开始时间应在最近 30 天内。")]
+    elif not now - datetime.timedelta(days=max_age) <= started_at <= now + MAX_CLOCK_SKEW:
+        errors["started_at"] = [_("开始时间应在最近 %(n)d 天内。") % {"n": max_age}]
     lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
     lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
     items = {item.pk: item for item in checklist.items.all()}
@@ -178,9 +180,10 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
     if lat is not None and lon is not None and entity.latitude is not None and entity.longitude is not None:
         distance = _distance_m(lat, lon, entity.latitude, entity.longitude)
     reasons = []  # "far" only on site: a remote visit (phone, video) is by definition made from elsewhere
-    if now - started_at < datetime.timedelta(minutes=SHORT_VISIT_MINUTES):
+    if now - started_at < datetime.timedelta(minutes=rules.value(SHORT_VISIT_MINUTES, entity.region_id, visited_on)):
         reasons.append("short")
-    if mode == Visit.Mode.ON_SITE and distance is not None and distance > FAR_VISIT_METRES:
+    far = rules.value(FAR_VISIT_METRES, entity.region_id, visited_on)
+    if mode == Visit.Mode.ON_SITE and distance is not None and distance > far:
         reasons.append("far")
     visit = Visit.objects.create(
         client_key=key, entity=entity, cadre=cadre, region_id=entity.region_id, checklist=checklist, mode=mode,
@@ -340,7 +343,9 @@ def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dic
         with transaction.atomic():
             problem = _still(unresolved, pk, Problem.Escalation.NONE)
             if problem is not None:
-                _escalate(actor, problem, Problem.Escalation.STATION, now, problem.region_id[:9], _("乡镇"))
+                _escalate(
+                    actor, problem, Problem.Escalation.STATION, now, ancestor(problem.region_id, TOWNSHIP), _("乡镇")
+                )
                 counts["station"] += 1
     for pk in list(unresolved.filter(escalation=Problem.Escalation.STATION).values_list("pk", flat=True)):
         with transaction.atomic():
@@ -351,7 +356,9 @@ def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dic
                 rule_code="problem.escalate_county", start=problem.due_at, region_code=problem.region_id
             )
             if county_due.due_at < now:
-                _escalate(actor, problem, Problem.Escalation.COUNTY, now, problem.region_id[:6], _("县级"))
+                _escalate(
+                    actor, problem, Problem.Escalation.COUNTY, now, ancestor(problem.region_id, COUNTY), _("县级")
+                )
                 counts["county"] += 1
     return counts
 

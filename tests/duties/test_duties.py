@@ -12,9 +12,9 @@ from django.urls import reverse
 from docx import Document
 
 from shian.accounts.models import Role
-from shian.core.models import AuditEntry, Notification
+from shian.core.models import AuditEntry, DeadlineRule, Notification
 from shian.duties import documents, selectors, services
-from shian.duties.models import DailyCheck, MonthlyMeeting, RiskItem, WeeklyReport
+from shian.duties.models import DailyCheck, MonthlyMeeting, RiskItem, TrainingRecord, WeeklyReport
 from shian.entities.models import Entity, KeyPerson
 
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
@@ -214,3 +214,32 @@ def test_phone_pages(client, shop, make_user):
     assert client.get(reverse("duties:document", args=["daily", check.pk, "pdf"])).status_code == 404
     assert client.get(reverse("duties:oversight")).status_code == 200
     assert WeeklyReport.objects.count() == 0
+
+
+def test_training_hours_and_backfill_days_follow_the_rule_store(shop, make_user):
+    """The yearly hours and the backfill days are rules of the store: a township's override applies to its
+    entities only, in the status, the list of the undertrained and the checks on a record."""
+    for code, unit, amount in (("duties.training_hours", "ch", 12), ("duties.backfill_days", "CD", 1)):
+        DeadlineRule.objects.create(
+            code=code, name="宝都街道", region_prefix="370725001", version=1, unit=unit, amount=amount,
+            valid_from=datetime.date(2026, 1, 1),
+        )  # fmt: skip
+    other = Entity.objects.create(name="乔官小店", region_id="370725107201", business_type="sales")
+    here = KeyPerson.objects.create(entity=shop["entity"], role="principal", name="王老板")
+    there = KeyPerson.objects.create(entity=other, role="principal", name="乔老板")
+    services.record_training(actor=shop["officer"], person=here, day=TODAY, hours="12", topic="食品安全法")
+    TrainingRecord.objects.create(
+        entity=other, region_id=other.region_id, person=there, day=TODAY, hours=16, topic="食品安全法",
+        recorded_by=shop["officer"],
+    )  # fmt: skip
+    assert selectors.entity_status(entity=shop["entity"])["training_hours"] == 12
+    assert selectors.entity_status(entity=other)["training_hours"] == 40
+    county = make_user(Role.COUNTY_ADMIN, "370725")
+    assert list(selectors.undertrained(user=county, region_code="370725", year=2026)) == [there]
+    with pytest.raises(ValidationError) as exc:  # one session never more than the year's requirement
+        services.record_training(actor=shop["officer"], person=here, day=TODAY, hours="13", topic="x")
+    assert "12" in exc.value.message_dict["hours"][0]
+    with pytest.raises(ValidationError) as exc:
+        services.record_daily_check(actor=shop["officer"], entity=shop["entity"], day=TODAY - datetime.timedelta(2))
+    assert "1" in exc.value.message_dict["day"][0]
+    services.record_daily_check(actor=shop["officer"], entity=shop["entity"], day=TODAY - datetime.timedelta(1))

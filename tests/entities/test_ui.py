@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from shian.accounts.models import Role
-from shian.core.models import AuditEntry
+from shian.core.models import AuditEntry, DeadlineRule
 from shian.entities import services
 from shian.entities.models import Entity, KeyPerson, License
 
@@ -237,6 +237,21 @@ def test_api_expiring_licences(db, station, expiring):
     assert client.get("/api/v1/entities/licenses/expiring?days=90").json()["count"] == 2
     assert client_for(expiring).get("/api/v1/entities/licenses/expiring?days=90").json()["count"] == 3
     assert client.get("/api/v1/entities/licenses/expiring?days=-1").status_code == 422
+
+
+def test_expiring_by_default_uses_the_regions_licence_expiry_rule(db, station, expiring):
+    """Without `days`, the page and the API use the rule in force in the region (30 days by default)."""
+    client = client_for(station)
+    assert client.get("/api/v1/entities/licenses/expiring").json()["count"] == 1
+    DeadlineRule.objects.create(
+        code="entities.licence_expiry_days", name="宝都街道到期提醒", region_prefix="370725001", version=1,
+        unit="CD", amount=80, valid_from=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+    assert client.get("/api/v1/entities/licenses/expiring").json()["count"] == 2
+    assert client.get("/api/v1/entities/licenses/expiring?days=30").json()["count"] == 1
+    page = client.get("/entities/licenses/expiring/").content.decode()
+    assert "七十五天后到期饭店" in page
+    assert client_for(expiring).get("/api/v1/entities/licenses/expiring").json()["count"] == 2  # the county's 30
 
 
 def test_api_delete_deregisters(db, station, make_user):

@@ -6,16 +6,21 @@ through the service. A visit's date and quarter derive from its start time, whic
 signing, and a stored visit is locked (Visit.save refuses), so no row is back-dated by hand."""
 
 import datetime
+import io
 import uuid
 from zoneinfo import ZoneInfo
 
+import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.utils import timezone
 
 from shian.accounts.models import Role
+from shian.baobao import documents
+from shian.baobao import selectors as baobao_selectors
 from shian.baobao.models import Cadre
+from shian.core.models import DeadlineRule
 from shian.entities.models import Entity
 from shian.visits import selectors, services
 from shian.visits.models import Problem
@@ -297,3 +302,55 @@ def test_a_pdf_has_no_original_to_open(world):
     assert selectors.attachment_get(user=world.enterprise, pk=stored.pk) == stored
     with pytest.raises(Http404):
         selectors.attachment_get(user=world.enterprise, pk=stored.pk, original=True)
+
+
+def test_a_regional_visit_frequency_changes_the_clock_and_the_commitment_letter_alike(world, county, clock):
+    """乔官镇 asks for two visits a quarter (the rule store); its shop visited once in Q3 is not covered, and its
+    cadre's papers print two, while 宝都街道 keeps the default of one."""
+    DeadlineRule.objects.create(
+        code="baobao.visits_per_quarter", name="乔官镇督导频次", region_prefix="370725107", version=1,
+        unit="n", amount=2, valid_from=datetime.date(2026, 1, 1), source="测试",
+    )  # fmt: skip
+    report = selectors.coverage(user=world.county_admin, region_code="370725", quarter=Q3)
+    assert report["total"]["visited"] == 1
+    assert [(a["code"], a["due"], a["visited"]) for a in report["areas"]] == [
+        ("370725001", 2, 1),  # world.entity, visited twice: covered under the default too
+        ("370725107", 2, 0),  # the shop visited once falls short of two
+    ]
+    far_user = county["far"].user
+    states = {r.entity.name: r.state for r in selectors.my_entities(user=far_user, quarter=Q3)}
+    assert states["乔官大市场"] == "overdue"  # one visit in Q3 is not done under the rule; Q2 was missed too
+    assert {r.entity.name: r.state for r in selectors.my_entities(user=world.cadre_user, quarter=Q3)}[
+        "乔官镇老张饭店"
+    ] == "done"
+
+    def letter(cadre):
+        guarantees = baobao_selectors.cadre_guarantees(user=world.county_admin, cadre=cadre)
+        _name, data = documents.build(cadre, guarantees, None, fmt="docx", year=2026)
+        document = docx.Document(io.BytesIO(data))
+        parts = [p.text for p in document.paragraphs]
+        parts += [cell.text for table in document.tables for r in table.rows for cell in r.cells]
+        return "\n".join(parts)
+
+    far_letter = letter(county["far"])
+    assert "至少督导2次" in far_letter and "督导≥2次" in far_letter and "督导≥1次" not in far_letter
+    assert "至少督导1次" in letter(world.cadre)
+
+
+def test_the_dashboard_counts_visits_against_the_same_frequency_rule(world, county):
+    from shian.core.kpis import Grouping
+    from shian.visits.kpis import count_visits
+
+    as_of = datetime.date(2026, 9, 30)
+    Entity.objects.update(created_at=datetime.datetime(2026, 1, 1, tzinfo=CST))  # registered before the quarter
+    before = count_visits(prefix="370725", grouping=Grouping(9), as_of=as_of)
+    DeadlineRule.objects.create(
+        code="baobao.visits_per_quarter", name="乔官镇督导频次", region_prefix="370725107", version=1,
+        unit="n", amount=2, valid_from=datetime.date(2026, 1, 1), source="测试",
+    )  # fmt: skip
+    after = count_visits(prefix="370725", grouping=Grouping(9), as_of=as_of)
+    assert before["370725107"]["visited_q"] == 1 and after["370725107"].get("visited_q", 0) == 0
+    assert before["370725001"]["visited_q"] == after["370725001"]["visited_q"] == 1
+    # the quarter after: the shop visited once in Q3 counts as overdue under the rule of two
+    q4 = datetime.date(2026, 11, 10)
+    assert count_visits(prefix="370725", grouping=Grouping(9), as_of=q4)["370725107"]["overdue_visits"] == 2

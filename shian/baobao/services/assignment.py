@@ -16,6 +16,7 @@ from shian.core import audit
 from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import CITY, level_of
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -27,7 +28,7 @@ from .scope import scope_region
 
 def _pieces(prefix: str) -> list[str]:
     """Solve a province (or the country) city by city: cadres never cross a city, so the pieces are exact."""
-    if len(prefix) >= 4:
+    if (level_of(prefix) or 0) >= CITY:
         return [prefix]
     return list(
         Region.objects.filter(level=Region.Level.CITY, code__startswith=prefix)
@@ -189,7 +190,7 @@ def assign_cadres(
     `baseline` also scores the greedy nearest-available assignment of the same problem, for comparison."""
     require_perm(actor, "baobao.manage_cadres")
     prefix = scope_region(actor, region_code)
-    if len(prefix) < 2:
+    if not level_of(prefix):
         raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
     started = time.monotonic()
     pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]

@@ -14,6 +14,7 @@ from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, region_under
 from shian.core.models import DeadlineRule
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import prefixes
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
 
@@ -145,7 +146,7 @@ def resolve_changes(run: AssignmentRun) -> int:
     prefix = run.region_id or ""
     pending = Change.objects.filter(resolved_at__isnull=True)
     here = narrow_to(pending, prefix)
-    above = Q(region_id__in=[prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)])
+    above = Q(region_id__in=[code for code in prefixes(prefix) if code != prefix])
     guaranteed = Exists(Guarantee.objects.filter(entity=OuterRef("entity")))
     settled = [
         here.filter(kind__in=[Change.Kind.ENTITY_NEW, Change.Kind.GRADE_CHANGED]).filter(guaranteed),

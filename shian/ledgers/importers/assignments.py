@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from shian.baobao.models import AssignmentRun, Cadre, CadreLevel, Guarantee, Policy
 from shian.core.bulk import chunked
+from shian.core.regioncodes import PROVINCE, ancestor
 from shian.entities.models import Entity
 from shian.imports.importer import FILE_ROW, Change, Plan, lookup
 from shian.imports.reading import Row
@@ -118,7 +119,7 @@ class AssignmentImporter(EntityLedger):
         if entity.status == Entity.Status.DEREGISTERED:
             self.error(row, key, "reference", _("该主体已注销，不再安排包保。"))
         if not self.actor.region_id:  # the file's run covers one region
-            self.province = self.province or entity.region_id[:2]
+            self.province = self.province or ancestor(entity.region_id, PROVINCE)
             if not entity.region_id.startswith(self.province):
                 self.error(row, key, "region", _("一个文件只能导入一个省的包保关系，请按省分别导入。"))
         grade = row.get("grade")

@@ -1,0 +1,22 @@
+"""Deadlines of the modules still to come (DOMAIN §15), declared here until their app exists to own them.
+
+Seeded as national rows by migration 0003; a region overrides one by adding a newer version (shian.core.rules).
+"""
+
+from .rules import CALENDAR_DAYS, HOURS, WORKING_DAYS, register_rule
+
+for code, name, unit, default, source in (
+    ("inspection.publish", "监督检查结果公开", WORKING_DAYS, 20, "市场监管总局令第49号（待核实）"),
+    ("sampling.to_lab", "样品送达检验机构", WORKING_DAYS, 5, "市场监管总局令第15号（待核实）"),
+    ("sampling.report", "出具检验报告", WORKING_DAYS, 20, "市场监管总局令第15号（待核实）"),
+    ("sampling.retest_apply", "申请复检", WORKING_DAYS, 7, "市场监管总局令第15号（待核实）"),
+    ("sampling.disposal", "不合格食品核查处置", CALENDAR_DAYS, 90, "市场监管总局令第15号（待核实）"),
+    ("complaint.accept", "投诉受理决定", WORKING_DAYS, 7, "市场监管总局令第20号（待核实）"),
+    ("complaint.mediation", "投诉调解终结", WORKING_DAYS, 45, "市场监管总局令第20号（待核实）"),
+    ("report.check", "举报核查处理决定", WORKING_DAYS, 15, "行政处罚程序规定（待核实）"),
+    ("report.notify_informant", "告知实名举报人", WORKING_DAYS, 5, "行政处罚程序规定（待核实）"),
+    ("case.decision", "案件作出处理决定", CALENDAR_DAYS, 90, "行政处罚程序规定（待核实）"),
+    ("incident.report", "食品安全事故（含疑似）报告", HOURS, 2, "昌乐县2024年工作要点（S4）"),
+    ("opinion.feedback", "舆情反馈", HOURS, 24, "昌乐县2024年工作要点（S4）"),
+):
+    register_rule(code, default=default, unit=unit, name=name, source=source)
