@@ -115,7 +115,7 @@ def update_cadre(*, actor, cadre: Cadre, **changes) -> Cadre:
 
 @transaction.atomic
 def record_cadre_left(*, actor, cadre: Cadre, left_on) -> Cadre:
-    """A cadre leaves: kept on the roster for history; the engine reassigns their entities (DOMAIN §4.5), and a
+    """A cadre leaves: kept on the roster for history; the engine reassigns their entities (docs/domain.md §4.5), and a
     cadre_left change starts the report and reassignment clocks (settled at once when they guarantee nobody)."""
     require_perm(actor, "baobao.manage_cadres")
     require_in_scope(actor, cadre.region_id)
@@ -264,7 +264,7 @@ def _piece_cadres(piece: str) -> Q:
 
 
 def _stale(policy: Policy) -> Q:
-    """Guarantees that no longer hold (DOMAIN §4.5): the entity closed, the cadre left, the grade now calls for
+    """Guarantees that no longer hold (docs/domain.md §4.5): the entity closed, the cadre left, the grade now calls for
     another level, the cadre's region no longer contains the entity, or the department no longer matches."""
     wrong = Q(entity__status=Entity.Status.DEREGISTERED) | ~Q(cadre__status=Cadre.Status.ACTIVE)
     wrong |= ~Q(entity__region__code__startswith=F("cadre__region__code"))
@@ -516,7 +516,7 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
     return run
 
 
-# --- changes: report within 15 WD, reassign within 7 WD (DOMAIN §4.5) ------------------------------------------
+# --- changes: report within 15 WD, reassign within 7 WD (docs/domain.md §4.5) -----------------------------------------
 
 REPORT_RULE, REASSIGN_RULE = "baobao.status_report", "baobao.reassign"
 

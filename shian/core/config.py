@@ -1,4 +1,4 @@
-"""Configuration as data (ARCHITECTURE rule 5): versioned rows per region, the most specific one applying."""
+"""Configuration as data (docs/architecture.md §3.5): versioned rows per region, the most specific one applying."""
 
 from django.db.models import Q, QuerySet
 

@@ -1,4 +1,4 @@
-"""Enterprise primary responsibility (DOMAIN §5, SAMR Order 60): the risk-control list, 日管控/周排查/月调度
+"""Enterprise primary responsibility (docs/domain.md §5, SAMR Order 60): the risk-control list, 日管控/周排查/月调度
 records, who must have a food-safety director, and the staff's training hours."""
 
 from django.conf import settings
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ListKind(models.TextChoices):
-    """The seeded risk-control lists (DOMAIN §5: production, sales, catering)."""
+    """The seeded risk-control lists (docs/domain.md §5: production, sales, catering)."""
 
     PRODUCTION = "production", _("食品生产")
     SALES = "sales", _("食品销售")
@@ -125,7 +125,7 @@ class MonthlyMeeting(models.Model):
 
 
 class StaffingPolicy(models.Model):
-    """Which entities must have a food-safety director, and the yearly training hours (⚙ DOMAIN §5), versioned
+    """Which entities must have a food-safety director, and the yearly training hours (⚙ docs/domain.md §5), versioned
     per region like every configuration; blank region = the defaults."""
 
     region = models.ForeignKey(

@@ -277,7 +277,7 @@ class EntityImporter(Importer):
         return row.get("license_kind") or number[:2]
 
     def _license_number(self, row: Row) -> str | None:
-        """JY and SC numbers by their format (DOMAIN §3.4); 三小 registrations and filings are local free text,
+        """JY and SC numbers by their format (docs/domain.md §3.4); 三小 registrations and filings are local free text,
         so their kind must be given."""
         number, kind = row.get("license_number"), row.get("license_kind")
         if not number:
@@ -294,7 +294,7 @@ class EntityImporter(Importer):
 
     def _uscc(self, row: Row) -> str | None:
         """A checksum mismatch stands when the registry already holds that code with a recorded exception
-        (an authorised user confirmed it against the licence, DOMAIN §3.2)."""
+        (an authorised user confirmed it against the licence, docs/domain.md §3.2)."""
         value = row.get("uscc")
         if value and (known := self.by_uscc.get(value)) is not None and known.uscc_override_reason:
             return value
@@ -433,8 +433,8 @@ def policies_for(codes: Iterable[str]) -> dict[str, Policy]:
 
 class _EntityLedger(Importer):
     """A ledger whose rows name a registered entity by USCC (else licence number) and repeat its name as a check
-    (DOMAIN §4.6: mismatched ledgers). An entity outside the importer's jurisdiction reads as unknown, so a file
-    cannot probe what lies beyond it (ARCHITECTURE §3.1)."""
+    (docs/domain.md §4.6: mismatched ledgers). An entity outside the importer's jurisdiction reads as unknown, so a file
+    cannot probe what lies beyond it (docs/architecture.md §3.1)."""
 
     def prepare(self):
         rows = self.sheet.rows
@@ -474,7 +474,7 @@ class _EntityLedger(Importer):
 
 class AssignmentImporter(_EntityLedger):
     """包保关系台账: which cadre guarantees each registered entity, and the regulator who supports the visits. A
-    row must keep the hard rules the assignment engine keeps (DOMAIN §4.4): an active cadre of the level the
+    row must keep the hard rules the assignment engine keeps (docs/domain.md §4.4): an active cadre of the level the
     entity's grade calls for, whose region contains the entity's, within the cadre's workload."""
 
     spec = ASSIGNMENTS
@@ -635,7 +635,7 @@ PERSONNEL_ROLES = (KeyPerson.Role.SAFETY_DIRECTOR, KeyPerson.Role.SAFETY_OFFICER
 
 
 class PersonnelImporter(_EntityLedger):
-    """食品安全管理人员台账: the food-safety directors and officers of registered entities (DOMAIN §5). A person is
+    """食品安全管理人员台账: the food-safety directors and officers of registered entities (docs/domain.md §5). A person is
     the same across uploads by entity, role and ID number; a registry record kept without an ID number is found
     by name, and the ledger fills the number in."""
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportBatch(models.Model):
-    """One uploaded ledger file and its outcome (ARCHITECTURE rule 2: one audit batch per import)."""
+    """One uploaded ledger file and its outcome (docs/architecture.md §3.2: one audit batch per import)."""
 
     class Kind(models.TextChoices):
         ENTITIES = "entities", _("主体台账")

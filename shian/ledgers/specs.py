@@ -86,7 +86,7 @@ class Column:
 @dataclass(frozen=True)
 class LedgerSpec:
     """A ledger: its columns in template order, the columns that identify a row across uploads (the key a
-    new upload is diffed and de-duplicated by, DOMAIN §4.6), and groups of columns of which at least one
+    new upload is diffed and de-duplicated by, docs/domain.md §4.6), and groups of columns of which at least one
     must be filled (an entity is named by its USCC or, for 三小 and individual sellers, its licence)."""
 
     kind: str

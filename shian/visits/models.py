@@ -1,4 +1,4 @@
-"""包保 supervision visits (DOMAIN §4.5): versioned checklists, signed visits, and problems tracked to closure."""
+"""包保 supervision visits (docs/domain.md §4.5): versioned checklists, signed visits, and problems tracked to closure."""
 
 import uuid
 
@@ -168,7 +168,7 @@ class Addendum(models.Model):
 
 
 class Problem(models.Model):
-    """A 不符合 item to be rectified by the entity and verified by the cadre (问题清单台账, DOMAIN §4.5)."""
+    """A 不符合 item to be rectified by the entity and verified by the cadre (问题清单台账, docs/domain.md §4.5)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("待整改")
