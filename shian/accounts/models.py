@@ -24,7 +24,7 @@ class Role(models.TextChoices):
 
 
 # What an enterprise account does for its entity (SAMR Order 60): the principal holds the monthly meeting, the
-# director and the officer run the daily checks and weekly investigations (DOMAIN §5).
+# director and the officer run the daily checks and weekly investigations (docs/domain.md §5).
 ENTITY_ROLES = [
     (value, label) for value, label in KeyPerson.Role.choices if value != KeyPerson.Role.LEGAL_REPRESENTATIVE
 ]

@@ -1,9 +1,9 @@
-"""One cadre's 包保 papers: the four lists and the commitment (三清单一承诺 / 四清单, DOMAIN §4.2).
+"""One cadre's 包保 papers: the four lists and the commitment (三清单一承诺 / 四清单, docs/domain.md §4.2).
 
 `cadre_documents` builds the content once as shian.reports.documents sections; `build` lays it out as
 GB/T 9704 Word or PDF, each part starting on a new page:
 
-1. 责任清单 — the duties of every cadre and those of the cadre's level (DOMAIN §4.2, §4.5);
+1. 责任清单 — the duties of every cadre and those of the cadre's level (docs/domain.md §4.2, §4.5);
 2. 任务清单 — the guaranteed entities and the quarterly supervision visits;
 3. 督查清单 — what a visit checks, for the formats the cadre's entities have;
 4. 问题整改清单 — the rectification ledger (blank until the problems module records problems);
@@ -196,8 +196,8 @@ def _task_list(guarantees: Sequence[Guarantee], year: int, visits: int) -> list[
     return blocks
 
 
-# Generic 督导 checklists (DOMAIN §4.5: Jinan's four — production, sales, catering, special food).
-# Default text until the inspections app keeps versioned checklists (ARCHITECTURE rule 5).
+# Generic 督导 checklists (docs/domain.md §4.5: Jinan's four — production, sales, catering, special food).
+# Default text until the inspections app keeps versioned checklists (docs/architecture.md §3.5).
 CHECKLIST_VERSION = "2026.1"
 _GENERAL_CHECKS = [
     (gettext_lazy("证照公示"), gettext_lazy("营业执照、许可证或备案凭证在有效期内，并在经营场所醒目位置公示。")),

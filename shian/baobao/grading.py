@@ -1,4 +1,4 @@
-"""包保 grading (DOMAIN §4.1): an entity's grade is the best grade among the policy rules it meets, D if none.
+"""包保 grading (docs/domain.md §4.1): an entity's grade is the best grade among the policy rules it meets, D if none.
 
 Pure functions over plain values so a province (a million rows) grades without model instances.
 """
@@ -9,7 +9,7 @@ from .models import Policy
 
 GRADES = "ABCD"
 
-# Grade counts cities reported in seed 003 (DOMAIN §4.3), shown beside a region's own distribution.
+# Grade counts cities reported in seed 003 (docs/domain.md §4.3), shown beside a region's own distribution.
 REFERENCE_COUNTS = {
     "济南市": {"A": 30, "B": 619, "C": 5346, "D": 98019},
     "淄博市": {"A": 73, "B": 450, "C": 2377, "D": 57415},

@@ -1,4 +1,4 @@
-"""包保 assignment as a min-cost flow (DOMAIN §4.4, docs/baobao.md): entity -> eligible cadre -> sink.
+"""包保 assignment as a min-cost flow (docs/domain.md §4.4, docs/baobao.md): entity -> eligible cadre -> sink.
 
 Hard constraints are the arcs that exist: a cadre may take an entity only if its region contains the
 entity's region, it sits at the level the grade demands (or, where that level lacks capacity, one level up

@@ -1,4 +1,4 @@
-"""包保 (DOMAIN §4): the cadres who personally guarantee food businesses."""
+"""包保 (docs/domain.md §4): the cadres who personally guarantee food businesses."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +9,7 @@ from shian.core.rules import DEFAULT_VALID_FROM
 
 
 class CadreLevel(models.TextChoices):
-    """The four 包保 levels; each matches one level of the region tree (DOMAIN §4.1)."""
+    """The four 包保 levels; each matches one level of the region tree (docs/domain.md §4.1)."""
 
     CITY = "city", _("市级")
     COUNTY = "county", _("县级")
@@ -68,7 +68,7 @@ class Cadre(models.Model):
 
 
 class Policy(models.Model):
-    """Versioned 包保 settings (⚙ in DOMAIN §4): grading rules, the level each grade goes to, workloads and
+    """Versioned 包保 settings (⚙ in docs/domain.md §4): grading rules, the level each grade goes to, workloads and
     department matches. The newest version of the most specific region applies from its `valid_from`, picked by
     the rule store's resolver (shian.core.rules.most_specific); region blank = defaults."""
 
@@ -125,7 +125,7 @@ class EntityGrade(models.Model):
 
 
 class AssignmentRun(models.Model):
-    """One solve of the assignment for a region: a draft until a reviewer publishes it (DOMAIN §4.4)."""
+    """One solve of the assignment for a region: a draft until a reviewer publishes it (docs/domain.md §4.4)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("待审核")
@@ -198,7 +198,7 @@ class Guarantee(models.Model):
 
 
 class Commitment(models.Model):
-    """A cadre's signed 《食品安全责任与任务承诺书》 for a year (三清单一承诺, DOMAIN §4.2)."""
+    """A cadre's signed 《食品安全责任与任务承诺书》 for a year (三清单一承诺, docs/domain.md §4.2)."""
 
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="commitments")
     year = models.PositiveSmallIntegerField(_("年度"))
@@ -216,7 +216,7 @@ class Commitment(models.Model):
 
 
 class Change(models.Model):
-    """A 包保 change (DOMAIN §4.5): an entity opens or closes, its grade changes, or a cadre leaves. It must be
+    """A 包保 change (docs/domain.md §4.5): an entity opens or closes, its grade changes, or a cadre leaves. It must be
     reported within the status-report rule counted from the day it happened and reassigned within the reassign
     rule counted from when the system learned of it; both deadlines keep the rule they were computed with."""
 

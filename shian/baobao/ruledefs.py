@@ -1,4 +1,4 @@
-"""包保 rule numbers (DOMAIN §4.5, §15), with their defaults; a region overrides one in the rule store.
+"""包保 rule numbers (docs/domain.md §4.5, §15), with their defaults; a region overrides one in the rule store.
 
 The visit frequency is declared here, not in visits: the commitment letters (documents.py) print it and the
 visit clock (visits.selectors) counts against it, so both read the same resolved rule.
@@ -11,19 +11,19 @@ STATUS_REPORT = register_rule(
     default=15,
     unit=WORKING_DAYS,
     name="包保主体变动报告",
-    source="DOMAIN §4.5（待核实，可按地方规定调整）",
+    source="docs/domain.md §4.5（待核实，可按地方规定调整）",
 )
 REASSIGN = register_rule(
     "baobao.reassign",
     default=7,
     unit=WORKING_DAYS,
     name="包保干部调整重新包保",
-    source="DOMAIN §4.5（待核实，可按地方规定调整）",
+    source="docs/domain.md §4.5（待核实，可按地方规定调整）",
 )
 VISITS_PER_QUARTER = register_rule(
     "baobao.visits_per_quarter",
     default=1,
     unit=COUNT,
     name="每季度对每家包保主体至少督导次数",
-    source="DOMAIN §4.5, §15（≥1 次/季度，待核实，可按地方规定调整）",
+    source="docs/domain.md §4.5, §15（≥1 次/季度，待核实，可按地方规定调整）",
 )

@@ -1,4 +1,4 @@
-"""Jurisdiction scoping (ARCHITECTURE rule 1): a user sees rows whose region code starts with its own.
+"""Jurisdiction scoping (docs/architecture.md §3.1): a user sees rows whose region code starts with its own.
 
 Every selector and service goes through these helpers. A row outside scope is a 404,
 never a 403, so that its existence does not leak.
@@ -80,7 +80,7 @@ def _code_path(model, field: str) -> str:
 
 def scope_entity_rows(qs: QuerySet, user, *, entity_field: str = "entity", field: str = "region") -> QuerySet:
     """Rows about market entities: an enterprise account (bound to one entity) sees only its own entity's rows,
-    every other account the rows in its jurisdiction (ARCHITECTURE rule 1)."""
+    every other account the rows in its jurisdiction (docs/architecture.md §3.1)."""
     if getattr(user, "role", None) == "enterprise" and not getattr(user, "is_superuser", False):
         entity_id = getattr(user, "entity_id", None)
         return qs.filter(**{entity_field: entity_id}) if entity_id and user.is_active else qs.none()

@@ -1,4 +1,4 @@
-"""Deadlines of the modules still to come (DOMAIN §15), declared here until their app exists to own them.
+"""Deadlines of the modules still to come (docs/domain.md §15), declared here until their app exists to own them.
 
 Seeded as national rows by migration 0003; a region overrides one by adding a newer version (shian.core.rules).
 """

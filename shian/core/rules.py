@@ -14,7 +14,7 @@ Declaring (in ``<app>/ruledefs.py``)::
     from shian.core.rules import CALENDAR_DAYS, register_rule
 
     register_rule("entities.licence_expiry_days", default=30, unit=CALENDAR_DAYS, name="许可证到期提醒天数",
-                  source="DOMAIN §3（待核实）")
+                  source="docs/domain.md §3（待核实）")
 
 Reading::
 

@@ -2,7 +2,7 @@
 
 Working days exclude weekends and statutory holidays and include make-up working days (调休).
 Periods start the day after the trigger; a calendar-day period ending on a non-working day
-moves to the next working day; hours run round the clock (DOMAIN.md §15). A deadline keeps
+moves to the next working day; hours run round the clock (docs/domain.md §15). A deadline keeps
 a copy of the rule it was computed with, so later rule or holiday changes never rewrite it.
 """
 

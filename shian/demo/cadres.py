@@ -1,7 +1,7 @@
 """Demo cadre rosters in seed 003's proportions.
 
 Shandong reported 167,400 cadres for 1,061,400 entities (about 6.3 entities per cadre), 252 city-level and
-2,897 county-level leaders among them (DOMAIN §4.3): about 16 per city and 21 per county. Each township gets
+2,897 county-level leaders among them (docs/domain.md §4.3): about 16 per city and 21 per county. Each township gets
 its leading group, its school, health-centre and civil-affairs heads, and two market-regulation staff; village cadres make up the rest, spread over villages
 in proportion to their businesses.
 """

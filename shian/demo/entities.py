@@ -50,7 +50,7 @@ WORDS = "鑫源 福满 金穗 顺发 宏达 惠民 乐购 佳和 兴隆 家乐 �
 PRODUCTS = "煎饼 豆腐 馒头 糕点 酱菜 粉皮 芝麻油 熟肉".split()
 STREETS = "站前街 北环路 新城街 利民街 宝通街 方山路 首阳街 营丘路 孤山街 西环路 乔官路 红河路 五图街 朱刘路".split()
 ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-# Deliberate flaws of the demo county: a real code whose printed check character is wrong (DOMAIN §3.2)
+# Deliberate flaws of the demo county: a real code whose printed check character is wrong (docs/domain.md §3.2)
 OVERRIDDEN_USCC = "91350203M0001QAY9B"
 
 

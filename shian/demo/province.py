@@ -11,7 +11,7 @@ from shian.regions.models import Region
 from .cadres import load_city_cadres, load_county_cadres
 from .entities import load_county_entities
 
-# Entities per city as reported in seed 003 (DOMAIN §4.3); the other cities share the rest of the total.
+# Entities per city as reported in seed 003 (docs/domain.md §4.3); the other cities share the rest of the total.
 SHANDONG_TOTAL = 1_061_400
 SHANDONG_CITIES = {"3701": 104_014, "3702": 140_000, "3703": 60_315, "3704": 47_560, "3705": 32_313}
 ENTITIES_PER_VILLAGE = SHANDONG_TOTAL / 62_074

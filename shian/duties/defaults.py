@@ -1,4 +1,4 @@
-"""Province defaults seeded by migration: the 风险管控清单 per kind, and who must have a director (DOMAIN §5 ⚙).
+"""Province defaults seeded by migration: the 风险管控清单 per kind, and who must have a director (docs/domain.md §5 ⚙).
 
 Director rules use the same shape as 包保 grading rules (see baobao.grading.rule_fires): an entity needs a
 director when any rule fires."""

@@ -1,4 +1,4 @@
-"""Enterprise primary responsibility (DOMAIN §5, SAMR Order 60): the risk-control list, 日管控/周排查/月调度
+"""Enterprise primary responsibility (docs/domain.md §5, SAMR Order 60): the risk-control list, 日管控/周排查/月调度
 records, who must have a food-safety director, and the staff's training hours."""
 
 from django.conf import settings
@@ -9,7 +9,7 @@ from shian.core.rules import DEFAULT_VALID_FROM
 
 
 class ListKind(models.TextChoices):
-    """The seeded risk-control lists (DOMAIN §5: production, sales, catering)."""
+    """The seeded risk-control lists (docs/domain.md §5: production, sales, catering)."""
 
     PRODUCTION = "production", _("食品生产")
     SALES = "sales", _("食品销售")
@@ -141,7 +141,7 @@ class MonthlyMeeting(DutyRecord):
 
 
 class StaffingPolicy(models.Model):
-    """Which entities must have a food-safety director (⚙ DOMAIN §5), versioned per region like every
+    """Which entities must have a food-safety director (⚙ docs/domain.md §5), versioned per region like every
     configuration and picked by the rule store's resolver (shian.core.rules.most_specific); blank region = the
     defaults. The yearly training hours are the rule `duties.training_hours` of the rule store."""
 

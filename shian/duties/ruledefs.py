@@ -7,7 +7,7 @@ TRAINING_HOURS = register_rule(
     default=40,
     unit=CLASS_HOURS,
     name="主要负责人和食品安全管理人员年度培训学时",
-    source="DOMAIN §5（S1 53, S2）",
+    source="docs/domain.md §5（S1 53, S2）",
 )
 # a daily record may be filled for today or the days before, never for the future
 BACKFILL_DAYS = register_rule(
@@ -15,5 +15,5 @@ BACKFILL_DAYS = register_rule(
     default=3,
     unit=CALENDAR_DAYS,
     name="日管控记录可补填天数",
-    source="DOMAIN §5（待核实）",
+    source="docs/domain.md §5（待核实）",
 )

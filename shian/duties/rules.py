@@ -1,4 +1,4 @@
-"""Who keeps which record (DOMAIN §5): the entity's own accounts write them; an account with no role set is a
+"""Who keeps which record (docs/domain.md §5): the entity's own accounts write them; an account with no role set is a
 one-person business and may do all three duties."""
 
 import rules

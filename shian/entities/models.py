@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BusinessType(models.TextChoices):
-    """业态 (DOMAIN.md §3.1)."""
+    """业态 (docs/domain.md §3.1)."""
 
     PRODUCTION = "production", _("食品生产")
     SALES = "sales", _("食品销售")

@@ -7,5 +7,5 @@ LICENCE_EXPIRY = register_rule(
     default=30,
     unit=CALENDAR_DAYS,
     name="许可证到期提醒天数",
-    source="DOMAIN §3.4（到期跟踪；提醒天数待核实，可按区划调整）",
+    source="docs/domain.md §3.4（到期跟踪；提醒天数待核实，可按区划调整）",
 )

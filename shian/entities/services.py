@@ -18,7 +18,7 @@ from shian.reports import xlsx
 from . import selectors, validators
 from .models import SUBTYPES_BY_TYPE, BusinessType, Entity, KeyPerson, License, SubType
 
-# The sector authority an entity type answers to (DOMAIN §1), used when none is given.
+# The sector authority an entity type answers to (docs/domain.md §1), used when none is given.
 DEFAULT_DEPARTMENT = {
     SubType.SCHOOL_CANTEEN: "education",
     SubType.KINDERGARTEN_CANTEEN: "education",

@@ -1,4 +1,4 @@
-"""Identifier validators for market entities and people (DOMAIN §3).
+"""Identifier validators for market entities and people (docs/domain.md §3).
 
 Every public function raises only :class:`django.core.exceptions.ValidationError` (with ``code`` set) for bad
 input of any type — ``None``, numbers, very long strings, unicode junk — and returns the normalised value
@@ -9,7 +9,7 @@ on success. Codes used:
 - ``region``   the region segment is not a valid region/province code;
 - ``date``     the birth date of a resident ID does not exist or lies in the future;
 - ``checksum`` the check character does not match.  For the USCC this is a *warning*
-  (:class:`ChecksumWarning`, DOMAIN §3.2: real codes fail the check and an authorised user may override);
+  (:class:`ChecksumWarning`, docs/domain.md §3.2: real codes fail the check and an authorised user may override);
   for organisation codes and resident IDs it is a plain, blocking error.
 
 Masking of ID and phone numbers (PIPL) lives in shian.core.pii.
@@ -75,7 +75,7 @@ PROVINCE_CODES = frozenset(
 
 
 class ChecksumWarning(ValidationError):
-    """A check-character mismatch that an authorised user may override with a reason (DOMAIN §3.2)."""
+    """A check-character mismatch that an authorised user may override with a reason (docs/domain.md §3.2)."""
 
 
 # --------------------------------------------------------------------------------------------- normalisation
@@ -182,7 +182,7 @@ def validate_uscc(value, *, allow_checksum_override: bool = False) -> str:
     - the embedded organisation code (pos 9–17, GB 11714) fails its own check: pos 17 differs from the
       check computed over pos 9–16. GB 11714 accepts every digit and letter in the body, and the USCC
       charset is a subset of those, so this check applies to every code that passed the charset test
-      (all DOMAIN "valid" examples, including letter-bearing ones like ``MA5CJQ4N5``, satisfy it).
+      (all docs/domain.md §3.2 "valid" examples, including letter-bearing ones like ``MA5CJQ4N5``, satisfy it).
 
     A legacy 15-digit business registration number (注册号) is accepted with a format check only and
     returned as is; any other 15-character value is a ``format`` error.
@@ -326,7 +326,7 @@ def validate_license_number(value, *, today: date | None = None) -> str:
     """Validate a food business (``JY``) or food production (``SC``) licence number; return it normalised.
 
     ``JY`` + 14 digits: format code (1–9; 2015 codes 1 sales, 2 catering, 3 canteen — other non-zero
-    digits are accepted because the 2023 rules may reuse them, DOMAIN §3.4) + 6 region + 6 sequence + 1
+    digits are accepted because the 2023 rules may reuse them, docs/domain.md §3.4) + 6 region + 6 sequence + 1
     check. ``SC`` + 14 digits: 3 category digits (first 1 food, 2 additive) + 6 region + 4 sequence + 1
     check. The region's first two digits must be a province code (``region``). There is no public check
     algorithm, so the check digit is not verified. ``today`` is reserved for issue-date-dependent format

@@ -3,7 +3,7 @@
 These are abstract models: a module that imports files declares its own concrete batch and row tables by
 subclassing them (adding the ``kind`` choices it takes, its scope, its upload folders and the row's ``batch``
 foreign key with ``related_name="rows"``), and hands both to a :class:`shian.imports.batches.Pipeline`.
-ARCHITECTURE rule 2: one audited batch per import, with file hash, counts and the per-row outcome.
+docs/architecture.md §3.2: one audited batch per import, with file hash, counts and the per-row outcome.
 """
 
 from django.conf import settings

@@ -1,4 +1,4 @@
-"""监督抽考 (random knowledge tests of enterprise food-safety staff, DOMAIN §5): a question bank, tests scheduled
+"""监督抽考 (random knowledge tests of enterprise food-safety staff, docs/domain.md §5): a question bank, tests scheduled
 by regulators for chosen or randomly drawn entities, and one timed attempt per person with its paper kept."""
 
 from django.conf import settings

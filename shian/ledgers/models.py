@@ -8,7 +8,7 @@ from shian.imports.models import ImportBatchBase, ImportRowBase
 
 
 class ImportBatch(ImportBatchBase):
-    """One uploaded ledger file and its outcome (ARCHITECTURE rule 2: one audit batch per import)."""
+    """One uploaded ledger file and its outcome (docs/architecture.md §3.2: one audit batch per import)."""
 
     class Kind(models.TextChoices):
         ENTITIES = "entities", _("主体台账")

@@ -244,7 +244,7 @@ def load_regions(*, data_dir: Path | str | None = None, village_prefixes: list[s
     """Upsert the vendored tree, parents before children; idempotent and all-or-nothing.
 
     Rows already in the table and absent from the files are kept: codes are never deleted
-    (DOMAIN §2), retired ones get `valid_to` and a successor by hand.
+    (docs/domain.md §2), retired ones get `valid_to` and a successor by hand.
     """
     data_dir = Path(data_dir or DATA_DIR)
     prefixes = _check_prefixes(village_prefixes)

@@ -1,4 +1,4 @@
-"""The province-default 督导检查表 (DOMAIN §4.5; Jinan used production, sales, catering and special-food lists),
+"""The province-default 督导检查表 (docs/domain.md §4.5; Jinan used production, sales, catering and special-food lists),
 and which list an entity gets. Defaults are seeded by migration as version 1 with no region; a county or city
 edits by adding a newer version for its region."""
 

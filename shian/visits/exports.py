@@ -1,4 +1,4 @@
-"""The problem ledger (问题清单台账, DOMAIN §4.5) as xlsx: one row per problem, streamed so a province fits."""
+"""The problem ledger (问题清单台账, docs/domain.md §4.5) as xlsx: one row per problem, streamed so a province fits."""
 
 from collections.abc import Iterable, Iterator
 from typing import IO

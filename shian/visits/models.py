@@ -1,4 +1,4 @@
-"""包保 supervision visits (DOMAIN §4.5): signed visits on the checklist engine's versioned checklists, and
+"""包保 supervision visits (docs/domain.md §4.5): signed visits on the checklist engine's versioned checklists, and
 problems tracked to closure."""
 
 from django.conf import settings
@@ -74,7 +74,7 @@ class Addendum(RecordAddendum):
 
 
 class Problem(models.Model):
-    """A 不符合 item to be rectified by the entity and verified by the cadre (问题清单台账, DOMAIN §4.5)."""
+    """A 不符合 item to be rectified by the entity and verified by the cadre (问题清单台账, docs/domain.md §4.5)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("待整改")

@@ -1,4 +1,4 @@
-"""包保 change items (DOMAIN §4.5): report within 15 working days, reassign within 7, overdue alerts."""
+"""包保 change items (docs/domain.md §4.5): report within 15 working days, reassign within 7, overdue alerts."""
 
 import datetime
 import json

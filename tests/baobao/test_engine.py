@@ -14,7 +14,7 @@ from shian.entities.models import Entity
 
 
 def check_constraints(run: AssignmentRun) -> None:
-    """The hard rules of DOMAIN §4.4 on a run's assignments."""
+    """The hard rules of docs/domain.md §4.4 on a run's assignments."""
     policy = policy_for("370725")
     loads = Counter()
     for a in run.assignments.select_related("entity", "cadre", "cadre__region"):

@@ -12,7 +12,7 @@ from shian.entities import selectors, services
 from shian.entities.models import Entity
 
 VALID = "91440101MA5CJQ4N59"
-CHECKSUM_FAILS = "91350203M0001QAY9B"  # a real code whose printed check char is wrong (DOMAIN §3.2)
+CHECKSUM_FAILS = "91350203M0001QAY9B"  # a real code whose printed check char is wrong (docs/domain.md §3.2)
 
 
 @pytest.fixture

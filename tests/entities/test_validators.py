@@ -1,4 +1,4 @@
-"""Identifier validators (DOMAIN §3): DOMAIN examples, normalisation, and hypothesis properties."""
+"""Identifier validators (docs/domain.md §3): its examples, normalisation, and hypothesis properties."""
 
 from datetime import date, timedelta
 
@@ -46,7 +46,7 @@ def test_uscc_weights_are_powers_of_three_mod_31():
 @pytest.mark.parametrize(
     ("code", "uscc_check", "org_check"),
     [
-        # Hand-verified against DOMAIN: both the USCC check (pos 18) and the GB 11714 check (pos 17) hold.
+        # Hand-verified against docs/domain.md §3.2: both the USCC check (pos 18) and the GB 11714 check (pos 17) hold.
         ("91440101MA5CJQ4N59", "9", "5"),
         ("91350200776049653A", "A", "3"),
         ("9135021359498494XQ", "Q", "X"),
@@ -73,7 +73,7 @@ def test_org_code_special_values():
     [
         ("11010519491231002", "X"),
         ("44052418800101001", "4"),
-        ("32010619900230001", "5"),  # DOMAIN: the 1990-02-30 example's check digit is correct
+        ("32010619900230001", "5"),  # docs/domain.md §3.3: the 1990-02-30 example's check digit is correct
     ],
 )
 def test_resident_id_check_chars(body, check):

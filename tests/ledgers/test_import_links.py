@@ -1,4 +1,4 @@
-"""The two ledgers that link registers (DOMAIN §4.6): 包保关系台账 and 食品安全管理人员台账 must name registered
+"""The two ledgers that link registers (docs/domain.md §4.6): 包保关系台账 and 食品安全管理人员台账 must name registered
 entities and cadres, and keep the 包保 rules, with errors naming the spreadsheet row and column."""
 
 import datetime
@@ -344,7 +344,7 @@ def test_personnel_export_then_import_changes_nothing(admin, world, tmp_path):
 
 
 def test_checking_a_file_costs_the_same_queries_for_any_number_of_rows(admin, world):
-    """Lookups are set-based (ARCHITECTURE §3.8): the plan of 12 rows queries no more than that of 2."""
+    """Lookups are set-based (docs/architecture.md §3.8): the plan of 12 rows queries no more than that of 2."""
     w, d = world, world["d"]
 
     def queries(kind, header, lines):

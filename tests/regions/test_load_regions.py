@@ -130,7 +130,7 @@ def test_real_vendored_tree():
     assert Region.objects.filter(code__startswith="370725", level=Region.Level.VILLAGE).count() == counts["村级"] > 300
     assert not Region.objects.exclude(level=Region.Level.PROVINCE).filter(parent__isnull=True).exists()
     assert not Region.objects.filter(level=Region.Level.VILLAGE).exclude(code__startswith="370725").exists()
-    # edge cases of DOMAIN §2: 市辖区, province-run counties, cities without counties
+    # edge cases of docs/domain.md §2: 市辖区, province-run counties, cities without counties
     assert Region.objects.get(code="110105").parent_id == "1101"
     assert Region.objects.get(code="419001").parent.name == "省直辖县级行政区划"
     assert Region.objects.get(code="441900003").parent.parent_id == "4419"

@@ -1,5 +1,5 @@
 """The visit loop's reads: a cadre's own entities and their quarter state, scoping of visits, problems and
-attachments, and the quarterly coverage figures (≥1 visit per entity per quarter, DOMAIN §4.5, §15).
+attachments, and the quarterly coverage figures (≥1 visit per entity per quarter, docs/domain.md §4.5, §15).
 
 Visits in a past quarter are made the real way: the clock is set inside that quarter and the visit is signed
 through the service. A visit's date and quarter derive from its start time, which must lie within 30 days of

@@ -1,4 +1,4 @@
-"""The visit loop's writes (issue 7, DOMAIN §4.5): versioned checklists, signed visits, problems to closure,
+"""The visit loop's writes (issue 7, docs/domain.md §4.5): versioned checklists, signed visits, problems to closure,
 escalation of overdue problems and the daily command that runs it."""
 
 import datetime

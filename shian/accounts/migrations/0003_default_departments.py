@@ -1,6 +1,6 @@
 from django.db import migrations
 
-# Sector authorities named in DOMAIN.md §1 (行业主管部门), plus the market-regulation bureau itself.
+# Sector authorities named in docs/domain.md §1 (行业主管部门), plus the market-regulation bureau itself.
 DEPARTMENTS = [
     ("market_regulation", "市场监督管理局"),
     ("education", "教育局"),

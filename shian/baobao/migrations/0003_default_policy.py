@@ -1,4 +1,4 @@
-"""Province defaults for 包保 (DOMAIN §4): grading rules, level per grade, workloads, department matches.
+"""Province defaults for 包保 (docs/domain.md §4): grading rules, level per grade, workloads, department matches.
 
 Grades A-D, A = largest/riskiest (criteria set per city, S3 Jinan); the thresholds below are our defaults,
 calibrated so a county comes out near seed 003's shares (A 0.03-0.12 %, B ~0.7 %, C ~4-5 %, D ~94-95 %).

@@ -43,7 +43,7 @@ def _piece_cadres(piece: str) -> Q:
 
 
 def _stale(policy: Policy) -> Q:
-    """Guarantees that no longer hold (DOMAIN §4.5): the entity closed, the cadre left, the grade now calls for
+    """Guarantees that no longer hold (docs/domain.md §4.5): the entity closed, the cadre left, the grade now calls for
     another level, the cadre's region no longer contains the entity, or the department no longer matches."""
     wrong = Q(entity__status=Entity.Status.DEREGISTERED) | ~Q(cadre__status=Cadre.Status.ACTIVE)
     wrong |= ~Q(entity__region__code__startswith=F("cadre__region__code"))

@@ -92,7 +92,7 @@ def update_cadre(*, actor, cadre: Cadre, **changes) -> Cadre:
 
 @transaction.atomic
 def record_cadre_left(*, actor, cadre: Cadre, left_on) -> Cadre:
-    """A cadre leaves: kept on the roster for history; the engine reassigns their entities (DOMAIN §4.5), and a
+    """A cadre leaves: kept on the roster for history; the engine reassigns their entities (docs/domain.md §4.5), and a
     cadre_left change starts the report and reassignment clocks (settled at once when they guarantee nobody)."""
     require_perm(actor, "baobao.manage_cadres")
     require_in_scope(actor, cadre.region_id)

@@ -1,4 +1,4 @@
-"""包保 changes (DOMAIN §4.5): detected from the registry, each with its report and reassignment deadlines from the
+"""包保 changes (docs/domain.md §4.5): detected from the registry, each with its report and reassignment deadlines from the
 SLA clock (deadline rules baobao.status_report and baobao.reassign), settled when a published run answers them."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""National default deadlines from DOMAIN.md §15 (each editable per region by adding a newer version)."""
+"""National default deadlines from docs/domain.md §15 (each editable per region by adding a newer version)."""
 
 import datetime
 

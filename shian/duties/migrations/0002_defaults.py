@@ -1,4 +1,4 @@
-"""Province-default risk-control lists and staffing rules (DOMAIN §5 ⚙), editable by adding newer rows."""
+"""Province-default risk-control lists and staffing rules (docs/domain.md §5 ⚙), editable by adding newer rows."""
 
 from django.db import migrations
 

@@ -23,7 +23,7 @@ def to_rule_store(apps, schema_editor):
                 "unit": "ch",
                 "amount": policy.training_hours,
                 "valid_from": datetime.date(2000, 1, 1),
-                "source": policy.note or "DOMAIN §5（S1 53, S2）",
+                "source": policy.note or "docs/domain.md §5（S1 53, S2）",
             },
         )
 

@@ -36,7 +36,7 @@ def policies_for(codes: Iterable[str]) -> dict[str, Policy]:
 
 class AssignmentImporter(EntityLedger):
     """包保关系台账: which cadre guarantees each registered entity, and the regulator who supports the visits. A
-    row must keep the hard rules the assignment engine keeps (DOMAIN §4.4): an active cadre of the level the
+    row must keep the hard rules the assignment engine keeps (docs/domain.md §4.4): an active cadre of the level the
     entity's grade calls for, whose region contains the entity's, within the cadre's workload."""
 
     spec = ASSIGNMENTS

@@ -35,7 +35,7 @@ def departments() -> dict[str, str]:
 
 
 class LedgerImporter(Importer):
-    """A ledger kind, imported by an account inside its jurisdiction (ARCHITECTURE §3.1)."""
+    """A ledger kind, imported by an account inside its jurisdiction (docs/architecture.md §3.1)."""
 
     region_levels: dict[str, int]
 

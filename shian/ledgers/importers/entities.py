@@ -41,7 +41,7 @@ class EntityImporter(LedgerImporter):
         return row.get("license_kind") or number[:2]
 
     def _license_number(self, row: Row) -> str | None:
-        """JY and SC numbers by their format (DOMAIN §3.4); 三小 registrations and filings are local free text,
+        """JY and SC numbers by their format (docs/domain.md §3.4); 三小 registrations and filings are local free text,
         so their kind must be given."""
         number, kind = row.get("license_number"), row.get("license_kind")
         if not number:
@@ -58,7 +58,7 @@ class EntityImporter(LedgerImporter):
 
     def _uscc(self, row: Row) -> str | None:
         """A checksum mismatch stands when the registry already holds that code with a recorded exception
-        (an authorised user confirmed it against the licence, DOMAIN §3.2)."""
+        (an authorised user confirmed it against the licence, docs/domain.md §3.2)."""
         value = row.get("uscc")
         if value and (known := self.by_uscc.get(value)) is not None and known.uscc_override_reason:
             return value

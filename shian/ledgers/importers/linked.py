@@ -16,8 +16,8 @@ from .base import LedgerImporter
 
 class EntityLedger(LedgerImporter):
     """A ledger whose rows name a registered entity by USCC (else licence number) and repeat its name as a check
-    (DOMAIN §4.6: mismatched ledgers). An entity outside the importer's jurisdiction reads as unknown, so a file
-    cannot probe what lies beyond it (ARCHITECTURE §3.1)."""
+    (docs/domain.md §4.6: mismatched ledgers). An entity outside the importer's jurisdiction reads as unknown, so a file
+    cannot probe what lies beyond it (docs/architecture.md §3.1)."""
 
     def prepare(self):
         rows = self.sheet.rows

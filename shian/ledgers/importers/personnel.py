@@ -17,7 +17,7 @@ PERSONNEL_ROLES = (KeyPerson.Role.SAFETY_DIRECTOR, KeyPerson.Role.SAFETY_OFFICER
 
 
 class PersonnelImporter(EntityLedger):
-    """食品安全管理人员台账: the food-safety directors and officers of registered entities (DOMAIN §5). A person is
+    """食品安全管理人员台账: the food-safety directors and officers of registered entities (docs/domain.md §5). A person is
     the same across uploads by entity, role and ID number; a registry record kept without an ID number is found
     by name, and the ledger fills the number in."""
 
