@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shian.core.middleware.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,7 +147,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SHIAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Lock an account after too many failures from anywhere, and an address after too many failures on any account
+# (docs/security.md); the address is the real client's, from a trusted proxy's header (shian.core.clientip).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "shian.core.clientip.client_ip"
+SHIAN_TRUSTED_PROXIES = [p for p in os.environ.get("SHIAN_TRUSTED_PROXIES", "").split(",") if p.strip()]
+SHIAN_FORWARDED_FOR_HEADER = "HTTP_" + os.environ.get("SHIAN_FORWARDED_FOR_HEADER", "X-Forwarded-For").upper().replace(
+    "-", "_"
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
@@ -170,6 +178,22 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHIAN_CSRF_TRUSTED_ORIGINS", 
 # Background work (imports, long jobs): stored in the database and run by `manage.py db_worker`, which
 # `make serve` starts beside the web server. Tests run tasks at once (tests/conftest.py).
 # Reminder channels (shian.core.notifiers): in-app by default; comma-separated dotted paths to add SMS/WeChat.
+# Request bodies: refused by declared size before they are read (shian.core.middleware.RequestSizeMiddleware), the
+# longest matching path prefix deciding; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
+SHIAN_REQUEST_LIMITS = {
+    "": 64 << 20,  # a visit with its photos
+    "/ledgers/": (50 << 20) + (1 << 20),  # a 50 MiB ledger file and the form around it
+    "/api/v1/ledgers/": (50 << 20) + (1 << 20),
+    "/knowledge/bank/": (20 << 20) + (1 << 20),  # a question bank of at most 20 MB
+    "/api/v1/knowledge/questions/import": (20 << 20) + (1 << 20),
+    "/api/v1/visits/attachments": (10 << 20) + (1 << 20),  # one photo or PDF of at most 10 MB
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 << 20  # form fields and JSON bodies (files are counted apart)
+
+# Text messages (one-time registration codes, shian.core.sms): the console backend only logs them; production names a
+# class with a send(phone, text) method for its SMS gateway.
+SHIAN_SMS_BACKEND = os.environ.get("SHIAN_SMS_BACKEND", "shian.core.sms.ConsoleBackend")
 SHIAN_NOTIFIERS = [
     p.strip() for p in os.environ.get("SHIAN_NOTIFIERS", "shian.core.notifiers.InAppNotifier").split(",") if p.strip()
 ]

@@ -2,6 +2,7 @@ import datetime
 from typing import Annotated, Literal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
@@ -11,7 +12,7 @@ from shian.core.access import access
 from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_phone
 
-from . import selectors, services
+from . import registration, selectors, services
 from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, SIGNED_IN, STATION
 
 router = Router(tags=["账号"])
@@ -227,14 +228,26 @@ class AcceptIn(Schema):
     password: Password
 
 
+class RegisterCodeIn(Schema):
+    uscc: Text
+    license_number: Text
+    phone: ShortText
+
+
+class RegisterCodeOut(Schema):
+    phone: str
+    message: str
+
+
 class RegisterIn(Schema):
     uscc: Text
     license_number: Text
-    name: ShortText
     phone: ShortText
-    entity_role: ShortText
+    code: ShortText
+    name: ShortText
     username: Username
     password: Password
+    entity_role: ShortText = "principal"
 
 
 class EnterpriseAccountPatch(Schema):
@@ -283,16 +296,31 @@ def invitation_accept(request, payload: AcceptIn):
 
 
 @router.post(
+    "/enterprise/register/code",
+    response={202: RegisterCodeOut},
+    auth=None,
+    summary="企业自助注册第一步：向登记的主要负责人手机发送验证码（无需登录）",
+)
+@access(ANYONE)
+def enterprise_register_code(request, payload: RegisterCodeIn):
+    try:
+        masked = registration.send_registration_code(**payload.dict())
+    except registration.TooManyAttempts as exc:
+        raise HttpError(429, exc.messages[0]) from exc
+    return Status(202, {"phone": masked, "message": _("验证码已发送至 %(phone)s。") % {"phone": masked}})
+
+
+@router.post(
     "/enterprise/register",
     response={201: AccountOut},
     auth=None,
-    summary="企业自助注册（无需登录；统一社会信用代码与许可证编号须属于同一在营主体）",
+    summary="企业自助注册第二步：凭短信验证码开通主要负责人账号（无需登录）",
 )
 @access(ANYONE)
 def enterprise_register(request, payload: RegisterIn):
     try:
-        return Status(201, services.register_enterprise(**payload.dict()))
-    except services.TooManyAttempts as exc:
+        return Status(201, registration.register_enterprise(**payload.dict()))
+    except registration.TooManyAttempts as exc:
         raise HttpError(429, exc.messages[0]) from exc
 
 

@@ -79,12 +79,35 @@ class AcceptInvitationForm(_NewPasswordMixin):
 
 
 class SelfRegistrationForm(_NewPasswordMixin):
+    """Two steps on one page (accounts.registration): the codes and the principal's phone get a texted code; the code,
+    a name and a password then open the principal's account. `step` is "send_code" or "register"."""
+
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=100, help_text=_("营业执照上的 18 位代码"))
     license_number = forms.CharField(
         label=_("许可证编号"), max_length=100, help_text=_("食品经营（JY）或食品生产（SC）许可证上的编号")
     )
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    phone = forms.CharField(label=_("手机号"), max_length=20)
-    entity_role = forms.ChoiceField(label=_("您在本单位的职务"), choices=ENTITY_ROLES)
+    phone = forms.CharField(
+        label=_("负责人手机号"),
+        max_length=20,
+        help_text=_("须与市场监管所登记的主要负责人手机号一致，验证码将发送到这个号码"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    name = forms.CharField(label=_("姓名"), max_length=50, required=False)
 
-    field_order = ["uscc", "license_number", "name", "phone", "entity_role", "username", "password", "password2"]
+    field_order = ["uscc", "license_number", "phone", "code", "name", "username", "password", "password2"]
+
+    def __init__(self, *args, step: str = "register", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+        if step == "send_code":
+            for name in ("code", "name", "username", "password", "password2"):
+                self.fields[name].required = False
+        else:
+            for name in ("code", "name"):
+                self.fields[name].required = True

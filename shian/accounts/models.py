@@ -5,6 +5,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from shian.entities.models import KeyPerson
@@ -202,3 +203,27 @@ class Invitation(models.Model):
 
     def get_status_display(self) -> str:
         return str(self.Status(self.status).label)
+
+
+class RegistrationCode(models.Model):
+    """A one-time code sent by SMS to the principal's phone that the regulator holds for an entity: self-registration
+    proves control of that phone, not knowledge of the codes printed on the licence (docs/security.md). Only hashes
+    are kept; the code is single-use, expires and allows a few tries (rules accounts.registration_code_*)."""
+
+    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+")
+    phone_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["entity", "phone_hash", "created_at"], name="regcode_entity_phone")]
+
+    def __str__(self):
+        return f"{self.entity_id}@{self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def digest(purpose: str, value: str) -> str:
+        return salted_hmac(f"shian.registration.{purpose}", value, algorithm="sha256").hexdigest()

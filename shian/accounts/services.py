@@ -12,12 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shian.core import audit, rules
-from shian.core import context as audit_context
 from shian.core.jurisdiction import require_in_scope, scope_entity_rows
-from shian.core.models import AuditEntry
 from shian.core.permissions import require_perm
-from shian.core.pii import mask_id_number
-from shian.entities.models import Entity, License
+from shian.entities.models import Entity
 from shian.entities.validators import normalize, validate_phone
 from shian.regions.models import Region
 
@@ -210,16 +207,6 @@ def invitation_valid_days(entity: Entity) -> int:
 
 # Self-registration: after this many failed proofs from one IP address within the window, further attempts are
 # refused until the window has passed (counted from the audit log, so it holds across server processes).
-SELF_REGISTER_FAILURE_LIMIT = 10
-SELF_REGISTER_WINDOW = datetime.timedelta(hours=1)
-SELF_REGISTER_MISMATCH = gettext_lazy("统一社会信用代码与许可证编号不匹配，或该主体未登记")
-SELF_REGISTER_THROTTLED = gettext_lazy("尝试次数过多，请一小时后再试，或联系所在地市场监管所。")
-
-
-class TooManyAttempts(ValidationError):
-    """Self-registration refused because of repeated failures from the same address (HTTP 429 in the API)."""
-
-
 def _entity_role_label(entity_role: str) -> str:
     return dict(ENTITY_ROLES).get(entity_role, entity_role)
 
@@ -419,89 +406,6 @@ def accept_invitation(*, token: str, username: str, password: str) -> User:
         obj=invitation,
         region_code=entity.region_id,
         after=audit.snapshot(invitation, ["accepted_at", "account"]),
-    )
-    return account
-
-
-def _self_register_failed(*, reason: str, uscc: str, license_number: str, entity: Entity | None) -> None:
-    audit.record(
-        actor=None,
-        action="account.self_register_failed",
-        object_type="entities.entity",
-        object_id=str(entity.pk) if entity else "",
-        region_code=entity.region_id if entity else "",
-        after={"reason": reason, "uscc": mask_id_number(uscc), "license_number": mask_id_number(license_number)},
-    )
-
-
-def _throttled() -> bool:
-    ip = audit_context.client_ip.get()
-    if not ip:
-        return False
-    since = timezone.now() - SELF_REGISTER_WINDOW
-    failures = AuditEntry.objects.filter(action="account.self_register_failed", ip=ip, at__gte=since)
-    return failures.count() >= SELF_REGISTER_FAILURE_LIMIT
-
-
-def register_enterprise(
-    *,
-    uscc: str,
-    license_number: str,
-    name: str,
-    phone: str,
-    entity_role: str,
-    username: str,
-    password: str,
-) -> User:
-    """Self-registration: a business proves itself with its USCC and a licence number that both belong to the same
-    operating entity in the registry. The account is active at once; the station sees it marked as
-    self-registered and may switch it off. Failures are audited without the actor and with the codes masked, and
-    never say which of the two codes was wrong. Not atomic as a whole: a failure's audit entry must stay."""
-    if _throttled():
-        _self_register_failed(reason="throttled", uscc=normalize_code(uscc), license_number="", entity=None)
-        raise TooManyAttempts(SELF_REGISTER_THROTTLED, code="throttled")
-    uscc, license_number = normalize_code(uscc), normalize_code(license_number)
-    errors, name, phone = _person_errors(name=name, phone=phone, entity_role=entity_role)
-    if not uscc:
-        errors["uscc"] = [_("请填写统一社会信用代码。")]
-    if not license_number:
-        errors["license_number"] = [_("请填写许可证编号。")]
-    # the username and password are checked before the codes, so that their messages do not depend on (and cannot
-    # reveal) whether the codes matched
-    account, account_errors = _new_enterprise_account(
-        username=username,
-        password=password,
-        entity=None,
-        name=name,
-        phone=phone,
-        entity_role=entity_role,
-        joined_via=JoinedVia.SELF_REGISTRATION,
-    )
-    errors.update(account_errors)
-    if errors:
-        raise ValidationError(errors)
-    licence = (
-        License.objects.select_related("entity")
-        .filter(number=license_number, entity__uscc=uscc, entity__status=Entity.Status.OPERATING)
-        .first()
-    )
-    if licence is None:
-        holder = Entity.objects.filter(uscc=uscc).only("pk", "region_id").first()
-        _self_register_failed(reason="mismatch", uscc=uscc, license_number=license_number, entity=holder)
-        raise ValidationError(SELF_REGISTER_MISMATCH, code="mismatch")
-    return _register(account=account, entity=licence.entity, password=password)
-
-
-@transaction.atomic
-def _register(*, account: User, entity: Entity, password: str) -> User:
-    account.entity, account.region_id = entity, entity.region_id
-    _save_new_account(account, password)
-    audit.record(
-        actor=account,
-        action="account.self_register",
-        obj=account,
-        region_code=entity.region_id,
-        after=audit.snapshot(account),
     )
     return account
 

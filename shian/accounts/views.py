@@ -18,7 +18,7 @@ from shian.core.permissions import require_perm
 from shian.core.pii import unmask
 from shian.entities import selectors as entity_selectors
 
-from . import selectors, services
+from . import registration, selectors, services
 from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, STATION
 from .forms import (
     AcceptInvitationForm,
@@ -261,27 +261,35 @@ def invitation_accept(request, token: str):
 
 
 @never_cache
-@sensitive_post_parameters("password", "password2")
+@sensitive_post_parameters("password", "password2", "code")
 @access(ANYONE)
 def register(request):
-    """Public: a business proves itself with its USCC and a licence number and gets an account at once."""
-    form = SelfRegistrationForm(request.POST or None)
+    """Public: a business's principal proves control of the phone the station holds for them with a texted code, then
+    gets an account at once (accounts.registration)."""
+    step = "send_code" if request.POST.get("action") == "send_code" else "register"
+    form = SelfRegistrationForm(request.POST or None, step=step)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data.pop("password2")
         try:
-            account = services.register_enterprise(**data)
-        except services.TooManyAttempts as exc:
+            if step == "send_code":
+                masked = registration.send_registration_code(
+                    uscc=data["uscc"], license_number=data["license_number"], phone=data["phone"]
+                )
+            else:
+                data.pop("password2")
+                account = registration.register_enterprise(**data)
+        except registration.TooManyAttempts as exc:
             form.add_error(None, exc.messages)
             status = 429
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
+            if step == "send_code":
+                messages.success(request, _("验证码已发送至 %(phone)s，请在下方填写。") % {"phone": masked})
+                form = SelfRegistrationForm(initial=data, step="register")
+                return render(request, "accounts/register.html", {"form": form, "code_sent": True})
             _log_in(request, account)
-            messages.success(
-                request,
-                _("注册成功，已绑定“%(entity)s”。所在地市场监管所会核实您的身份。") % {"entity": account.entity.name},
-            )
+            messages.success(request, _("注册成功，已绑定“%(entity)s”。") % {"entity": account.entity.name})
             return redirect("home")
     return render(request, "accounts/register.html", {"form": form}, status=status)

@@ -1,8 +1,10 @@
 """The /api/v1 front door: session auth for the browser, bearer tokens for integrations, JSON errors."""
 
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -42,12 +44,30 @@ class Session(SessionAuth):
         return user
 
 
+def signed_in_docs(view):
+    """The staff API's layout (openapi.json, the docs page) is for signed-in accounts and token holders only: an
+    anonymous caller learns nothing of its routes (docs/security.md)."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        user = request.user if request.user.is_authenticated else None
+        header = request.headers.get("Authorization", "")
+        if user is None and header[:7].lower() == "bearer ":
+            user = authenticate_token(header[7:].strip())
+        if user is None:
+            return JsonResponse({"message": _("未登录或令牌无效。"), "errors": []}, status=401)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
 api = NinjaAPI(
     title="食安 shian API",
     version="1",
     description="食品安全治理平台接口。浏览器使用会话登录（需 CSRF 令牌），集成系统使用管理员签发的 Bearer 令牌。",
     urls_namespace="api",
     auth=[BearerToken(), Session()],
+    docs_decorator=signed_in_docs,
 )
 
 

@@ -1,4 +1,8 @@
-"""The audit service: every create/update/delete through a service records who, when, what, before and after."""
+"""The audit service: every create/update/delete through a service records who, when, what, before and after.
+
+Personal data never enters an entry in clear (docs/security.md): phone and ID numbers in `before`/`after` are stored
+masked, whoever calls `record`, so an auditor reading the trail sees no more than a list page shows.
+"""
 
 import datetime
 import decimal
@@ -7,10 +11,24 @@ import uuid
 from django.db import models
 
 from . import context
+from .masking import mask_id_number, mask_phone
 from .models import AuditEntry
 
 # Fields never copied into audit snapshots.
 _SECRET_FIELDS = {"password", "key_hash"}
+# Personal data stored masked wherever it appears in an entry's before/after, by key.
+PII_MASKS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def mask_pii(data):
+    """`data` with every personal-data value masked (nested dicts and lists included)."""
+    if isinstance(data, dict):
+        return {
+            key: PII_MASKS[key](value) if key in PII_MASKS and value else mask_pii(value) for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [mask_pii(item) for item in data]
+    return data
 
 
 def json_value(value):
@@ -60,8 +78,8 @@ def record(
         object_id=object_id,
         object_repr=object_repr,
         region_code=region_code or "",
-        before=before,
-        after=after,
+        before=mask_pii(before),
+        after=mask_pii(after),
         request_id=context.request_id.get(),
         ip=context.client_ip.get(),
     )

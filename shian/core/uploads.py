@@ -65,3 +65,21 @@ def check_upload(upload, *, allow_pdf: bool = True) -> CheckedUpload:
 def _stem(name: str) -> str:
     stem = os.path.splitext(name)[0]
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in stem)[:60] or "file"
+
+
+def stored_file_response(stored, *, name: str, content_type: str | None, inline: bool):
+    """Serve a stored upload safely from our own origin (docs/security.md): a photo we re-encoded (`inline`, and a
+    JPEG we wrote) may show in the page; anything else, a PDF or an original as taken, is a download. Every file
+    response is sandboxed by CSP (no script, no same-origin access even if a browser were talked into rendering it)
+    and never content-sniffed."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=not (inline and content_type == "image/jpeg"),
+        filename=name,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,7 +8,6 @@ import uuid
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -20,6 +19,7 @@ from shian.core.access import access
 from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.periods import parse_quarter, quarter_label
 from shian.core.permissions import require_perm
+from shian.core.uploads import stored_file_response
 from shian.entities import selectors as entity_selectors
 from shian.regions import selectors as region_selectors
 
@@ -187,7 +187,7 @@ def attachment_download(request, pk: Id, original: bool = False):
     content_type = attachment.content_type
     if original:
         content_type = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
-    return FileResponse(stored.open("rb"), content_type=content_type, filename=attachment.name)
+    return stored_file_response(stored, name=attachment.name, content_type=content_type, inline=not original)
 
 
 # -- visits ---------------------------------------------------------------------------------------------------

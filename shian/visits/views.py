@@ -1,12 +1,13 @@
 """Pages of the visit loop, phone first: a cadre's entities, the visit form, problems, coverage, checklists."""
 
+import mimetypes
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from shian.core.feedback import service_errors_as_messages
 from shian.core.forms import error_messages
 from shian.core.periods import parse_quarter, previous_quarter, quarter_label
 from shian.core.permissions import require_perm
+from shian.core.uploads import stored_file_response
 from shian.duties.selectors import entity_status as duty_status
 from shian.reports.xlsx import xlsx_response
 
@@ -339,6 +341,5 @@ def attachment(request, pk: int):
     item = selectors.attachment_get(user=request.user, pk=pk, original=original)
     field = item.original if original else item.file
     name = field.name.rsplit("/", 1)[-1]
-    response = FileResponse(field.open("rb"), filename=name, content_type=None if original else item.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    content_type = mimetypes.guess_type(field.name)[0] if original else item.content_type
+    return stored_file_response(field, name=name, content_type=content_type, inline=not original)

@@ -1,5 +1,5 @@
-"""Enterprise accounts (issue 8): invitations by the station or the principal, self-registration with USCC and
-licence number, an entity's staff page, and the same through the API."""
+"""Enterprise accounts (issue 8): invitations by the station or the principal, an entity's staff page, and the same
+through the API. Self-registration is in test_registration.py."""
 
 import datetime
 import re
@@ -10,20 +10,16 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
-from shian.accounts import services
+from shian.accounts import registration, services
 from shian.accounts.models import ADMIN_ROLES, Invitation, JoinedVia, Role, User
+from shian.core import sms
 from shian.core.models import AuditEntry
-from shian.entities.models import Entity, License
+from shian.entities.models import Entity, KeyPerson, License
 from shian.entities.validators import make_uscc
 
 PASSWORD = "a-very-long-pass-phrase"
 USCC = make_uscc(region="370725", org_base="MA3CJQ4N")
 LICENCE = "JY23707250012345"
-MISMATCH = "统一社会信用代码与许可证编号不匹配，或该主体未登记"
-
-
-def fullwidth(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 @pytest.fixture
@@ -69,17 +65,15 @@ def client_for(user) -> Client:
     return client
 
 
-def register_data(**fields) -> dict:
-    return {
-        "uscc": USCC,
-        "license_number": LICENCE,
-        "name": "赵六",
-        "phone": "13900001111",
-        "entity_role": "principal",
-        "username": "zhaoliu",
-        "password": PASSWORD,
-        **fields,
-    }
+def register_principal(entity) -> User:
+    """A principal's account opened by self-registration (the two steps, tests/accounts/test_registration.py)."""
+    KeyPerson.objects.create(entity=entity, role="principal", name="赵六", phone="13900001111")
+    registration.send_registration_code(uscc=USCC, license_number=LICENCE, phone="13900001111")
+    code = re.search(r"验证码 (\d{6})", sms.outbox[-1][1]).group(1)
+    return registration.register_enterprise(
+        uscc=USCC, license_number=LICENCE, phone="13900001111", code=code, name="赵六", username="zhaoliu",
+        password=PASSWORD,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------ invitations
@@ -304,103 +298,13 @@ def test_station_deactivates_enterprise_account(db, station, outsider, entity, m
 
 def test_enterprise_home_for_station(db, station, entity, other_entity):
     invite(station, entity, name="待定")
-    services.register_enterprise(**register_data())
+    registered = register_principal(entity)
     r = client_for(station).get("/accounts/enterprise/")
     assert r.status_code == 200
     assert [e.pk for e in r.context["page"]] == [entity.pk]
     assert [i.name for i in r.context["pending"]] == ["待定"]
-    assert [a.username for a in r.context["self_registered"]] == ["zhaoliu"]
+    assert [a.username for a in r.context["self_registered"]] == [registered.username]
     assert "企业账号" in r.content.decode()
-
-
-# ------------------------------------------------------------------------------------------- self-registration
-
-
-def test_self_registration_with_fullwidth_lowercase_input(db, entity):
-    data = register_data(uscc=" " + fullwidth(USCC.lower()) + "\u3000", license_number=fullwidth(LICENCE.lower()))
-    account = services.register_enterprise(**data)
-    account.refresh_from_db()
-    assert account.entity == entity and account.role == Role.ENTERPRISE and account.entity_role == "principal"
-    assert account.region_id == "370725001" and account.is_active and account.joined_via == JoinedVia.SELF_REGISTRATION
-    entry = AuditEntry.objects.get(action="account.self_register")
-    assert entry.actor == account and entry.region_code == "370725001" and "password" not in entry.after
-
-
-def test_self_registration_web_logs_in(db, entity):
-    client = Client()
-    assert "自助注册" in client.get("/accounts/login/").content.decode()
-    page = client.get("/accounts/register/")
-    assert page.status_code == 200 and "立即可用" in page.content.decode()
-    data = register_data(uscc=fullwidth(USCC).lower(), license_number=LICENCE.lower())
-    r = client.post("/accounts/register/", {**data, "password2": PASSWORD})
-    assert r.status_code == 302 and r.url == "/"
-    assert client.get("/").context["user"].username == "zhaoliu"
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"license_number": "JY23707250099999"},  # licence of nobody
-        {"uscc": make_uscc(region="370725", org_base="MA3CJQ4Q")},  # USCC of nobody
-        {"license_number": "JY23703040054321"},  # licence of another entity
-    ],
-)
-def test_self_registration_mismatch_is_generic(db, entity, other_entity, change):
-    users = User.objects.count()
-    with pytest.raises(ValidationError) as exc:
-        services.register_enterprise(**register_data(**change))
-    assert exc.value.messages == [MISMATCH]
-    assert User.objects.count() == users
-    entry = AuditEntry.objects.get(action="account.self_register_failed")
-    assert entry.actor is None and entry.actor_name == "system"
-    uscc = change.get("uscc", USCC)
-    assert entry.after["uscc"] == uscc[:4] + "*" * 10 + uscc[-4:] and uscc not in str(entry.after)
-
-
-def test_self_registration_mismatch_web_message(db, entity):
-    r = Client().post(
-        "/accounts/register/", {**register_data(license_number="JY23707250099999"), "password2": PASSWORD}
-    )
-    assert r.status_code == 200 and MISMATCH in r.content.decode()
-    assert not User.objects.filter(username="zhaoliu").exists()
-
-
-def test_self_registration_refuses_closed_entity(db, entity):
-    Entity.objects.filter(pk=entity.pk).update(status=Entity.Status.SUSPENDED)
-    with pytest.raises(ValidationError) as exc:
-        services.register_enterprise(**register_data())
-    assert exc.value.messages == [MISMATCH]
-
-
-def test_self_registration_duplicate_username(db, entity, make_user):
-    make_user(Role.CADRE, "370725001001", username="ZhaoLiu")
-    with pytest.raises(ValidationError) as exc:
-        services.register_enterprise(**register_data())
-    assert "用户名已被使用" in exc.value.message_dict["username"][0]
-    r = Client().post("/accounts/register/", {**register_data(), "password2": PASSWORD})
-    assert "用户名已被使用" in r.content.decode()
-    assert not AuditEntry.objects.filter(action__startswith="account.self_register").exists()
-
-
-def test_self_registration_field_errors_named(db, entity):
-    with pytest.raises(ValidationError) as exc:
-        services.register_enterprise(
-            **register_data(uscc="", license_number=" ", name="", phone="abc", entity_role="boss", password="1234")
-        )
-    assert set(exc.value.message_dict) == {"uscc", "license_number", "name", "phone", "entity_role", "password"}
-
-
-def test_self_registration_throttled_after_repeated_failures(db, entity, monkeypatch):
-    monkeypatch.setattr(services, "SELF_REGISTER_FAILURE_LIMIT", 3)
-    client = Client()
-    bad = {**register_data(license_number="JY23707250099999"), "password2": PASSWORD}
-    for _n in range(3):
-        assert client.post("/accounts/register/", bad).status_code == 200
-    r = client.post("/accounts/register/", {**register_data(), "password2": PASSWORD})
-    assert r.status_code == 429 and "尝试次数过多" in r.content.decode()
-    assert not User.objects.filter(username="zhaoliu").exists()
-    other_ip = Client(REMOTE_ADDR="10.0.0.2")
-    assert other_ip.post("/accounts/register/", {**register_data(), "password2": PASSWORD}).status_code == 302
 
 
 # ------------------------------------------------------------------------------------------------------- API
@@ -479,26 +383,6 @@ def test_api_non_principal_forbidden(db, make_user, entity):
         content_type="application/json",
     )
     assert r.status_code == 403
-
-
-def test_api_self_registration(db, entity, monkeypatch):
-    anonymous = Client(enforce_csrf_checks=True)
-    r = anonymous.post(
-        "/api/v1/enterprise/register",
-        register_data(license_number="JY23707250099999"),
-        content_type="application/json",
-    )
-    assert r.status_code == 422 and r.json()["message"] == MISMATCH
-    r = anonymous.post(
-        "/api/v1/enterprise/register",
-        register_data(uscc=fullwidth(USCC.lower())),
-        content_type="application/json",
-    )
-    assert r.status_code == 201, r.content
-    assert r.json()["entity_id"] == entity.pk and r.json()["phone"] == "139****1111"
-    monkeypatch.setattr(services, "SELF_REGISTER_FAILURE_LIMIT", 1)
-    r = anonymous.post("/api/v1/enterprise/register", register_data(username="x2"), content_type="application/json")
-    assert r.status_code == 429
 
 
 # ------------------------------------------------------------------------------------------------ access matrix

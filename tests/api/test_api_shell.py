@@ -17,7 +17,12 @@ def test_unauthenticated_requests_get_json_401(db):
 
 
 def test_openapi_document_and_docs_page(db, admin):
-    spec = Client().get("/api/v1/openapi.json")
+    """The staff API's layout needs a login or a token (issue 16); anonymous callers get 401 and learn nothing."""
+    assert Client().get("/api/v1/openapi.json").status_code == 401
+    assert Client().get("/api/v1/docs").status_code == 401
+    signed_in = Client()
+    signed_in.force_login(admin)
+    spec = signed_in.get("/api/v1/openapi.json")
     assert spec.status_code == 200
     paths = spec.json()["paths"]
     assert {"/api/v1/me", "/api/v1/regions", "/api/v1/accounts", "/api/v1/audit", "/api/v1/tokens"} <= set(paths)

@@ -109,7 +109,7 @@ def test_a_signed_visit_is_locked_and_corrected_only_by_addenda(world, app):
     stored = Visit.objects.get()
     assert stored.summary == "后厨整洁，留样记录缺失。" and stored.signer_name == "张建国"
 
-    operations = Client().get("/api/v1/openapi.json").json()["paths"]["/api/v1/visits/visits/{pk}"]
+    operations = app.get("/api/v1/openapi.json").json()["paths"]["/api/v1/visits/visits/{pk}"]
     assert set(operations) == {"get"}
 
     r = post_json(app, f"{url}/addenda", {"text": "陪同人员漏填：李四"})
