@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shian.accounts.models import Role
-from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
+from shian.core.jurisdiction import get_in_scope, narrow_to, scope_entity_rows, scope_prefix, scope_queryset
 from shian.entities.models import Entity
 
 from . import grading
@@ -33,6 +33,19 @@ def cadre_get(*, user, pk: int) -> Cadre:
 def own_cadre(*, user) -> Cadre | None:
     """The cadre record bound to this login, for a cadre's own lists and commitment."""
     return Cadre.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def own_guarantor(*, user, entity) -> dict | None:
+    """What a business may know of its 包保 side (docs/security.md): its own guarantor's name, level and work phone,
+    nothing of the roster. None when the user may not see the entity or nobody guarantees it yet."""
+    rows = scope_entity_rows(
+        Guarantee.objects.filter(entity=entity), user, entity_field="entity", field="entity__region"
+    )
+    guarantee = rows.select_related("cadre").first()
+    if guarantee is None:
+        return None
+    cadre = guarantee.cadre
+    return {"name": cadre.name, "level": cadre.get_level_display(), "phone": cadre.phone}
 
 
 def cadre_guarantees(*, user, cadre: Cadre) -> QuerySet[Guarantee]:

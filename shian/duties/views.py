@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shian.accounts.access import ENTERPRISE, REGULATORS, SIGNED_IN
+from shian.baobao.selectors import own_guarantor
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.forms import apply_service_errors, error_messages
@@ -44,6 +45,7 @@ def home(request):
         "daily": selectors.record_list(user=request.user, model=DailyCheck, entity_id=entity.pk)[:7],
         "weekly": selectors.record_list(user=request.user, model=WeeklyReport, entity_id=entity.pk)[:4],
         "monthly": selectors.record_list(user=request.user, model=MonthlyMeeting, entity_id=entity.pk)[:3],
+        "guarantor": own_guarantor(user=request.user, entity=entity),
         "can": {
             k: request.user.has_perm(f"duties.{k}", entity) for k in ("daily_check", "weekly_report", "monthly_meeting")
         },

@@ -6,7 +6,32 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 
+# The append-only triggers (0002) are lifted for this rewrite only, and put back in the same transaction.
+PAUSE = {
+    "sqlite": ["DROP TRIGGER core_auditentry_no_update;"],
+    "postgresql": ["ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only;"],
+}
+RESUME = {
+    "sqlite": [
+        "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
+        "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;"
+    ],
+    "postgresql": ["ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only;"],
+}
+
+
 def mask_existing(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for sql in PAUSE.get(vendor, []):
+        schema_editor.execute(sql)
+    try:
+        _mask(apps)
+    finally:
+        for sql in RESUME.get(vendor, []):
+            schema_editor.execute(sql)
+
+
+def _mask(apps):
     from shian.core.audit import mask_pii
 
     AuditEntry = apps.get_model("core", "AuditEntry")
