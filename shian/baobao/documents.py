@@ -27,19 +27,25 @@ from shian.reports.documents import NUMERALS, Block, Section, heading, numbered,
 from shian.reports.letters import blank_table, checklist_table, letter
 
 from .models import Cadre, CadreLevel, Commitment, Guarantee
+from .ruledefs import STATUS_REPORT, VISITS_PER_QUARTER
 
-# The rules the papers print (baobao/ruledefs.py), resolved for the cadre's region like the visit clock's.
-VISITS_PER_QUARTER, REPORT_CHANGE_WORKING_DAYS = "baobao.visits_per_quarter", "baobao.status_report"
 BLANK_RECTIFICATION_ROWS = 8
 
 
-def rule_numbers(cadre: Cadre, year: int) -> dict[str, int]:
-    """The visits per quarter and the working days to report a change, in force in the cadre's region in `year`
-    (today's rule for this year)."""
+def rule_numbers(cadre: Cadre, guarantees: Sequence[Guarantee], year: int) -> dict:
+    """The rules the papers print, in force in `year` (today's rule for this year). Visits per quarter are the visit
+    clock's: each entity's own region's rule (`per_entity`, printed on its row of the task list); the pledge
+    promises the most any of them asks, so the letter never promises less than the clock counts. The working
+    days to report a change are the cadre's region's."""
     on = min(timezone.localdate(), datetime.date(year, 12, 31))
+    by_region: dict[str, int] = {}
+    for region in {g.entity.region_id for g in guarantees} | {cadre.region_id}:
+        by_region[region] = rules.value(VISITS_PER_QUARTER.code, region, on)
+    per_entity = {g.entity_id: by_region[g.entity.region_id] for g in guarantees}
     return {
-        "visits": rules.value(VISITS_PER_QUARTER, cadre.region_id, on),
-        "days": rules.value(REPORT_CHANGE_WORKING_DAYS, cadre.region_id, on),
+        "visits": max(per_entity.values(), default=by_region[cadre.region_id]),
+        "per_entity": per_entity,
+        "days": rules.value(STATUS_REPORT.code, cadre.region_id, on),
     }
 
 
@@ -160,7 +166,7 @@ def _quarter_cells(since: datetime.date | None, year: int, visits: int) -> list[
     return cells
 
 
-def _task_list(guarantees: Sequence[Guarantee], year: int, visits: int) -> list[Block]:
+def _task_list(guarantees: Sequence[Guarantee], year: int, visits: dict[int, int]) -> list[Block]:
     blocks = [
         paragraph(
             _("本年度包保食品生产经营主体%(n)d家，具体如下。包保主体发生变化的，以系统中最新发布的包保关系为准。")
@@ -179,7 +185,11 @@ def _task_list(guarantees: Sequence[Guarantee], year: int, visits: int) -> list[
     blocks.append(table(headers, rows, (10, 32, 41, 22, 30, 9, 12), compact=True))
     blocks.append(heading(_("二、督导任务")))
     visit_rows = [
-        [n, g.entity.name, *_quarter_cells(g.since if g.since and g.since.year == year else None, year, visits)]
+        [
+            n,
+            g.entity.name,
+            *_quarter_cells(g.since if g.since and g.since.year == year else None, year, visits[g.entity_id]),
+        ]
         for n, g in enumerate(guarantees, 1)
     ]
     if not visit_rows:
@@ -356,10 +366,10 @@ def cadre_documents(
     if office:
         person += "\u3000" + _("职务：%(office)s") % {"office": office}
     header = (_("（%(year)d年度）") % {"year": year}, person, _("区划：%(region)s") % {"region": region})
-    numbers = rule_numbers(cadre, year)
+    numbers = rule_numbers(cadre, guarantees, year)
     return [
         Section("duties", _("食品安全包保责任清单"), header, _duty_list(cadre, level, numbers)),
-        Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year, numbers["visits"])),
+        Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year, numbers["per_entity"])),
         Section("inspection", _("食品安全包保督查清单"), header, _inspection_list(guarantees)),
         Section("rectification", _("食品安全包保问题整改清单"), header, _rectification_list()),
         _commitment(cadre, region, len(guarantees), year, commitment, numbers),

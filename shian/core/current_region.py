@@ -1,4 +1,5 @@
 from shian.core.jurisdiction import scope_prefix
+from shian.core.regioncodes import is_region_code
 
 SESSION_KEY = "current_region"
 REGION_PARAM = "region"
@@ -13,7 +14,7 @@ def current_region_code(request) -> str | None:
     if prefix is None:
         return None
     asked = request.GET.get(REGION_PARAM, "")
-    if asked.isdigit() and len(asked) <= 12 and asked.startswith(prefix):
+    if is_region_code(asked) and asked.startswith(prefix):
         request.session[SESSION_KEY] = asked
     chosen = request.session.get(SESSION_KEY) or ""
     return chosen if chosen.startswith(prefix) else prefix

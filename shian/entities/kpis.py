@@ -44,7 +44,7 @@ register(
                 doc=_("登记时间不晚于统计日、未注销的市场主体户数（在营和停业）。"),
             ),
             Kpi(
-                "entities.lic_expiring", _("30日内到期许可证"), _("张"), count_of("lic_expiring"),
+                "entities.lic_expiring", _("即将到期许可证"), _("张"), count_of("lic_expiring"),
                 link=lambda code: records_url("entities:expiring", code), better="low",
                 doc=_("在册主体的许可证中，有效期至在统计日起到期提醒天数内（含当日）的张数；天数为所在区划的规则，默认 30 日。"),
             ),

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.baobao.models import Cadre, Guarantee
+from shian.baobao.ruledefs import VISITS_PER_QUARTER as VISITS_PER_QUARTER_RULE
 from shian.baobao.selectors import own_cadre
 from shian.checklists import selectors as checklists
 from shian.checklists.models import Checklist
@@ -34,7 +35,7 @@ def current_quarter() -> int:
 
 
 # The visit frequency: a rule of the store (baobao/ruledefs.py), the same one the commitment letters print.
-VISITS_PER_QUARTER = "baobao.visits_per_quarter"
+VISITS_PER_QUARTER = VISITS_PER_QUARTER_RULE.code
 
 
 def _rule_day(quarter: int):

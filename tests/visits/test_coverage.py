@@ -19,7 +19,7 @@ from django.utils import timezone
 from shian.accounts.models import Role
 from shian.baobao import documents
 from shian.baobao import selectors as baobao_selectors
-from shian.baobao.models import Cadre
+from shian.baobao.models import Cadre, Guarantee
 from shian.core.models import DeadlineRule
 from shian.entities.models import Entity
 from shian.visits import selectors, services
@@ -335,6 +335,30 @@ def test_a_regional_visit_frequency_changes_the_clock_and_the_commitment_letter_
     far_letter = letter(county["far"])
     assert "至少督导2次" in far_letter and "督导≥2次" in far_letter and "督导≥1次" not in far_letter
     assert "至少督导1次" in letter(world.cadre)
+
+
+def test_a_cadre_across_two_townships_gets_each_entitys_own_frequency_on_paper(world, county, clock):
+    """The letter follows the clock entity by entity: the task list prints each entity's own region's rule, and the
+    pledge the most any of them asks (never less than the clock will count)."""
+    DeadlineRule.objects.create(
+        code="baobao.visits_per_quarter", name="乔官镇督导频次", region_prefix="370725107", version=1,
+        unit="n", amount=2, valid_from=datetime.date(2026, 1, 1), source="测试",
+    )  # fmt: skip
+    far = county["far"]
+    before = baobao_selectors.cadre_guarantees(user=world.county_admin, cadre=far)
+    assert {g.entity.region_id[:9] for g in before} == {"370725107"}
+    Guarantee.objects.filter(entity=world.entity).update(cadre=far)  # a 宝都街道 shop joins the 乔官镇 cadre's list
+    guarantees = baobao_selectors.cadre_guarantees(user=world.county_admin, cadre=far)
+    numbers = documents.rule_numbers(far, guarantees, 2026)
+    assert numbers["per_entity"] == {
+        g.entity_id: (2 if g.entity.region_id.startswith("370725107") else 1) for g in guarantees
+    }
+    assert numbers["visits"] == 2
+    _name, data = documents.build(far, guarantees, None, fmt="docx", year=2026)
+    document = docx.Document(io.BytesIO(data))
+    cells = "\n".join(cell.text for table in document.tables for r in table.rows for cell in r.cells)
+    assert "督导≥2次" in cells and "督导≥1次" in cells
+    assert "至少督导2次" in "\n".join(p.text for p in document.paragraphs)
 
 
 def test_the_dashboard_counts_visits_against_the_same_frequency_rule(world, county):
