@@ -82,15 +82,10 @@ def test_self_registration_page_on_a_phone(browser, live_url):
     _fits(page)
     page.fill("#id_uscc", "９１３７０７２５ＭＡ３ＣＪＱ４Ｎ００")
     page.fill("#id_license_number", "jy23707250099999")
-    page.fill("#id_name", "赵六")
     page.fill("#id_phone", "13900001111")
-    page.select_option("#id_entity_role", "principal")
-    page.fill("#id_username", f"nobody{secrets.token_hex(3)}")
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    page.click("[data-testid=register-submit]")
+    page.click("[data-testid=register-send-code]")
     message = page.locator("[data-testid=form-errors]").inner_text()
-    assert "统一社会信用代码与许可证编号不匹配，或该主体未登记" in message
+    assert "统一社会信用代码、许可证编号与登记的负责人手机号不一致" in message
     _fits(page)
     assert errors == []
     context.close()
