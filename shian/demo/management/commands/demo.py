@@ -5,6 +5,7 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from shian.accounts.models import User
@@ -99,6 +100,9 @@ class Command(BaseCommand):
 
     def _dashboard(self, county: Region) -> None:
         """Snapshots above the county, and last week's dispatch report in the archive (as on any Monday)."""
+        if connection.vendor == "postgresql":  # fresh bulk-loaded tables: give the planner real statistics first
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         refresh_snapshots()
         week = report_week()
         if not DispatchReport.objects.filter(region=county, week=week).exists():
