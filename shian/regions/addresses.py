@@ -1,4 +1,4 @@
-"""Which region an address lies in, read from the region names it mentions (docs/domain.md §2).
+"""Which region an address lies in, read from the region names it mentions (docs/domain.md §2.1).
 
 Files from the national 包保 platform, complaints and hotline tickets carry an address, not a region code.
 The resolver finds the county, township (街道/镇/乡) and village (村/社区) an address names, against the region
