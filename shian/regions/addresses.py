@@ -39,6 +39,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+from django.utils import timezone
+
 from shian.core.jurisdiction import narrow_to, scope_prefix, scope_queryset
 from shian.core.regioncodes import CITY, COUNTY, TOWNSHIP, VILLAGE, level_of, prefixes
 
@@ -207,12 +210,13 @@ class AddressIndex:
 
 def address_index(*, user, within: str = "") -> AddressIndex:
     """The index of the region names in the user's jurisdiction (narrowed to ``within`` when that lies inside
-    it) and of the regions above it, in two queries. An account without a jurisdiction gets an empty index."""
+    it) and of the regions above it, in two queries; regions retired by today are left out. An account without
+    a jurisdiction gets an empty index."""
     scope = scope_prefix(user)
     if scope is None:
         return AddressIndex(())
     root = within if within and within.startswith(scope) else scope
-    current = Region.objects.filter(valid_to__isnull=True)
+    current = Region.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=timezone.localdate()))
     inside = narrow_to(scope_queryset(current, user, field="code"), root, field="code")
     above = current.filter(code__in=prefixes(root)[:-1]) if root else current.none()
     regions = [*inside.values_list("code", "name"), *above.values_list("code", "name")]
