@@ -134,6 +134,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Resolution:
+    """What an address was read as: one region, the equally fitting candidates, or neither."""
+
     region: Place | None = None
     candidates: tuple[Place, ...] = field(default_factory=tuple)
 

@@ -161,3 +161,19 @@ def test_a_registered_entity_keeps_its_village_when_the_address_names_only_the_t
     batch = run(admin, csv_file(header, f"站前饭店,{uscc(10)},餐饮服务,宝都街道站前路1号,,JY23707250000190"), "b.csv")
     assert batch.errors == [] and batch.counts["unchanged"] == 1
     assert Entity.objects.get(uscc=uscc(10)).region_id == "370725001001"
+
+
+def test_the_upload_page_takes_a_platform_export(admin, django_capture_on_commit_callbacks):
+    """The ledgers page says platform exports are taken as they are, and uploading one there commits it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/ledgers/")
+    assert "落实食品安全属地管理责任平台" in page.content.decode()
+    upload = SimpleUploadedFile("包保主体清单.xlsx", FIXTURE.read_bytes())
+    with django_capture_on_commit_callbacks(execute=True):  # the import task runs once the upload is saved
+        response = client.post("/ledgers/", {"kind": "entities", "mode": "commit", "file": upload})
+    assert response.status_code == 302
+    assert dict(Entity.objects.values_list("uscc", "region_id")) == EXPECTED
