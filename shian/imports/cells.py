@@ -47,6 +47,8 @@ RULE_LABELS = {
     "duplicate_header": N_("重复列"),
     "charset": N_("字符"),
     "region": N_("区划"),
+    "address_ambiguous": N_("地址待确认"),
+    "address_unknown": N_("地址无法识别"),
     "checksum": N_("校验码"),
     "reference": N_("关联台账"),
     "mismatch": N_("与台账不一致"),

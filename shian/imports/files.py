@@ -61,12 +61,15 @@ def _calamine_errors(filename: str):
 
 @dataclass
 class Grid:
-    """One candidate table: rows from Excel row 1 on, cells from column ``first_column`` on."""
+    """One candidate table: rows from Excel row 1 on, cells from column ``first_column`` on. ``merged`` lists
+    the sheet's merged ranges as ((first row, first column), (last row, last column)), 0-based in the same
+    coordinates (a merged cell's value sits in its top-left cell only; the header finder repeats it)."""
 
     name: str
     rows: Iterator[list]
     first_column: int = 0
     encoding: str | None = None
+    merged: tuple = ()
 
 
 # Opens the workbook and every visible sheet the way _excel_grids does, in a child process whose memory is
@@ -139,8 +142,12 @@ def _excel_grids(data: bytes, filename: str) -> Iterator[Grid]:
         with _calamine_errors(filename):
             sheet = workbook.get_sheet_by_name(name)
             start = sheet.start
+            merged = (sheet.merged_cell_ranges or ()) if start is not None else ()
         if start is not None:
-            yield Grid(name, _guarded(sheet, filename), start[1])
+            merged = tuple(
+                ((top, left - start[1]), (bottom, right - start[1])) for (top, left), (bottom, right) in merged
+            )
+            yield Grid(name, _guarded(sheet, filename), start[1], merged=merged)
 
 
 def _guarded(sheet, filename: str) -> Iterator[list]:

@@ -83,12 +83,16 @@ LICENSE_ALIASES = (
 )  # fmt: skip
 ENTITY_NAME_ALIASES = ("企业名称", "单位名称", "经营者名称", "市场主体名称", "名称", "店名", "主体名称(字号)")
 GRADE_CHOICES = tuple(
-    Choice(value=grade.value, label=grade.label, aliases=(f"{grade.value}级",)) for grade in Entity.Grade
+    Choice(value=grade.value, label=grade.label, aliases=(f"{grade.value}级", f"{grade.value}级主体"))
+    for grade in Entity.Grade
 )
 USCC_NOTE = N_("18 位统一社会信用代码（旧证可填 15 位注册号）；请将单元格设为文本，避免被 Excel 改成科学计数法")
 ID_NOTE = N_("18 位居民身份证号码，末位可为 X；请将单元格设为文本，避免后几位被 Excel 改成 0")
 PHONE_NOTE = N_("11 位手机号码，或带区号的固定电话，如 0536-6212345")
-REGION_NOTE = N_("GB/T 2260 行政区划代码：县 6 位、乡镇（街道）9 位、村（社区）12 位，须在本单位辖区内")
+REGION_NOTE = N_(
+    "GB/T 2260 行政区划代码：乡镇（街道）9 位、村（社区）12 位，须在本单位辖区内；"
+    "不填时按经营地址中的乡镇（街道）、村（社区）名称识别"
+)
 LICENSE_NOTE = N_("食品经营许可证 JY 加 14 位数字，食品生产许可证 SC 加 14 位数字；三小填登记证或备案卡编号")
 USCC_EXAMPLE, LICENSE_EXAMPLE, ENTITY_EXAMPLE = "91440101MA5CJQ4N59", "JY23707250000015", N_("昌乐县宝都街道示例餐馆")
 
@@ -120,7 +124,7 @@ ENTITIES = ledger(
         ("sub_type", N_("细分类型"), ENUM, OPTIONAL, 18, N_("小型餐馆"), N_("从下拉列表选择，须属于所填业态")),
         ("address", N_("经营地址"), TEXT, REQUIRED, 36, N_("山东省潍坊市昌乐县宝都街道站前街 1 号"),
          N_("实际经营场所的详细地址")),
-        ("region_code", N_("区划代码"), ID, REQUIRED, 16, "370725001001", REGION_NOTE),
+        ("region_code", N_("区划代码"), ID, OPTIONAL, 16, "370725001001", REGION_NOTE),
         ("status", N_("经营状态"), ENUM, OPTIONAL, 10, N_("在营"), N_("不填视为在营")),
         ("baobao_grade", N_("包保等级"), ENUM, OPTIONAL, 10, "D",
          N_("A 级最重要（由市级干部包保），D 级由村级干部包保；不填则按分级规则计算。注意与风险等级方向相反")),
@@ -141,21 +145,25 @@ ENTITIES = ledger(
     ),
     identity=("uscc", "license_number"),
     one_of=(("uscc", "license_number"),),
+    # The national 包保 platform's export (docs/domain.md §4.6) names its columns 主体名称, 主体类别, 主体级别,
+    # 住所, and 负责人信息 / 姓名, 手机号 under a group row: those labels are here as aliases.
     aliases={
         "name": ENTITY_NAME_ALIASES,
         "uscc": USCC_ALIASES,
         "business_type": ("主体业态", "经营业态", "业态类别", "主体类别", "行业类别"),
         "sub_type": ("业态细类", "细分业态", "主体细分类型", "经营类别"),
-        "address": ("经营场所", "经营场所地址", "地址", "住所", "生产地址", "经营地点"),
+        "address": ("经营场所", "经营场所地址", "地址", "住所", "生产地址", "经营地点", "住所(经营场所)",
+                    "经营场所(住所)", "主体地址", "详细地址"),
         "region_code": REGION_ALIASES,
-        "status": ("状态", "登记状态"),
-        "baobao_grade": ("包保级别", "包保分级"),
+        "status": ("状态", "登记状态", "主体状态"),
+        "baobao_grade": ("包保级别", "包保分级", "主体级别", "包保主体级别"),
         "floor_area": ("经营面积", "营业面积", "经营场所面积", "面积"),
         "diners": ("供餐人数", "用餐人数", "就餐人数(人)"),
         "sales_band": ("年销售额区间", "年营业额"),
         "department": ("主管部门", "行业部门"),
-        "principal": ("法定代表人", "法定代表人(负责人)", "主要负责人", "经营者", "业主"),
-        "phone": ("负责人电话", *PHONE_ALIASES),
+        "principal": ("法定代表人", "法定代表人(负责人)", "主要负责人", "经营者", "业主", "负责人姓名",
+                      "主要负责人姓名", "法定代表人姓名"),
+        "phone": ("负责人电话", "负责人手机号", "负责人手机号码", "负责人联系电话", "负责人联系方式", *PHONE_ALIASES),
         "license_kind": ("许可证类型", "证照种类", "许可证种类"),
         "license_number": LICENSE_ALIASES,
         "license_issued_on": ("发证时间", "签发日期", "许可日期", "登记日期", "备案日期"),
@@ -164,13 +172,13 @@ ENTITIES = ledger(
     },
     choices={
         "business_type": choices_from(BusinessType, {
-            BusinessType.PRODUCTION: ("生产",),
-            BusinessType.SALES: ("销售", "流通", "食品流通"),
-            BusinessType.CATERING: ("餐饮",),
-            BusinessType.CANTEEN: ("食堂",),
+            BusinessType.PRODUCTION: ("生产", "食品生产企业", "食品生产者"),
+            BusinessType.SALES: ("销售", "流通", "食品流通", "食品销售企业", "食品销售者"),
+            BusinessType.CATERING: ("餐饮", "餐饮服务企业", "餐饮服务提供者"),
+            BusinessType.CANTEEN: ("食堂", "集中用餐单位食堂"),
             BusinessType.SMALL: ("三小", "小作坊", "小餐饮", "摊贩", "食品摊贩"),
-            BusinessType.MARKET: ("农贸市场", "市场"),
-            BusinessType.ONLINE: ("网络食品交易第三方平台",),
+            BusinessType.MARKET: ("农贸市场", "市场", "食用农产品集中交易市场"),
+            BusinessType.ONLINE: ("网络食品交易第三方平台", "网络食品交易第三方平台提供者"),
         }),
         "sub_type": choices_from(SubType),
         "status": choices_from(Entity.Status, {
@@ -256,7 +264,7 @@ ASSIGNMENTS = ledger(
         **ENTITY_KEY_ALIASES,
         "cadre_id_number": ("干部身份证号", "包保干部身份证号码", "身份证号", *ID_NUMBER_ALIASES),
         "cadre_name": ("包保干部", "干部姓名", "包保人", "包保责任人", "姓名"),
-        "grade": ("包保级别", "主体等级", "包保分级"),
+        "grade": ("包保级别", "主体等级", "包保分级", "主体级别"),
         "supporter_id_number": ("联络员身份证号", "监管人员身份证号"),
         "supporter_name": ("监管保障人员姓名", "联络员", "监管人员"),
         "since": ("起始日期", "包保日期", "开始日期"),

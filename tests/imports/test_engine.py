@@ -90,3 +90,37 @@ def test_the_engine_imports_no_domain_app_and_no_file_loops():
         for imported in graph.find_modules_directly_imported_by(module):
             if imported in users:
                 assert not graph.chain_exists(importer=imported, imported=module), (module, imported)
+
+
+CONTACTS = TableSpec(
+    kind="contacts",
+    title="联系人",
+    identity=("name",),
+    columns=(
+        Column("name", "单位名称", ColumnType.TEXT, required=True),
+        Column("phone", "联系人电话", ColumnType.ID, aliases=("联系人手机号", "手机号")),
+        Column("person", "联系人", ColumnType.TEXT, aliases=("联系人姓名",)),
+    ),
+)
+
+
+def test_a_group_row_with_merged_cells_qualifies_the_fields_under_it():
+    """Systems export a group row (merged over its fields) above the field names: 联系人信息 / 姓名 is the
+    contact's name; the same 手机号 under another group (值班人员) is another person's and is not read."""
+    import io
+
+    import xlsxwriter
+
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output)
+    sheet = book.add_worksheet()
+    sheet.merge_range("A1:A2", "单位名称")
+    sheet.merge_range("B1:C1", "值班人员信息")
+    sheet.merge_range("D1:E1", "联系人信息")
+    sheet.write_row(1, 1, ["姓名", "手机号", "姓名", "手机号"])
+    sheet.write_row(2, 0, ["检测站", "13900000001", "13900000002", "王五", "13900000003"])
+    book.close()
+    sheet = read_sheet(output.getvalue(), "联系人.xlsx", CONTACTS)
+    assert sheet.errors == [] and sheet.header_row == 2
+    assert sheet.positions == {"name": 0, "person": 3, "phone": 4}
+    assert dict(sheet.rows[0]) == {"name": "检测站", "phone": "13900000003", "person": "王五"}

@@ -1,4 +1,10 @@
-"""主体台账: the registry's entities with their licences, by USCC or licence number."""
+"""主体台账: the registry's entities with their licences, by USCC or licence number.
+
+A file without region codes (an export of the national 包保 platform carries an address instead) has each
+entity's township or village read from its address (:mod:`shian.regions.addresses`, one index of the
+importer's jurisdiction per file): an address that names one region fills it, one that could lie in several
+or names none is a cell error naming the candidates, for the clerk to confirm.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from shian.entities.models import SUBTYPES_BY_TYPE, Entity, License
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.imports.importer import Change, lookup
 from shian.imports.reading import Row
+from shian.regions.addresses import AddressIndex, Resolution, address_index
 from shian.regions.models import Region
 
 from ..specs import ENTITIES
@@ -19,6 +26,7 @@ _ENTITY_FIELDS = (
     "name", "uscc", "business_type", "sub_type", "address", "status", "floor_area", "diners", "sales_band",
     "longitude", "latitude",
 )  # fmt: skip
+ADDRESS_CANDIDATES_SHOWN = 5  # an ambiguous address's error names this many candidate regions, then "等 N 处"
 
 
 class EntityImporter(LedgerImporter):
@@ -35,6 +43,9 @@ class EntityImporter(LedgerImporter):
             License.objects.select_related("entity"), "number", (r.get("license_number") for r in rows)
         )
         self.duplicates(["uscc", "license_number"])
+        self.addresses: AddressIndex | None = None
+        if any(not r.get("region_code") and r.get("address") for r in rows):
+            self.addresses = address_index(user=self.actor)
 
     @staticmethod
     def _license_kind(row: Row, number: str) -> str:
@@ -67,7 +78,6 @@ class EntityImporter(LedgerImporter):
     def check_row(self, row: Row) -> list[Change]:
         uscc = self._uscc(row)
         number = self._license_number(row)
-        region = self.region(row, "region_code", {Region.Level.TOWNSHIP, Region.Level.VILLAGE})
         business_type, sub_type = row.get("business_type"), row.get("sub_type") or ""
         if sub_type and business_type and sub_type not in SUBTYPES_BY_TYPE.get(business_type, []):
             self.error(row, "sub_type", "enum", _("细分类型与业态不符。"))
@@ -93,6 +103,7 @@ class EntityImporter(LedgerImporter):
             )
         if entity is not None and not entity.region_id.startswith(self.scope):
             self.error(row, "uscc" if uscc else "license_number", "region", _("该主体已登记在您的管辖范围以外。"))
+        region = self._region(row, entity)
         if row.number in self.failed_rows:
             return []
         values = {key: row.get(key) for key in _ENTITY_FIELDS if key in self.sheet.headers}
@@ -131,3 +142,48 @@ class EntityImporter(LedgerImporter):
             elif fields := self.diff(license, dates):
                 changes.append(Change(row.number, license, fields))
         return changes
+
+    def _region(self, row: Row, entity: Entity | None) -> str | None:
+        """The row's region code, or without one the township or village its address names. A registered
+        entity keeps its own region when the address agrees with it (names it, a region above it, or it among
+        the candidates), so a platform file imported again does not coarsen a village to its township."""
+        if row.get("region_code") or (row.number, "region_code") in self.failed:
+            return self.region(row, "region_code", {Region.Level.TOWNSHIP, Region.Level.VILLAGE})
+        address = row.get("address")
+        if not address or self.addresses is None:
+            return None  # the reader reported the empty address
+        found = self.addresses.resolve(address)
+        known = entity.region_id if entity is not None and entity.region_id.startswith(self.scope) else None
+        if found.region is not None:
+            if known and known.startswith(found.region.code):
+                return known
+            if found.region.level >= Region.Level.TOWNSHIP:
+                return found.region.code
+        elif known and any(known.startswith(place.code) for place in found.candidates):
+            return known
+        self._address_error(row, address, found)
+        return None
+
+    def _address_error(self, row: Row, address: str, found: Resolution) -> None:
+        key = "region_code" if "region_code" in self.sheet.positions else "address"
+        if found.candidates:
+            shown = found.candidates[:ADDRESS_CANDIDATES_SHOWN]
+            names = "、".join(f"{place.path}（{place.code}）" for place in shown)
+            if len(found.candidates) > len(shown):
+                names += _("等 %(n)d 处") % {"n": len(found.candidates)}
+            message = _(
+                "请确认所属区划：地址“%(address)s”可能属于 %(candidates)s；"
+                "请在地址中写明乡镇（街道）和村（社区），或填写“区划代码”列"
+            ) % {"address": address, "candidates": names}
+            self.error(row, key, "address_ambiguous", message)
+        elif found.region is not None:
+            message = _(
+                "地址“%(address)s”只能识别到%(place)s，没有写明乡镇（街道）；请补全地址，或填写“区划代码”列"
+            ) % {"address": address, "place": found.region.name}
+            self.error(row, key, "address_unknown", message)
+        else:
+            message = _(
+                "无法从地址“%(address)s”识别所属区划：其中没有您辖区内的乡镇（街道）或村（社区）名称；"
+                "请补全地址，或填写“区划代码”列"
+            ) % {"address": address}
+            self.error(row, key, "address_unknown", message)
