@@ -61,8 +61,9 @@ test: install system-deps messages lint
 test-fast: messages
 	$(BIN)/pytest -m "not e2e" -x
 
+# `make bench BENCH="bench_load"` runs only the benchmarks named.
 bench: migrate
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH)
 
 # Refresh the lock after changing pyproject.toml dependencies.
 lock:
