@@ -24,8 +24,9 @@ def db_queue(settings):
 
 
 def run_worker():
-    """What `manage.py db_worker` does, once: run every task waiting in the queue, then stop."""
-    Worker(
+    """What `manage.py db_worker` does in its loop, once: claim each task waiting in the queue and run it (without
+    the loop's connection recycling, which would end the test's transaction)."""
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -34,7 +35,10 @@ def run_worker():
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    for result in DBTaskResult.objects.ready():
+        result.claim(worker.worker_id)
+        worker.run_task(result)
 
 
 def test_readyz_is_open_to_anyone_and_ready_when_tasks_run_in_the_request(db):
