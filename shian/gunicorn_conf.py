@@ -14,6 +14,7 @@ Everything comes from the environment (deploy/shian.env.example lists it):
 """
 
 import os
+import signal
 
 
 def _int(name: str, default: int) -> int:
@@ -47,3 +48,9 @@ proc_name = "shian-web"
 # No runtime control socket (gunicornc): systemd stops and reloads by signal, and several servers on one machine
 # (make serve, the browser tests, the load test) would otherwise contend for the one default socket path.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Ctrl-C in `make serve` signals the whole process group: the workers leave SIGINT to the master, which stops
+    them with SIGQUIT (a worker that took SIGINT itself as well hung until the 30 s graceful timeout)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
