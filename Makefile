@@ -32,15 +32,18 @@ demo-data: migrate
 demo: demo-data
 	@$(MAKE) --no-print-directory serve
 
-# The task worker (ledger imports) and the scheduler (dashboard refresh every 4 minutes, Monday 08:00 dispatch
-# reports) run beside the web server and stop with it.
+# The production server (gunicorn, settings in shian/gunicorn_conf.py: SHIAN_WEB_WORKERS workers, one access-log
+# line per request with its milliseconds) serves the app and, through whitenoise, the static files collected into
+# var/static. The task worker (ledger imports) and the scheduler (dashboard refresh every 4 minutes, Monday 08:00
+# dispatch reports) run beside it and stop with it.
 serve: messages
+	@$(PY) manage.py collectstatic --noinput -v0
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"
 	@mkdir -p var
 	@$(PY) manage.py db_worker --no-reload > var/worker.log 2>&1 & worker=$$!; \
 	$(PY) manage.py run_schedule > var/schedule.log 2>&1 & schedule=$$!; \
 	trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	$(PY) -m gunicorn -c python:shian.gunicorn_conf --bind $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check shian tests bench
@@ -58,8 +61,9 @@ test: install system-deps messages lint
 test-fast: messages
 	$(BIN)/pytest -m "not e2e" -x
 
+# `make bench BENCH="bench_load"` runs only the benchmarks named.
 bench: migrate
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH)
 
 # Refresh the lock after changing pyproject.toml dependencies.
 lock:

@@ -11,6 +11,7 @@ from shian.web import views as web_views
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("accounts/", include("shian.accounts.urls")),
     path("regions/", include("shian.regions.urls")),
     path("entities/", include("shian.entities.urls")),

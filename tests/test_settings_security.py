@@ -1,4 +1,6 @@
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +33,77 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def template_values() -> dict[str, str]:
+    """deploy/shian.env.example as systemd reads it: `NAME=value` lines; `# NAME=value` lines are defaults."""
+    values = {}
+    for line in (ROOT / "deploy" / "shian.env.example").read_text().splitlines():
+        match = re.fullmatch(r"([A-Z][A-Z0-9_]*)=(.*)", line.strip())
+        if match:
+            values[match[1]] = match[2]
+    return values
+
+
+def template_names() -> set[str]:
+    """Every variable the template names, set or shown with its default in a comment."""
+    text = (ROOT / "deploy" / "shian.env.example").read_text()
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", text, flags=re.M))
+
+
+def names_read_from_environment() -> set[str]:
+    """Each variable shian/settings.py or the gunicorn settings read (os.environ, env_bool, _int), and the object
+    store's keys that django-storages reads for us."""
+    names = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    for path in (ROOT / "shian" / "settings.py", ROOT / "shian" / "gunicorn_conf.py"):
+        text = path.read_text()
+        names |= set(re.findall(r'(?:os\.environ\.get|os\.environ\[|env_bool|_int)\(?"([A-Z][A-Z0-9_]*)"', text))
+    return names
+
+
+def run_check_deploy(env):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_environment_template_lists_every_setting_the_app_reads():
+    """A new os.environ read in the settings must be documented in deploy/shian.env.example, with its default."""
+    names = names_read_from_environment()
+    assert {"SHIAN_SECRET_KEY", "DATABASE_URL", "SHIAN_TRUSTED_PROXIES", "SHIAN_WEB_WORKERS"} <= names
+    assert names - template_names() == set()
+
+
+def test_check_deploy_is_clean_with_the_environment_template(tmp_path):
+    """The template's values as they are pass `check --deploy`, once the placeholder secret key is replaced;
+    with the placeholder left in, the check names it (shian.W001). The var directory is the test's own."""
+    values = template_values()
+    assert values["SHIAN_HTTPS"] == "1" and values["SHIAN_DEBUG"] == "0"
+    assert values["SHIAN_TRUSTED_PROXIES"] == "127.0.0.1"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHIAN_") and k != "DATABASE_URL"}
+    env.update(values, SHIAN_VAR_DIR=str(tmp_path))
+
+    result = run_check_deploy(env)
+    assert result.returncode != 0 and "shian.W001" in result.stderr + result.stdout
+    assert "W009" not in result.stderr + result.stdout  # only the placeholder warning, nothing else
+
+    env["SHIAN_SECRET_KEY"] = secrets.token_urlsafe(50)
+    result = run_check_deploy(env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_nginx_accepts_the_largest_body_the_app_accepts():
+    """client_max_body_size in deploy/nginx/shian.conf equals the largest of SHIAN_REQUEST_LIMITS, so the app (not
+    nginx) refuses an oversized ledger or photo with its Chinese message."""
+    conf = (ROOT / "deploy" / "nginx" / "shian.conf").read_text()
+    size = re.search(r"client_max_body_size (\d+)m;", conf)
+    assert size and int(size[1]) << 20 == max(project_settings.SHIAN_REQUEST_LIMITS.values())
+    assert "Strict-Transport-Security" in conf and "X-Forwarded-For" in conf and "location /static/" in conf
 
 
 def test_production_hasher_is_argon2():

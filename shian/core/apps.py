@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import rules
+        from . import checks, rules  # noqa: F401  (checks registers the deploy checks)
 
         rules.autodiscover()

@@ -1,8 +1,8 @@
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -11,7 +11,7 @@ from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 
-from . import selectors, services
+from . import readiness, selectors, services
 from .forms import AuditFilterForm
 
 
@@ -20,14 +20,24 @@ from .forms import AuditFilterForm
 @access(EVERYONE)
 def healthz(request):
     """Liveness for load balancers and `make demo`: 200 with database status, 503 when the database is down."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        db = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # any driver error means "not healthy"
-        db = {"ok": False, "vendor": connection.vendor, "error": exc.__class__.__name__}
+    db = readiness.database_status()
     return JsonResponse({"status": "ok" if db["ok"] else "error", "database": db}, status=200 if db["ok"] else 503)
+
+
+@require_GET
+@never_cache
+@access(EVERYONE)
+def readyz(request):
+    """Readiness: 200 when the database answers and a task worker runs queued tasks (shian.core.readiness for the
+    signal); otherwise 503, and the failing part carries `ok: false` and its reason."""
+    db = readiness.database_status()
+    worker = readiness.worker_status() if db["ok"] else {"ok": False, "reason": _("数据库不可用，未检查任务处理进程。")}
+    ok = db["ok"] and worker["ok"]
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "database": db, "worker": worker},
+        status=200 if ok else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @access(perm="core.view_audit")

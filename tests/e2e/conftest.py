@@ -1,4 +1,5 @@
-"""Browser and API-robustness tests against the real server, started like `make demo` does.
+"""Browser and API-robustness tests against the real server (gunicorn with shian/gunicorn_conf.py and the task
+worker beside it), started like `make demo` does.
 
 The server gets its own database: a temporary SQLite file, or `<name>_e2e` on the
 PostgreSQL server named by DATABASE_URL. It is migrated and loaded with the demo county.
@@ -78,8 +79,8 @@ def server_env(tmp_path_factory):
 def live_url(server_env):
     port = _free_port()
     log = open(Path(server_env["SHIAN_VAR_DIR"]) / "server.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+    proc = subprocess.Popen(  # the production server, exactly as `make serve` starts it
+        [sys.executable, "-m", "gunicorn", "-c", "python:shian.gunicorn_conf", "--bind", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=server_env,
         stdout=log,
@@ -96,7 +97,7 @@ def live_url(server_env):
     deadline = time.time() + 60
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=10) as r:  # the database and the worker answer
                 if r.status == 200:
                     break
         except OSError:
