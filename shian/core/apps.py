@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import rules
+        from . import actionlabels, rules
 
         rules.autodiscover()
+        actionlabels.autodiscover()
