@@ -6,7 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import actionlabels, rules
+        from . import actionlabels, rules, worklist
 
         rules.autodiscover()
         actionlabels.autodiscover()
+        worklist.autodiscover()
