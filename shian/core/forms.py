@@ -39,3 +39,18 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE_INPUT)
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which kinds of notification a user wants, and the daily digest (shian.core.digest)."""
+
+    wanted = forms.MultipleChoiceField(
+        label=_("接收的通知类型"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    digest = forms.BooleanField(label=_("每天汇总未读通知发给我"), required=False)
+    channel = forms.ChoiceField(label=_("摘要发送渠道"), required=False, choices=())
+
+    def __init__(self, *args, kinds=(), channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"].choices = list(kinds)
+        self.fields["channel"].choices = [("", _("全部已配置的渠道"))] + list(channels)

@@ -1,8 +1,10 @@
-"""Labels of the duties app's audit actions (shian.core.actionlabels)."""
+"""Labels of the duties app's audit actions (shian.core.actionlabels) and its notification kinds
+(shian.core.notifykinds)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.actionlabels import register_labels
+from shian.core.notifykinds import register_kind
 
 register_labels(
     {
@@ -16,3 +18,5 @@ register_labels(
         "duties.remind_monthly": _("提醒召开月调度"),
     }
 )
+
+register_kind("duties.reminder", _("企业履责提醒"))

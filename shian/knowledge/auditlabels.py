@@ -1,8 +1,10 @@
-"""Labels of the knowledge app's audit actions (shian.core.actionlabels)."""
+"""Labels of the knowledge app's audit actions (shian.core.actionlabels) and its notification kinds
+(shian.core.notifykinds)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.actionlabels import register_labels
+from shian.core.notifykinds import register_kind
 
 register_labels(
     {
@@ -14,3 +16,5 @@ register_labels(
         "knowledge.attempt.auto_submit": _("到时自动交卷"),
     }
 )
+
+register_kind("knowledge.test", _("监督抽考"))

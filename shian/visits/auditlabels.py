@@ -1,8 +1,10 @@
-"""Labels of the visit loop's audit actions (shian.core.actionlabels)."""
+"""Labels of the visit loop's audit actions (shian.core.actionlabels) and its notification kinds
+(shian.core.notifykinds)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.actionlabels import register_labels
+from shian.core.notifykinds import register_kind
 
 register_labels(
     {
@@ -15,3 +17,8 @@ register_labels(
         "problem.export": _("导出问题清单"),
     }
 )
+
+register_kind("problem.found", _("督导发现问题"))
+register_kind("problem.evidence", _("整改材料待核验"))
+register_kind("problem.returned", _("整改未通过核验"))
+register_kind("problem.escalated", _("问题逾期升级"))
