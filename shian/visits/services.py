@@ -20,7 +20,7 @@ from shian.core import audit, rules
 from shian.core.jurisdiction import get_entity_row, require_in_scope, scope_prefix
 from shian.core.periods import quarter_of
 from shian.core.permissions import require_perm
-from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor, child_length
+from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
@@ -389,8 +389,8 @@ def _escalate(actor, problem: Problem, level: int, now, region_code: str, level_
     _event(actor, problem, ProblemEvent.Kind.ESCALATED, _("逾期未整改，升级至%(l)s") % {"l": level_name})
     _move(actor, problem, "problem.escalate", escalation=level, escalated_at=now)
     roles = [Role.TOWNSHIP_ADMIN, Role.STATION_STAFF] if level == Problem.Escalation.STATION else [Role.COUNTY_ADMIN]
-    # one line per area below the recipients' (a county's townships, a township's villages), not one per problem
-    area = problem.region_id[: child_length(region_code)] if child_length(region_code) else problem.region_id
+    # one line per township (the county's, or the township's own), not one per problem
+    area = ancestor(problem.region_id, TOWNSHIP)
     area_name = _area_name(area)
     query = urlencode({"status": "unclosed", "escalated": "1", "region": area})
     notify(
