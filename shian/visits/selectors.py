@@ -147,7 +147,7 @@ PROBLEM_STATES = ("open", "submitted", "closed", "overdue", "unclosed")
 
 def problem_list(
     *, user, region_code: str | None = None, status: str = "", entity_id: int | None = None, mine: bool = False,
-    escalated: bool = False,
+    escalated: bool | int = False,
 ) -> QuerySet[Problem]:  # fmt: skip
     qs = narrow_to(scope_entity_rows(Problem.objects.all(), user), region_code)
     if status == "overdue":
@@ -160,8 +160,8 @@ def problem_list(
         qs = qs.filter(entity_id=entity_id)
     if mine:
         qs = qs.filter(cadre__user=user)
-    if escalated:
-        qs = qs.filter(escalation__gt=0)
+    if escalated:  # True or 1: escalated at all; 2: escalated to the county
+        qs = qs.filter(escalation__gte=int(escalated))
     return qs.select_related("entity", "cadre", "region", "item").order_by("status", "due_at", "pk")
 
 

@@ -392,7 +392,7 @@ def _escalate(actor, problem: Problem, level: int, now, region_code: str, level_
     # one line per township (the county's, or the township's own), not one per problem
     area = ancestor(problem.region_id, TOWNSHIP)
     area_name = _area_name(area)
-    query = urlencode({"status": "unclosed", "escalated": "1", "region": area})
+    query = urlencode({"status": "unclosed", "escalated": str(level), "region": area})
     notify(
         users=User.objects.filter(region_id=region_code, role__in=roles, is_active=True),
         text=_("%(entity)s 的问题逾期未整改（期限 %(due)s），已升级至%(l)s督办。")

@@ -206,7 +206,8 @@ def _problem_filters(request) -> dict:
         "region_code": current_region_code(request),
         "status": status if status in selectors.PROBLEM_STATES else "",
         "mine": request.GET.get("mine") == "1",
-        "escalated": request.GET.get("escalated") == "1",
+        # 1: escalated at all, 2: escalated to the county (the county's work list links there)
+        "escalated": {"1": 1, "2": 2}.get(request.GET.get("escalated", ""), 0),
     }
 
 

@@ -68,7 +68,7 @@ def region_items(user, region_code: str | None, today: datetime.date) -> list[It
     if user.role in ADMIN_ROLES | {Role.STATION_STAFF}:
         label = _("升级至县级督办的问题") if level == Problem.Escalation.COUNTY else _("升级至本级督办的问题")
         items.append(Item("problems.escalated", label, counts["escalated"],
-                          _url("visits:problems", status="unclosed", escalated="1"), OVERDUE))  # fmt: skip
+                          _url("visits:problems", status="unclosed", escalated=str(level)), OVERDUE))  # fmt: skip
     return items
 
 

@@ -64,7 +64,7 @@ def test_opening_a_group_reads_the_whole_group_and_follows_its_list(client, esca
     client.force_login(county)
     response = client.post(f"/core/notifications/{note.pk}/open/")
     assert response.status_code == 302
-    assert "escalated=1" in response["Location"] and "region=370725001" in response["Location"]
+    assert "escalated=2" in response["Location"] and "region=370725001" in response["Location"]
     assert selectors.unread_count(user=county) == 0
     assert not Notification.objects.filter(user=county, read_at__isnull=True).exists()
 

@@ -186,3 +186,18 @@ def test_home_page_queries_do_not_grow_with_records(client, loop, django_assert_
         overdue_problem_elsewhere(first)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_each_problem_item_links_to_a_list_of_exactly_its_records(client, loop):
+    """Following an item's link shows as many problems as the item counts (the county's escalations are those
+    escalated to the county, not every escalation)."""
+    first = Problem.objects.filter(entity=loop.entity).first()
+    overdue_problem_elsewhere(first)
+    for user in (loop.county_admin, loop.township_admin, loop.enterprise):
+        client.force_login(user)
+        for item in worklist.items_for(user, None):
+            if item.key in {"problems.overdue", "problems.escalated", "problems.own_open", "problems.own_overdue"}:
+                body = client.get(item.url).content.decode()
+                listed = int(re.search(r'data-testid="problem-count">共 (\d+) 个问题', body).group(1))
+                assert listed == item.count, (user.username, item.key)
