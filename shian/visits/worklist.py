@@ -63,7 +63,7 @@ def region_items(user, region_code: str | None, today: datetime.date) -> list[It
     items = [
         Item("problems.overdue", _("逾期未整改的问题"), counts["overdue"], _url("visits:problems", status="overdue"),
              OVERDUE),
-        Item("problems.soon", _("临近整改期限的问题"), counts["soon"], _url("visits:problems", status="open"), SOON),
+        Item("problems.soon", _("临近整改期限的问题"), counts["soon"], _url("visits:problems", status="soon"), SOON),
     ]  # fmt: skip
     if user.role in ADMIN_ROLES | {Role.STATION_STAFF}:
         label = _("升级至县级督办的问题") if level == Problem.Escalation.COUNTY else _("升级至本级督办的问题")
