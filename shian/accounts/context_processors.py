@@ -3,7 +3,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from shian.core.current_region import current_region_code
-from shian.core.selectors import notification_list
+from shian.core.selectors import unread_count
 from shian.regions.models import Region
 
 # (url name, label, permission or None)
@@ -46,6 +46,6 @@ def shell(request):
         "shell": {
             "nav": SimpleLazyObject(lambda: _nav(request)),
             "current_region": SimpleLazyObject(lambda: Region.objects.filter(code=code).first() if code else None),
-            "unread": SimpleLazyObject(lambda: notification_list(user=request.user, unread=True).count()),
+            "unread": SimpleLazyObject(lambda: unread_count(user=request.user)),
         }
     }

@@ -4,6 +4,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from shian.core.access import access
+from shian.core.actionlabels import label
 from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
 
 from . import selectors
@@ -16,6 +17,7 @@ class AuditOut(Schema):
     at: datetime.datetime
     actor_name: str
     action: str
+    action_label: str
     object_type: str
     object_id: str
     object_repr: str
@@ -24,6 +26,10 @@ class AuditOut(Schema):
     after: dict | None
     request_id: str
     ip: str | None
+
+    @staticmethod
+    def resolve_action_label(obj) -> str:
+        return label(obj.action)
 
 
 class AuditFilter(Schema):

@@ -6,6 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import checks, rules  # noqa: F401  (checks registers the deploy checks)
+        from . import actionlabels, checks, rules, worklist  # noqa: F401  (checks registers the deploy checks)
 
         rules.autodiscover()
+        actionlabels.autodiscover()
+        worklist.autodiscover()
+        from . import jobs  # noqa: F401  registers core's jobs (the daily digest)

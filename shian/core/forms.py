@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import actionlabels
+
 # <input type=date> reads only ISO dates; Django would render the locale format (2026/11/23 in Chinese).
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +37,28 @@ def error_messages(exc: ValidationError) -> list[str]:
 
 class AuditFilterForm(forms.Form):
     q = forms.CharField(label=_("对象或请求编号"), required=False, max_length=200)
-    action = forms.CharField(label=_("动作"), required=False, max_length=50)
+    action = forms.ChoiceField(label=_("动作"), required=False, choices=())
     actor = forms.CharField(label=_("操作人账号"), required=False, max_length=150)
     date_from = forms.DateField(label=_("起始日期"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("截止日期"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the actions by their Chinese labels (shian.core.actionlabels), never the codes
+        labels = sorted(actionlabels.labels().items(), key=lambda pair: (pair[0].split(".")[0], pair[1]))
+        self.fields["action"].choices = [("", _("全部"))] + [(code, text) for code, text in labels]
+
+
+class NotificationSettingsForm(forms.Form):
+    """Which kinds of notification a user wants, and the daily digest (shian.core.digest)."""
+
+    wanted = forms.MultipleChoiceField(
+        label=_("接收的通知类型"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    digest = forms.BooleanField(label=_("每天汇总未读通知发给我"), required=False)
+    channel = forms.ChoiceField(label=_("摘要发送渠道"), required=False, choices=())
+
+    def __init__(self, *args, kinds=(), channels=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"].choices = list(kinds)
+        self.fields["channel"].choices = [("", _("全部已配置的渠道"))] + list(channels)

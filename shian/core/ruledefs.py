@@ -17,6 +17,8 @@ for code, name, unit, default, source in (
     ("report.notify_informant", "告知实名举报人", WORKING_DAYS, 5, "行政处罚程序规定（待核实）"),
     ("case.decision", "案件作出处理决定", CALENDAR_DAYS, 90, "行政处罚程序规定（待核实）"),
     ("incident.report", "食品安全事故（含疑似）报告", HOURS, 2, "昌乐县2024年工作要点（S4）"),
+    ("worklist.due_soon_days", "工作台提前提示天数", CALENDAR_DAYS, 3, "本平台约定（工作台：临近期限的事项）"),
+    ("notification.digest_hour", "每日通知摘要发送时刻（时）", HOURS, 8, "本平台约定（每日通知摘要）"),
     ("opinion.feedback", "舆情反馈", HOURS, 24, "昌乐县2024年工作要点（S4）"),
 ):
     register_rule(code, default=default, unit=unit, name=name, source=source)

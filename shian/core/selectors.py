@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 
 from .jurisdiction import get_in_scope, narrow_to, scope_queryset
-from .models import AuditEntry, Notification
+from .models import AuditEntry, Notification, NotificationPreference
 
 
 def audit_list(
@@ -47,3 +48,52 @@ def notification_list(*, user, unread: bool = False):
         return Notification.objects.none()
     qs = Notification.objects.filter(user=user)
     return qs.filter(read_at__isnull=True) if unread else qs
+
+
+def group_expression():
+    """A notification's group: its group key, or its own id when it stands alone."""
+    return Case(
+        When(group_key="", then=Concat(Value("#"), Cast("pk", CharField()))),
+        default="group_key",
+        output_field=CharField(),
+    )
+
+
+def unread_count(*, user) -> int:
+    """The badge: distinct things needing action (a group counts once), not every message."""
+    counts = notification_list(user=user, unread=True).aggregate(
+        groups=Count("group_key", distinct=True, filter=~Q(group_key="")), single=Count("pk", filter=Q(group_key=""))
+    )
+    return (counts["groups"] or 0) + (counts["single"] or 0)
+
+
+def notification_groups(*, user):
+    """The list: one row per group (kind and object), newest first, with how many messages it holds and how many
+    are unread; `last` is the newest message's id (its text, link and group summary come from that row)."""
+    return (
+        notification_list(user=user)
+        .annotate(g=group_expression())
+        .values("g")
+        .annotate(n=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)), last=Max("pk"))
+        .order_by("-last")
+    )
+
+
+def group_rows(page) -> list[dict]:
+    """The rows of one page of `notification_groups` with their newest message (one query)."""
+    latest = Notification.objects.in_bulk([row["last"] for row in page])
+    out = []
+    for row in page:
+        note = latest[row["last"]]
+        grouped = row["n"] > 1 and bool(note.group_text)
+        out.append({
+            "pk": note.pk, "n": row["n"], "unread": row["unread"], "at": note.created_at,
+            "text": note.group_text % {"n": row["n"]} if grouped else note.text,
+            "detail": note.text if grouped else "",
+        })  # fmt: skip
+    return out
+
+
+def notification_preference(*, user) -> NotificationPreference | None:
+    """The account's own notification settings (None: the defaults)."""
+    return NotificationPreference.objects.filter(user=user).first() if user.is_authenticated else None

@@ -7,5 +7,6 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
 ]

@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,8 +13,9 @@ from shian.core.current_region import current_region_code
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 
-from . import readiness, selectors, services
-from .forms import AuditFilterForm
+from . import channels as notify_channels
+from . import notifykinds, readiness, selectors, services
+from .forms import AuditFilterForm, NotificationSettingsForm, apply_service_errors
 
 
 @require_GET
@@ -52,9 +55,10 @@ def audit(request):
 
 @access(ACCOUNTS)
 def notifications(request):
-    """The account's messages, newest first; opening one marks it read and follows its link."""
-    page = Paginator(selectors.notification_list(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "core/notifications.html", {"page": page})
+    """The account's messages, one line per group (kind and object: "12 个问题逾期未整改（朱刘街道）"), newest first;
+    opening one marks its group read and follows its link."""
+    page = Paginator(selectors.notification_groups(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "core/notifications.html", {"page": page, "rows": selectors.group_rows(page)})
 
 
 @access(ACCOUNTS, objects="notification")
@@ -63,9 +67,13 @@ def notification_open(request, pk: int):
     note = selectors.notification_list(user=request.user).filter(pk=pk).first()
     if note is None:
         raise Http404
-    services.mark_read(actor=request.user, pks=[pk])
-    safe = note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None)
-    return redirect(note.url if safe else "core:notifications")
+    grouped = bool(note.group_key) and (
+        selectors.notification_list(user=request.user).filter(group_key=note.group_key).count() > 1
+    )
+    services.mark_read(actor=request.user, pks=[pk], group_key=note.group_key)
+    target = note.group_url if grouped and note.group_url else note.url
+    safe = target and url_has_allowed_host_and_scheme(target, allowed_hosts=None)
+    return redirect(target if safe else "core:notifications")
 
 
 @access(ACCOUNTS)
@@ -73,3 +81,31 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     services.mark_read(actor=request.user)
     return redirect("core:notifications")
+
+
+@access(ACCOUNTS)
+def notification_settings(request):
+    """The account's own settings: kinds it wants, the daily digest on or off and its channel."""
+    pref = selectors.notification_preference(user=request.user)
+    kinds, channels = notifykinds.kinds(), notify_channels.channels()
+    muted = set(pref.muted_kinds) if pref else set()
+    initial = {
+        "wanted": [code for code, _label in kinds if code not in muted],
+        "digest": pref.digest if pref else True,
+        "channel": pref.channel if pref else "",
+    }
+    form = NotificationSettingsForm(request.POST or None, initial=initial, kinds=kinds, channels=channels)
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["wanted"])
+        try:
+            services.set_preferences(
+                actor=request.user, muted_kinds=[code for code, _label in kinds if code not in wanted],
+                digest=form.cleaned_data["digest"], channel=form.cleaned_data["channel"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            apply_service_errors(form, exc, aliases={"muted_kinds": "wanted"})
+        else:
+            messages.success(request, _("通知设置已保存。"))
+            return redirect("core:notification_settings")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "core/notification_settings.html", {"form": form, "channels": channels}, status=status)

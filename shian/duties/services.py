@@ -172,6 +172,14 @@ def send_reminders(*, kind: str, today: datetime.date | None = None) -> int:
         "weekly": _("本周的周排查报告还没有提交，请食品安全总监或安全员尽快填写。"),
         "monthly": _("本月的月调度会议还没有记录，请主要负责人组织召开并填写会议纪要。"),
     }[kind]
-    count = deliver(users=list(users), text=text, url=reverse("duties:home"))
+    group_text = {
+        "daily": _("%(n)d 次提醒：日管控记录还没有填写"),
+        "weekly": _("%(n)d 次提醒：周排查报告还没有提交"),
+        "monthly": _("%(n)d 次提醒：月调度会议还没有记录"),
+    }[kind]
+    count = deliver(
+        users=list(users), text=text, url=reverse("duties:home"), kind="duties.reminder", group=kind,
+        group_text=group_text, group_url=reverse("duties:home"),
+    )  # fmt: skip
     audit.record(actor=None, action=f"duties.remind_{kind}", object_type="duties.reminder", after={"accounts": count})
     return count

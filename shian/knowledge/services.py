@@ -223,6 +223,10 @@ def schedule_test(
             "minutes": duration_minutes,
         },
         url=reverse("knowledge:home"),
+        kind="knowledge.test",
+        group=f"test:{test.pk}",
+        group_text=_("监督抽考“%(title)s”：%%(n)d 条通知") % {"title": title.replace("%", "%%")},
+        group_url=reverse("knowledge:home"),
     )
     return test
 
@@ -269,6 +273,10 @@ def cancel_test(*, actor, test: KnowledgeTest) -> KnowledgeTest:
         users=selectors.eligible_users(test).exclude(pk__in=sat),
         text=_("监督抽考“%(title)s”已取消，无需答题。") % {"title": test.title},
         url=reverse("knowledge:home"),
+        kind="knowledge.test",
+        group=f"test:{test.pk}",
+        group_text=_("监督抽考“%(title)s”：%%(n)d 条通知") % {"title": test.title.replace("%", "%%")},
+        group_url=reverse("knowledge:home"),
     )
     return test
 

@@ -1,5 +1,7 @@
 """Reads of the visit loop, each scoped: regulators by jurisdiction, an enterprise to its own entity."""
 
+from datetime import timedelta
+
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.db.models.lookups import GreaterThanOrEqual
@@ -22,6 +24,7 @@ from shian.core.jurisdiction import (
 )
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 from shian.core.regioncodes import child_length
+from shian.core.worklist import DUE_SOON_RULE
 from shian.regions import selectors as region_selectors
 
 from .models import Attachment, ChecklistKind, Problem, Visit
@@ -142,26 +145,30 @@ def visit_answers(visit: Visit):
 
 # -- problems -------------------------------------------------------------------------------------------------
 
-PROBLEM_STATES = ("open", "submitted", "closed", "overdue", "unclosed")
+PROBLEM_STATES = ("open", "submitted", "closed", "overdue", "unclosed", "soon")
 
 
 def problem_list(
     *, user, region_code: str | None = None, status: str = "", entity_id: int | None = None, mine: bool = False,
-    escalated: bool = False,
+    escalated: bool | int = False,
 ) -> QuerySet[Problem]:  # fmt: skip
     qs = narrow_to(scope_entity_rows(Problem.objects.all(), user), region_code)
     if status == "overdue":
         qs = qs.exclude(status=Problem.Status.CLOSED).filter(due_at__lt=timezone.now())
     elif status == "unclosed":
         qs = qs.exclude(status=Problem.Status.CLOSED)
+    elif status == "soon":  # unclosed and due within the work list's horizon (the rule worklist.due_soon_days)
+        now = timezone.now()
+        days = rules.value(DUE_SOON_RULE, region_code or getattr(user, "region_id", "") or "")
+        qs = qs.exclude(status=Problem.Status.CLOSED).filter(due_at__gte=now, due_at__lt=now + timedelta(days=days))
     elif status:
         qs = qs.filter(status=status)
     if entity_id:
         qs = qs.filter(entity_id=entity_id)
     if mine:
         qs = qs.filter(cadre__user=user)
-    if escalated:
-        qs = qs.filter(escalation__gt=0)
+    if escalated:  # True or 1: escalated at all; 2: escalated to the county
+        qs = qs.filter(escalation__gte=int(escalated))
     return qs.select_related("entity", "cadre", "region", "item").order_by("status", "due_at", "pk")
 
 

@@ -4,6 +4,7 @@ import datetime
 import math
 import uuid
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
+from shian.regions.models import Region
 
 from . import exports, selectors
 from .checklists import kind_for
@@ -231,6 +233,10 @@ def _open_problems(visit: Visit, failed: list[tuple[ChecklistItem, Answer]]) -> 
             users=owners,
             text=_("包保督导发现 %(n)d 个问题，请在期限内整改并上传整改材料。") % {"n": len(problems)},
             url=reverse("visits:problems") + "?status=open",
+            kind="problem.found",
+            group=f"entity:{visit.entity_id}",
+            group_text=_("%(n)d 次督导发现问题，请在期限内整改并上传整改材料"),
+            group_url=reverse("visits:problems") + "?status=open",
         )
     return problems
 
@@ -292,6 +298,10 @@ def submit_evidence(*, actor, problem: Problem, note: str, attachment_ids: list[
             users=[problem.cadre.user],
             text=_("%(entity)s 已提交整改材料，请核验销号。") % {"entity": problem.entity.name},
             url=reverse("visits:problem_detail", args=[problem.pk]),
+            kind="problem.evidence",
+            group="recheck",
+            group_text=_("%(n)d 个问题已提交整改材料，待核验销号"),
+            group_url=reverse("visits:problems") + "?status=submitted&mine=1",
         )
     return event
 
@@ -327,7 +337,15 @@ def return_problem(*, actor, problem: Problem, reason: str) -> Problem:
 
 def _tell_owner(problem: Problem, text: str) -> None:
     owners = User.objects.filter(entity_id=problem.entity_id, role=Role.ENTERPRISE, is_active=True)
-    notify(users=owners, text=text, url=reverse("visits:problem_detail", args=[problem.pk]))
+    notify(
+        users=owners,
+        text=text,
+        url=reverse("visits:problem_detail", args=[problem.pk]),
+        kind="problem.returned",
+        group=f"entity:{problem.entity_id}",
+        group_text=_("%(n)d 个问题整改未通过核验，请重新整改"),
+        group_url=reverse("visits:problems") + "?status=open",
+    )
 
 
 def escalate_overdue(*, actor=None, now: datetime.datetime | None = None) -> dict[str, int]:
@@ -371,12 +389,24 @@ def _escalate(actor, problem: Problem, level: int, now, region_code: str, level_
     _event(actor, problem, ProblemEvent.Kind.ESCALATED, _("逾期未整改，升级至%(l)s") % {"l": level_name})
     _move(actor, problem, "problem.escalate", escalation=level, escalated_at=now)
     roles = [Role.TOWNSHIP_ADMIN, Role.STATION_STAFF] if level == Problem.Escalation.STATION else [Role.COUNTY_ADMIN]
+    # one line per township (the county's, or the township's own), not one per problem
+    area = ancestor(problem.region_id, TOWNSHIP)
+    area_name = _area_name(area)
+    query = urlencode({"status": "unclosed", "escalated": str(level), "region": area})
     notify(
         users=User.objects.filter(region_id=region_code, role__in=roles, is_active=True),
         text=_("%(entity)s 的问题逾期未整改（期限 %(due)s），已升级至%(l)s督办。")
         % {"entity": problem.entity.name, "due": timezone.localtime(problem.due_at).date(), "l": level_name},
         url=reverse("visits:problem_detail", args=[problem.pk]),
+        kind="problem.escalated",
+        group=f"{level}:{area}",
+        group_text=_("%%(n)d 个问题逾期未整改，已升级至%(l)s督办（%(area)s）") % {"l": level_name, "area": area_name},
+        group_url=reverse("visits:problems") + "?" + query,
     )
+
+
+def _area_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or code
 
 
 def export_problem_ledger(*, actor, output, region_code: str | None = None, **filters) -> int:

@@ -195,6 +195,7 @@ _PROBLEM_FILTERS = [
     ("open", _("待整改")),
     ("submitted", _("待核验")),
     ("overdue", _("已逾期")),
+    ("soon", _("临近期限")),
     ("closed", _("已销号")),
     ("", _("全部")),
 ]
@@ -206,7 +207,8 @@ def _problem_filters(request) -> dict:
         "region_code": current_region_code(request),
         "status": status if status in selectors.PROBLEM_STATES else "",
         "mine": request.GET.get("mine") == "1",
-        "escalated": request.GET.get("escalated") == "1",
+        # 1: escalated at all, 2: escalated to the county (the county's work list links there)
+        "escalated": {"1": 1, "2": 2}.get(request.GET.get("escalated", ""), 0),
     }
 
 

@@ -8,6 +8,8 @@ from django.core.management import call_command
 
 from shian.accounts.models import User
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
+from shian.core.models import Notification
+from shian.core.selectors import unread_count
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
@@ -105,6 +107,11 @@ def test_demo_command_builds_the_county_once(regions):
     operating = Entity.objects.filter(status="operating").count()
     assert 0.5 * operating * 14 < daily < operating * 14
     assert WeeklyReport.objects.exists() and MonthlyMeeting.objects.exists()
+    # the county's badge counts distinct things needing action (escalations grouped per township), not messages
+    county_user = User.objects.get(username="county")
+    townships = Region.objects.filter(parent_id="370725").count()
+    assert Notification.objects.filter(user=county_user).count() > townships
+    assert 0 < unread_count(user=county_user) <= townships
     visits = Visit.objects.count()
     call_command("demo")
     assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)

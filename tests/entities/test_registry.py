@@ -179,7 +179,7 @@ def test_pages_list_search_and_mask(db, station):
     assert "昌乐县宝都街道老王饭店" in page and "共 1 户" in page
     detail = client.get(f"/entities/{entity.pk}/").content.decode()
     assert "1101**********002X" in detail and "138****5678" in detail and "11010519491231002X" not in detail
-    assert "entity.create" in detail  # change history
+    assert "新增主体" in detail and "entity.create" not in detail  # change history, by its label
 
 
 def test_search_box_reads_what_was_typed(db, station):
