@@ -6,6 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import rules
+        from . import jobs, rules  # noqa: F401  jobs registers the nightly backup
 
         rules.autodiscover()
