@@ -224,6 +224,29 @@ def test_bad_usage_exits_2(site, tmp_path):
     assert result.returncode == 2 and "找不到备份目录" in result.stderr
 
 
+def test_the_nightly_job_writes_a_backup_and_prunes_by_the_rules(site, tmp_path):
+    """The registered job `core.backup`: a backup in SHIAN_BACKUP_DIR, and of 40 older nightly backups only
+    those retention keeps (7 daily, 4 weekly, 12 monthly by default) remain."""
+    old = [datetime.datetime(2026, 1, 1, 2) + datetime.timedelta(days=n) for n in range(40)]
+    for when in old:
+        make_backup_folder(tmp_path, when)
+    code = (
+        "from django.utils import timezone; from shian.core import schedule; "
+        "job = {j.name: j for j in schedule.jobs()}['core.backup']; print(job.run(timezone.now()))"
+    )
+    counts = site.counts()
+    site.env["SHIAN_BACKUP_DIR"] = str(tmp_path)
+    try:
+        out = site.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+    finally:
+        del site.env["SHIAN_BACKUP_DIR"]
+    left = backup.backups_in(tmp_path)
+    newest = left[0][1]
+    assert str(newest) in out and json.loads((newest / "manifest.json").read_text())["tables"] == counts
+    expected = backup.to_keep([t for t, _ in left] + old, daily=7, weekly=4, monthly=12)
+    assert {t for t, _ in left} == expected and len(left) < 41
+
+
 # -- retention and the nightly job (in process) ---------------------------------------------------------------
 
 
