@@ -111,7 +111,10 @@ def pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found:
         return found
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name or 0))
+    versions = sorted(
+        (p for p in Path("/usr/lib/postgresql").glob("*/bin") if p.parent.name.isdigit()),
+        key=lambda p: int(p.parent.name),
+    )
     for folder in reversed(versions):
         if (folder / name).exists():
             return str(folder / name)
@@ -339,6 +342,8 @@ def read_manifest(folder: Path) -> dict:
         if key not in manifest:
             raise BackupRefused(f"备份清单缺少「{key}」：{path}")
     files = manifest["files"]
+    if not isinstance(files, dict) or not all(isinstance(entry, dict) for entry in files.values()):
+        raise BackupRefused(f"备份清单中的文件列表格式不对：{path}")
     if manifest["database"] not in files:
         raise BackupRefused(f"备份清单没有列出数据库文件 {manifest['database']}：{path}")
     for rel, expected in sorted(files.items()):

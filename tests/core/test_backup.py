@@ -313,3 +313,17 @@ def test_the_nightly_job_is_due_from_the_rule_hour_until_a_backup_of_today_exist
     assert jobs._backup_due(night + datetime.timedelta(hours=5))
     make_backup_folder(tmp_path, datetime.datetime(2026, 12, 4, 2, 0))
     assert not jobs._backup_due(night + datetime.timedelta(hours=5))
+
+
+def test_the_postgresql_client_is_found_off_path(monkeypatch, tmp_path):
+    """Debian keeps pg_dump in /usr/lib/postgresql/<version>/bin; SHIAN_PG_BIN names another folder."""
+    monkeypatch.setenv("SHIAN_PG_BIN", str(tmp_path))
+    assert backup.pg_tool("pg_dump") == str(tmp_path / "pg_dump")
+    monkeypatch.delenv("SHIAN_PG_BIN")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    installed = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_dump"))
+    if not installed:
+        with pytest.raises(backup.BackupRefused, match="postgresql-client"):
+            backup.pg_tool("pg_dump")
+    else:
+        assert Path(backup.pg_tool("pg_dump")).parent.parent.parent == Path("/usr/lib/postgresql")
