@@ -250,6 +250,8 @@ if os.environ.get("SHIAN_S3_BUCKET"):
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# `manage.py backup` and the nightly backup job write here by default (shian.core.backup); retention prunes here.
+SHIAN_BACKUP_DIR = Path(os.environ.get("SHIAN_BACKUP_DIR") or VAR_DIR / "backups")
 MEDIA_URL = "/media/"
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -50,6 +50,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_nightly_backup(settings, tmp_path, monkeypatch):
+    """The nightly backup job would copy the test database in any test that runs the scheduler: it is left out
+    (tests/core/test_backup.py tests it by itself), and backups go to the test's own folder."""
+    from shian.core import schedule
+
+    settings.SHIAN_BACKUP_DIR = tmp_path / "backups"
+    monkeypatch.delitem(schedule._jobs, "core.backup", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Background tasks run inside the test that enqueues them (the e2e server uses the real worker)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,4 +11,4 @@ class CoreConfig(AppConfig):
         rules.autodiscover()
         actionlabels.autodiscover()
         worklist.autodiscover()
-        from . import jobs  # noqa: F401  registers core's jobs (the daily digest)
+        from . import jobs  # noqa: F401  registers core's jobs (the daily digest, the nightly backup)

@@ -3,7 +3,7 @@
 Seeded as national rows by migration 0003; a region overrides one by adding a newer version (shian.core.rules).
 """
 
-from .rules import CALENDAR_DAYS, HOURS, WORKING_DAYS, register_rule
+from .rules import CALENDAR_DAYS, COUNT, HOURS, WORKING_DAYS, register_rule
 
 for code, name, unit, default, source in (
     ("inspection.publish", "监督检查结果公开", WORKING_DAYS, 20, "市场监管总局令第49号（待核实）"),
@@ -22,3 +22,13 @@ for code, name, unit, default, source in (
     ("opinion.feedback", "舆情反馈", HOURS, 24, "昌乐县2024年工作要点（S4）"),
 ):
     register_rule(code, default=default, unit=unit, name=name, source=source)
+
+# Backups (shian.core.jobs, docs/commands.md "Backup and restore"): the hour of the nightly backup and how many
+# backups of each class retention keeps (the newest of each day, ISO week and month).
+for code, name, unit, default in (
+    ("backup.hour", "每日自动备份时刻（时）", HOURS, 2),
+    ("backup.keep_daily", "保留每日备份份数", COUNT, 7),
+    ("backup.keep_weekly", "保留每周备份份数", COUNT, 4),
+    ("backup.keep_monthly", "保留每月备份份数", COUNT, 12),
+):
+    register_rule(code, default=default, unit=unit, name=name, source="运维约定（docs/commands.md）")

@@ -7,7 +7,9 @@ from shian.core import schedule
 
 
 class Command(BaseCommand):
-    help = "定时任务：每 4 分钟刷新一张图预计算数据，每周一 08:00 生成调度周报（--once 只检查一次）"
+    help = (
+        "定时任务：每 4 分钟刷新一张图预计算数据，每周一 08:00 生成调度周报，每晚备份并清理旧备份（--once 只检查一次）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="检查并运行到期任务一次后退出")
