@@ -3,7 +3,7 @@
 Seeded as national rows by migration 0003; a region overrides one by adding a newer version (shian.core.rules).
 """
 
-from .rules import CALENDAR_DAYS, HOURS, WORKING_DAYS, register_rule
+from .rules import CALENDAR_DAYS, HOURS, MINUTES, WORKING_DAYS, register_rule
 
 for code, name, unit, default, source in (
     ("inspection.publish", "监督检查结果公开", WORKING_DAYS, 20, "市场监管总局令第49号（待核实）"),
@@ -20,3 +20,9 @@ for code, name, unit, default, source in (
     ("opinion.feedback", "舆情反馈", HOURS, 24, "昌乐县2024年工作要点（S4）"),
 ):
     register_rule(code, default=default, unit=unit, name=name, source=source)
+
+# The scheduler (shian.core.schedule): how it retries and how long a job's lease holds.
+register_rule("schedule.retry_minutes", default=60, unit=MINUTES, name="定时任务失败后重试间隔",
+              source="docs/architecture.md §6.3")  # fmt: skip
+register_rule("schedule.lease_minutes", default=120, unit=MINUTES, name="定时任务占用时限（防止重复运行）",
+              source="docs/architecture.md §6.3")  # fmt: skip

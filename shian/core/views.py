@@ -63,3 +63,15 @@ def notification_open(request, pk: int):
 def notifications_read_all(request):
     services.mark_read(actor=request.user)
     return redirect("core:notifications")
+
+
+@access(perm="core.view_operations")
+def operations(request):
+    """The operations page: every scheduled job, its schedule, last run and next run, and the latest runs."""
+    require_perm(request.user, "core.view_operations")
+    job = request.GET.get("job", "")
+    return render(request, "core/operations.html", {
+        "jobs": selectors.operations(user=request.user),
+        "runs": selectors.job_runs(user=request.user, job=job),
+        "job": job,
+    })  # fmt: skip
