@@ -8,6 +8,7 @@ through the same function. Readers: `parts_on(code, day)` (the weekly report's "
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,6 +48,17 @@ def record_day(*, day: datetime.date | None = None) -> int:
         KpiHistory.objects.filter(day=day).delete()
         KpiHistory.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def backfill(days: Iterable[datetime.date]) -> int:
+    """Record each of `days` not recorded yet, through `record_day` (the demo gives itself a past this way, and an
+    operator may fill days the scheduler missed). Returns the days written."""
+    wanted = sorted(set(days))
+    done = set(KpiHistory.objects.filter(day__in=wanted, region_code="").values_list("day", flat=True))
+    todo = [d for d in wanted if d not in done]
+    for day in todo:
+        record_day(day=day)
+    return len(todo)
 
 
 def parts_on(code: str, day: datetime.date) -> Parts | None:
