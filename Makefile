@@ -32,8 +32,9 @@ demo-data: migrate
 demo: demo-data
 	@$(MAKE) --no-print-directory serve
 
-# The task worker (ledger imports) and the scheduler (dashboard refresh every 4 minutes, Monday 08:00 dispatch
-# reports) run beside the web server and stop with it.
+# The task worker (ledger imports) and the scheduler (every recurring job: dashboard refresh, Monday dispatch
+# reports, KPI history, escalation, 包保 changes, reminders; docs/architecture.md §6.3) run beside the web server
+# and stop with it.
 serve: messages
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"
 	@mkdir -p var
