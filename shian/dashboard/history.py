@@ -78,7 +78,7 @@ def kpi_trend(code: str, as_of: datetime.date, weeks: int = registry.SERIES_LENG
         if k.unit != "%":
             continue
         out.append({
-            "key": k.key, "label": str(k.label), "unit": "history",
+            "key": k.key, "label": f"{k.label}（%）", "unit": "history",
             "periods": [d.isoformat() for d in ends],
             "values": [k.value(stored[d]) if d in stored else None for d in ends],
         })  # fmt: skip

@@ -67,3 +67,15 @@ def test_the_trend_shows_rate_kpis_week_by_week_from_history(world):
     rate = next(s for s in trend if s["key"] == "baobao.assigned_rate")
     assert rate["periods"][-1] == TODAY.isoformat() and rate["values"][-1] is not None
     assert rate["values"][-2] is not None and rate["values"][0] is None
+
+
+def test_the_series_api_and_page_carry_the_trend(client, world):
+    history.record_day(day=TODAY)
+    client.force_login(world.county_admin)
+    body = client.get(f"/api/v1/dashboard/series?region={COUNTY}").json()
+    trend = next(s for s in body if s["key"] == "baobao.assigned_rate" and s["unit"] == "history")
+    assert trend["values"][-1] is not None and trend["values"][0] is None
+    assert any(s["unit"] == "week" for s in body)
+    page = client.get(f"/dashboard/series.json?region={COUNTY}").json()
+    assert any(s["unit"] == "history" for s in page["series"])
+    assert client.get(f"/dashboard/export.xlsx?region={COUNTY}&table=series").status_code == 200
