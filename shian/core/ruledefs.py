@@ -26,3 +26,5 @@ register_rule("schedule.retry_minutes", default=60, unit=MINUTES, name="定时�
               source="docs/architecture.md §6.3")  # fmt: skip
 register_rule("schedule.lease_minutes", default=120, unit=MINUTES, name="定时任务占用时限（防止重复运行）",
               source="docs/architecture.md §6.3")  # fmt: skip
+register_rule("schedule.keep_runs_days", default=90, unit=CALENDAR_DAYS, name="定时任务运行记录保留天数",
+              source="docs/architecture.md §6.3")  # fmt: skip

@@ -23,7 +23,8 @@ calling `register(Job(...))` unchanged):
 
 `run_due(now)` runs every due job: it takes the job's lease (one `JobLock` row per job, claimed by a conditional
 UPDATE, so two schedulers started by mistake never run a job twice), checks `due` again under the lease, records
-a `JobRun` (started, finished, duration, ok/failed, message) and releases the lease. A job that raises is
+a `JobRun` (started, finished, duration, ok/failed, message; kept `schedule.keep_runs_days`) and releases the
+lease. A job that raises is
 recorded as failed with its message, the administrators are notified (`set_operators`: the accounts app says who
 they are) and the other jobs still run.
 """
@@ -43,6 +44,7 @@ logger = logging.getLogger("shian.schedule")
 
 RETRY_RULE = "schedule.retry_minutes"  # a failed daily job is tried again after this many minutes
 LEASE_RULE = "schedule.lease_minutes"  # how long a claim holds if its scheduler died mid-run
+KEEP_RULE = "schedule.keep_runs_days"  # how long the runs of a job are kept
 
 
 # -- timings ----------------------------------------------------------------------------------------------------
@@ -290,6 +292,8 @@ def run_job(job: Job, now) -> "object | None":
         record.save(update_fields=["outcome", "message", "finished_at", "seconds"])
         if record.outcome == JobRun.Outcome.FAILED:
             _notify_failure(job, record.message)
+        keep = datetime.timedelta(days=_value(KEEP_RULE))
+        JobRun.objects.filter(job=job.name, started_at__lt=now - keep).delete()
         return record
     finally:
         _release(job.name, holder)

@@ -175,3 +175,13 @@ def test_operations_page_and_api_for_administrators_only(client, make_user, only
     client.force_login(make_user(Role.CADRE, "370725001001"))
     assert client.get(reverse("core:operations")).status_code == 403
     assert client.get("/api/v1/operations/jobs").status_code == 403
+
+
+def test_old_runs_are_pruned_after_the_retention_rule(db, only):
+    only(schedule.Job("k.close", run=lambda now: "0", timing=schedule.every("knowledge.close_attempts_minutes")))
+    JobRun.objects.create(job="k.close", started_at=at("2026-08-01", 9), outcome="ok")
+    JobRun.objects.create(job="other", started_at=at("2026-08-01", 9), outcome="ok")
+    JobRun.objects.create(job="k.close", started_at=at("2026-11-01", 9), outcome="ok")
+    schedule.run_due(at("2026-11-25", 9))  # schedule.keep_runs_days: 90
+    assert sorted(JobRun.objects.filter(job="k.close").values_list("started_at__month", flat=True)) == [11, 11]
+    assert JobRun.objects.filter(job="other").exists()  # each job prunes its own
