@@ -13,9 +13,10 @@ calling `register(Job(...))` unchanged):
 
 - `due(now) -> bool` decides from the clock and the data whether the job is due, so a job missed while the
   machine was off runs as soon as the scheduler starts again; or, instead of `due`,
-- `timing`: `every(rule)` (every N minutes, N a rule number) or `daily(hour_rule, weekday=, from_day=)` (once a
-  day at an hour, optionally only on a weekday or from a day of the month on), read from the rule store and from
-  the job's recorded runs: the schedule in words and the next run come with it;
+- `timing`: `every(rule)` (every N minutes, N a rule number) or `daily(hour_rule, weekday=, from_day=,
+  catch_up=)` (once a day at an hour, optionally only on a weekday or from a day of the month on; `catch_up`
+  False: a missed day is skipped rather than run late), read from the rule store and from the job's recorded
+  runs: the schedule in words and the next run come with it;
 - `run(now)` does the work and returns a short result for the log and the operations page; it must be
   idempotent (a second run in the same period changes nothing);
 - `label` (the Chinese name on the operations page), `describe` (the schedule in words, a string or a callable,
@@ -90,11 +91,13 @@ WEEKDAYS = "一二三四五六日"
 class Daily:
     """Once a day at `hour` (a rule: the local hour, 0–23); only on ISO weekday `weekday` (a rule: 1 = Monday) or
     only from day `from_day` of the month on (a rule), when given. A run missed while the machine was off happens
-    as soon as the scheduler starts; a failed run is tried again after `schedule.retry_minutes`."""
+    as soon as the scheduler starts (with `catch_up` False, only later on the same day: a reminder about today
+    is not sent tomorrow); a failed run is tried again after `schedule.retry_minutes`."""
 
     hour: str
     weekday: str | None = None
     from_day: str | None = None
+    catch_up: bool = True
 
     def _matches(self, day: datetime.date) -> bool:
         if self.weekday and day.isoweekday() != _value(self.weekday):
@@ -123,7 +126,7 @@ class Daily:
 
     def due(self, name: str, now: datetime.datetime) -> bool:
         slot = self.last_slot(now)
-        if slot is None:
+        if slot is None or (not self.catch_up and timezone.localdate(slot) != timezone.localdate(now)):
             return False
         last = _last_run(name)
         if last is None or last.started_at < slot:
@@ -149,8 +152,8 @@ def every(rule: str) -> Every:
     return Every(rule)
 
 
-def daily(hour: str, *, weekday: str | None = None, from_day: str | None = None) -> Daily:
-    return Daily(hour, weekday, from_day)
+def daily(hour: str, *, weekday: str | None = None, from_day: str | None = None, catch_up: bool = True) -> Daily:
+    return Daily(hour, weekday, from_day, catch_up)
 
 
 # -- jobs -------------------------------------------------------------------------------------------------------

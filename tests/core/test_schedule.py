@@ -185,3 +185,13 @@ def test_old_runs_are_pruned_after_the_retention_rule(db, only):
     schedule.run_due(at("2026-11-25", 9))  # schedule.keep_runs_days: 90
     assert sorted(JobRun.objects.filter(job="k.close").values_list("started_at__month", flat=True)) == [11, 11]
     assert JobRun.objects.filter(job="other").exists()  # each job prunes its own
+
+
+def test_a_reminder_missed_on_its_day_is_not_sent_the_next_day(db, only):
+    """catch_up=False (the duty reminders): a slot is run late only on its own day."""
+    only(
+        schedule.Job("r.daily", run=lambda now: "1", timing=schedule.daily("duties.remind_daily_hour", catch_up=False))
+    )
+    assert schedule.run_due(at("2026-11-25", 14)) == []  # yesterday's 15:00 was missed: not now
+    assert schedule.run_due(at("2026-11-25", 23)) == ["r.daily"]  # today's, late on the same day
+    assert schedule.job("r.daily").next_at(at("2026-11-26", 9)) == at("2026-11-26", 15)
