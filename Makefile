@@ -34,8 +34,9 @@ demo: demo-data
 
 # The production server (gunicorn, settings in shian/gunicorn_conf.py: SHIAN_WEB_WORKERS workers, one access-log
 # line per request with its milliseconds) serves the app and, through whitenoise, the static files collected into
-# var/static. The task worker (ledger imports) and the scheduler (dashboard refresh every 4 minutes, Monday 08:00
-# dispatch reports) run beside it and stop with it.
+# var/static. The task worker (ledger imports) and the scheduler (every recurring job: dashboard refresh, Monday
+# dispatch reports, KPI history, escalation, 包保 changes, reminders, the nightly backup; docs/architecture.md §6.3)
+# run beside it and stop with it.
 serve: messages
 	@$(PY) manage.py collectstatic --noinput -v0
 	@echo "shian 已启动 / serving on http://$(HOST):$(PORT)  (Ctrl-C 停止)"

@@ -22,6 +22,8 @@ rules.add_perm("accounts.manage_accounts", is_admin)
 rules.add_perm("accounts.manage_tokens", is_admin)
 rules.add_perm("accounts.unmask_pii", is_admin | is_auditor)
 rules.add_perm("core.view_audit", is_admin | is_auditor)
+# The operations page (scheduled jobs, their runs): administrators; failures go to the top-level ones.
+rules.add_perm("core.view_operations", is_admin)
 rules.add_perm("regions.manage_grids", is_admin)
 
 

@@ -11,7 +11,7 @@ from shian.core.jurisdiction import get_entity_row, get_in_scope, narrow_to, sco
 from shian.core.permissions import require_perm
 from shian.entities.models import Entity
 
-from .models import ApiToken, Invitation, JoinedVia, Role, User
+from .models import ADMIN_ROLES, ApiToken, Invitation, JoinedVia, Role, User
 
 
 def account_list(*, user, region_code: str | None = None, role: str = "", q: str = "") -> QuerySet[User]:
@@ -131,3 +131,17 @@ def recent_self_registrations(*, user, region_code: str | None = None, days: int
     ).select_related("entity")
     qs = narrow_to(scope_queryset(qs, user, field="entity__region"), region_code, field="entity__region")
     return qs.order_by("-date_joined", "-pk")
+
+
+def operators() -> QuerySet:
+    """Who is told when a scheduled job fails (shian.core.schedule): the active administrators at the top of the
+    region tree (those of the shortest region any administrator has: the province, or the whole country), and
+    the superusers."""
+    admins = User.objects.filter(is_active=True, role__in=ADMIN_ROLES)
+    codes = {c or "" for c in admins.values_list("region_id", flat=True).distinct()}
+    shortest = min((len(c) for c in codes), default=0)
+    top = [c for c in codes if len(c) == shortest]
+    at_top = Q(region_id__in=[c for c in top if c]) | (Q(region__isnull=True) if "" in top else Q(pk__in=[]))
+    return User.objects.filter(
+        Q(is_active=True, is_superuser=True) | (Q(pk__in=admins.filter(at_top)) if codes else Q(pk__in=[]))
+    )

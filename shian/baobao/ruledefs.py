@@ -4,7 +4,7 @@ The visit frequency is declared here, not in visits: the commitment letters (doc
 visit clock (visits.selectors) counts against it, so both read the same resolved rule.
 """
 
-from shian.core.rules import COUNT, WORKING_DAYS, register_rule
+from shian.core.rules import COUNT, HOURS, WORKING_DAYS, register_rule
 
 STATUS_REPORT = register_rule(
     "baobao.status_report",
@@ -27,3 +27,9 @@ VISITS_PER_QUARTER = register_rule(
     name="每季度对每家包保主体至少督导次数",
     source="docs/domain.md §4.5, §15（≥1 次/季度，待核实，可按地方规定调整）",
 )
+
+# When the scheduler records 包保 changes (shian/baobao/jobs.py): the local hour, once a day.
+DETECT_CHANGES_HOUR = register_rule(
+    "baobao.detect_changes_hour", default=2, unit=HOURS, name="包保变动检测时间（每天几点）",
+    source="docs/architecture.md §6.3",
+)  # fmt: skip

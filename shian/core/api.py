@@ -53,3 +53,31 @@ def audit_list(request, filters: Query[AuditFilter]):
 @access(perm="core.view_audit", objects="audit_entry")
 def audit_get(request, pk: Id):
     return selectors.audit_get(user=request.user, pk=pk)
+
+
+operations_router = Router(tags=["运行状态"])
+
+
+class JobOut(Schema):
+    name: str
+    label: str
+    schedule: str
+    last_started_at: datetime.datetime | None
+    last_seconds: float | None
+    last_outcome: str
+    last_message: str
+    next_run: datetime.datetime | None
+
+
+@operations_router.get("/jobs", response=list[JobOut], summary="定时任务及其运行状态")
+@access(perm="core.view_operations")
+def operation_jobs(request):
+    out = []
+    for j in selectors.operations(user=request.user):
+        last = j["last"]
+        out.append({
+            "name": j["name"], "label": j["label"], "schedule": j["schedule"], "next_run": j["next_run"],
+            "last_started_at": last and last.started_at, "last_seconds": last and last.seconds,
+            "last_outcome": last.outcome if last else "", "last_message": last.message if last else "",
+        })  # fmt: skip
+    return out

@@ -2,6 +2,8 @@
 retention (shian.core.backup)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import backup, rules
 from .digest import due, send_digests
@@ -28,5 +30,23 @@ def _backup_run(now) -> str:
     return f"{result.path} ({result.bytes} bytes), pruned {len(removed)}"
 
 
-register(Job(name="core.notification_digest", due=due, run=lambda now: {"sent": send_digests(now=now)}))
-register(Job(name="core.backup", due=_backup_due, run=_backup_run))
+register(
+    Job(
+        name="core.notification_digest",
+        due=due,
+        run=lambda now: {"sent": send_digests(now=now)},
+        label=gettext_lazy("每日通知摘要"),
+        describe=lambda: _("每天 %(h)d 时起，每个账号一份") % {"h": rules.value("notification.digest_hour")},
+    )
+)
+register(
+    Job(
+        name="core.backup",
+        due=_backup_due,
+        run=_backup_run,
+        label=gettext_lazy("每晚备份"),
+        describe=lambda: (
+            _("每天 %(h)d 时起，当天尚无备份时；随后按保留规则清理旧备份") % {"h": rules.value("backup.hour")}
+        ),
+    )
+)

@@ -121,3 +121,45 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class JobLock(models.Model):
+    """One row per scheduled job (shian.core.schedule): the lease a scheduler takes before running the job, so
+    that two schedulers started by mistake never run it at once. Claimed by a conditional UPDATE
+    (`lease_until < now`), which works the same on SQLite and PostgreSQL."""
+
+    name = models.CharField(_("任务"), max_length=100, unique=True)
+    lease_until = models.DateTimeField(_("占用至"))
+    holder = models.CharField(_("占用者"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务锁")
+        verbose_name_plural = _("定时任务锁")
+
+    def __str__(self):
+        return self.name
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job: when it started and finished, how it ended and what it said."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("运行中")
+        OK = "ok", _("成功")
+        FAILED = "failed", _("失败")
+
+    job = models.CharField(_("任务"), max_length=100)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    seconds = models.FloatField(_("用时（秒）"), null=True, blank=True)
+    outcome = models.CharField(_("结果"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    message = models.TextField(_("信息"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行记录")
+        verbose_name_plural = _("定时任务运行记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["job", "-started_at"], name="jobrun_job_started")]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"

@@ -3,7 +3,7 @@
 Seeded as national rows by migration 0003; a region overrides one by adding a newer version (shian.core.rules).
 """
 
-from .rules import CALENDAR_DAYS, COUNT, HOURS, WORKING_DAYS, register_rule
+from .rules import CALENDAR_DAYS, COUNT, HOURS, MINUTES, WORKING_DAYS, register_rule
 
 for code, name, unit, default, source in (
     ("inspection.publish", "监督检查结果公开", WORKING_DAYS, 20, "市场监管总局令第49号（待核实）"),
@@ -32,3 +32,11 @@ for code, name, unit, default in (
     ("backup.keep_monthly", "保留每月备份份数", COUNT, 12),
 ):
     register_rule(code, default=default, unit=unit, name=name, source="运维约定（docs/commands.md）")
+
+# The scheduler (shian.core.schedule): how it retries and how long a job's lease holds.
+register_rule("schedule.retry_minutes", default=60, unit=MINUTES, name="定时任务失败后重试间隔",
+              source="docs/architecture.md §6.3")  # fmt: skip
+register_rule("schedule.lease_minutes", default=120, unit=MINUTES, name="定时任务占用时限（防止重复运行）",
+              source="docs/architecture.md §6.3")  # fmt: skip
+register_rule("schedule.keep_runs_days", default=90, unit=CALENDAR_DAYS, name="定时任务运行记录保留天数",
+              source="docs/architecture.md §6.3")  # fmt: skip

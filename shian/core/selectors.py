@@ -94,6 +94,44 @@ def group_rows(page) -> list[dict]:
     return out
 
 
+def operations(*, user, now=None) -> list[dict]:
+    """Every scheduled job (shian.core.schedule) with its schedule in words, its last run (start, duration,
+    outcome, message) and its next run. Administrators only (`core.view_operations`): the jobs are the whole
+    platform's, not a region's."""
+    from django.utils import timezone
+
+    from . import schedule
+    from .models import JobRun
+    from .permissions import require_perm
+
+    require_perm(user, "core.view_operations")
+    now = now or timezone.now()
+    out = []
+    for job in sorted(schedule.jobs(), key=lambda j: j.name):
+        last = JobRun.objects.filter(job=job.name).order_by("-started_at", "-id").first()
+        try:
+            text, next_at, error = job.schedule_text(), job.next_at(now), ""
+        except Exception as exc:  # a job whose rule or data cannot be read still shows, with why
+            text, next_at, error = "", None, f"{exc.__class__.__name__}: {exc}"
+        out.append({
+            "name": job.name, "label": str(job.label or job.name), "schedule": text, "next_run": next_at,
+            "last": last, "error": error,
+        })  # fmt: skip
+    return out
+
+
 def notification_preference(*, user) -> NotificationPreference | None:
     """The account's own notification settings (None: the defaults)."""
     return NotificationPreference.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def job_runs(*, user, job: str = "", limit: int = 50) -> QuerySet:
+    """The latest runs, newest first (of one job, when named)."""
+    from .models import JobRun
+    from .permissions import require_perm
+
+    require_perm(user, "core.view_operations")
+    qs = JobRun.objects.all()
+    if job:
+        qs = qs.filter(job=job)
+    return qs.order_by("-started_at", "-id")[:limit]

@@ -5,6 +5,7 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("audit/", views.audit, name="audit"),
+    path("operations/", views.operations, name="operations"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),

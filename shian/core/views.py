@@ -109,3 +109,15 @@ def notification_settings(request):
             return redirect("core:notification_settings")
     status = 422 if request.method == "POST" else 200
     return render(request, "core/notification_settings.html", {"form": form, "channels": channels}, status=status)
+
+
+@access(perm="core.view_operations")
+def operations(request):
+    """The operations page: every scheduled job, its schedule, last run and next run, and the latest runs."""
+    require_perm(request.user, "core.view_operations")
+    job = request.GET.get("job", "")
+    return render(request, "core/operations.html", {
+        "jobs": selectors.operations(user=request.user),
+        "runs": selectors.job_runs(user=request.user, job=job),
+        "job": job,
+    })  # fmt: skip

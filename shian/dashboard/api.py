@@ -48,7 +48,7 @@ class SeriesOut(Schema):
     label: str
     unit: str
     periods: list[str]
-    values: list[int]
+    values: list[int | float | None]  # counts per week or month; rate KPIs (unit "history", None: no record)
 
 
 class DispatchOut(Schema):
@@ -80,7 +80,7 @@ def figures(request, region: RegionCode | None = None):
     }  # fmt: skip
 
 
-@router.get("/series", response=list[SeriesOut], summary="周、月趋势序列")
+@router.get("/series", response=list[SeriesOut], summary="周、月趋势序列及指标走势（来自指标历史）")
 @access(REGULATORS)
 def series(request, region: RegionCode | None = None):
     require_perm(request.user, "dashboard.view")

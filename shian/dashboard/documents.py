@@ -19,7 +19,7 @@ from shian.reports.documents import (
     table,
 )  # fmt: skip
 
-from . import selectors
+from . import history, selectors
 
 OVERDUE_LIMIT = 30
 UNIT_COLUMNS = ("baobao.assigned_rate", "visits.quarter_rate", "problems.close_rate", "problems.overdue",
@@ -53,8 +53,10 @@ def dispatch_data(*, region, week: datetime.date) -> dict:
     fig = selectors.Figures(
         region, code, as_of, timezone.now(), True, selectors.count(prefix=code, depth=depth, as_of=as_of)
     )
-    prev = selectors.count(prefix=code, depth=depth, as_of=before)
-    now_vals, prev_vals = selectors.values(fig.total), selectors.values(registry.total(prev.values()))
+    prev = history.parts_on(code, before)  # last week's figures as stored that night, when they were
+    if prev is None:
+        prev = registry.total(selectors.count(prefix=code, depth=depth, as_of=before).values())
+    now_vals, prev_vals = selectors.values(fig.total), selectors.values(prev)
     kpis = [
         {"key": k.key, "label": str(k.label), "unit": str(k.unit), "better": k.better,
          "now": now_vals[k.key], "before": prev_vals[k.key]}

@@ -46,3 +46,23 @@ class DispatchReport(models.Model):
 
     def __str__(self):
         return f"{self.region_id} {self.week:%Y-%m-%d}"
+
+
+class KpiHistory(models.Model):
+    """One region's KPI parts at the end of one day (every region down to the township), written once a day by
+    the scheduler (and backfilled by the demo): the trend charts and the weekly report's change since last week
+    read it when it exists. Parts, not values, so that any KPI registered later still computes from them."""
+
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True)
+    day = models.DateField(_("日期"))
+    parts = models.JSONField(_("计数"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("指标历史")
+        verbose_name_plural = _("指标历史")
+        ordering = ["region_code", "-day"]
+        constraints = [models.UniqueConstraint(fields=["region_code", "day"], name="kpi_history_region_day")]
+
+    def __str__(self):
+        return f"{self.region_code or '-'} {self.day:%Y-%m-%d}"

@@ -25,6 +25,7 @@ from shian.core.regioncodes import prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
+from . import history
 from .counting import LIVE_FROM, child_depth, count, roll_up  # noqa: F401 (callers read them here too)
 from .models import DispatchReport, Snapshot
 from .snapshots import refresh_region
@@ -134,7 +135,9 @@ def lagging(table: list[dict], n: int = 3) -> list[dict]:
 
 
 def series(fig: Figures) -> list[dict]:
-    """Every registered series over the last twelve weeks or months, from the total parts."""
+    """Every registered series over the last twelve weeks or months, from the total parts; then, where the daily
+    KPI history holds the region's past, the rate KPIs at the end of each of the last twelve weeks (unit
+    "history")."""
     parts = fig.total
     out = []
     for s in registry.series():
@@ -144,7 +147,7 @@ def series(fig: Figures) -> list[dict]:
             "periods": [d.isoformat() for d in starts],
             "values": [parts.get(f"{s.prefix}:{d.isoformat()}", 0) for d in starts],
         })  # fmt: skip
-    return out
+    return out + history.kpi_trend(fig.code, fig.as_of)
 
 
 def breakdowns(fig: Figures) -> list[dict]:

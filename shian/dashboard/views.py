@@ -140,7 +140,7 @@ def export(request):
         columns = [Column(_("分类"), 14), Column(_("项目"), 30), Column(_("户数"), 10)]
         rows = [(b["label"], i["label"], i["n"]) for b in selectors.breakdowns(fig) for i in b["items"]]
     else:
-        columns = [Column(_("序列"), 20), Column(_("起始日期"), 12), Column(_("数量"), 10)]
+        columns = [Column(_("序列"), 20), Column(_("日期"), 12), Column(_("数值"), 10)]
         rows = [
             (s["label"], p, v) for s in selectors.series(fig) for p, v in zip(s["periods"], s["values"], strict=True)
         ]

@@ -6,3 +6,6 @@ class KnowledgeConfig(AppConfig):
     name = "shian.knowledge"
     label = "knowledge"
     verbose_name = _("监督抽考")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  registers the closing of expired papers

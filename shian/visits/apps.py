@@ -12,3 +12,5 @@ class VisitsConfig(AppConfig):
         from .models import ChecklistKind
 
         register_kinds(ChecklistKind.choices)
+
+        from . import jobs  # noqa: F401  registers the daily escalation of overdue problems

@@ -1,6 +1,6 @@
 """Rule numbers of the visit loop, with their defaults; a region overrides one in the rule store."""
 
-from shian.core.rules import CALENDAR_DAYS, METRES, MINUTES, WORKING_DAYS, register_rule
+from shian.core.rules import CALENDAR_DAYS, HOURS, METRES, MINUTES, WORKING_DAYS, register_rule
 
 RECTIFY_KEY = register_rule(
     "problem.rectify_key",
@@ -45,3 +45,9 @@ FAR_VISIT = register_rule(
     name="现场督导定位距主体过远（需复核）",
     source="issue 7（可按区划调整）",
 )
+
+# When the scheduler escalates overdue problems (shian/visits/jobs.py): the local hour, once a day.
+ESCALATE_HOUR = register_rule(
+    "visits.escalate_hour", default=1, unit=HOURS, name="逾期问题逐级升级时间（每天几点）",
+    source="docs/architecture.md §6.3",
+)  # fmt: skip

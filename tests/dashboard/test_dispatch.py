@@ -188,6 +188,11 @@ def test_generate_weekly_for_every_region_with_entities_once(world):
     assert DispatchReport.objects.count() == 5
 
 
+def dashboard_jobs(ran: list[str]) -> list[str]:
+    """The refresh and report jobs among those that ran (the other apps' jobs run beside them)."""
+    return [name for name in ran if name in ("dashboard.refresh", "dashboard.weekly_dispatch")]
+
+
 def monday_at(hour, minute=0):
     return datetime.datetime(2026, 11, 30, hour, minute, tzinfo=CST)
 
@@ -204,15 +209,15 @@ def test_run_schedule_on_monday_morning_runs_both_jobs(world, clock, capsys):
     assert DispatchReport.objects.get(region_id=COUNTY, week=week).data["as_of"] == "2026-11-29"
     # due again only once the snapshots age; the reports are done for the week
     assert schedule.run_due(monday_at(9, 2)) == []
-    assert schedule.run_due(monday_at(9, 5)) == ["dashboard.refresh"]
+    assert dashboard_jobs(schedule.run_due(monday_at(9, 5))) == ["dashboard.refresh"]
 
 
 def test_before_eight_on_monday_only_the_refresh_runs(world, clock):
     clock(monday_at(7, 59))
-    assert schedule.run_due(monday_at(7, 59)) == ["dashboard.refresh"]
+    assert dashboard_jobs(schedule.run_due(monday_at(7, 59))) == ["dashboard.refresh"]
     assert not DispatchReport.objects.exists()
     clock(monday_at(8))
-    assert schedule.run_due(monday_at(8)) == ["dashboard.weekly_dispatch"]
+    assert dashboard_jobs(schedule.run_due(monday_at(8))) == ["dashboard.weekly_dispatch"]
     assert DispatchReport.objects.count() == 5
 
 

@@ -10,6 +10,7 @@ from shian.accounts.models import User
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
 from shian.core.models import Notification
 from shian.core.selectors import unread_count
+from shian.dashboard.models import KpiHistory
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
@@ -112,8 +113,13 @@ def test_demo_command_builds_the_county_once(regions):
     townships = Region.objects.filter(parent_id="370725").count()
     assert Notification.objects.filter(user=county_user).count() > townships
     assert 0 < unread_count(user=county_user) <= townships
+    # 一张图: a year of KPI history (every Sunday, and each of the last two weeks' days), region by region
+    days = set(KpiHistory.objects.filter(region_code="370725").values_list("day", flat=True))
+    assert len(days) == 64 and min(days) < datetime.date(2025, 12, 1) and max(days) == datetime.date(2026, 11, 24)
+    rows = KpiHistory.objects.count()
     visits = Visit.objects.count()
     call_command("demo")
+    assert KpiHistory.objects.filter(day__lte=datetime.date(2026, 11, 24)).count() == rows  # kept days are skipped
     assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)
     assert DailyCheck.objects.count() == daily
     assert AssignmentRun.objects.count() == 1

@@ -80,9 +80,13 @@ def detect_changes(*, actor, region_code: str | None = None) -> dict[str, int]:
     """Record the changes the registry shows under a region that nobody has recorded yet: graded entities that
     nobody guarantees, guaranteed entities that closed, and guaranteed entities regraded since their assignment
     so that their cadre is now of the wrong level (a fallback to a higher level is not a change). Set-based, to
-    run daily over a province; one audit batch."""
-    require_perm(actor, "baobao.manage_cadres")
-    prefix = scope_region(actor, region_code)
+    run daily over a province; one audit batch. `actor` None is the scheduler, over the whole register (or
+    `region_code`)."""
+    if actor is None:
+        prefix = region_code or ""
+    else:
+        require_perm(actor, "baobao.manage_cadres")
+        prefix = scope_region(actor, region_code)
     now, today = timezone.now(), timezone.localdate()
     guarantees = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
     regraded = Assignment.objects.filter(run=OuterRef("run"), entity=OuterRef("entity")).exclude(

@@ -109,7 +109,13 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   fetch(data.series, { credentials: "same-origin" })
     .then((r) => r.json())
-    .then((body) => { loaded = body.series; draw("week"); });
+    .then((body) => {
+      loaded = body.series;
+      // the rate KPIs week by week, when the daily KPI history holds this region's past
+      const past = document.querySelector('[data-unit="history"]');
+      if (past) past.hidden = !loaded.some((s) => s.unit === "history");
+      draw("week");
+    });
   document.querySelectorAll("[data-unit]").forEach((b) => b.addEventListener("click", () => loaded && draw(b.dataset.unit)));
   window.addEventListener("resize", () => trendChart.resize());
 });

@@ -11,6 +11,7 @@ from django.utils import timezone
 from shian.accounts.models import User
 from shian.baobao import services
 from shian.baobao.models import Cadre, Guarantee
+from shian.dashboard import history
 from shian.dashboard.models import DispatchReport
 from shian.dashboard.services import generate_dispatch, refresh_snapshots, report_week
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
@@ -28,6 +29,7 @@ from shian.regions.services import load_boundaries
 from shian.visits.services import escalate_overdue
 
 COUNTY_ENTITIES = 8000
+HISTORY_WEEKS, HISTORY_DAILY = 52, 14  # KPI history: a year of Sundays and the last two weeks day by day
 BOUNDARY_SOURCE = "shian 演示：由演示乡镇中心点生成的示意边界（泰森多边形），非官方测绘边界"
 
 
@@ -75,7 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(f"包保督导：{visits} 次督导记录，逾期问题升级 {sum(escalated.values())} 个")
         if backdate_county(county=region, seed=seed, today=today):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
-        self._dashboard(region)
+        self._dashboard(region, today)
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
@@ -98,16 +100,29 @@ class Command(BaseCommand):
         counts = load_boundaries(path=path, source=BOUNDARY_SOURCE)
         self.stdout.write(f"一张图：{counts['created']} 个乡镇的示意边界（{path}），非官方测绘边界")
 
-    def _dashboard(self, county: Region) -> None:
-        """Snapshots above the county, and last week's dispatch report in the archive (as on any Monday)."""
+    def _dashboard(self, county: Region, today: datetime.date) -> None:
+        """Snapshots above the county, a year of KPI history, and last week's dispatch report in the archive (as
+        on any Monday)."""
         if connection.vendor == "postgresql":  # fresh bulk-loaded tables: give the planner real statistics first
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         refresh_snapshots()
+        self._history(today)
         week = report_week()
         if not DispatchReport.objects.filter(region=county, week=week).exists():
             generate_dispatch(region=county, week=week)
             self.stdout.write(f"一张图：已生成 {county.name} {week:%Y-%m-%d} 周调度周报")
+
+    def _history(self, today: datetime.date) -> None:
+        """A year of KPI history from the generated past, through the nightly job's own code: every Sunday of the
+        last year and every day of the last two weeks (a row per region per day; days already kept are skipped)."""
+        sunday = today - datetime.timedelta(days=today.isoweekday() % 7)
+        days = {sunday - datetime.timedelta(weeks=w) for w in range(HISTORY_WEEKS)}
+        days |= {today - datetime.timedelta(days=d) for d in range(1, HISTORY_DAILY + 1)}
+        started = time.monotonic()
+        written = history.backfill(d for d in days if d < today)
+        if written:
+            self.stdout.write(f"一张图：已补记 {written} 天的指标历史（{time.monotonic() - started:.1f} 秒）")
 
     def _guarantee(self, county: Region) -> None:
         """Grade the county and publish a first 包保 assignment, so the demo opens on guarantees in effect."""
