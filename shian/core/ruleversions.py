@@ -8,6 +8,11 @@ region outside their jurisdiction is a 404, the national defaults ('' prefix) ar
     add_rule_version(actor=, code=, region_code=, amount=, valid_from=, reason=, source="", confirm_past=False)
     rule_overview(user=, region_code=) -> list[RuleLine]   every registered rule, its value in force, its versions
     rule_history(user=, code=, region_code=) -> RuleLine   one rule's versions for the region's chain
+    check_policy_version(actor=, model=, region_code=, valid_from=, reason=, confirm_past=)
+                                                the same checks for a policy table's new version (the app's service
+                                                adds its own and writes: baobao.services.add_policy_version,
+                                                duties.services.add_staffing_policy_version)
+    policy_versions(user=, qs=, region_code=)   a policy table's row in force and its versions
 
 Refused with a message naming the field: an unknown code; an amount outside the sane range of its unit
 (`SANE_RANGE`); an empty reason; an effective date on or before that of the newest version for the same code and
@@ -32,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, rules
-from .jurisdiction import require_in_scope
+from .jurisdiction import region_under, require_in_scope
 from .models import DeadlineRule
 from .permissions import require_perm
 from .regioncodes import is_region_code, prefixes
@@ -119,25 +124,9 @@ def add_rule_version(
         errors["reason"] = [_("修订理由不超过 200 字。")]
     existing = DeadlineRule.objects.select_for_update().filter(code=code, region_prefix=region_code)
     newest = existing.order_by("-version").first()
-    if valid_from is None:
-        errors["valid_from"] = [_("请填写生效日期。")]
-    elif newest is not None and valid_from == newest.valid_from:
-        errors["valid_from"] = [
-            _("该区划已有 %(day)s 起生效的版本 v%(v)d，生效日期不能重叠。") % {"day": valid_from, "v": newest.version}
-        ]
-    elif newest is not None and valid_from < newest.valid_from:
-        errors["valid_from"] = [
-            _("生效日期不得早于该区划最新版本 v%(v)d 的生效日期 %(day)s。")
-            % {"v": newest.version, "day": newest.valid_from}
-        ]
-    elif valid_from < _today() and not confirm_past:
-        errors["valid_from"] = [
-            _(
-                "生效日期 %(day)s 早于今天：已计算的期限不会改变，但此后按过去日期计算的期限和统计将按新值执行。"
-                "如确需追溯生效，请勾选“确认追溯生效”。"
-            )
-            % {"day": valid_from}
-        ]
+    message = _date_problem(newest, valid_from, confirm_past)
+    if message:
+        errors["valid_from"] = [message]
     if errors:
         raise ValidationError(errors)
     before = rules.rule(code, region_code, valid_from).as_dict()
@@ -205,3 +194,76 @@ def rule_history(*, user, code: str, region_code: str | None) -> RuleLine:
     region_code = region_code or ""
     require_in_scope(user, region_code)
     return _line(definition, _rows_for(user, region_code, [code]), region_code, _today())
+
+
+# -- policy tables ----------------------------------------------------------------------------------------------
+
+
+def check_policy_version(
+    *, actor, model, region_code: str | None, valid_from: datetime.date | None, reason: str, confirm_past: bool
+) -> tuple[object, int, str, dict]:
+    """The checks every policy table's new version shares with the rules (a model with a nullable `region`, a
+    `version` and a `valid_from`): the right, the region (no region = the defaults, superusers only), the reason,
+    the effective date in order and not in the past unless confirmed. Returns (region or None, the next version
+    number, the trimmed reason, errors so far) for the app's service to add its own checks to and raise."""
+    require_perm(actor, "core.edit_rules")
+    region_code = (region_code or "").strip()
+    region = None
+    if not region_code:
+        if not actor.is_superuser:
+            raise PermissionDenied(_("只有系统管理员可以修改默认规则。"))
+    else:
+        region_model = model._meta.get_field("region").related_model
+        region = region_model.objects.filter(code=region_code).first() if is_region_code(region_code) else None
+        if region is None:
+            raise ValidationError({"region_code": [_("区划代码不存在：%(code)s") % {"code": region_code}]})
+    require_in_scope(actor, region_code)
+    errors: dict[str, list[str]] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写修订理由。")]
+    elif len(reason) > 200:
+        errors["reason"] = [_("修订理由不超过 200 字。")]
+    own = model.objects.select_for_update().filter(region=region)
+    newest = own.order_by("-version").first()
+    message = _date_problem(newest, valid_from, confirm_past)
+    if message:
+        errors["valid_from"] = [message]
+    return region, (newest.version if newest else 0) + 1, reason, errors
+
+
+def _date_problem(newest, valid_from: datetime.date | None, confirm_past: bool) -> str:
+    if valid_from is None:
+        return _("请填写生效日期。")
+    if newest is not None and valid_from == newest.valid_from:
+        return _("该区划已有 %(day)s 起生效的版本 v%(v)d，生效日期不能重叠。") % {
+            "day": valid_from,
+            "v": newest.version,
+        }
+    if newest is not None and valid_from < newest.valid_from:
+        return _("生效日期不得早于该区划最新版本 v%(v)d 的生效日期 %(day)s。") % {
+            "v": newest.version,
+            "day": newest.valid_from,
+        }
+    if valid_from < _today() and not confirm_past:
+        return _(
+            "生效日期 %(day)s 早于今天：已计算的期限不会改变，但此后按过去日期计算的期限和统计将按新值执行。"
+            "如确需追溯生效，请勾选“确认追溯生效”。"
+        ) % {"day": valid_from}
+    return ""
+
+
+def policy_versions(*, user, qs, region_code: str | None) -> tuple[object, list]:
+    """A policy table's row in force for `region_code` today and the versions bearing on it (the regions
+    containing it, the defaults, and inside the user's jurisdiction the regions below it), newest first."""
+    if not user.has_perm("core.view_rules"):
+        raise Http404(_("未找到该规则。"))
+    region_code = region_code or ""
+    require_in_scope(user, region_code)
+    near = Q(region__isnull=True) | Q(region_id__in=prefixes(region_code))
+    if region_code:
+        near |= region_under(qs.model, "region", region_code)
+    elif user.is_superuser:
+        near = Q()
+    versions = sorted(qs.filter(near), key=lambda r: (r.region_id or "", -r.version))
+    return rules.most_specific(qs, region_code), versions

@@ -8,11 +8,12 @@ from django.core.management import call_command
 
 from shian.accounts.models import User
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
+from shian.core.models import DeadlineRule
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
 from shian.demo.province import SHANDONG_CITIES, SHANDONG_TOTAL, county_targets
-from shian.duties.models import DailyCheck, MonthlyMeeting, WeeklyReport
+from shian.duties.models import DailyCheck, MonthlyMeeting, StaffingPolicy, WeeklyReport
 from shian.entities.models import Entity, KeyPerson, License
 from shian.entities.validators import ChecksumWarning, validate_license_number, validate_resident_id, validate_uscc
 from shian.regions.models import Region
@@ -105,8 +106,13 @@ def test_demo_command_builds_the_county_once(regions):
     operating = Entity.objects.filter(status="operating").count()
     assert 0.5 * operating * 14 < daily < operating * 14
     assert WeeklyReport.objects.exists() and MonthlyMeeting.objects.exists()
+    # the rules pages show a county revision still to come (a deadline and the staffing policy), with its reason
+    revision = DeadlineRule.objects.get(region_prefix="370725")
+    assert revision.reason and revision.valid_from > datetime.date.today()
+    assert StaffingPolicy.objects.filter(region_id="370725").count() == 1
     visits = Visit.objects.count()
     call_command("demo")
+    assert DeadlineRule.objects.filter(region_prefix="370725").count() == 1
     assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)
     assert DailyCheck.objects.count() == daily
     assert AssignmentRun.objects.count() == 1
