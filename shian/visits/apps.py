@@ -12,3 +12,9 @@ class VisitsConfig(AppConfig):
         from .models import ChecklistKind
 
         register_kinds(ChecklistKind.choices)
+
+        from shian.baobao.documents import register_rectification_rows
+
+        from .rectification import open_problem_rows
+
+        register_rectification_rows(open_problem_rows)
