@@ -51,6 +51,9 @@ def is_entity_principal(user):
 rules.add_perm("accounts.view_entity_staff", is_admin | is_auditor | is_station_staff | is_entity_principal)
 rules.add_perm("accounts.invite_entity_staff", is_admin | is_station_staff | is_entity_principal)
 rules.add_perm("accounts.manage_entity_staff", is_admin | is_station_staff)
+# Switching an enterprise account off or back on: the station and administrators, and the principal for the other
+# accounts of their own entity (issue 18; the service refuses themselves and co-principals).
+rules.add_perm("accounts.switch_entity_staff", is_admin | is_station_staff | is_entity_principal)
 
 
 @rules.predicate
