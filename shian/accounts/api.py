@@ -13,7 +13,7 @@ from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText, Text
 from shian.core.pii import mask_phone
 
 from . import registration, selectors, services
-from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, SIGNED_IN, STATION
+from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, SIGNED_IN
 
 router = Router(tags=["账号"])
 
@@ -333,7 +333,7 @@ def entity_accounts(request, entity_id: Id):
 
 
 @router.patch("/enterprise/accounts/{int:pk}", response=AccountOut, summary="启用或停用企业账号")
-@access(STATION, objects="account")
+@access(ENTITY_STAFF_KEEPERS, objects="account")
 def enterprise_account_update(request, pk: Id, payload: EnterpriseAccountPatch):
     account = selectors.enterprise_account_get(user=request.user, pk=pk)
     return services.set_enterprise_account_active(actor=request.user, account=account, is_active=payload.is_active)

@@ -20,6 +20,7 @@ NAV = [
     ("accounts:list", _("账号管理"), "accounts.view_accounts"),
     ("accounts:tokens", _("API 令牌"), "accounts.manage_tokens"),
     ("accounts:enterprise", _("企业账号"), "accounts.view_entity_staff"),
+    ("core:rules", _("规则与时限"), "core.view_rules"),
     ("core:audit", _("审计日志"), "core.view_audit"),
     ("core:operations", _("运行状态"), "core.view_operations"),
     ("api:openapi-view", _("API 文档"), None),

@@ -53,3 +53,19 @@ def is_entity_principal(user):
 rules.add_perm("accounts.view_entity_staff", is_admin | is_auditor | is_station_staff | is_entity_principal)
 rules.add_perm("accounts.invite_entity_staff", is_admin | is_station_staff | is_entity_principal)
 rules.add_perm("accounts.manage_entity_staff", is_admin | is_station_staff)
+# Switching an enterprise account off or back on: the station and administrators, and the principal for the other
+# accounts of their own entity (issue 18; the service refuses themselves and co-principals).
+rules.add_perm("accounts.switch_entity_staff", is_admin | is_station_staff | is_entity_principal)
+
+
+@rules.predicate
+def is_rule_owner(user):
+    """Province, city and county administrators own the rule versions of their region (docs/architecture.md
+    §3.5); a township follows its county's rules."""
+    return user.is_superuser or user.role in {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN}
+
+
+# The rule store (deadlines, frequencies, thresholds) and the policy tables: read by the office, the station and
+# auditors; a new version is added by the administrators who own the region (scope checked by the services).
+rules.add_perm("core.view_rules", is_admin | is_auditor | is_station_staff)
+rules.add_perm("core.edit_rules", is_rule_owner)

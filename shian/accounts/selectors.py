@@ -113,11 +113,12 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 def enterprise_account_get(*, user, pk: int) -> User:
-    """An enterprise account of an entity the user may manage (station, administrators), else 404."""
+    """An enterprise account of an entity the user may switch accounts of (station, administrators, the
+    entity's own principal), else 404."""
     account = User.objects.filter(pk=pk, role=Role.ENTERPRISE).select_related("entity").first()
     if account is None or account.entity_id is None:
         raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
-    staff_entity_get(user=user, entity_id=account.entity_id, perm="accounts.manage_entity_staff")
+    staff_entity_get(user=user, entity_id=account.entity_id, perm="accounts.switch_entity_staff")
     return account
 
 

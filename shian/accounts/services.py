@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from shian.core import audit, rules
 from shian.core.jurisdiction import require_in_scope, scope_entity_rows
 from shian.core.permissions import require_perm
-from shian.entities.models import Entity
+from shian.entities.models import Entity, KeyPerson
 from shian.entities.validators import normalize, validate_phone
 from shian.regions.models import Region
 
@@ -413,13 +413,16 @@ def accept_invitation(*, token: str, username: str, password: str) -> User:
 @transaction.atomic
 def set_enterprise_account_active(*, actor, account: User, is_active: bool) -> User:
     """The station (or an administrator) switches an enterprise account off or back on, e.g. a self-registered
-    account it could not confirm, or someone who left the business."""
+    account it could not confirm, or someone who left the business; so does the entity's principal for the
+    other accounts of their own entity (not their own, not another principal's: the station settles those)."""
     account = User.objects.select_for_update(of=("self",)).filter(pk=account.pk, role=Role.ENTERPRISE).first()
     if account is None or account.entity_id is None:
         raise Http404(_("未找到该记录，或不在您的管辖范围内。"))
-    selectors.staff_entity_get(user=actor, entity_id=account.entity_id, perm="accounts.manage_entity_staff")
+    selectors.staff_entity_get(user=actor, entity_id=account.entity_id, perm="accounts.switch_entity_staff")
     if account.pk == actor.pk:
         raise ValidationError(_("不能修改自己的角色、区划或启用状态。"))
+    if actor.role == Role.ENTERPRISE and account.entity_role == KeyPerson.Role.PRINCIPAL:
+        raise ValidationError(_("负责人账号的启用或停用请联系属地市场监管所办理。"))
     if account.is_active == is_active:
         return account
     before = audit.snapshot(account, ["is_active"])

@@ -19,7 +19,7 @@ from shian.core.pii import unmask
 from shian.entities import selectors as entity_selectors
 
 from . import registration, selectors, services
-from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS, STATION
+from .access import ACCOUNT_READERS, ADMINS, ANYONE, ENTITY_STAFF_KEEPERS, ENTITY_STAFF_READERS
 from .forms import (
     AcceptInvitationForm,
     AccountFilterForm,
@@ -189,7 +189,7 @@ def entity_staff(request, entity_id: int):
         "new_link": new_link,
         "new_invitation": new_invitation,
         "valid_days": services.invitation_valid_days(entity),
-        "can_manage": request.user.has_perm("accounts.manage_entity_staff"),
+        "can_manage": request.user.has_perm("accounts.switch_entity_staff"),
     }
     return render(request, "accounts/entity_staff.html", context)
 
@@ -207,7 +207,7 @@ def invitation_revoke(request, pk: int):
     return redirect("accounts:entity-staff", entity_id=invitation.entity_id)
 
 
-@access(STATION, objects="account")
+@access(ENTITY_STAFF_KEEPERS, objects="account")
 @require_POST
 def enterprise_account_active(request, pk: int):
     account = selectors.enterprise_account_get(user=request.user, pk=pk)

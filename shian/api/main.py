@@ -17,6 +17,7 @@ from shian.baobao.api import router as baobao_router
 from shian.core.access import check_operation
 from shian.core.api import operations_router
 from shian.core.api import router as audit_router
+from shian.core.rule_api import router as rules_router
 from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
 from shian.entities.api import router as entities_router
@@ -115,6 +116,7 @@ api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/operations", operations_router)
+api.add_router("/rules", rules_router)
 api.add_router("/entities", entities_router)
 api.add_router("/baobao", baobao_router)
 api.add_router("/ledgers", ledgers_router)

@@ -6,12 +6,14 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from shian.accounts.access import ADMINS, REGULATORS
+from shian.core import ruleversions
 from shian.core.access import access
 from shian.core.api_types import Id, Pages, RegionCode, ShortText, Text
+from shian.core.current_region import current_region_code
 from shian.core.pii import mask_id_number, mask_phone
 
 from . import selectors, services
-from .models import Cadre, CadreLevel
+from .models import Cadre, CadreLevel, Policy
 
 router = Router(tags=["包保"])
 
@@ -176,3 +178,52 @@ class ChangeFilter(Schema):
 @paginate(Pages)
 def change_list(request, filters: Query[ChangeFilter]):
     return selectors.change_list(user=request.user, region_code=filters.region, state=filters.state)
+
+
+# -- the 包保 policy (issue 18 item 7) ---------------------------------------------------------------------------
+
+
+class PolicyOut(Schema):
+    id: int
+    region_id: str | None
+    version: int
+    valid_from: datetime.date
+    grade_rules: list
+    level_for_grade: dict
+    capacity: dict
+    department_match: dict
+    note: str
+
+
+class PolicyHistoryOut(Schema):
+    in_force: PolicyOut | None
+    versions: list[PolicyOut]
+
+
+class PolicyRegion(Schema):
+    region: RegionCode | None = None
+
+
+class PolicyIn(Schema):
+    region_code: RegionCode | None = None
+    valid_from: datetime.date
+    reason: Text
+    grade_rules: list | None = None
+    level_for_grade: dict | None = None
+    capacity: dict | None = None
+    department_match: dict | None = None
+    confirm_past: bool = False
+
+
+@router.get("/policy", response=PolicyHistoryOut, summary="包保规则（现行版本与版本记录）")
+@access(perm="core.view_rules")
+def policy_get(request, filters: Query[PolicyRegion]):
+    region = filters.region if filters.region is not None else (current_region_code(request) or "")
+    in_force, versions = ruleversions.policy_versions(user=request.user, qs=Policy.objects.all(), region_code=region)
+    return {"in_force": in_force, "versions": versions}
+
+
+@router.post("/policy/versions", response={201: PolicyOut}, summary="新增包保规则版本")
+@access(perm="core.edit_rules")
+def policy_add_version(request, payload: PolicyIn):
+    return Status(201, services.add_policy_version(actor=request.user, **payload.dict()))

@@ -6,6 +6,7 @@ from shian.core.actionlabels import register_labels
 
 register_labels(
     {
+        "baobao.policy_version": _("修订包保规则"),
         "baobao.assign": _("生成包保分配方案"),
         "baobao.publish": _("发布包保分配方案"),
         "baobao.grade": _("包保分级"),

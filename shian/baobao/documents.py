@@ -6,7 +6,9 @@ GB/T 9704 Word or PDF, each part starting on a new page:
 1. 责任清单 — the duties of every cadre and those of the cadre's level (docs/domain.md §4.2, §4.5);
 2. 任务清单 — the guaranteed entities and the quarterly supervision visits;
 3. 督查清单 — what a visit checks, for the formats the cadre's entities have;
-4. 问题整改清单 — the rectification ledger (blank until the problems module records problems);
+4. 问题整改清单 — the rectification ledger: the open problems of the cadre's entities, then blank rows. The
+   problems are recorded by `visits`, which sits above baobao, so visits registers the rows' source here
+   (`register_rectification_rows`) and baobao never imports it;
 5. 承诺书 — 《食品安全责任与任务承诺书》, with the online confirmation if the cadre has confirmed.
 
 Callers pass a cadre already fetched through the scoped selectors, and its guarantees from
@@ -14,7 +16,7 @@ Callers pass a cadre already fetched through the scoped selectors, and its guara
 """
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,12 +26,35 @@ from shian.core import rules
 from shian.entities.models import BusinessType, SubType
 from shian.regions.selectors import region_ancestors
 from shian.reports.documents import NUMERALS, Block, Section, heading, numbered, paragraph, render_file, table
-from shian.reports.letters import blank_table, checklist_table, letter
+from shian.reports.letters import checklist_table, letter
 
 from .models import Cadre, CadreLevel, Commitment, Guarantee
 from .ruledefs import STATUS_REPORT, VISITS_PER_QUARTER
 
 BLANK_RECTIFICATION_ROWS = 8
+RECTIFICATION_HEADERS = (
+    gettext_lazy("序号"),
+    gettext_lazy("主体名称"),
+    gettext_lazy("问题"),
+    gettext_lazy("整改措施"),
+    gettext_lazy("时限"),
+    gettext_lazy("责任人"),
+    gettext_lazy("销号日期"),
+)
+
+# The source of the 问题整改清单's rows: (cadre, guarantees) -> rows of the columns after 序号 (six cells each).
+RectificationRows = Callable[[Cadre, Sequence[Guarantee]], list[list[str]]]
+_rectification_sources: list[RectificationRows] = []
+
+
+def register_rectification_rows(source: RectificationRows) -> None:
+    """Called by the module that records problems (visits, from its AppConfig.ready)."""
+    if source not in _rectification_sources:
+        _rectification_sources.append(source)
+
+
+def rectification_rows(cadre: Cadre, guarantees: Sequence[Guarantee]) -> list[list[str]]:
+    return [row for source in _rectification_sources for row in source(cadre, guarantees)]
 
 
 def rule_numbers(cadre: Cadre, guarantees: Sequence[Guarantee], year: int) -> dict:
@@ -308,17 +333,18 @@ def _inspection_list(guarantees: Sequence[Guarantee]) -> list[Block]:
     return blocks
 
 
-def _rectification_list() -> list[Block]:
-    headers = [_("序号"), _("主体名称"), _("问题"), _("整改措施"), _("时限"), _("责任人"), _("销号日期")]
-    return [
-        paragraph(
-            _(
-                "督导中发现的问题逐条登记，明确整改措施、时限和责任人；整改到位并经核实后填写销号日期。"
-                "问题台账上线后，本清单由系统根据督导记录生成。"
-            )
-        ),
-        blank_table(headers, (10, 28, 34, 34, 18, 14, 18), rows=BLANK_RECTIFICATION_ROWS),
+def _rectification_list(rows: Sequence[Sequence[str]]) -> list[Block]:
+    """The open problems of the cadre's entities, numbered, then blank rows to add new ones by hand."""
+    cells = [[n, *row] for n, row in enumerate(rows, start=1)]
+    cells += [
+        [n] + [""] * (len(RECTIFICATION_HEADERS) - 1)
+        for n in range(len(cells) + 1, len(cells) + 1 + BLANK_RECTIFICATION_ROWS)
     ]
+    intro = _("督导中发现的问题逐条登记，明确整改措施、时限和责任人；整改到位并经核实后填写销号日期。")
+    if rows:
+        intro += _("前 %(n)d 行为系统中尚未销号的问题（截至打印日）。") % {"n": len(rows)}
+    headers = [str(h) for h in RECTIFICATION_HEADERS]
+    return [paragraph(intro), table(headers, cells, (10, 28, 34, 34, 18, 14, 18), compact=True, row_height=10)]
 
 
 def _commitment(
@@ -371,7 +397,12 @@ def cadre_documents(
         Section("duties", _("食品安全包保责任清单"), header, _duty_list(cadre, level, numbers)),
         Section("tasks", _("食品安全包保任务清单"), header, _task_list(guarantees, year, numbers["per_entity"])),
         Section("inspection", _("食品安全包保督查清单"), header, _inspection_list(guarantees)),
-        Section("rectification", _("食品安全包保问题整改清单"), header, _rectification_list()),
+        Section(
+            "rectification",
+            _("食品安全包保问题整改清单"),
+            header,
+            _rectification_list(rectification_rows(cadre, guarantees)),
+        ),
         _commitment(cadre, region, len(guarantees), year, commitment, numbers),
     ]
 

@@ -3,7 +3,10 @@
 Pure functions over plain values so a province (a million rows) grades without model instances.
 """
 
+from django.utils.translation import gettext as _
+
 from shian.core.rules import most_specific
+from shian.entities import models as entity_models
 
 from .models import Policy
 
@@ -43,3 +46,43 @@ def evaluate(rules: list[dict], values: dict) -> tuple[str, list[str]]:
         return "D", []
     grade = min((rule["grade"] for rule in fired), key=GRADES.index)
     return grade, [rule["label"] for rule in fired if rule["grade"] == grade]
+
+
+# -- checking a policy's rules (a new version, shian.baobao.services.policy) -----------------------------------------
+
+RULE_LISTS = {"sub_types": "SubType", "business_types": "BusinessType", "sales_bands": "SalesBand"}
+RULE_NUMBERS = ("min_diners", "min_floor_area")
+
+
+def rule_list_errors(rules, *, graded: bool) -> list[str]:
+    """What is wrong with a list of grading (or staffing) rules, one message per bad rule, naming it by number:
+    every rule a dict with a label, a grade A-D when `graded`, and only known conditions with known values."""
+    if not isinstance(rules, list):
+        return [_("规则应为列表。")]
+    allowed = {"label", *RULE_LISTS, *RULE_NUMBERS} | ({"grade"} if graded else set())
+    errors = []
+    for n, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict):
+            errors.append(_("第 %(n)d 条规则格式不正确。") % {"n": n})
+            continue
+        unknown = sorted(set(rule) - allowed)
+        if unknown:
+            errors.append(_("第 %(n)d 条规则含未知条件：%(keys)s。") % {"n": n, "keys": "、".join(unknown)})
+        if not str(rule.get("label") or "").strip():
+            errors.append(_("第 %(n)d 条规则缺少说明（label）。") % {"n": n})
+        if graded and rule.get("grade") not in GRADES:
+            errors.append(_("第 %(n)d 条规则的等级应为 A、B、C、D 之一。") % {"n": n})
+        for key, choices in RULE_LISTS.items():
+            if key in rule:
+                known = set(getattr(entity_models, choices).values)
+                values = rule[key] if isinstance(rule[key], list) else [rule[key]]
+                bad = [str(v) for v in values if v not in known]
+                if bad or not isinstance(rule[key], list):
+                    errors.append(
+                        _("第 %(n)d 条规则的 %(key)s 含未知取值：%(bad)s。")
+                        % {"n": n, "key": key, "bad": "、".join(bad) or rule[key]}
+                    )
+        for key in RULE_NUMBERS:
+            if key in rule and (not isinstance(rule[key], int) or isinstance(rule[key], bool) or rule[key] < 0):
+                errors.append(_("第 %(n)d 条规则的 %(key)s 应为非负整数。") % {"n": n, "key": key})
+    return errors

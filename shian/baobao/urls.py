@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 app_name = "baobao"
 urlpatterns = [
@@ -17,4 +17,5 @@ urlpatterns = [
     path("cadres/<int:pk>/documents.docx", views.cadre_documents_docx, name="cadre_documents_docx"),
     path("cadres/<int:pk>/documents.pdf", views.cadre_documents_pdf, name="cadre_documents_pdf"),
     path("townships/<str:code>/documents.zip", views.township_documents_zip, name="township_documents_zip"),
+    path("policy/", policy_views.policy, name="policy"),
 ]

@@ -6,6 +6,7 @@ from shian.core.actionlabels import register_labels
 
 register_labels(
     {
+        "rule.version": _("修订规则版本"),
         "core.rule": _("修改规则版本"),
         "notification.read": _("通知标为已读"),
         "notification.preferences": _("修改通知设置"),

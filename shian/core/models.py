@@ -66,6 +66,12 @@ class DeadlineRule(models.Model):
     amount = models.PositiveIntegerField(_("数值"))
     valid_from = models.DateField(_("生效日期"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
+    reason = models.CharField(_("修订理由"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修订人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("修订时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("规则")

@@ -8,11 +8,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from shian.accounts.access import ENTERPRISE, REGULATORS
+from shian.core import ruleversions
 from shian.core.access import access
-from shian.core.api_types import RegionCode
+from shian.core.api_types import RegionCode, Text
+from shian.core.current_region import current_region_code
 from shian.core.permissions import require_perm
 
 from . import selectors, services
+from .models import StaffingPolicy
 
 router = Router(tags=["企业主体责任"])
 
@@ -152,3 +155,48 @@ def completion(request, filters: Query[CompletionFilter]):
     require_perm(request.user, "duties.view_oversight")
     region = filters.region or request.user.region_id
     return selectors.completion(user=request.user, region_code=region, month=filters.month, by=filters.by)
+
+
+# -- the staffing policy (issue 18 item 7) -----------------------------------------------------------------------
+
+
+class StaffingPolicyOut(Schema):
+    id: int
+    region_id: str | None
+    version: int
+    valid_from: datetime.date
+    director_rules: list
+    note: str
+
+
+class StaffingPolicyHistoryOut(Schema):
+    in_force: StaffingPolicyOut | None
+    versions: list[StaffingPolicyOut]
+
+
+class PolicyRegion(Schema):
+    region: RegionCode | None = None
+
+
+class StaffingPolicyIn(Schema):
+    region_code: RegionCode | None = None
+    valid_from: datetime.date
+    reason: Text
+    director_rules: list
+    confirm_past: bool = False
+
+
+@router.get("/staffing-policy", response=StaffingPolicyHistoryOut, summary="人员配备规则（现行版本与版本记录）")
+@access(perm="core.view_rules")
+def staffing_policy_get(request, filters: Query[PolicyRegion]):
+    region = filters.region if filters.region is not None else (current_region_code(request) or "")
+    in_force, versions = ruleversions.policy_versions(
+        user=request.user, qs=StaffingPolicy.objects.all(), region_code=region
+    )
+    return {"in_force": in_force, "versions": versions}
+
+
+@router.post("/staffing-policy/versions", response={201: StaffingPolicyOut}, summary="新增人员配备规则版本")
+@access(perm="core.edit_rules")
+def staffing_policy_add_version(request, payload: StaffingPolicyIn):
+    return Status(201, services.add_staffing_policy_version(actor=request.user, **payload.dict()))

@@ -8,6 +8,7 @@ from shian.core.notifykinds import register_kind
 
 register_labels(
     {
+        "duties.staffing_policy_version": _("修订人员配备规则"),
         "duties.daily": _("填写日管控记录"),
         "duties.weekly": _("提交周排查报告"),
         "duties.monthly": _("记录月调度会议"),

@@ -11,14 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role, User
-from shian.core import audit, rules
+from shian.baobao.grading import rule_list_errors
+from shian.core import audit, rules, ruleversions
 from shian.core.jurisdiction import require_in_scope
 from shian.core.notifiers import deliver
 from shian.core.permissions import require_perm
 from shian.entities.models import Entity, KeyPerson
 
 from . import selectors
-from .models import DailyCheck, MonthlyMeeting, RiskItem, TrainingRecord, WeeklyReport
+from .models import DailyCheck, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
 
 BACKFILL_DAYS = "duties.backfill_days"  # the rule: a daily record may be filled for today or the days before
 
@@ -183,3 +184,43 @@ def send_reminders(*, kind: str, today: datetime.date | None = None) -> int:
     )  # fmt: skip
     audit.record(actor=None, action=f"duties.remind_{kind}", object_type="duties.reminder", after={"accounts": count})
     return count
+
+
+# -- staffing policy ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_staffing_policy_version(
+    *,
+    actor,
+    region_code: str | None,
+    valid_from: datetime.date | None,
+    reason: str,
+    director_rules,
+    confirm_past: bool = False,
+) -> StaffingPolicy:
+    """Add a version of the staffing policy (who must have a food-safety director) for `region_code` from
+    `valid_from`, with its reason; the rules have the 包保 grading rules' shape, without a grade. Audited."""
+    region, version, reason, errors = ruleversions.check_policy_version(
+        actor=actor, model=StaffingPolicy, region_code=region_code, valid_from=valid_from, reason=reason,
+        confirm_past=confirm_past,
+    )  # fmt: skip
+    rule_errors = rule_list_errors(director_rules, graded=False)
+    if rule_errors:
+        errors["director_rules"] = rule_errors
+    if errors:
+        raise ValidationError(errors)
+    current = rules.most_specific(StaffingPolicy.objects.all(), region_code or "", on=valid_from)
+    try:
+        with transaction.atomic():  # two editors saving at once: the second is told, not given a 500
+            policy = StaffingPolicy.objects.create(
+                region=region, version=version, valid_from=valid_from, director_rules=director_rules, note=reason
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("人员配备规则刚被他人修订，请刷新后重试。")) from exc
+    audit.record(
+        actor=actor, action="duties.staffing_policy_version", obj=policy, region_code=region_code or "",
+        before={"policy": current.pk if current else None, "version": current.version if current else None},
+        after=audit.snapshot(policy),
+    )  # fmt: skip
+    return policy

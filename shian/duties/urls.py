@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import policy_views, views
 
 app_name = "duties"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     path("training/", views.training, name="training"),
     path("<str:kind>/<int:pk>.<str:fmt>", views.document, name="document"),
     path("oversight/", views.oversight, name="oversight"),
+    path("staffing-policy/", policy_views.staffing_policy, name="staffing_policy"),
 ]

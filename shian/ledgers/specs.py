@@ -124,7 +124,7 @@ ENTITIES = ledger(
         ("sub_type", N_("细分类型"), ENUM, OPTIONAL, 18, N_("小型餐馆"), N_("从下拉列表选择，须属于所填业态")),
         ("address", N_("经营地址"), TEXT, REQUIRED, 36, N_("山东省潍坊市昌乐县宝都街道站前街 1 号"),
          N_("实际经营场所的详细地址")),
-        ("region_code", N_("区划代码"), ID, OPTIONAL, 16, "370725001001", REGION_NOTE),
+        ("region_code", N_("区划代码"), ID, OPTIONAL, 16, "370725001036", REGION_NOTE),  # 恒盛社区, 宝都街道
         ("status", N_("经营状态"), ENUM, OPTIONAL, 10, N_("在营"), N_("不填视为在营")),
         ("baobao_grade", N_("包保等级"), ENUM, OPTIONAL, 10, "D",
          N_("A 级最重要（由市级干部包保），D 级由村级干部包保；不填则按分级规则计算。注意与风险等级方向相反")),

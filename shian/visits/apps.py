@@ -13,4 +13,9 @@ class VisitsConfig(AppConfig):
 
         register_kinds(ChecklistKind.choices)
 
+        from shian.baobao.documents import register_rectification_rows
+
         from . import jobs  # noqa: F401  registers the daily escalation of overdue problems
+        from .rectification import open_problem_rows
+
+        register_rectification_rows(open_problem_rows)

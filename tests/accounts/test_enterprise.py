@@ -282,8 +282,8 @@ def test_staff_page_lists_accounts_masked(db, station, entity, make_user):
 
 def test_station_deactivates_enterprise_account(db, station, outsider, entity, make_user):
     officer = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="safety_officer")
-    principal = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="principal")
-    assert client_for(principal).post(f"/accounts/enterprise/{officer.pk}/active/", {"active": "0"}).status_code == 403
+    staff = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="safety_director")
+    assert client_for(staff).post(f"/accounts/enterprise/{officer.pk}/active/", {"active": "0"}).status_code == 403
     assert client_for(outsider).post(f"/accounts/enterprise/{officer.pk}/active/", {"active": "0"}).status_code == 404
     r = client_for(station).post(f"/accounts/enterprise/{officer.pk}/active/", {"active": "0"})
     assert r.status_code == 302
@@ -294,6 +294,33 @@ def test_station_deactivates_enterprise_account(db, station, outsider, entity, m
     cadre = User.objects.create_user("cadre-x", role=Role.CADRE, region_id="370725001001")
     with pytest.raises(Http404):  # only enterprise accounts are switched here
         services.set_enterprise_account_active(actor=station, account=cadre, is_active=False)
+
+
+def test_principal_switches_their_own_entitys_staff_accounts(db, entity, other_entity, make_user):
+    """A principal (企业负责人) deactivates and reactivates the other accounts of their own entity, audited; not
+    their own account, not a co-principal's, not another entity's (404)."""
+    principal = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="principal")
+    officer = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="safety_officer")
+    partner = make_user(Role.ENTERPRISE, "370725001", entity=entity, entity_role="principal")
+    stranger = make_user(Role.ENTERPRISE, other_entity.region_id, entity=other_entity, entity_role="safety_officer")
+    web = client_for(principal)
+    page = web.get(f"/accounts/entity/{entity.pk}/staff/").content.decode()
+    assert 'data-testid="deactivate"' in page
+    assert web.post(f"/accounts/enterprise/{officer.pk}/active/", {"active": "0"}).status_code == 302
+    officer.refresh_from_db()
+    assert not officer.is_active
+    entry = AuditEntry.objects.get(action="account.update", object_id=str(officer.pk))
+    assert entry.actor == principal and entry.after == {"is_active": False}
+    api = web.patch(f"/api/v1/enterprise/accounts/{officer.pk}", {"is_active": True}, content_type="application/json")
+    assert api.status_code == 200 and api.json()["is_active"] is True
+    with pytest.raises(ValidationError, match="不能修改自己"):
+        services.set_enterprise_account_active(actor=principal, account=principal, is_active=False)
+    with pytest.raises(ValidationError, match="监管所"):
+        services.set_enterprise_account_active(actor=principal, account=partner, is_active=False)
+    assert web.post(f"/accounts/enterprise/{stranger.pk}/active/", {"active": "0"}).status_code == 404
+    stranger.refresh_from_db()
+    partner.refresh_from_db()
+    assert stranger.is_active and partner.is_active
 
 
 def test_enterprise_home_for_station(db, station, entity, other_entity):

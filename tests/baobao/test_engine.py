@@ -158,3 +158,21 @@ def test_incremental_drops_closed_entities_and_places_new_ones(county):
     assert not Guarantee.objects.filter(entity_id__in=closed).exists()
     assert Guarantee.objects.get(entity=newcomer).cadre.region_id == "370725001001"
     assert Guarantee.objects.count() == Entity.objects.exclude(status=Entity.Status.DEREGISTERED).count()
+
+
+def test_commands_without_region_run_over_every_region_the_database_holds(county, superuser, capsys):
+    """grade_entities and assign_cadres without --region (a superuser, who has no region of its own) work on
+    every region in the database, as docs/commands.md says, instead of refusing."""
+    import json
+
+    other = Entity.objects.create(name="博山区主体", region_id="370304001", sub_type="large_restaurant")
+    call_command("grade_entities", "--actor", superuser.username, "--json")
+    counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert sum(counts.values()) == Entity.objects.exclude(status="deregistered").count() == 1501
+    other.refresh_from_db()
+    assert other.baobao_grade == "C"
+    call_command("assign_cadres", "--actor", superuser.username, "--json")
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    runs = AssignmentRun.objects.filter(pk__in=[line["run"] for line in lines]).order_by("region_id")
+    assert [run.region_id for run in runs] == ["11", "37"]  # one run per province of the database
+    assert sum(line["entities"] for line in lines) == 1501 and sum(line["assigned"] for line in lines) == 1500

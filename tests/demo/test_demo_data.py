@@ -8,14 +8,14 @@ from django.core.management import call_command
 
 from shian.accounts.models import User
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, Guarantee
-from shian.core.models import Notification
+from shian.core.models import DeadlineRule, Notification
 from shian.core.selectors import unread_count
 from shian.dashboard.models import KpiHistory
 from shian.demo.cadres import ENTITIES_PER_CADRE, load_county_cadres
 from shian.demo.entities import OVERRIDDEN_USCC, load_county_entities
 from shian.demo.names import county_centre
 from shian.demo.province import SHANDONG_CITIES, SHANDONG_TOTAL, county_targets
-from shian.duties.models import DailyCheck, MonthlyMeeting, WeeklyReport
+from shian.duties.models import DailyCheck, MonthlyMeeting, StaffingPolicy, WeeklyReport
 from shian.entities.models import Entity, KeyPerson, License
 from shian.entities.validators import ChecksumWarning, validate_license_number, validate_resident_id, validate_uscc
 from shian.regions.models import Region
@@ -117,9 +117,14 @@ def test_demo_command_builds_the_county_once(regions):
     days = set(KpiHistory.objects.filter(region_code="370725").values_list("day", flat=True))
     assert len(days) == 64 and min(days) < datetime.date(2025, 12, 1) and max(days) == datetime.date(2026, 11, 24)
     rows = KpiHistory.objects.count()
+    # the rules pages show a county revision still to come (a deadline and the staffing policy), with its reason
+    revision = DeadlineRule.objects.get(region_prefix="370725")
+    assert revision.reason and revision.valid_from > datetime.date.today()
+    assert StaffingPolicy.objects.filter(region_id="370725").count() == 1
     visits = Visit.objects.count()
     call_command("demo")
     assert KpiHistory.objects.filter(day__lte=datetime.date(2026, 11, 24)).count() == rows  # kept days are skipped
+    assert DeadlineRule.objects.filter(region_prefix="370725").count() == 1
     assert (Entity.objects.count(), Cadre.objects.count(), Visit.objects.count()) == (8000, cadres, visits)
     assert DailyCheck.objects.count() == daily
     assert AssignmentRun.objects.count() == 1

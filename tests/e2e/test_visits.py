@@ -116,3 +116,49 @@ def test_offline_visit_is_stored_once_when_back_online(browser, live_url):
     assert _visits_of(page, live_url, entity_id) == before + 1
     assert [e for e in errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
     context.close()
+
+
+DRAFT_PHOTOS = """async () => {
+  const count = () => new Promise((resolve) => {
+    const open = indexedDB.open("shian-outbox");
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("drafts")) { db.close(); resolve(0); return; }
+      const request = db.transaction("drafts").objectStore("drafts").count();
+      request.onsuccess = () => { db.close(); resolve(request.result); };
+    };
+    open.onerror = () => resolve(0);
+  });
+  for (let n = 0; n < 50; n++) {
+    if (await count()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}"""
+
+
+def test_offline_draft_keeps_its_photos_across_a_reload(browser, live_url, tmp_path):
+    """A photo chosen for a draft visit is still in its input after the page is reloaded (kept as a Blob in
+    IndexedDB with the draft), and is signed with the visit."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    errors = _watch_console(page)
+    _login(page, live_url, "cadre")
+    page.goto(f"{live_url}/visits/?q=")
+    page.locator("[data-testid=start-visit]").nth(2).click()
+    page.wait_for_selector("#visit-form")
+    page.check("[data-testid=result-1-fail]")
+    page.fill("[data-testid=note-1]", "冷藏柜温度超标")
+    page.set_input_files("[data-testid=photo-1]", _jpeg(tmp_path / "fridge.jpg"))
+    assert page.evaluate(DRAFT_PHOTOS)
+    page.reload()
+    page.wait_for_selector("#visit-form")
+    restored = "() => [...document.querySelector('[data-testid=photo-1]').files].map((f) => f.name)"
+    page.wait_for_function(f"({restored})().length === 1")
+    assert page.evaluate(restored) == ["fridge.jpg"]
+    assert page.input_value("[data-testid=note-1]") == "冷藏柜温度超标"
+    _fill_and_sign(page, fail_position=1, note="冷藏柜温度超标")
+    page.wait_for_url(re.compile(r".*/visits/records/\d+/$"))
+    assert page.locator("img.thumb").count() == 1
+    assert errors == []
+    context.close()

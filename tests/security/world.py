@@ -226,6 +226,7 @@ def build() -> World:
         for pos in ("own", "township", "outside")
     ]
     w.objects["ledger_kind"] = [Instance("any", {"kind": "entity"}, None, enterprise_visible=True)]
+    w.objects["rule"] = [Instance("any", {"code": "problem.rectify_key"}, None, enterprise_visible=True)]
     w.objects["invite_token"] = [Instance("any", {"token": "no-such-invitation-token"}, None, enterprise_visible=True)]
 
     for label, (role, region) in ROLE_HOMES.items():

@@ -2,7 +2,8 @@
 // checklists). The draft lives in localStorage (with its client key and start time, so a reopened draft is the
 // same record); a signed record that cannot be sent waits in an IndexedDB outbox, photos included, and goes
 // out when the connection returns. The client key makes a resend return the record already stored, so
-// retries never create a second one.
+// retries never create a second one. The photos chosen for a draft are kept as Blobs in IndexedDB too (store
+// "drafts", one entry per draft key) and put back into their inputs when the page is reloaded.
 //
 // A page opts in by including checklists/_outbox.html and marking its form:
 //   <form method="post" enctype="multipart/form-data" data-offline-form data-draft-key="..." data-title="...">
@@ -13,20 +14,27 @@
   const DB_NAME = "shian-outbox";
   const STORE = "visits"; // the store's first name, kept so records queued before the engine still go out
 
+  const DRAFTS = "drafts"; // a draft's photos: {key: draft key, photos: [[input name, Blob, file name]]}
+
   function openDb() {
     return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "key" });
+      const request = indexedDB.open(DB_NAME, 2);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        for (const name of [STORE, DRAFTS]) {
+          if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "key" });
+        }
+      };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
   }
 
-  async function withStore(mode, action) {
+  async function withStore(mode, action, name = STORE) {
     const db = await openDb();
     return new Promise((resolve, reject) => {
-      const transaction = db.transaction(STORE, mode);
-      const request = action(transaction.objectStore(STORE));
+      const transaction = db.transaction(name, mode);
+      const request = action(transaction.objectStore(name));
       transaction.oncomplete = () => resolve(request.result);
       transaction.onerror = () => reject(transaction.error);
     });
@@ -35,6 +43,45 @@
   const outboxPut = (entry) => withStore("readwrite", (store) => store.put(entry));
   const outboxAll = () => withStore("readonly", (store) => store.getAll());
   const outboxDrop = (key) => withStore("readwrite", (store) => store.delete(key));
+  const photosPut = (entry) => withStore("readwrite", (store) => store.put(entry), DRAFTS);
+  const photosGet = (key) => withStore("readonly", (store) => store.get(key), DRAFTS);
+  const photosDrop = (key) => withStore("readwrite", (store) => store.delete(key), DRAFTS).catch(() => {});
+
+  // The draft's chosen photos, saved whenever a photo input changes (a Blob survives a reload; a File input
+  // does not), and put back into their inputs on reload. Failures only cost the photos, never the draft.
+  async function savePhotos(form, draftKey) {
+    if (!window.indexedDB) return;
+    const photos = [];
+    for (const input of form.querySelectorAll("input[type=file][name]")) {
+      for (const file of input.files) photos.push([input.name, file.slice(0, file.size, file.type), file.name]);
+    }
+    try {
+      if (photos.length) await photosPut({ key: draftKey, photos });
+      else await photosDrop(draftKey);
+    } catch (error) {
+      // private browsing or a full disk: the answers are still kept in localStorage
+    }
+  }
+
+  async function restorePhotos(form, draftKey) {
+    if (!window.indexedDB || typeof DataTransfer === "undefined") return;
+    let saved;
+    try {
+      saved = await photosGet(draftKey);
+    } catch (error) {
+      return;
+    }
+    if (!saved || !saved.photos.length) return;
+    const byInput = new Map();
+    for (const [name, blob, fileName] of saved.photos) {
+      if (!byInput.has(name)) byInput.set(name, new DataTransfer());
+      byInput.get(name).items.add(new File([blob], fileName, { type: blob.type }));
+    }
+    for (const [name, transfer] of byInput) {
+      const input = form.querySelector(`input[type=file][name="${CSS.escape(name)}"]`);
+      if (input && !input.files.length) input.files = transfer.files;
+    }
+  }
 
   // Messages come translated from the page (checklists/_outbox.html); {name} marks a value filled in here.
   function message(key, values = {}) {
@@ -103,6 +150,7 @@
         if (result.data && result.data.ok) {
           await outboxDrop(entry.key);
           localStorage.removeItem(entry.draftKey);
+          await photosDrop(entry.draftKey);
           showStatus(message("sent", { title: entry.title }), result.data.url);
         } else if (result.status === 422 && result.data) {
           await outboxDrop(entry.key);
@@ -167,6 +215,10 @@
     save();
     form.addEventListener("input", save);
     form.addEventListener("change", save);
+    form.addEventListener("change", (event) => {
+      if (event.target.type === "file") savePhotos(form, draftKey);
+    });
+    restorePhotos(form, draftKey);
     locate(form);
 
     form.addEventListener("submit", async (event) => {
@@ -194,6 +246,7 @@
       }
       if (result.data && result.data.ok) {
         localStorage.removeItem(draftKey);
+        await photosDrop(draftKey);
         location.href = result.data.url;
       } else if (result.status === 422 && result.data) {
         showErrors(result.data.errors);

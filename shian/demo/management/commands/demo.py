@@ -21,6 +21,7 @@ from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.entities import load_county_entities
 from shian.demo.history import backdate_county
 from shian.demo.province import load_province
+from shian.demo.rules import load_demo_rule_versions
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -78,6 +79,9 @@ class Command(BaseCommand):
         if backdate_county(county=region, seed=seed, today=today):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
         self._dashboard(region, today)
+        county_admin = User.objects.filter(username="county").first()
+        if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
+            self.stdout.write("规则与时限：县级修订了一般问题整改时限和人员配备规则，下月起生效")
         total = Entity.objects.filter(region__code__startswith=region.code).count()
         cadres = Cadre.objects.filter(region__code__startswith=region.code).count()
         self.stdout.write(
