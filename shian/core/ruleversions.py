@@ -232,6 +232,22 @@ def check_policy_version(
     return region, (newest.version if newest else 0) + 1, reason, errors
 
 
+def save_policy_version(*, actor, model, fields: dict, current, action: str, busy: str, region_code: str | None):
+    """Store a policy table's new version checked by `check_policy_version` and audit it against the version it
+    supersedes (`current`). Two editors saving at once: the second gets `busy`, not a 500."""
+    try:
+        with transaction.atomic():
+            policy = model.objects.create(**fields)
+    except IntegrityError as exc:
+        raise ValidationError(busy) from exc
+    audit.record(
+        actor=actor, action=action, obj=policy, region_code=region_code or "",
+        before={"policy": current.pk if current else None, "version": current.version if current else None},
+        after=audit.snapshot(policy),
+    )  # fmt: skip
+    return policy
+
+
 def _date_problem(newest, valid_from: datetime.date | None, confirm_past: bool) -> str:
     if valid_from is None:
         return _("请填写生效日期。")

@@ -211,16 +211,10 @@ def add_staffing_policy_version(
     if errors:
         raise ValidationError(errors)
     current = rules.most_specific(StaffingPolicy.objects.all(), region_code or "", on=valid_from)
-    try:
-        with transaction.atomic():  # two editors saving at once: the second is told, not given a 500
-            policy = StaffingPolicy.objects.create(
-                region=region, version=version, valid_from=valid_from, director_rules=director_rules, note=reason
-            )
-    except IntegrityError as exc:
-        raise ValidationError(_("人员配备规则刚被他人修订，请刷新后重试。")) from exc
-    audit.record(
-        actor=actor, action="duties.staffing_policy_version", obj=policy, region_code=region_code or "",
-        before={"policy": current.pk if current else None, "version": current.version if current else None},
-        after=audit.snapshot(policy),
+    return ruleversions.save_policy_version(
+        actor=actor, model=StaffingPolicy, current=current, action="duties.staffing_policy_version",
+        region_code=region_code,
+        fields={"region": region, "version": version, "valid_from": valid_from, "director_rules": director_rules,
+                "note": reason},
+        busy=_("人员配备规则刚被他人修订，请刷新后重试。"),
     )  # fmt: skip
-    return policy

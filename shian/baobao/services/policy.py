@@ -5,12 +5,11 @@ The shared checks (right, region, reason, effective date) are the rule store's (
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Department
-from shian.core import audit
-from shian.core.ruleversions import check_policy_version
+from shian.core.ruleversions import check_policy_version, save_policy_version
 
 from .. import grading
 from ..models import CadreLevel, Policy
@@ -80,16 +79,9 @@ def add_policy_version(
     errors.update(_part_errors(**{k: parts[k] for k in ("level_for_grade", "capacity", "department_match")}))
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():  # two editors saving at once: the second is told, not given a 500
-            policy = Policy.objects.create(
-                region=region, version=version, valid_from=valid_from, note=reason, created_by=actor, **parts
-            )
-    except IntegrityError as exc:
-        raise ValidationError(_("包保规则刚被他人修订，请刷新后重试。")) from exc
-    audit.record(
-        actor=actor, action="baobao.policy_version", obj=policy, region_code=region_code or "",
-        before={"policy": current.pk if current else None, "version": current.version if current else None},
-        after=audit.snapshot(policy),
+    return save_policy_version(
+        actor=actor, model=Policy, current=current, action="baobao.policy_version", region_code=region_code,
+        fields={"region": region, "version": version, "valid_from": valid_from, "note": reason, "created_by": actor,
+                **parts},
+        busy=_("包保规则刚被他人修订，请刷新后重试。"),
     )  # fmt: skip
-    return policy
