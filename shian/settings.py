@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shian.visits",
     "shian.knowledge",
     "shian.duties",
+    "shian.inspections",
     "shian.dashboard",
     "shian.demo",
     "shian.api",

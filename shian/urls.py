@@ -20,6 +20,7 @@ urlpatterns = [
     path("visits/", include("shian.visits.urls")),
     path("knowledge/", include("shian.knowledge.urls")),
     path("duties/", include("shian.duties.urls")),
+    path("inspections/", include("shian.inspections.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),

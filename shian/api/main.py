@@ -21,6 +21,7 @@ from shian.core.rule_api import router as rules_router
 from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
 from shian.entities.api import router as entities_router
+from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
@@ -124,3 +125,4 @@ api.add_router("/visits", visits_router)
 api.add_router("/knowledge", knowledge_router)
 api.add_router("/duties", duties_router)
 api.add_router("/dashboard", dashboard_router)
+api.add_router("/inspections", inspections_router)

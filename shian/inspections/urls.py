@@ -1,0 +1,21 @@
+from django.urls import path  # noqa: F401
+
+app_name = "inspections"
+
+# -- risk grading, grids, 明厨亮灶 --
+grading_urls = []
+
+
+# -- stations, yearly plans, random draws, publication --
+planning_urls = []
+
+
+# -- tasks, inspections on a phone, rectification --
+inspecting_urls = []
+
+
+# -- overview (dashboard), KPIs --
+overview_urls = []
+
+
+urlpatterns = grading_urls + planning_urls + inspecting_urls + overview_urls
