@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "shian.knowledge",
     "shian.duties",
     "shian.inspections",
+    "shian.sampling",
     "shian.dashboard",
     "shian.demo",
     "shian.api",

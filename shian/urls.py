@@ -21,6 +21,7 @@ urlpatterns = [
     path("knowledge/", include("shian.knowledge.urls")),
     path("duties/", include("shian.duties.urls")),
     path("inspections/", include("shian.inspections.urls")),
+    path("sampling/", include("shian.sampling.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),

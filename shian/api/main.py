@@ -25,6 +25,7 @@ from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
 from shian.regions.api import router as regions_router
+from shian.sampling.api import router as sampling_router
 from shian.visits.api import router as visits_router
 
 
@@ -126,3 +127,4 @@ api.add_router("/knowledge", knowledge_router)
 api.add_router("/duties", duties_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/inspections", inspections_router)
+api.add_router("/sampling", sampling_router)

@@ -6,11 +6,6 @@ Seeded as national rows by migration 0003; a region overrides one by adding a ne
 from .rules import CALENDAR_DAYS, COUNT, HOURS, MINUTES, WORKING_DAYS, register_rule
 
 for code, name, unit, default, source in (
-    ("inspection.publish", "监督检查结果公开", WORKING_DAYS, 20, "市场监管总局令第49号（待核实）"),
-    ("sampling.to_lab", "样品送达检验机构", WORKING_DAYS, 5, "市场监管总局令第15号（待核实）"),
-    ("sampling.report", "出具检验报告", WORKING_DAYS, 20, "市场监管总局令第15号（待核实）"),
-    ("sampling.retest_apply", "申请复检", WORKING_DAYS, 7, "市场监管总局令第15号（待核实）"),
-    ("sampling.disposal", "不合格食品核查处置", CALENDAR_DAYS, 90, "市场监管总局令第15号（待核实）"),
     ("complaint.accept", "投诉受理决定", WORKING_DAYS, 7, "市场监管总局令第20号（待核实）"),
     ("complaint.mediation", "投诉调解终结", WORKING_DAYS, 45, "市场监管总局令第20号（待核实）"),
     ("report.check", "举报核查处理决定", WORKING_DAYS, 15, "行政处罚程序规定（待核实）"),

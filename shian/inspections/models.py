@@ -187,7 +187,7 @@ class PlannedInspection(models.Model):
 class RandomDraw(models.Model):
     """A 双随机一公开 draw, frozen so anyone can recompute it (`verify_draw`): the algorithm version, the seed, the
     candidate entities and inspectors as drawn from (with their SHA-256), the exclusions, who ran it and when.
-    Results are published within the rule `inspections.publish_results` working days."""
+    Results are published within the rule `inspection.publish` working days."""
 
     region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
     station = models.ForeignKey(Station, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

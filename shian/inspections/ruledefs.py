@@ -3,8 +3,9 @@ rule store. The risk-grading tables and per-band frequencies are a policy table 
 
 from shian.core.rules import CALENDAR_DAYS, COUNT, WORKING_DAYS, register_rule
 
+# declared by core (as "inspection.publish") before this app existed; the code stays so its seeded rows still apply
 PUBLISH_RESULTS = register_rule(
-    "inspections.publish_results", default=20, unit=WORKING_DAYS, name="监督检查结果公示（自结果形成）",
+    "inspection.publish", default=20, unit=WORKING_DAYS, name="监督检查结果公示（自结果形成）",
     source="docs/domain.md §6（总局令第49号第39条）",
 )  # fmt: skip
 MIN_INSPECTORS = register_rule(

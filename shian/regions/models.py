@@ -24,6 +24,9 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
+    population = models.PositiveIntegerField(
+        _("常住人口"), null=True, blank=True, help_text=_("抽检计划按每千人批次计算（docs/sampling.md §2）")
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
