@@ -33,7 +33,8 @@ from shian.ledgers.models import ImportBatch
 from shian.regions.models import Region
 from shian.visits.models import Attachment, Problem, ProblemEvent, Visit
 
-from .world_inspections import EXTENSIONS
+from .world_inspections import EXTENSIONS as INSPECTIONS
+from .world_sampling import EXTENSIONS as SAMPLING
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}
@@ -239,7 +240,7 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in EXTENSIONS:
+    for extend in INSPECTIONS + SAMPLING:
         extend(w, w.users)
     return w
 

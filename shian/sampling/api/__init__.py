@@ -1,5 +1,17 @@
-"""Sampling over /api/v1/sampling (docs/sampling.md): one router assembled from the parts' routers."""
+"""Sampling over /api/v1/sampling (docs/sampling.md): one router assembled from the parts' routers, each
+declaring its access like every API operation (shian.core.access)."""
 
 from ninja import Router
 
 router = Router(tags=["抽检监测"])
+
+# -- plans, tasks, overview (api/planning.py) --
+
+
+# -- samples (api/samples.py) --
+
+
+# -- lab results, disposal (api/results.py) --
+
+
+# -- public disclosure, 你点我检, rapid tests (api/public.py) --
