@@ -105,8 +105,15 @@ def test_months_are_spread_and_each_station_month_is_balanced_over_its_inspector
 
 
 def test_a_station_month_over_capacity_is_named_and_its_items_kept(pw):
-    DeadlineRule.objects.create(code="inspections.inspector_monthly_capacity", name="cap", unit="n", amount=2,
-                                region_prefix="370725", version=2, valid_from=datetime.date(2020, 1, 1))
+    DeadlineRule.objects.create(
+        code="inspections.inspector_monthly_capacity",
+        name="cap",
+        unit="n",
+        amount=2,
+        region_prefix="370725",
+        version=2,
+        valid_from=datetime.date(2020, 1, 1),
+    )
     for _ in range(24):
         pw.entity(region=QIAOGUAN, grade="B")  # 2 inspections a month at 乔官所: 2 people x 2 / 2 = 2 fit
     for _ in range(24):

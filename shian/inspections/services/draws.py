@@ -99,40 +99,36 @@ def compute(*, candidates: list, inspectors: dict, seed: str, count: int, weight
 
 
 def _last_pairs(entity_ids: list[int]) -> dict[int, list[int]]:
-    """Who inspected each entity last: the signers of its latest inspection, or the inspectors of a random-draw
-    task made after it (still open)."""
-    latest: dict[int, tuple] = {}
-    for pk, eid, day in (
+    """Who inspected each entity last: the signers of its latest inspection, or, for an inspection recorded
+    without signatures, the inspectors of the latest task done there. An open task's crew has not inspected
+    yet and does not count (so a rerun with the same seed draws the same crews)."""
+    latest: dict[int, int] = {}
+    for pk, eid in (
         Inspection.objects.filter(entity_id__in=entity_ids)
         .order_by("entity_id", "-inspected_on", "-id")
-        .values_list("pk", "entity_id", "inspected_on")
+        .values_list("pk", "entity_id")
     ):
-        latest.setdefault(eid, (pk, day))
+        latest.setdefault(eid, pk)
     signers: dict[int, list[int]] = {}
-    for insp, uid in Signature.objects.filter(inspection_id__in=[v[0] for v in latest.values()]).values_list(
+    for insp, uid in Signature.objects.filter(inspection_id__in=latest.values()).values_list(
         "inspection_id", "inspector_id"
     ):
         signers.setdefault(insp, []).append(uid)
-    pairs = {eid: sorted(signers.get(pk, [])) for eid, (pk, _day) in latest.items()}
-    tasks: dict[int, tuple] = {}
-    for pk, eid, created in (
-        InspectionTask.objects.filter(entity_id__in=entity_ids, kind=InspectionTask.Kind.RANDOM)
-        .exclude(status=InspectionTask.Status.CANCELLED)
-        .order_by("entity_id", "-created_at", "-id")
-        .values_list("pk", "entity_id", "created_at")
+    pairs = {eid: sorted(signers[pk]) for eid, pk in latest.items() if pk in signers}
+    rest = [eid for eid in entity_ids if eid not in pairs]
+    tasks: dict[int, int] = {}
+    for pk, eid in (
+        InspectionTask.objects.filter(entity_id__in=rest, status=InspectionTask.Status.DONE)
+        .order_by("entity_id", "-due_on", "-id")
+        .values_list("pk", "entity_id")
     ):
-        tasks.setdefault(eid, (pk, created))
-    crews: dict[int, list[int]] = {}
+        tasks.setdefault(eid, pk)
     through = InspectionTask.inspectors.through
-    for tid, uid in through.objects.filter(inspectiontask_id__in=[v[0] for v in tasks.values()]).values_list(
+    for tid, uid in through.objects.filter(inspectiontask_id__in=tasks.values()).values_list(
         "inspectiontask_id", "user_id"
     ):
-        crews.setdefault(tid, []).append(uid)
-    for eid, (tid, created) in tasks.items():
-        day = latest.get(eid, (None, None))[1]
-        if day is None or timezone.localdate(created) >= day:
-            pairs[eid] = sorted(crews.get(tid, [])) or pairs.get(eid, [])
-    return {eid: crew for eid, crew in pairs.items() if crew}
+        pairs.setdefault(next(e for e, t in tasks.items() if t == tid), []).append(uid)
+    return {eid: sorted(crew) for eid, crew in pairs.items() if crew}
 
 
 def _require_drawer(actor, region_code: str) -> None:
