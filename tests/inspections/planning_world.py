@@ -26,7 +26,7 @@ class PlanWorld:
     def entity(self, region=BAODU, grade="", sub_type="", business_type="catering", **fields) -> Entity:
         self.n += 1
         return Entity.objects.create(
-            name=f"主体{self.n}", region_id=region, risk_grade=grade, sub_type=sub_type,
+            name=fields.pop("name", f"主体{self.n}"), region_id=region, risk_grade=grade, sub_type=sub_type,
             business_type=business_type, uscc=fields.pop("uscc", f"91370725MA{self.n:08d}"), address="路1号", **fields,
         )  # fmt: skip
 
