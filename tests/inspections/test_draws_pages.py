@@ -79,3 +79,21 @@ def test_overdue_publication_is_shown_to_regulators(client, pw):
     client.force_login(pw.county_admin)
     assert "已逾期" in client.get(reverse("inspections:draws")).content.decode()
     assert "已逾期未公示" in client.get(reverse("inspections:draw_detail", args=[draw.pk])).content.decode()
+
+
+def test_work_list_names_draws_to_publish_and_the_plan_shortfall(pw):
+    import datetime
+
+    from shian.core.worklist import items_for
+    from shian.inspections.services.planning import plan_year
+
+    pw.entity()
+    pw.entity(region="370725107201")
+    late = run_draw(actor=pw.county_admin, region_code="370725001", count=1, seed="l")
+    RandomDraw.objects.filter(pk=late.pk).update(publish_due=datetime.date(2020, 1, 1))
+    run_draw(actor=pw.county_admin, region_code="370725107", count=1, seed="s")
+    pw.qiaoguan.inspectors.clear()
+    plan_year(region_code="370725", year=datetime.date.today().year)
+    items = {i.key: i.count for i in items_for(pw.county_admin, "370725")}
+    assert items["draws.publish_overdue"] == 1
+    assert items["plans.shortfall"] >= 1

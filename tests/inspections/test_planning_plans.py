@@ -186,3 +186,19 @@ def test_tasks_from_plan_makes_the_months_tasks_once_with_two_station_inspectors
         assert len(crew) == 2 and set(crew) <= station_people and task.planned.inspector_id == crew[0]
         assert task.due_on.month == 4 and task.due_on.weekday() < 5
     assert InspectionPlan.objects.count() == 1
+
+
+def test_the_nightly_job_makes_the_current_months_tasks_from_the_plans(pw):
+    from django.utils import timezone
+
+    from shian.core.schedule import job
+
+    for _ in range(12):
+        pw.entity(grade="A")
+    today = timezone.localdate()
+    plan_year(region_code="370725", year=today.year)
+    registered = job("inspections.tasks_from_plan")
+    now = timezone.now()
+    expected = PlannedInspection.objects.filter(month=today.month).count()
+    assert registered.run(now).endswith(f"created={expected}")
+    assert registered.run(now).endswith("created=0")
