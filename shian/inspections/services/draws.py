@@ -16,6 +16,7 @@ Algorithm `sha256-sample-v1`, recomputable by anyone from the frozen lists:
 
 import datetime
 import hashlib
+import heapq
 import json
 import math
 import secrets
@@ -36,6 +37,7 @@ from shian.regions.models import Region
 from ..models import Inspection, InspectionTask, InspectorConflict, RandomDraw, Signature, Station
 from ..ruledefs import MIN_INSPECTORS, PUBLISH_RESULTS
 from ..selectors.stations import station_map, station_of
+from .planning import insert_rows
 
 ALGORITHM = "sha256-sample-v1"
 WEIGHTS = {"A": 1, "B": 2, "C": 3, "D": 4}  # part of ALGORITHM: another set of weights is another version
@@ -58,13 +60,17 @@ def _unit(seed: str, entity_id: int) -> float:
 
 def select_entities(candidates: list, *, seed: str, count: int, weighted: bool) -> list:
     """The drawn candidate rows, in draw order (pure: the same inputs give the same rows)."""
+    sha, log = hashlib.sha256, math.log
     if weighted:
-        keyed = [(-math.log(_unit(seed, c[0])) / WEIGHTS.get(c[2] or UNGRADED, WEIGHTS[UNGRADED]), c[0], c)
-                 for c in candidates]  # fmt: skip
+        default = WEIGHTS[UNGRADED]
+        keyed = [
+            (-log((int.from_bytes(sha(f"{seed}|{c[0]}".encode()).digest()[:7], "big") + 0.5) / 2**56)
+             / WEIGHTS.get(c[2], default), c[0], n)
+            for n, c in enumerate(candidates)
+        ]  # fmt: skip
     else:
-        keyed = [(_unit(seed, c[0]), c[0], c) for c in candidates]
-    keyed.sort(key=lambda k: (k[0], k[1]))
-    return [c for _key, _id, c in keyed[:count]]
+        keyed = [(_unit(seed, c[0]), c[0], n) for n, c in enumerate(candidates)]
+    return [candidates[n] for _key, _id, n in heapq.nsmallest(count, keyed)]
 
 
 def pick_inspectors(*, seed: str, entity_id: int, pool: list, excluded: set, need: int) -> list:
@@ -85,13 +91,17 @@ def _exclusions_by_entity(exclusions: list) -> dict[int, set]:
     return out
 
 
-def compute(*, candidates: list, inspectors: dict, seed: str, count: int, weighted: bool, exclusions: list) -> list:
-    """The draw's result from its frozen inputs: [{"entity", "uscc", "station", "inspectors": [user ids]}]."""
+def compute(*, candidates: list, inspectors: dict, seed: str, count: int, weighted: bool, exclusions: list,
+            drawn: list | None = None) -> list:  # fmt: skip
+    """The draw's result from its frozen inputs: [{"entity", "uscc", "station", "inspectors": [user ids]}]
+    (`drawn`: the entities already selected from these inputs, to save selecting twice)."""
     excluded = _exclusions_by_entity(exclusions)
     stations = inspectors["stations"]
     need = inspectors["min_inspectors"]
     out = []
-    for eid, uscc, _band, sid in select_entities(candidates, seed=seed, count=count, weighted=weighted):
+    if drawn is None:
+        drawn = select_entities(candidates, seed=seed, count=count, weighted=weighted)
+    for eid, uscc, _band, sid in drawn:
         crew = pick_inspectors(seed=seed, entity_id=eid, pool=stations.get(str(sid), []),
                                excluded=excluded.get(eid, set()), need=need)  # fmt: skip
         out.append({"entity": eid, "uscc": uscc, "station": sid, "inspectors": [p[0] for p in crew]})
@@ -162,7 +172,7 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
 
     mapping = station_map()
     by_region: dict[str, int | None] = {}
-    candidates, no_station = [], []
+    candidates, no_station, regions = [], [], {}
     rows = (
         Entity.objects.filter(region_under(Entity, "region", region_code), status=Entity.Status.OPERATING)
         .order_by("id")
@@ -176,6 +186,7 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
             no_station.append(eid)
         elif station is None or sid == station.pk:
             candidates.append([eid, uscc, grade or "", sid])
+            regions[eid] = region_id
     if count > len(candidates):
         raise ValidationError({"count": [_("抽取数量 %(count)s 超过候选主体数 %(n)s，请减少抽取数量。")
                                          % {"count": count, "n": len(candidates)}]})  # fmt: skip
@@ -195,17 +206,19 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
     exclusions: list[dict] = []
     if no_station:
         exclusions.append({"kind": "no_station", "entities": no_station})
-    for uid, eid, username in (
-        InspectorConflict.objects.filter(entity_id__in=drawn_ids)
+    drawn_set = set(drawn_ids)
+    for uid, eid, username in (  # conflicts are few: read the region's and keep the drawn entities'
+        InspectorConflict.objects.filter(region_under(InspectorConflict, "entity__region", region_code))
         .order_by("entity_id", "inspector_id")
         .values_list("inspector_id", "entity_id", "inspector__username")
     ):
-        exclusions.append({"kind": "conflict", "entity": eid, "inspector": uid, "username": username})
+        if eid in drawn_set:
+            exclusions.append({"kind": "conflict", "entity": eid, "inspector": uid, "username": username})
     for eid, crew in sorted(_last_pairs(drawn_ids).items()):
         exclusions.append({"kind": "last_pair", "entity": eid, "inspectors": crew})
 
     result = compute(candidates=candidates, inspectors=inspectors, seed=seed, count=count, weighted=weighted,
-                     exclusions=exclusions)  # fmt: skip
+                     exclusions=exclusions, drawn=drawn)  # fmt: skip
     short = [r for r in result if len(r["inspectors"]) < need]
     if short:
         names = dict(Station.objects.filter(pk__in={r["station"] for r in short}).values_list("pk", "name"))
@@ -218,7 +231,6 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
 
     today = timezone.localdate()
     publish_due = add_working_days(today, rules.value(PUBLISH_RESULTS.code, region_code))
-    entity_regions = dict(Entity.objects.filter(pk__in=drawn_ids).values_list("pk", "region_id"))
     with transaction.atomic():
         draw = RandomDraw.objects.create(
             region=region, station=station, title=(title or "").strip()[:100] or _("%(region)s %(day)s 双随机抽取")
@@ -228,16 +240,13 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
             created_by=actor, publish_due=publish_due,
         )  # fmt: skip
         tasks = [
-            InspectionTask(entity_id=r["entity"], region_id=entity_regions[r["entity"]], station_id=r["station"],
+            InspectionTask(entity_id=r["entity"], region_id=regions[r["entity"]], station_id=r["station"],
                            kind=InspectionTask.Kind.RANDOM, due_on=publish_due, draw=draw, created_by=actor)
             for r in result
         ]  # fmt: skip
         insert_many(InspectionTask, tasks)
-        through = InspectionTask.inspectors.through
-        through.objects.bulk_create(
-            [through(inspectiontask_id=t.pk, user_id=u) for t, r in zip(tasks, result, strict=True)
-             for u in r["inspectors"]], batch_size=5000,
-        )  # fmt: skip
+        insert_rows(InspectionTask.inspectors.through, ["inspectiontask_id", "user_id"],
+                    [(t.pk, u) for t, r in zip(tasks, result, strict=True) for u in r["inspectors"]])  # fmt: skip
         for t, r in zip(tasks, result, strict=True):
             r["task"] = t.pk
         draw.result = result
