@@ -40,6 +40,15 @@ def test_each_band_gets_its_minimum_in_2016_and_ungraded_counts_as_b(pw):
     assert plan.summary["ungraded_as"] == "B"
 
 
+def test_each_band_gets_its_minimum_in_2022(pw):
+    e = {band: pw.entity(grade=band) for band in "BCD"}
+    for entity in e.values():
+        inspected(entity, datetime.date(YEAR - 1, 5, 1), pw.inspectors["baodu"][:2])
+    plan = plan_year(region_code="370725", year=YEAR, variant="2022")
+    assert [len(items_of(plan, e[b])) for b in "BCD"] == [1, 2, 3]
+    assert plan.scheme.variant == "2022"
+
+
 def test_2022_band_a_once_in_two_years(pw):
     fresh, stale = pw.entity(grade="A"), pw.entity(grade="A")
     inspected(fresh, datetime.date(YEAR - 1, 3, 1), pw.inspectors["baodu"][:2])
