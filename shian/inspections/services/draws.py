@@ -14,7 +14,6 @@ Algorithm `sha256-sample-v1`, recomputable by anyone from the frozen lists:
   inspected it last time), ranked by sha256("seed|entity_id|user_id"), the first `min_inspectors`.
 """
 
-import datetime
 import hashlib
 import heapq
 import json
@@ -318,8 +317,3 @@ def set_task_inspectors(*, actor, task: InspectionTask, inspector_ids) -> Inspec
     audit.record(actor=actor, action="draw.reassign", obj=task, region_code=task.region_id,
                  before={"inspectors": before}, after={"inspectors": ids})  # fmt: skip
     return task
-
-
-def draws_due(region_code: str, today: datetime.date | None = None):
-    """Unpublished draws under a region with their publication deadline (for the work list)."""
-    return RandomDraw.objects.filter(region_under(RandomDraw, "region", region_code), published_at__isnull=True)
