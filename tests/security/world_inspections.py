@@ -10,7 +10,39 @@ def add_grading(w, users) -> None:
 
 # -- stations, yearly plans, random draws --
 def add_planning(w, users) -> None:
-    pass
+    """Stations (by county: own and township in 昌乐县, outside in 朝阳区), a plan and a draw per township with
+    an item / a task for that position's business; every name carries the position's marker."""
+    import datetime
+
+    from shian.inspections.models import InspectionPlan, InspectionTask, PlannedInspection, RandomDraw, Station
+
+    from .world import MARKERS, Instance
+
+    admin = users["county_admin"]
+    for pos, county, township in (("own", "370725", "370725001"), ("township", "370725", "370725107"),
+                                  ("outside", "110105", "110105001")):  # fmt: skip
+        m = MARKERS[pos]
+        entity = w.entities[pos]
+        station = Station.objects.create(code=f"matrix-{pos}", name=f"{m}市场监管所", region_id=county)
+        station.townships.set([township])
+        w.objects.setdefault("station", []).append(Instance(pos, {"pk": station.pk}, county))
+        plan = InspectionPlan.objects.create(region_id=township, year=2027, summary={"entities": 1, "planned": 1},
+                                             shortfall=[{"station": station.pk, "station_name": station.name,
+                                                         "month": 3, "needed": 1, "capacity": 0,
+                                                         "missing_inspectors": 2}])  # fmt: skip
+        PlannedInspection.objects.create(plan=plan, entity=entity, station=station, month=3, reason="band")
+        w.objects.setdefault("plan", []).append(Instance(pos, {"pk": plan.pk}, township))
+        candidates = [[entity.pk, entity.uscc, "", station.pk]]
+        draw = RandomDraw.objects.create(
+            region_id=township, station=station, title=f"{m}双随机抽取", algorithm="sha256-sample-v1", seed="matrix",
+            count=1, candidates=candidates, candidates_sha256="0" * 64, inspectors={"min_inspectors": 2,
+            "stations": {}}, inspectors_sha256="0" * 64, created_by=admin,
+            publish_due=datetime.date.today() + datetime.timedelta(days=20),
+            result=[{"entity": entity.pk, "uscc": entity.uscc, "station": station.pk, "inspectors": []}],
+        )  # fmt: skip
+        InspectionTask.objects.create(entity=entity, region_id=entity.region_id, station=station, draw=draw,
+                                      kind=InspectionTask.Kind.RANDOM, due_on=draw.publish_due)  # fmt: skip
+        w.objects.setdefault("draw", []).append(Instance(pos, {"pk": draw.pk}, township))
 
 
 # -- tasks, inspections, rectification --

@@ -9,6 +9,9 @@ router = Router(tags=["监督检查"])
 
 
 # -- stations, yearly plans, random draws (api/planning.py) --
+from .planning import router as planning_router  # noqa: E402
+
+router.add_router("", planning_router)
 
 
 # -- tasks, inspections, rectification (api/inspecting.py) --

@@ -10,7 +10,10 @@ from ..models import Station
 
 def station_map(within: str = "") -> dict[str, int]:
     """Township code -> station id for every station township under `within` (one query)."""
-    rows = Station.townships.through.objects.filter(region_id__startswith=within)
+    from shian.core.jurisdiction import region_under
+
+    through = Station.townships.through
+    rows = through.objects.filter(region_under(through, "region", within)) if within else through.objects.all()
     return dict(rows.values_list("region_id", "station_id"))
 
 
@@ -33,3 +36,31 @@ def inspectors_of(station_id: int) -> list[int]:
     """The station's inspectors (user ids, active accounts only), in a stable order."""
     station = Station.objects.get(pk=station_id)
     return list(station.inspectors.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
+def station_list(*, user, region_code: str | None = None):
+    """The stations of the user's jurisdiction (by their county), narrowed to the region switcher's choice."""
+    from shian.core.jurisdiction import narrow_to, scope_queryset
+
+    qs = scope_queryset(Station.objects.select_related("region"), user)
+    if region_code and len(region_code) > len(user.region_id or ""):
+        qs = qs.filter(region_id__in=prefixes(region_code)) | narrow_to(qs, region_code)
+    return qs.prefetch_related("townships", "inspectors").order_by("code")
+
+
+def station_get(*, user, pk: int) -> Station:
+    from shian.core.jurisdiction import get_in_scope
+
+    return get_in_scope(Station.objects.select_related("region"), user, pk=pk)
+
+
+def conflict_list(*, user):
+    """Declared conflicts: an inspector's own; an administrator's, those of entities in the jurisdiction."""
+    from shian.core.jurisdiction import scope_queryset
+
+    from ..models import InspectorConflict
+
+    qs = InspectorConflict.objects.select_related("entity", "inspector").order_by("-declared_at", "-id")
+    if getattr(user, "role", "") == "station_staff":
+        return qs.filter(inspector=user)
+    return scope_queryset(qs, user, "entity__region")

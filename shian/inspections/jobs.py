@@ -1,0 +1,28 @@
+"""Recurring jobs of routine inspections (shian.core.schedule)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shian.core.schedule import Job, daily, register
+from shian.regions.models import Region
+
+PLAN_TASKS_HOUR = "dashboard.history_hour"  # runs with the nightly figures; the job is idempotent
+
+
+# -- stations, yearly plans, random draws --
+def _tasks_from_plans(now) -> str:
+    """The month's routine tasks from the current plans of every province (docs/inspections.md §3); daily, so
+    a month's tasks appear on its first night and a plan made mid-month is picked up the next night."""
+    from .services.planning import tasks_from_plan
+
+    month = timezone.localdate(now)
+    created = 0
+    for code in Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True):
+        created += tasks_from_plan(region_code=code, month=month)
+    return f"month={month:%Y-%m} created={created}"
+
+
+register(
+    Job("inspections.tasks_from_plan", run=_tasks_from_plans, timing=daily(PLAN_TASKS_HOUR),
+        label=_("按年度检查计划生成本月检查任务"))
+)  # fmt: skip
