@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Count
 
+from shian.core.jurisdiction import narrow_to
 from shian.core.periods import day_end
 
 from ..models import Sample
@@ -17,5 +18,5 @@ def failed_samples(entity_ids: list[int] | None, since: datetime.date, prefix: s
     if entity_ids is not None:
         qs = qs.filter(entity_id__in=entity_ids)
     elif prefix:
-        qs = qs.filter(region_id__startswith=prefix)
+        qs = narrow_to(qs, prefix)
     return dict(qs.order_by().values_list("entity_id").annotate(n=Count("pk")).values_list("entity_id", "n"))
