@@ -14,6 +14,8 @@ computed in Python and only the grades that changed are written (`core.bulk.inse
 so regrading an unchanged province writes nothing."""
 
 import datetime
+import functools
+import json
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +23,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,14 +79,15 @@ def diners_band(diners, points: dict) -> str:
     diners reach ("" when unknown). The cut-offs are the scheme's own keys, so a region's version can add one."""
     if diners is None:
         return ""
-    floors = sorted(
-        (int(key[len(DINERS_PREFIX) :]) for key in points if key.startswith(DINERS_PREFIX)),
-        reverse=True,
-    )
-    for floor in floors:
+    for floor in _floors(tuple(points)):
         if diners >= floor:
             return f"{DINERS_PREFIX}{floor}"
     return ""
+
+
+@functools.lru_cache(maxsize=64)
+def _floors(keys: tuple) -> list[int]:
+    return sorted((int(key[len(DINERS_PREFIX) :]) for key in keys if key.startswith(DINERS_PREFIX)), reverse=True)
 
 
 def static_values(values: dict, scale_points: dict) -> dict[str, str]:
@@ -105,10 +110,16 @@ def _table_factor(table: dict, key: str) -> dict:
 def score(scheme_tables: dict, values: dict, dynamic: dict[str, object]) -> tuple[list[dict], dict[str, Decimal]]:
     """(factors, {"static", "dynamic", "credit", "total"}) of one entity. `dynamic` maps each dynamic code to the
     last inspection's outcome ("inspection"), an event count, or None when no module provides it."""
+    return _score_keys(scheme_tables, static_values(values, _scale_points(scheme_tables)), dynamic)
+
+
+def _scale_points(scheme_tables: dict) -> dict:
+    return next((t.get("points", {}) for t in scheme_tables.get("static", []) if t.get("by") == "scale"), {})
+
+
+def _score_keys(scheme_tables: dict, keys: dict, dynamic: dict) -> tuple[list[dict], dict[str, Decimal]]:
     factors = []
     statics = scheme_tables.get("static", [])
-    scale_points = next((t.get("points", {}) for t in statics if t.get("by") == "scale"), {})
-    keys = static_values(values, scale_points)
     for table in statics:
         factors.append({**_table_factor(table, keys.get(table.get("by"), "")), "part": "static"})
     for table in scheme_tables.get("dynamic", []):
@@ -190,7 +201,11 @@ def _last_outcomes(*, entity_ids, prefix: str, since: datetime.date) -> dict[int
     return latest
 
 
-def _dynamic_for(entity_id: int, scheme: RiskScheme, inputs: dict, today: datetime.date) -> dict:
+def _dynamic_for(entity_id: int, scheme: RiskScheme, inputs: dict, today: datetime.date, quiet=None) -> dict:
+    """The dynamic inputs of one entity; `quiet` (the inputs of an entity with no events) is returned as is when
+    no source has anything on this entity."""
+    if quiet is not None and not any(got and entity_id in got for got in inputs.values()):
+        return quiet
     out: dict[str, object] = {}
     for table in scheme.tables.get("dynamic", []):
         got = inputs.get(table["code"])
@@ -204,7 +219,36 @@ def _dynamic_for(entity_id: int, scheme: RiskScheme, inputs: dict, today: dateti
 
 
 _CURRENT_FIELDS = ("pk", "entity_id", "scheme_id", "static_score", "dynamic_score", "credit_score", "computed_band",
-                   "band", "manual", "reason", "factors")  # fmt: skip
+                   "band", "manual", "reason")  # fmt: skip
+
+
+class _Scorer:
+    """Scores memoised by their inputs: most entities share a scheme, a category, a scale and no events, so a
+    province is a few thousand distinct computations; stored factors are parsed once per distinct text."""
+
+    def __init__(self):
+        self._scores: dict[tuple, tuple] = {}
+        self._parsed: dict[str, list] = {}
+        self._scale: dict[int, dict] = {}
+
+    def score(self, scheme: RiskScheme, values: dict, dynamic: dict) -> tuple[list[dict], dict, str]:
+        if scheme.pk not in self._scale:
+            self._scale[scheme.pk] = _scale_points(scheme.tables)
+        keys = static_values(values, self._scale[scheme.pk])
+        key = (scheme.pk, keys["sub_type"], keys["scale"], tuple(dynamic.items()))
+        found = self._scores.get(key)
+        if found is None:
+            factors, sums = _score_keys(scheme.tables, keys, dynamic)
+            found = self._scores[key] = (factors, sums, band_of(sums["total"], scheme.bands))
+        return found
+
+    def stored(self, text) -> list:
+        """The stored factors (JSON text, or already parsed by the database driver)."""
+        if not isinstance(text, str):
+            return text
+        if text not in self._parsed:
+            self._parsed[text] = json.loads(text)
+        return self._parsed[text]
 
 
 def _pages(entities):
@@ -225,20 +269,27 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
     resolver = SchemeResolver(today)
     inputs = _dynamic_inputs(resolver.schemes(), entity_ids=entity_ids, prefix=prefix, today=today)
     graded_by = actor if getattr(actor, "is_authenticated", False) else None
+    scorer, quiet = _Scorer(), {}
     for chunk in _pages(entities):
         run.entities += len(chunk)
         ids = [values["pk"] for values in chunk]
-        current = {
+        wanted = set(ids)
+        current = {  # pages are in key order: a range reads the page's grades without a 20,000-item IN list
             row["entity_id"]: row
-            for row in RiskGrade.objects.filter(entity_id__in=ids, is_current=True).values(*_CURRENT_FIELDS)
+            for row in RiskGrade.objects.filter(entity_id__gte=ids[0], entity_id__lte=ids[-1], is_current=True)
+            .annotate(factors_text=Cast("factors", TextField()))
+            .values(*_CURRENT_FIELDS, "factors_text")
+            if row["entity_id"] in wanted
         }
         new_rows, stale, by_band = [], [], defaultdict(list)
         for values in chunk:
             scheme = resolver.scheme(values["region_id"])
             if scheme is None:
                 continue
-            factors, sums = score(scheme.tables, values, _dynamic_for(values["pk"], scheme, inputs, today))
-            computed = band_of(sums["total"], scheme.bands)
+            if scheme.pk not in quiet:
+                quiet[scheme.pk] = _dynamic_for(-1, scheme, inputs, today)  # no entity has id -1
+            dynamic = _dynamic_for(values["pk"], scheme, inputs, today, quiet[scheme.pk])
+            factors, sums, computed = scorer.score(scheme, values, dynamic)
             old = current.get(values["pk"])
             manual = bool(old and old["manual"])
             band = old["band"] if manual else computed
@@ -250,7 +301,7 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
                 and old["dynamic_score"] == sums["dynamic"]
                 and old["credit_score"] == sums["credit"]
                 and old["computed_band"] == computed
-                and old["factors"] == factors
+                and scorer.stored(old["factors_text"]) == factors
             ):
                 continue
             if old is not None:
