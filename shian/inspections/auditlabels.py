@@ -17,5 +17,6 @@ register_labels(
         "kitchen.create": _("登记明厨亮灶接入"),
         "kitchen.update": _("修改明厨亮灶接入"),
         "kitchen.stop": _("停用明厨亮灶接入"),
+        "kitchen.import": _("导入明厨亮灶接入"),
     }
 )

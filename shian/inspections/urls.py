@@ -20,6 +20,8 @@ grading_urls = [
     path("grids/entity/<int:entity_id>/", grid_views.entity_grid, name="entity_grid"),
     path("kitchens/", kitchen_views.kitchens, name="kitchens"),
     path("kitchens/new/", kitchen_views.kitchen_create, name="kitchen_create"),
+    path("kitchens/import/", kitchen_views.kitchen_import, name="kitchen_import"),
+    path("kitchens/template/", kitchen_views.kitchen_template, name="kitchen_template"),
     path("kitchens/<int:pk>/", kitchen_views.kitchen_edit, name="kitchen_edit"),
     path("kitchens/<int:pk>/stop/", kitchen_views.kitchen_stop, name="kitchen_stop"),
 ]

@@ -5,6 +5,7 @@ shows no video."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -16,9 +17,12 @@ from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.forms import DATE_INPUT, apply_service_errors
 from shian.core.paging import filtered_page
+from shian.imports.workbooks import template_xlsx
+from shian.reports.xlsx import CONTENT_TYPE as XLSX
 
 from ..models import KitchenLink
 from ..selectors import kitchens as selectors
+from ..services import kitchen_import as importing
 from ..services import kitchens as services
 
 ANY = [("", _l("全部"))]
@@ -100,3 +104,32 @@ def kitchen_stop(request, pk: int):
         services.stop_link(actor=request.user, link_id=link.pk)
         messages.success(request, _("已停用 %(name)s 的明厨亮灶接入。") % {"name": link.entity.name})
     return redirect("inspections:kitchens")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_l("接入登记表（.xlsx、.xls 或 .csv）"))
+
+
+@access(STATION)
+def kitchen_import(request):
+    """Links from a spreadsheet: all or nothing, every problem listed with its row and column."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            n = importing.import_links(actor=request.user, data=upload.read(), filename=upload.name)
+        except ValidationError as exc:
+            problems = exc.messages  # every row's problems, listed above the form
+        else:
+            messages.success(request, _("已导入明厨亮灶接入 %(n)d 条。") % {"n": n})
+            return redirect("inspections:kitchens")
+    return render(request, "inspections/kitchen_import.html", {"form": form, "problems": problems})
+
+
+@access(REGULATORS)
+def kitchen_template(request):
+    return FileResponse(
+        iter([template_xlsx(importing.LINKS)]), as_attachment=True, filename="明厨亮灶接入登记表.xlsx",
+        content_type=XLSX,
+    )  # fmt: skip
