@@ -50,6 +50,7 @@ def test_a_run_is_audited_and_an_actor_grades_only_its_jurisdiction(gw):
     assert run.entities == 1  # only 宝都街道's (the station's) own entity
     entry = AuditEntry.objects.get(action="risk.grade")
     assert entry.region_code == "370725001" and entry.after["graded"] == 1
+    assert RiskGrade.objects.get().graded_by == gw.station
     with pytest.raises(Http404):
         grading.grade_region(actor=gw.station, region_code="370304", trigger="ui")
     with pytest.raises(PermissionDenied):

@@ -251,6 +251,17 @@ class _Scorer:
         return self._parsed[text]
 
 
+@functools.cache
+def _columns() -> tuple[str, ...]:
+    return tuple(f.attname for f in RiskGrade._meta.concrete_fields)
+
+
+def _new_grade(**values) -> RiskGrade:
+    """A RiskGrade built from its columns in order: half the cost of keyword arguments, which counts at a
+    million rows."""
+    return RiskGrade(*(values.get(name) for name in _columns()))
+
+
 def _pages(entities):
     """The entities' fields in pages of CHUNK, by primary key (each page its own query, so the writes between
     pages never disturb an open cursor)."""
@@ -268,7 +279,7 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
     today, now = timezone.localdate(), timezone.now()
     resolver = SchemeResolver(today)
     inputs = _dynamic_inputs(resolver.schemes(), entity_ids=entity_ids, prefix=prefix, today=today)
-    graded_by = actor if getattr(actor, "is_authenticated", False) else None
+    graded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     scorer, quiet = _Scorer(), {}
     for chunk in _pages(entities):
         run.entities += len(chunk)
@@ -307,11 +318,11 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
             if old is not None:
                 stale.append(old["pk"])
             new_rows.append(
-                RiskGrade(
+                _new_grade(
                     entity_id=values["pk"], scheme_id=scheme.pk, static_score=sums["static"],
                     dynamic_score=sums["dynamic"], credit_score=sums["credit"], total=sums["total"],
                     computed_band=computed, band=band, factors=factors, manual=manual,
-                    reason=old["reason"] if manual else "", trigger=trigger[:50], graded_by=graded_by,
+                    reason=old["reason"] if manual else "", trigger=trigger[:50], graded_by_id=graded_by,
                     graded_at=now, is_current=True,
                 )
             )  # fmt: skip
