@@ -20,6 +20,7 @@ grading_urls = [
     path("grids/entity/<int:entity_id>/", grid_views.entity_grid, name="entity_grid"),
     path("kitchens/", kitchen_views.kitchens, name="kitchens"),
     path("kitchens/new/", kitchen_views.kitchen_create, name="kitchen_create"),
+    path("kitchens/mine/", kitchen_views.kitchen_mine, name="kitchen_mine"),
     path("kitchens/import/", kitchen_views.kitchen_import, name="kitchen_import"),
     path("kitchens/template/", kitchen_views.kitchen_template, name="kitchen_template"),
     path("kitchens/<int:pk>/", kitchen_views.kitchen_edit, name="kitchen_edit"),

@@ -138,3 +138,16 @@ def test_the_create_form_shows_service_errors(gw):
         {"entity_id": shop.pk, "platform": "阳光厨房", "channel_id": "A1", "since": "2026-01-01", "status": "online"},
     )
     assert response.status_code == 302 and KitchenLink.objects.get().entity == shop
+
+
+def test_an_enterprise_account_sees_only_its_own_links_read_only(gw):
+    link(gw.station, gw.enterprise.entity, channel="OWN-1")
+    link(gw.station, make_entity(name="邻店"), channel="NEXT-1")
+    boss = Client()
+    boss.force_login(gw.enterprise)
+    text = boss.get(reverse("inspections:kitchen_mine")).content.decode()
+    assert "OWN-1" in text and "NEXT-1" not in text
+    assert boss.get(reverse("inspections:kitchen_create")).status_code == 403
+    staff = Client()
+    staff.force_login(gw.station)
+    assert staff.get(reverse("inspections:kitchen_mine")).status_code == 403

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from shian.accounts.access import REGULATORS, STATION
+from shian.accounts.access import ENTERPRISE, REGULATORS, STATION
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
@@ -133,3 +133,10 @@ def kitchen_template(request):
         iter([template_xlsx(importing.LINKS)]), as_attachment=True, filename="明厨亮灶接入登记表.xlsx",
         content_type=XLSX,
     )  # fmt: skip
+
+
+@access(ENTERPRISE)
+def kitchen_mine(request):
+    """An enterprise account's own entity's links, read-only."""
+    links = selectors.link_list(user=request.user)
+    return render(request, "inspections/kitchen_mine.html", {"links": links})
