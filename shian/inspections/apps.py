@@ -13,4 +13,4 @@ class InspectionsConfig(AppConfig):
 
         register_kinds(InspectionKind.choices)
 
-        from . import jobs  # noqa: F401  registers the monthly tasks from the yearly plans
+        from . import jobs  # noqa: F401  registers the recurring jobs

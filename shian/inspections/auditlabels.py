@@ -1,4 +1,4 @@
-"""Labels of routine inspections' audit actions (shian.core.actionlabels)."""
+"""Labels of routine inspections' audit actions (shian.core.actionlabels), one block per part."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,5 +15,22 @@ register_labels(
         "draw.run": _("双随机抽取"),
         "draw.publish": _("公示双随机抽查结果"),
         "draw.reassign": _("调整检查任务执法人员"),
+    }
+)
+
+# -- risk grading, grids, 明厨亮灶 --
+register_labels(
+    {
+        "risk.grade": _("风险分级评定"),
+        "risk.adjust": _("人工调整风险等级"),
+        "risk.lift": _("取消风险等级人工调整"),
+        "risk.scheme_version": _("修订风险分级评分表"),
+        "grid.assign": _("按村（社区）划入网格"),
+        "grid.set": _("修改主体所属网格"),
+        "grid.patrol_tasks": _("生成网格巡查任务"),
+        "kitchen.create": _("登记明厨亮灶接入"),
+        "kitchen.update": _("修改明厨亮灶接入"),
+        "kitchen.stop": _("停用明厨亮灶接入"),
+        "kitchen.import": _("导入明厨亮灶接入"),
     }
 )

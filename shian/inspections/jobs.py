@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.schedule import Job, daily, register
 from shian.regions.models import Region
 
+from .services import grids
+
 PLAN_TASKS_HOUR = "dashboard.history_hour"  # runs with the nightly figures; the job is idempotent
 
 
@@ -26,3 +28,22 @@ register(
     Job("inspections.tasks_from_plan", run=_tasks_from_plans, timing=daily(PLAN_TASKS_HOUR),
         label=_("按年度检查计划生成本月检查任务"))
 )  # fmt: skip
+
+
+# -- risk grading, grids, 明厨亮灶 --
+# The grid workers' 巡查 tasks of the month: from day `inspections.patrol_day` on, once a day at
+# `inspections.patrol_hour`; the service makes a task only for entities that have none this month and no open one,
+# so the days after the first run add only entities that came into a staffed grid since (docs/inspections.md §1).
+def _patrol(now) -> str:
+    created = grids.create_patrol_tasks(month=timezone.localdate(now))
+    return f"created={created}"
+
+
+register(
+    Job(
+        "inspections.patrol_tasks",
+        run=_patrol,
+        timing=daily("inspections.patrol_hour", from_day="inspections.patrol_day"),
+        label=_("生成网格巡查任务"),
+    )
+)

@@ -1,7 +1,7 @@
 """Rule numbers of routine inspections (docs/inspections.md), with their defaults; a region overrides one in the
 rule store. The risk-grading tables and per-band frequencies are a policy table of their own (`RiskScheme`)."""
 
-from shian.core.rules import CALENDAR_DAYS, COUNT, WORKING_DAYS, register_rule
+from shian.core.rules import CALENDAR_DAYS, COUNT, HOURS, WORKING_DAYS, register_rule
 
 # declared by core (as "inspection.publish") before this app existed; the code stays so its seeded rows still apply
 PUBLISH_RESULTS = register_rule(
@@ -63,4 +63,16 @@ KITCHEN_HOSPITAL = register_rule(
 CATERING_FLOOR_PCT = register_rule(
     "inspections.catering_floor_pct", default=100, unit=COUNT,
     name="学校、医院、养老机构食堂和A级景区餐饮量化等级良好以上比例（%）", source="docs/domain.md §7（S2）",
+)  # fmt: skip
+RISK_VARIANT = register_rule(
+    "inspections.risk_variant", default=2016, unit=COUNT, name="风险分级评分办法（2016 或 2022）",
+    source="docs/inspections.md §2",
+)  # fmt: skip
+PATROL_DAY = register_rule(
+    "inspections.patrol_day", default=1, unit=COUNT, name="网格巡查任务生成日（每月几日起）",
+    source="docs/inspections.md §1（地方规定，待核实）",
+)  # fmt: skip
+PATROL_HOUR = register_rule(
+    "inspections.patrol_hour", default=6, unit=HOURS, name="网格巡查任务生成时间（几点）",
+    source="docs/inspections.md §1（地方规定，待核实）",
 )  # fmt: skip

@@ -7,7 +7,29 @@ from .views import stations as station_views
 app_name = "inspections"
 
 # -- risk grading, grids, 明厨亮灶 --
-grading_urls = []
+from .views import grading as grading_views  # noqa: E402
+from .views import grids as grid_views  # noqa: E402
+from .views import kitchens as kitchen_views  # noqa: E402
+
+grading_urls = [
+    path("risk/", grading_views.risk, name="risk"),
+    path("risk/run/", grading_views.risk_run, name="risk_run"),
+    path("risk/schemes/", grading_views.risk_schemes, name="risk_schemes"),
+    path("risk/<int:entity_id>/", grading_views.entity_risk, name="entity_risk"),
+    path("risk/<int:entity_id>/adjust/", grading_views.entity_risk_adjust, name="entity_risk_adjust"),
+    path("risk/<int:entity_id>/lift/", grading_views.entity_risk_lift, name="entity_risk_lift"),
+    path("grids/", grid_views.grids, name="grids"),
+    path("grids/assign/", grid_views.grids_assign, name="grids_assign"),
+    path("grids/patrol/", grid_views.grids_patrol, name="grids_patrol"),
+    path("grids/entity/<int:entity_id>/", grid_views.entity_grid, name="entity_grid"),
+    path("kitchens/", kitchen_views.kitchens, name="kitchens"),
+    path("kitchens/new/", kitchen_views.kitchen_create, name="kitchen_create"),
+    path("kitchens/mine/", kitchen_views.kitchen_mine, name="kitchen_mine"),
+    path("kitchens/import/", kitchen_views.kitchen_import, name="kitchen_import"),
+    path("kitchens/template/", kitchen_views.kitchen_template, name="kitchen_template"),
+    path("kitchens/<int:pk>/", kitchen_views.kitchen_edit, name="kitchen_edit"),
+    path("kitchens/<int:pk>/stop/", kitchen_views.kitchen_stop, name="kitchen_stop"),
+]
 
 
 # -- stations, yearly plans, random draws, publication --

@@ -6,6 +6,9 @@ from ninja import Router
 router = Router(tags=["监督检查"])
 
 # -- risk grading, grids, 明厨亮灶 (api/grading.py) --
+from .grading import router as grading_router  # noqa: E402
+
+router.add_router("", grading_router)
 
 
 # -- stations, yearly plans, random draws (api/planning.py) --
