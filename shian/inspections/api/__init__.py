@@ -12,6 +12,9 @@ router = Router(tags=["监督检查"])
 
 
 # -- tasks, inspections, rectification (api/inspecting.py) --
+from .inspecting import router as inspecting_router  # noqa: E402
+
+router.add_router("", inspecting_router)
 
 
 # -- overview and KPIs (api/overview.py) --

@@ -10,7 +10,10 @@ from ..models import Station
 
 def station_map(within: str = "") -> dict[str, int]:
     """Township code -> station id for every station township under `within` (one query)."""
-    rows = Station.townships.through.objects.filter(region_id__startswith=within)
+    from shian.core.jurisdiction import region_under
+
+    through = Station.townships.through
+    rows = through.objects.filter(region_under(through, "region", within)) if within else through.objects.all()
     return dict(rows.values_list("region_id", "station_id"))
 
 
