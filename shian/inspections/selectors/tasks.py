@@ -25,11 +25,11 @@ def task_list(
     entity_id: int | None = None,
 ) -> QuerySet[InspectionTask]:  # fmt: skip
     """Tasks the user may see, the soonest due first (overdue, today, this month, later). `mine` (the default
-    for inspectors and grid workers) keeps the user's own; station staff otherwise see their stations' tasks
-    and administrators all in their jurisdiction."""
+    for a station's inspectors and for grid workers) keeps the user's own; otherwise station staff see their
+    stations' tasks and administrators all in their jurisdiction."""
     qs = narrow_to(_base(user), region_code)
-    if mine is None:
-        mine = user.role not in STATION_VIEWERS and not user.is_superuser
+    if mine is None:  # inspectors and grid workers start on their own tasks; others on the station's or region's
+        mine = not user.is_superuser and (user.role not in STATION_VIEWERS or user.inspection_stations.exists())
     if mine:
         qs = qs.filter(inspectors=user)
     elif user.role == Role.STATION_STAFF and not user.is_superuser:
