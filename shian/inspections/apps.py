@@ -12,3 +12,5 @@ class InspectionsConfig(AppConfig):
         from .models import InspectionKind
 
         register_kinds(InspectionKind.choices)
+
+        from . import jobs  # noqa: F401  registers the monthly tasks from the yearly plans

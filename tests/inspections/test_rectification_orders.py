@@ -169,3 +169,10 @@ def test_order_api(iworld, order, client):
     assert again.status_code == 422
     client.force_login(iworld.other_enterprise)
     assert client.get(f"/api/v1/inspections/orders/{order.pk}").status_code == 404
+
+
+def test_the_daily_escalation_is_a_registered_job(db):
+    from shian.core import schedule
+
+    job = schedule.job("inspections.escalate_orders")
+    assert job is not None and job.label and job.schedule_text()
