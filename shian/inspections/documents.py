@@ -42,7 +42,7 @@ def result_record(inspection: Inspection, *, fmt: str = "pdf") -> tuple[str, byt
     year_grade = CateringYearGrade.objects.filter(
         entity_id=inspection.entity_id, year=inspection.inspected_on.year
     ).first()
-    blocks = [table((_("项目"), _("内容")), _facts(inspection, signatures, year_grade), (40, 116))]
+    blocks = [table((_("项目"), _("内容")), _facts(inspection, signatures, year_grade), (40, 116), compact=True)]
     failed = list(failed_answers(inspection))
     if failed:
         blocks.append(subheading(_("发现的问题")))
