@@ -56,6 +56,8 @@ def test_the_form_signs_with_a_photo_and_shows_the_locked_record(iworld, client)
     assert "已锁定" in page and "王检查" in page and "李检查" in page and "一般（平脸）" in page
     assert inspection.order.number in page
     assert client.get(reverse("inspections:photo", args=[photo.pk])).status_code == 200
+    reopened = client.get(url).content.decode()  # the task is done: the form is gone, the record linked
+    assert "inspection-form" not in reopened and f"/records/{inspection.pk}/" in reopened
 
 
 def test_a_missing_signature_comes_back_as_a_message(iworld, client):

@@ -118,6 +118,9 @@ def inspect(request, pk: int):
         "client_key": request.POST.get("client_key") or uuid.uuid4(),
         "started_at": request.POST.get("started_at") or timezone.now().isoformat(),
         "history": selectors.entity_history(user=request.user, entity=entity),
+        "done": selectors.inspection_list(user=request.user).filter(task=task).first()
+        if task.status == InspectionTask.Status.DONE
+        else None,
         "errors": errors,
         "posted": request.POST,
     }
