@@ -47,3 +47,23 @@ register(
         label=_("生成网格巡查任务"),
     )
 )
+
+
+# -- rectification: orders still open past deadline + `inspections.escalate_after` working days are referred to
+#    the case branch, once a day (docs/inspections.md §5) --
+
+
+def _escalate_orders(now) -> str:
+    from .services.rectification import escalate_overdue_orders
+
+    return f"escalated={escalate_overdue_orders(now=now)}"
+
+
+register(
+    Job(
+        "inspections.escalate_orders",
+        run=_escalate_orders,
+        timing=daily("visits.escalate_hour"),
+        label=_("整改逾期移送立案"),
+    )
+)

@@ -18,6 +18,9 @@ router.add_router("", planning_router)
 
 
 # -- tasks, inspections, rectification (api/inspecting.py) --
+from .inspecting import router as inspecting_router  # noqa: E402
+
+router.add_router("", inspecting_router)
 
 
 # -- overview and KPIs (api/overview.py) --
