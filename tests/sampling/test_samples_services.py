@@ -224,3 +224,26 @@ def test_the_daily_job_tells_the_station_once_per_overdue_sample(station_world):
     assert all(late.number in n.text for n in told) and not any(on_time.number in n.text for n in told)
     assert services.flag_overdue(now=now + datetime.timedelta(days=1)) == {"to_lab": 0, "report": 0}
     assert told.count() == 3
+
+
+def test_the_overdue_job_is_registered_on_the_daily_clock_and_runs(station_world):
+    from shian.core import schedule
+
+    job = schedule.job("sampling.overdue_samples")
+    assert job is not None and "sampling.overdue_hour" in repr(job.timing)
+    _create(station_world, sampled_at=_at(2026, 11, 2))
+    assert job.run(timezone.now()) == "to_lab=1 report=0"
+    assert job.run(timezone.now()) == "to_lab=0 report=0"
+
+
+def test_a_received_sample_past_its_report_deadline_is_flagged(station_world):
+    sample, _ = _create(station_world, sampled_at=_at(2026, 10, 5))
+    services.mark_sent(actor=station_world["zhang"], sample=sample, sent_at=_at(2026, 10, 6))
+    services.mark_received(actor=station_world["zhang"], sample=sample, received_at=_at(2026, 10, 7))
+    assert services.flag_overdue(now=timezone.now()) == {"to_lab": 0, "report": 1}
+    assert Notification.objects.filter(kind="sample.overdue_report", text__contains=sample.number).count() == 3
+
+
+def test_the_producer_region_is_read_from_the_address_inside_the_jurisdiction(station_world):
+    sample, _ = _create(station_world, producer_uscc="", producer_address="昌乐县宝都街道站前社区幸福路8号")
+    assert sample.producer_region_id == "370725001001"

@@ -158,3 +158,21 @@ def test_the_work_list_counts_samples_to_send_and_overdue(station_world):
     _sample(station_world, sampled_at=timezone.now() - datetime.timedelta(days=30))
     items = {i.key: i.count for i in items_for(station_world["zhang"])}
     assert items["samples.to_send"] == 1 and items["samples.overdue"] == 1 and items["samples.report_overdue"] == 0
+
+
+def test_a_task_link_fills_category_and_kind_from_the_task(station_world):
+    from shian.sampling.models import SamplingTask
+
+    task = SamplingTask.objects.create(station=station_world["station"], region_id="370725001", category="dairy",
+                                       kind="monitoring", month=202612, batches=1)  # fmt: skip
+    client = _client(station_world["zhang"])
+    pick = client.get(f"/sampling/samples/new/?task={task.pk}").content.decode()
+    assert f"?entity={station_world['shop'].pk}&amp;task={task.pk}" in pick
+    url = f"/sampling/samples/new/?entity={station_world['shop'].pk}&task={task.pk}"
+    answer = client.post(url, _form(station_world, category=""), HTTP_ACCEPT="application/json")
+    assert answer.json()["ok"]
+    sample = Sample.objects.get()
+    assert (sample.task_id, sample.category, sample.kind) == (task.pk, "dairy", "monitoring")
+    task.refresh_from_db()
+    assert task.status == SamplingTask.Status.DONE
+    assert client.get(f"/sampling/samples/new/?task={task.pk + 99}").status_code == 404
