@@ -91,3 +91,32 @@ def test_a_sample_on_a_phone_survives_a_reload_and_prints_its_sheet(browser, liv
         assert pdf.read(4) == b"%PDF"
     assert errors == []
     context.close()
+
+
+def _samples_of(page, live_url, entity_id) -> int:
+    return page.request.get(f"{live_url}/api/v1/sampling/samples?entity_id={entity_id}").json()["count"]
+
+
+def test_a_sample_saved_offline_waits_in_the_outbox_and_is_stored_once(browser, live_url, sampling_world):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    errors = _watch_console(page)
+    _login(page, live_url, "e2e-sampler-a")
+    before = _samples_of(page, live_url, sampling_world["entity"])
+    page.goto(f"{live_url}/sampling/samples/new/?entity={sampling_world['entity']}")
+    page.wait_for_selector("#sample-form")
+    page.select_option("[data-testid=category]", "dairy")
+    page.fill("[data-testid=product]", "纯牛奶")
+    page.fill("[data-testid=quantity]", "12盒")
+    page.select_option("[data-testid=lab]", label="端到端食品检验所")
+    page.select_option("[data-testid=samplers]", str(sampling_world["co_sampler"]))
+    context.set_offline(True)
+    page.click("[data-testid=sample-submit]")
+    page.wait_for_selector("[data-testid=outbox-status]:has-text('已保存在本机')")
+    context.set_offline(False)
+    page.wait_for_selector("[data-testid=outbox-status]:has-text('已提交')", timeout=45_000)
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # a second flush finds nothing left to send
+    page.reload()
+    assert _samples_of(page, live_url, sampling_world["entity"]) == before + 1
+    assert [e for e in errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    context.close()
