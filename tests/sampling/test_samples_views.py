@@ -176,3 +176,13 @@ def test_a_task_link_fills_category_and_kind_from_the_task(station_world):
     task.refresh_from_db()
     assert task.status == SamplingTask.Status.DONE
     assert client.get(f"/sampling/samples/new/?task={task.pk + 99}").status_code == 404
+
+
+def test_a_post_without_a_valid_client_key_is_refused_not_matched(station_world):
+    Sample.objects.create(number="CJ-OLD-1", entity=station_world["shop"], region_id="370725001001",
+                          category="dairy", product="旧样品", quantity="1", sampled_at=timezone.now(),
+                          to_lab_due=timezone.now(), created_by=station_world["zhang"])  # fmt: skip
+    client = _client(station_world["zhang"])
+    url = f"/sampling/samples/new/?entity={station_world['shop'].pk}"
+    answer = client.post(url, _form(station_world, client_key="not-a-key"), HTTP_ACCEPT="application/json")
+    assert answer.status_code == 422 and any("提交编号" in e for e in answer.json()["errors"])

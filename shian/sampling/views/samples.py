@@ -100,11 +100,10 @@ def sample_new(request):
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     errors: list[str] = []
     if request.method == "POST":
-        stored = selectors.sample_list(user=request.user).filter(
-            client_key=_uuid(request.POST.get("client_key")), created_by=request.user
-        )
+        key = _uuid(request.POST.get("client_key"))
+        stored = selectors.sample_list(user=request.user).filter(client_key=key, created_by=request.user)
         try:
-            sample = stored.first()
+            sample = stored.first() if key is not None else None  # a resend: no second copy of its photos
             if sample is None:
                 with transaction.atomic():
                     sample, _created = services.create_sample(
