@@ -186,3 +186,12 @@ def test_a_post_without_a_valid_client_key_is_refused_not_matched(station_world)
     url = f"/sampling/samples/new/?entity={station_world['shop'].pk}"
     answer = client.post(url, _form(station_world, client_key="not-a-key"), HTTP_ACCEPT="application/json")
     assert answer.status_code == 422 and any("提交编号" in e for e in answer.json()["errors"])
+
+
+def test_an_impossible_time_is_a_message_not_an_error(station_world):
+    sample = _sample(station_world)
+    client = _client(station_world["zhang"])
+    page = client.post(f"/sampling/samples/{sample.pk}/sent/", {"sent_at": "2026-13-01T10:00"}, follow=True)
+    assert page.status_code == 200 and "请填写送检时间" in page.content.decode()
+    sample.refresh_from_db()
+    assert sample.status == Sample.Status.SAMPLED

@@ -52,7 +52,10 @@ def _uuid(value):
 
 def parse_moment(text: str | None) -> datetime.datetime | None:
     """A time as the phone's datetime-local input or an ISO string gives it, in the server's time zone."""
-    value = parse_datetime((text or "").strip())
+    try:
+        value = parse_datetime((text or "").strip())
+    except ValueError:  # well formed but no such time (2026-13-01T10:00)
+        return None
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
