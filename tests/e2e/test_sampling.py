@@ -89,6 +89,9 @@ def test_a_sample_on_a_phone_survives_a_reload_and_prints_its_sheet(browser, liv
         page.click("[data-testid=sample-pdf]")
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+    page.goto(f"{live_url}/sampling/samples/?q={number}")
+    _fits(page)
+    assert page.locator("[data-testid=sample-count]").inner_text() == "共 1 个样品"
     assert errors == []
     context.close()
 

@@ -247,3 +247,11 @@ def test_a_received_sample_past_its_report_deadline_is_flagged(station_world):
 def test_the_producer_region_is_read_from_the_address_inside_the_jurisdiction(station_world):
     sample, _ = _create(station_world, producer_uscc="", producer_address="昌乐县宝都街道站前社区幸福路8号")
     assert sample.producer_region_id == "370725001001"
+
+
+def test_without_a_station_the_samplers_themselves_are_told(station_world):
+    late, _ = _create(station_world, sampled_at=_at(2026, 11, 2))
+    station_world["station"].townships.clear()
+    assert services.flag_overdue(now=timezone.now()) == {"to_lab": 1, "report": 0}
+    told = Notification.objects.filter(kind="sample.overdue_to_lab", text__contains=late.number)
+    assert {n.user_id for n in told} == {station_world["zhang"].pk, station_world["li"].pk}
