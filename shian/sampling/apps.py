@@ -12,3 +12,5 @@ class SamplingConfig(AppConfig):
         from .selectors.riskfactor import failed_samples
 
         register_factor("failed_samples", failed_samples)
+
+        from . import jobs  # noqa: F401  registers the parts' recurring jobs

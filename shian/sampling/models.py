@@ -181,6 +181,7 @@ class Sample(models.Model):
         related_name="+",
     )  # fmt: skip
     samplers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("抽样人员"), related_name="+")
+    entity_signer = models.CharField(_("被抽样单位签字人"), max_length=50, blank=True)
     lab = models.ForeignKey(Lab, verbose_name=_("承检机构"), null=True, blank=True, on_delete=models.PROTECT)
     sampled_at = models.DateTimeField(_("抽样时间"))
     sent_at = models.DateTimeField(_("送检时间"), null=True, blank=True)

@@ -1,7 +1,7 @@
 """Rule numbers of sampling and testing (docs/sampling.md), with their defaults; a region overrides one in the
 rule store. The food-category table is a policy table of its own (`CategoryTable`)."""
 
-from shian.core.rules import CALENDAR_DAYS, COUNT, WORKING_DAYS, register_rule
+from shian.core.rules import CALENDAR_DAYS, COUNT, HOURS, WORKING_DAYS, register_rule
 
 RATE = register_rule(
     "sampling.batches_per_thousand", default=5, unit=COUNT, name="每千人抽检批次",
@@ -46,4 +46,10 @@ BACKUP_PASS = register_rule(
 BACKUP_FAIL = register_rule(
     "sampling.backup_keep_fail_months", default=6, unit=COUNT, name="不合格样品备样保存月数（自结论）",
     source="docs/domain.md §8（总局令第15号第25条）",
+)  # fmt: skip
+
+# -- samples (docs/sampling.md §3) --
+OVERDUE_HOUR = register_rule(
+    "sampling.overdue_hour", default=7, unit=HOURS, name="样品逾期提醒时间（每天几点）",
+    source="docs/sampling.md §3",
 )  # fmt: skip

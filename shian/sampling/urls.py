@@ -7,7 +7,17 @@ planning_urls = []
 
 
 # -- samples on a phone --
-sample_urls = []
+from .views import samples as sample_views  # noqa: E402
+
+sample_urls = [
+    path("samples/", sample_views.sample_list, name="samples"),
+    path("samples/new/", sample_views.sample_new, name="sample_new"),
+    path("samples/<int:pk>/", sample_views.sample_detail, name="sample_detail"),
+    path("samples/<int:pk>/sent/", sample_views.sample_sent, name="sample_sent"),
+    path("samples/<int:pk>/received/", sample_views.sample_received, name="sample_received"),
+    path("samples/<int:pk>/pdf/", sample_views.sample_pdf, name="sample_pdf"),
+    path("sample-photos/<int:pk>/", sample_views.sample_photo, name="sample_photo"),
+]
 
 
 # -- lab results, disposal, cross-region notices --

@@ -9,7 +9,31 @@ def add_planning(w, users) -> None:
 
 # -- samples --
 def add_samples(w, users) -> None:
-    pass
+    """A sample at each position's business, and a photo of it (kinds "sample" and "sample_photo")."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from shian.sampling.models import Lab, Sample, SamplePhoto
+
+    from .world import MARKERS, Instance, w_admin
+
+    lab = Lab.objects.create(name="矩阵检验所", code="MATRIX-LAB", region_id="370725")
+    now = timezone.now()
+    for n, (pos, entity) in enumerate(w.entities.items(), 1):
+        m = MARKERS[pos]
+        sample = Sample.objects.create(
+            number=f"CJMATRIX-{n:05d}", entity=entity, region_id=entity.region_id, category="condiment",
+            product=f"{m}酱油", quantity="6瓶", lab=lab, sampled_at=now - datetime.timedelta(days=1),
+            to_lab_due=now + datetime.timedelta(days=4), created_by=w_admin(entity.region_id[:6]),
+        )  # fmt: skip
+        w.objects.setdefault("sample", []).append(Instance(pos, {"pk": sample.pk}, entity.region_id, entity.pk))
+        photo = SamplePhoto(sample=sample, name=f"{m}样品.txt", content_type="text/plain", size=5,
+                            uploaded_by=sample.created_by)  # fmt: skip
+        photo.file.save(f"matrix-sample-{pos}.txt", ContentFile(b"hello"), save=False)
+        photo.save()
+        w.objects.setdefault("sample_photo", []).append(Instance(pos, {"pk": photo.pk}, entity.region_id, entity.pk))
 
 
 # -- lab results, disposal --

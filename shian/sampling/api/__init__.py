@@ -9,6 +9,9 @@ router = Router(tags=["抽检监测"])
 
 
 # -- samples (api/samples.py) --
+from .samples import router as samples_router  # noqa: E402
+
+router.add_router("", samples_router)
 
 
 # -- lab results, disposal (api/results.py) --
