@@ -1,7 +1,8 @@
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.access import declared
 from shian.core.current_region import current_region_code
 from shian.core.selectors import unread_count
 from shian.regions.models import Region
@@ -28,12 +29,17 @@ NAV = [
 
 
 def _nav(request):
+    """The menu entries the user may open: a permission where one is named, and always the route's own access
+    declaration (so an enterprise account is not offered a regulator's page that would answer 403)."""
     user = request.user
     items = []
     for name, label, perm in NAV:
         if perm and not user.has_perm(perm):
             continue
         url = reverse(name)
+        rule = declared(resolve(url).func)
+        if rule is not None and not rule.allows(user):
+            continue
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
     return items
