@@ -183,10 +183,7 @@ def oversight(request):
     require_perm(request.user, "duties.view_oversight")
     code = current_region_code(request)
     month = _month(request)
-    figures = {
-        by: selectors.completion(user=request.user, region_code=code, month=month, by=by)
-        for by in selectors.COMPLETION_BY
-    }
+    figures = selectors.completions(user=request.user, region_code=code, month=month)
     names = region_selectors.region_names(user=request.user, codes=[r["key"] for r in figures["area"]["rows"]])
     labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
     for by, table in figures.items():
@@ -197,6 +194,7 @@ def oversight(request):
     )
     year = timezone.localdate().year
     area = figures["area"]
+    no_director = selectors.missing_director(user=request.user, region_code=code)
     context = {
         "month": area["month"],
         "days": area["days"],
@@ -206,7 +204,8 @@ def oversight(request):
         "grades": figures["grade"]["rows"],
         "types": figures["type"]["rows"],
         "behind": behind,
-        "no_director": selectors.missing_director(user=request.user, region_code=code),
+        "no_director": no_director[:50],
+        "no_director_count": no_director.count(),
         "no_officer_count": selectors.missing_officer(user=request.user, region_code=code).count(),
         "undertrained_count": selectors.undertrained(user=request.user, region_code=code, year=year).count(),
         "months": [
