@@ -1,7 +1,8 @@
 """The dashboard's reads: figures of a region and of each area below it, rankings, series and breakdowns.
 
-Counties and everything below are computed live from the records (a county is some 8,000 entities); regions
-above a county read their snapshot (see models.Snapshot), which the scheduler refreshes every 4 minutes (lag under 5).
+Counties and everything below are computed live from the records (a county is some 8,000 entities), and kept a
+minute in a shared cache that any write in the county drops (see figcache); regions above a county read their
+snapshot (see models.Snapshot), which the scheduler refreshes every 4 minutes (lag under 5).
 """
 
 import datetime
@@ -25,7 +26,7 @@ from shian.core.regioncodes import prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from . import history
+from . import figcache, history
 from .counting import LIVE_FROM, child_depth, count, roll_up  # noqa: F401 (callers read them here too)
 from .models import DispatchReport, Snapshot
 from .snapshots import refresh_region
@@ -43,6 +44,7 @@ class Figures:
     computed_at: datetime.datetime
     live: bool
     groups: dict[str, Parts]
+    cached: bool = False  # live figures counted a little earlier (figcache): the page says when
 
     @cached_property
     def total(self) -> Parts:
@@ -74,9 +76,11 @@ def figures(
     today = timezone.localdate()
     as_of = as_of or today
     if len(code) >= LIVE_FROM or as_of != today:
-        started = timezone.now()
-        groups = count(prefix=code, depth=child_depth(code), as_of=as_of, series=series)
-        return Figures(region, code, as_of, started, True, groups)
+        groups, counted_at, cached = figcache.counted(
+            code=code, as_of=as_of, series=series,
+            count=lambda: count(prefix=code, depth=child_depth(code), as_of=as_of, series=series),
+        )  # fmt: skip
+        return Figures(region, code, as_of, counted_at, True, groups, cached)
     snap = Snapshot.objects.filter(region_code=code, as_of=today).first()
     if snap is None:
         snap = refresh_region(  # a read that finds no snapshot makes the first one
