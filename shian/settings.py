@@ -255,17 +255,17 @@ SHIAN_BACKUP_DIR = Path(os.environ.get("SHIAN_BACKUP_DIR") or VAR_DIR / "backups
 MEDIA_URL = "/media/"
 
 # --- caches ---
-# The dashboard's figures of a county and below are counted live from the records (some 20 grouped queries). The
-# last count of each region is kept this many seconds in a cache that every web worker, the task worker and the
-# scheduler share (files under $SHIAN_VAR_DIR/cache: the deploy has no cache server), and dropped at once when a
-# service writes anything in that county (shian/dashboard/figcache.py). 0 counts every page view live.
-SHIAN_DASHBOARD_CACHE_SECONDS = max(int(os.environ.get("SHIAN_DASHBOARD_CACHE_SECONDS") or 60), 0)
+# The figures of a county and below (the dashboard, duty completion) are counted live from the records (tens of
+# grouped queries). The last count of each region is kept this many seconds in a cache that every web worker, the
+# task worker and the scheduler share (files under $SHIAN_VAR_DIR/cache: the deploy has no cache server), and
+# dropped at once when a service writes anything in that county (shian/core/figcache.py). 0: always count live.
+SHIAN_FIGURES_CACHE_SECONDS = max(int(os.environ.get("SHIAN_FIGURES_CACHE_SECONDS") or 60), 0)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "cache" / "figures",
-        "TIMEOUT": SHIAN_DASHBOARD_CACHE_SECONDS or None,
+        "TIMEOUT": SHIAN_FIGURES_CACHE_SECONDS or None,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }

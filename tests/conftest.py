@@ -67,9 +67,9 @@ def _tasks_run_at_once(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_figures_cache(settings):
-    """The dashboard's shared figures cache (files under var/ in production) is kept in memory and emptied for
-    every test, so no test reads figures another test counted; it stays on, so that the invalidation on writes
-    is exercised wherever a test writes and reads the dashboard again."""
+    """The shared figures cache (shian/core/figcache.py; files under var/ in production) is kept in memory and
+    emptied for every test, so no test reads figures another test counted; it stays on, so that the invalidation
+    on writes is exercised wherever a test writes and reads the figures again."""
     from django.core.cache import caches
 
     settings.CACHES = {

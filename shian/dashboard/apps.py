@@ -11,4 +11,4 @@ class DashboardConfig(AppConfig):
     def ready(self):
         # every app's kpis.py registers its figures (see shian/core/kpis.py)
         autodiscover_modules("kpis")
-        from . import figcache, jobs  # noqa: F401  the cache follows audited writes; the scheduled jobs
+        from . import jobs  # noqa: F401  registers the refresh and Monday report jobs

@@ -1,7 +1,7 @@
 """The dashboard's reads: figures of a region and of each area below it, rankings, series and breakdowns.
 
 Counties and everything below are computed live from the records (a county is some 8,000 entities), and kept a
-minute in a shared cache that any write in the county drops (see figcache); regions above a county read their
+minute in a shared cache that any write in the county drops (see core.figcache); regions above a county read their
 snapshot (see models.Snapshot), which the scheduler refreshes every 4 minutes (lag under 5).
 """
 
@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.core import figcache
 from shian.core import kpis as registry
 from shian.core.jurisdiction import (
     get_in_scope,
@@ -26,7 +27,7 @@ from shian.core.regioncodes import prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from . import figcache, history
+from . import history
 from .counting import LIVE_FROM, child_depth, count, roll_up  # noqa: F401 (callers read them here too)
 from .models import DispatchReport, Snapshot
 from .snapshots import refresh_region
@@ -76,9 +77,9 @@ def figures(
     today = timezone.localdate()
     as_of = as_of or today
     if len(code) >= LIVE_FROM or as_of != today:
-        groups, counted_at, cached = figcache.counted(
-            code=code, as_of=as_of, series=series,
-            count=lambda: count(prefix=code, depth=child_depth(code), as_of=as_of, series=series),
+        groups, counted_at, cached = figcache.remember(
+            kind="dashboard", code=code, key=(as_of, series),
+            compute=lambda: count(prefix=code, depth=child_depth(code), as_of=as_of, series=series),
         )  # fmt: skip
         return Figures(region, code, as_of, counted_at, True, groups, cached)
     snap = Snapshot.objects.filter(region_code=code, as_of=today).first()

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
-from shian.core import rules
-from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core import figcache, rules
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_prefix
 from shian.core.regioncodes import child_length
 from shian.core.rules import most_specific
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
@@ -236,6 +236,21 @@ def completions(
         total = _rates("", **{s: sum(c[b].values()) for s, c in counts.items()}, days=days, weeks=weeks)
         out[b] = {"month": start, "end": end, "days": days, "weeks": weeks, "total": total, "rows": rows}
     return out
+
+
+def oversight_completions(
+    *, user, region_code: str | None, month: datetime.date, today: datetime.date | None = None
+) -> tuple[dict[str, dict], datetime.datetime, bool]:
+    """`completions` for the oversight page, with the time they were counted and whether that was a little
+    earlier: a county's month is kept a short while in the shared figures cache (core.figcache), which any
+    audited write in the county drops."""
+    today = today or timezone.localdate()
+    scope = scope_prefix(user)
+    return figcache.remember(
+        kind="duties.completion", code=region_code or scope or "",
+        key=(scope, region_code or "", getattr(user, "entity_id", None) or "", month, today),
+        compute=lambda: completions(user=user, region_code=region_code, month=month, today=today),
+    )  # fmt: skip
 
 
 def _rates(key, entities: int, daily: int, weekly: int, monthly: int, days: int, weeks: int) -> dict:

@@ -183,7 +183,7 @@ def oversight(request):
     require_perm(request.user, "duties.view_oversight")
     code = current_region_code(request)
     month = _month(request)
-    figures = selectors.completions(user=request.user, region_code=code, month=month)
+    figures, counted_at, cached = selectors.oversight_completions(user=request.user, region_code=code, month=month)
     names = region_selectors.region_names(user=request.user, codes=[r["key"] for r in figures["area"]["rows"]])
     labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
     for by, table in figures.items():
@@ -204,6 +204,7 @@ def oversight(request):
         "grades": figures["grade"]["rows"],
         "types": figures["type"]["rows"],
         "behind": behind,
+        "counted_at": counted_at if cached else None,
         "no_director": no_director[:50],
         "no_director_count": no_director.count(),
         "no_officer_count": selectors.missing_officer(user=request.user, region_code=code).count(),

@@ -1,4 +1,4 @@
-"""The shared cache of the live figures (shian/dashboard/figcache.py): a second look at a county within the
+"""The shared cache of the live figures (shian/core/figcache.py): a second look at a county within the
 lifetime reads the last count, says when it was counted, and a write through a service in the county shows at
 once."""
 
@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from shian.core import audit
-from shian.dashboard import figcache, selectors
+from shian.core import audit, figcache
+from shian.dashboard import selectors
 from shian.entities import services as entity_services
 
 from .conftest import COUNTY, NOW, T1
@@ -65,6 +65,6 @@ def test_a_write_with_no_region_drops_every_count(world):
 
 
 def test_lifetime_zero_counts_every_time(settings, world):
-    settings.SHIAN_DASHBOARD_CACHE_SECONDS = 0
+    settings.SHIAN_FIGURES_CACHE_SECONDS = 0
     selectors.figures(user=world.county_admin, region_code=COUNTY)
     assert not selectors.figures(user=world.county_admin, region_code=COUNTY).cached
