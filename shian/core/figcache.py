@@ -17,6 +17,7 @@ import datetime
 import logging
 import time
 from collections.abc import Callable
+from importlib import metadata
 from typing import TypeVar
 
 from django.conf import settings
@@ -33,6 +34,17 @@ COUNTY_LENGTH = LEVEL_LENGTH[COUNTY]
 _EVERYWHERE = "figures:gen"
 
 T = TypeVar("T")
+
+
+def _app_version() -> str:
+    try:
+        return metadata.version("shian")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+# in every key: an upgrade, whose figures may have another shape, never reads what the previous version kept
+VERSION = _app_version()
 
 
 def _lifetime() -> int:
@@ -55,7 +67,7 @@ def remember(*, kind: str, code: str, key: tuple, compute: Callable[[], T]) -> t
     try:
         generations = cache.get_many(_generation_keys(code))
         name = ":".join(
-            ["figures", kind, code or "-", *(str(part) for part in key)]
+            ["figures", VERSION, kind, code or "-", *(str(part) for part in key)]
             + [str(generations.get(k, 0)) for k in _generation_keys(code)]
         )
         hit = cache.get(name)

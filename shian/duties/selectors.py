@@ -7,6 +7,7 @@ import datetime
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
@@ -238,18 +239,33 @@ def completions(
     return out
 
 
-def oversight_completions(
+def oversight_figures(
     *, user, region_code: str | None, month: datetime.date, today: datetime.date | None = None
-) -> tuple[dict[str, dict], datetime.datetime, bool]:
-    """`completions` for the oversight page, with the time they were counted and whether that was a little
-    earlier: a county's month is kept a short while in the shared figures cache (core.figcache), which any
-    audited write in the county drops."""
+) -> tuple[dict, datetime.datetime, bool]:
+    """The oversight page's figures: `completions` of the month ("completion"), the entities behind in it
+    ("behind": (pk, daily, weekly, monthly) in `gaps` order) and the staffing gaps counted ("no_director",
+    "no_officer", "undertrained" this year), with the time they were counted and whether that was a little
+    earlier: they are kept a short while in the shared figures cache (core.figcache), which any audited write in
+    the county drops."""
     today = today or timezone.localdate()
     scope = scope_prefix(user)
+
+    def count() -> dict:
+        return {
+            "completion": completions(user=user, region_code=region_code, month=month, today=today),
+            "behind": list(
+                gaps(user=user, region_code=region_code, month=month, today=today).values_list(
+                    "pk", "daily", "weekly", "monthly"
+                )
+            ),
+            "no_director": missing_director(user=user, region_code=region_code).count(),
+            "no_officer": missing_officer(user=user, region_code=region_code).count(),
+            "undertrained": undertrained(user=user, region_code=region_code, year=today.year).count(),
+        }
+
     return figcache.remember(
-        kind="duties.completion", code=region_code or scope or "",
-        key=(scope, region_code or "", getattr(user, "entity_id", None) or "", month, today),
-        compute=lambda: completions(user=user, region_code=region_code, month=month, today=today),
+        kind="duties.oversight", code=region_code or scope or "",
+        key=(scope, region_code or "", getattr(user, "entity_id", None) or "", month, today), compute=count,
     )  # fmt: skip
 
 
@@ -284,6 +300,21 @@ def gaps(*, user, region_code: str | None, month: datetime.date, today: datetime
         .select_related("region")
         .order_by("daily", "weekly", "region_id", "pk")
     )
+
+
+def gaps_page(*, user, region_code: str | None, rows: list[tuple], number, per_page: int = 30) -> Page:
+    """One page of the entities behind, from `rows` as `oversight_figures` lists them: the page's entities
+    read by id, each with its counts (daily, weekly, monthly) as `gaps` annotates them."""
+    page = Paginator(rows, per_page).get_page(number)
+    found = _entities(user, region_code).select_related("region").in_bulk([row[0] for row in page.object_list])
+    entities = []
+    for pk, daily, weekly, monthly in page.object_list:
+        if pk in found:
+            entity = found[pk]
+            entity.daily, entity.weekly, entity.monthly = daily, weekly, monthly
+            entities.append(entity)
+    page.object_list = entities
+    return page
 
 
 def _count_sub(model, **period):

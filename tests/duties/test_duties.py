@@ -253,6 +253,8 @@ def test_oversight_counts_once_a_while_and_a_record_shows_at_once(client, shop, 
     assert first.context["total"]["daily"] == 0 and first.context["counted_at"] is None
     again = client.get(reverse("duties:oversight"), {"month": "2026-11"})
     assert again.context["counted_at"] is not None and "数据更新于" in again.content.decode()
+    behind = [(e, e.daily, e.weekly, e.monthly) for e in again.context["behind"]]
+    assert behind == [(shop["entity"], 0, 0, 0)] == [(e, e.daily, e.weekly, e.monthly) for e in first.context["behind"]]
     services.record_daily_check(actor=shop["officer"], entity=shop["entity"])
     after = client.get(reverse("duties:oversight"), {"month": "2026-11"})
     assert after.context["total"]["daily"] == 1 and after.context["counted_at"] is None
