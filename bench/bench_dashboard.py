@@ -89,7 +89,8 @@ def load(url: str) -> None:
 
 
 def django_setup(url: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings")
+    # the county dashboard is measured as counted live: no figures cache (shian/core/figcache.py)
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings", SHIAN_FIGURES_CACHE_SECONDS="0")
     sys.path.insert(0, str(ROOT))
     import django
 

@@ -256,6 +256,22 @@ MEDIA_ROOT = VAR_DIR / "media"
 SHIAN_BACKUP_DIR = Path(os.environ.get("SHIAN_BACKUP_DIR") or VAR_DIR / "backups")
 MEDIA_URL = "/media/"
 
+# --- caches ---
+# The figures of a county and below (the dashboard, duty completion) are counted live from the records (tens of
+# grouped queries). The last count of each region is kept this many seconds in a cache that every web worker, the
+# task worker and the scheduler share (files under $SHIAN_VAR_DIR/cache: the deploy has no cache server), and
+# dropped at once when a service writes anything in that county (shian/core/figcache.py). 0: always count live.
+SHIAN_FIGURES_CACHE_SECONDS = max(int(os.environ.get("SHIAN_FIGURES_CACHE_SECONDS") or 60), 0)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "figures",
+        "TIMEOUT": SHIAN_FIGURES_CACHE_SECONDS or None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 NINJA_PAGINATION_PER_PAGE = 50
 
 LOGGING = {

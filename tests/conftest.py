@@ -65,6 +65,22 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures_cache(settings):
+    """The shared figures cache (shian/core/figcache.py; files under var/ in production) is kept in memory and
+    emptied for every test, so no test reads figures another test counted; it stays on, so that the invalidation
+    on writes is exercised wherever a test writes and reads the figures again."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "figures": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-figures"},
+    }
+    caches["figures"].clear()
+    yield
+    caches["figures"].clear()
+
+
 @pytest.fixture
 def regions(db):
     objs = {}

@@ -6,7 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import actionlabels, checks, rules, worklist  # noqa: F401  (checks registers the deploy checks)
+        from . import actionlabels, checks, figcache, rules, worklist  # noqa: F401  (checks: the deploy checks; figcache
+        # follows audited writes)
 
         rules.autodiscover()
         actionlabels.autodiscover()

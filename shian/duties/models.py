@@ -90,8 +90,9 @@ class DailyCheck(DutyRecord):
         verbose_name_plural = _("日管控记录")
         ordering = ["-day"]
         constraints = [models.UniqueConstraint(fields=["entity", "day"], name="daily_check_entity_day")]
-        # A month's records first, then the region range: completion reads one month of a county or province.
-        indexes = [models.Index(fields=["day", "region"], name="daily_check_day_region")]
+        # A month's records first, then the region range: completion reads one month of a county or province;
+        # the entity too, so that completion per grade or type reads the index alone before joining the entity.
+        indexes = [models.Index(fields=["day", "region", "entity"], name="daily_check_day_region_entity")]
 
 
 class WeeklyReport(DutyRecord):

@@ -7,14 +7,15 @@ import datetime
 from functools import reduce
 from operator import or_
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from shian.accounts.models import Role, User
 from shian.baobao.grading import rule_fires
-from shian.core import rules
-from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core import figcache, rules
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_prefix
 from shian.core.regioncodes import child_length
 from shian.core.rules import most_specific
 from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
@@ -180,41 +181,92 @@ def completion(
     minutes / entities operating now. Per area needs no join: records carry their region, and a month of a
     county (some 240,000 daily records) is grouped straight from the (day, region) index. Records of a
     business that closed during the month still count."""
+    return completions(user=user, region_code=region_code, month=month, by=(by,), today=today)[by]
+
+
+def completions(
+    *, user, region_code: str | None, month: datetime.date, by=COMPLETION_BY, today: datetime.date | None = None
+) -> dict[str, dict]:
+    """`completion` for several groupings at once ({by: figures}): each table (entities, daily, weekly and
+    monthly records) is read once, grouped by every requested key together, and added up per grouping in Python
+    (a county is a few hundred groups), instead of once per grouping."""
     today = today or timezone.localdate()
     start, end, mondays = month_bounds(month, today)
     days = max((end - start).days + 1, 0)
     length = child_length(region_code)
-    entity_key, record_key = {
+    keys = {
         "area": (Substr("region_id", 1, length), Substr("region_id", 1, length)),
         "grade": (F("baobao_grade"), F("entity__baobao_grade")),
         "type": (F("business_type"), F("entity__business_type")),
-    }[by]
+    }
+    wanted = {b: keys[b] for b in by}
 
-    def grouped(qs, key) -> dict:
-        return {r["k"] or "": r["n"] for r in qs.annotate(k=key).values("k").annotate(n=Count("pk")).order_by()}
+    def grouped(qs, side: int) -> dict[str, dict]:
+        """{by: {key: n}} from one grouped query over every wanted key."""
+        names = {b: f"k_{b}" for b in wanted}
+        rows = qs.annotate(**{names[b]: k[side] for b, k in wanted.items()}).values(*names.values())
+        out: dict[str, dict] = {b: {} for b in wanted}
+        for r in rows.annotate(n=Count("pk")).order_by():
+            for b, name in names.items():
+                key = r[name] or ""
+                out[b][key] = out[b].get(key, 0) + r["n"]
+        return out
 
     def records(model, **period):
-        return grouped(narrow_to(scope_entity_rows(model.objects.filter(**period), user), region_code), record_key)
+        return grouped(narrow_to(scope_entity_rows(model.objects.filter(**period), user), region_code), 1)
 
     counts = {
-        "entities": grouped(_entities(user, region_code), entity_key),
+        "entities": grouped(_entities(user, region_code), 0),
         "daily": records(DailyCheck, day__gte=start, day__lte=end),
         "weekly": records(WeeklyReport, week__in=mondays),
         "monthly": records(MonthlyMeeting, month=start),
     }
     weeks = len(mondays)
-    rows = [
-        _rates(
-            key,
-            entities=n,
-            **{s: counts[s].get(key, 0) for s in ("daily", "weekly", "monthly")},
-            days=days,
-            weeks=weeks,
-        )
-        for key, n in sorted(counts["entities"].items())
-    ]
-    total = _rates("", **{s: sum(c.values()) for s, c in counts.items()}, days=days, weeks=weeks)
-    return {"month": start, "end": end, "days": days, "weeks": weeks, "total": total, "rows": rows}
+    out = {}
+    for b in wanted:
+        rows = [
+            _rates(
+                key,
+                entities=n,
+                **{s: counts[s][b].get(key, 0) for s in ("daily", "weekly", "monthly")},
+                days=days,
+                weeks=weeks,
+            )
+            for key, n in sorted(counts["entities"][b].items())
+        ]
+        total = _rates("", **{s: sum(c[b].values()) for s, c in counts.items()}, days=days, weeks=weeks)
+        out[b] = {"month": start, "end": end, "days": days, "weeks": weeks, "total": total, "rows": rows}
+    return out
+
+
+def oversight_figures(
+    *, user, region_code: str | None, month: datetime.date, today: datetime.date | None = None
+) -> tuple[dict, datetime.datetime, bool]:
+    """The oversight page's figures: `completions` of the month ("completion"), the entities behind in it
+    ("behind": (pk, daily, weekly, monthly) in `gaps` order) and the staffing gaps counted ("no_director",
+    "no_officer", "undertrained" this year), with the time they were counted and whether that was a little
+    earlier: they are kept a short while in the shared figures cache (core.figcache), which any audited write in
+    the county drops."""
+    today = today or timezone.localdate()
+    scope = scope_prefix(user)
+
+    def count() -> dict:
+        return {
+            "completion": completions(user=user, region_code=region_code, month=month, today=today),
+            "behind": list(
+                gaps(user=user, region_code=region_code, month=month, today=today).values_list(
+                    "pk", "daily", "weekly", "monthly"
+                )
+            ),
+            "no_director": missing_director(user=user, region_code=region_code).count(),
+            "no_officer": missing_officer(user=user, region_code=region_code).count(),
+            "undertrained": undertrained(user=user, region_code=region_code, year=today.year).count(),
+        }
+
+    return figcache.remember(
+        kind="duties.oversight", code=region_code or scope or "",
+        key=(scope, region_code or "", getattr(user, "entity_id", None) or "", month, today), compute=count,
+    )  # fmt: skip
 
 
 def _rates(key, entities: int, daily: int, weekly: int, monthly: int, days: int, weeks: int) -> dict:
@@ -248,6 +300,21 @@ def gaps(*, user, region_code: str | None, month: datetime.date, today: datetime
         .select_related("region")
         .order_by("daily", "weekly", "region_id", "pk")
     )
+
+
+def gaps_page(*, user, region_code: str | None, rows: list[tuple], number, per_page: int = 30) -> Page:
+    """One page of the entities behind, from `rows` as `oversight_figures` lists them: the page's entities
+    read by id, each with its counts (daily, weekly, monthly) as `gaps` annotates them."""
+    page = Paginator(rows, per_page).get_page(number)
+    found = _entities(user, region_code).select_related("region").in_bulk([row[0] for row in page.object_list])
+    entities = []
+    for pk, daily, weekly, monthly in page.object_list:
+        if pk in found:
+            entity = found[pk]
+            entity.daily, entity.weekly, entity.monthly = daily, weekly, monthly
+            entities.append(entity)
+    page.object_list = entities
+    return page
 
 
 def _count_sub(model, **period):

@@ -4,7 +4,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -183,19 +182,16 @@ def oversight(request):
     require_perm(request.user, "duties.view_oversight")
     code = current_region_code(request)
     month = _month(request)
-    figures = {
-        by: selectors.completion(user=request.user, region_code=code, month=month, by=by)
-        for by in selectors.COMPLETION_BY
-    }
+    counted, counted_at, cached = selectors.oversight_figures(user=request.user, region_code=code, month=month)
+    figures = counted["completion"]
     names = region_selectors.region_names(user=request.user, codes=[r["key"] for r in figures["area"]["rows"]])
     labels = {"area": names, "grade": {"": _("未分级")}, "type": dict(BusinessType.choices)}
     for by, table in figures.items():
         for row in table["rows"]:
             row["name"] = labels[by].get(row["key"], row["key"])
-    behind = Paginator(selectors.gaps(user=request.user, region_code=code, month=month), 30).get_page(
-        request.GET.get("page")
+    behind = selectors.gaps_page(
+        user=request.user, region_code=code, rows=counted["behind"], number=request.GET.get("page")
     )
-    year = timezone.localdate().year
     area = figures["area"]
     context = {
         "month": area["month"],
@@ -206,9 +202,11 @@ def oversight(request):
         "grades": figures["grade"]["rows"],
         "types": figures["type"]["rows"],
         "behind": behind,
-        "no_director": selectors.missing_director(user=request.user, region_code=code),
-        "no_officer_count": selectors.missing_officer(user=request.user, region_code=code).count(),
-        "undertrained_count": selectors.undertrained(user=request.user, region_code=code, year=year).count(),
+        "counted_at": counted_at if cached else None,
+        "no_director": selectors.missing_director(user=request.user, region_code=code)[:50],
+        "no_director_count": counted["no_director"],
+        "no_officer_count": counted["no_officer"],
+        "undertrained_count": counted["undertrained"],
         "months": [
             (timezone.localdate().replace(day=1) - datetime.timedelta(days=31 * n)).replace(day=1) for n in range(6)
         ],

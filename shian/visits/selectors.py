@@ -1,6 +1,6 @@
 """Reads of the visit loop, each scoped: regulators by jurisdiction, an enterprise to its own entity."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
@@ -14,7 +14,7 @@ from shian.baobao.ruledefs import VISITS_PER_QUARTER as VISITS_PER_QUARTER_RULE
 from shian.baobao.selectors import own_cadre
 from shian.checklists import selectors as checklists
 from shian.checklists.models import Checklist
-from shian.core import rules
+from shian.core import figcache, rules
 from shian.core.jurisdiction import (
     get_entity_row,
     narrow_to,
@@ -245,6 +245,32 @@ def coverage_report(*, user, region_code: str | None, quarter: int) -> dict:
         area["name"] = names.get(area["code"], "")
     data["idle"] = cadres_without_visits(user=user, region_code=region_code, quarter=quarter)
     return data
+
+
+def coverage_page(*, user, region_code: str | None, quarter: int) -> tuple[dict, datetime, bool]:
+    """What the coverage page shows: `coverage_report` with the first 50 idle cadres ("idle") and their number
+    ("idle_count"), the first 50 rows of `cadre_coverage` ("cadres") and the first 50 visits to check ("review"),
+    with the time it was counted and whether that was a little earlier: a region's quarter is kept a short while
+    in the shared figures cache (core.figcache), which any audited write in the county drops."""
+    scope = scope_prefix(user)
+
+    def count() -> dict:
+        data = coverage_report(user=user, region_code=region_code, quarter=quarter)
+        idle = data["idle"]
+        review = visit_list(user=user, region_code=region_code, quarter=quarter, needs_review=True)
+        return {
+            **data,
+            "idle": list(idle[:50]),
+            "idle_count": idle.count(),
+            "review": list(review[:50]),
+            "cadres": list(cadre_coverage(user=user, region_code=region_code, quarter=quarter)[:50]),
+        }
+
+    return figcache.remember(
+        kind="visits.coverage", code=region_code or scope or "",
+        key=(scope, region_code or "", getattr(user, "entity_id", None) or "", quarter, timezone.localdate()),
+        compute=count,
+    )  # fmt: skip
 
 
 def cadre_coverage(*, user, region_code: str | None, quarter: int, idle_only: bool = False) -> QuerySet:

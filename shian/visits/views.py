@@ -288,17 +288,12 @@ def coverage(request):
     require_perm(request.user, "visits.view_coverage")
     code = current_region_code(request)
     quarter = _quarter(request)
-    figures = selectors.coverage_report(user=request.user, region_code=code, quarter=quarter)
-    idle = figures["idle"]
-    review = selectors.visit_list(user=request.user, region_code=code, quarter=quarter, needs_review=True)
+    figures, counted_at, cached = selectors.coverage_page(user=request.user, region_code=code, quarter=quarter)
     context = {
         **figures,
         "label": quarter_label(quarter),
         "quarters": _quarters(quarter),
-        "idle": idle[:50],
-        "idle_count": idle.count(),
-        "review": review[:50],
-        "cadres": selectors.cadre_coverage(user=request.user, region_code=code, quarter=quarter)[:50],
+        "counted_at": counted_at if cached else None,
     }
     return render(request, "visits/coverage.html", context)
 

@@ -243,3 +243,19 @@ def test_training_hours_and_backfill_days_follow_the_rule_store(shop, make_user)
         services.record_daily_check(actor=shop["officer"], entity=shop["entity"], day=TODAY - datetime.timedelta(2))
     assert "1" in exc.value.message_dict["day"][0]
     services.record_daily_check(actor=shop["officer"], entity=shop["entity"], day=TODAY - datetime.timedelta(1))
+
+
+def test_oversight_counts_once_a_while_and_a_record_shows_at_once(client, shop, make_user):
+    """The page's completion tables come from the shared figures cache on a second look (and say when they were
+    counted); a record kept through the service drops them, so it counts at once."""
+    client.force_login(make_user(Role.COUNTY_ADMIN, "370725"))
+    first = client.get(reverse("duties:oversight"), {"month": "2026-11"})
+    assert first.context["total"]["daily"] == 0 and first.context["counted_at"] is None
+    again = client.get(reverse("duties:oversight"), {"month": "2026-11"})
+    assert again.context["counted_at"] is not None and "数据更新于" in again.content.decode()
+    behind = [(e, e.daily, e.weekly, e.monthly) for e in again.context["behind"]]
+    assert behind == [(shop["entity"], 0, 0, 0)] == [(e, e.daily, e.weekly, e.monthly) for e in first.context["behind"]]
+    services.record_daily_check(actor=shop["officer"], entity=shop["entity"])
+    after = client.get(reverse("duties:oversight"), {"month": "2026-11"})
+    assert after.context["total"]["daily"] == 1 and after.context["counted_at"] is None
+    assert [a["daily"] for a in after.context["areas"]] == [1]

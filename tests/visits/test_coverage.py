@@ -14,6 +14,7 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from shian.accounts.models import Role
@@ -258,6 +259,22 @@ def test_cadres_without_visits(world, county):
     }
     idle_rows = selectors.cadre_coverage(user=world.county_admin, region_code="370725", quarter=Q3, idle_only=True)
     assert [r["cadre_id"] for r in idle_rows] == [county["idle"].pk]
+
+
+def test_coverage_page_counts_once_a_while_and_a_signed_visit_shows_at_once(client, world, county, clock):
+    """The page's figures come from the shared figures cache on a second look (and say when they were counted);
+    a visit signed through the service drops them, so it counts at once."""
+    client.force_login(world.county_admin)
+    first = client.get(reverse("visits:coverage"), {"quarter": "2026Q4", "region": "370725"})
+    assert first.context["total"]["visited"] == 0 and first.context["counted_at"] is None
+    assert first.context["idle_count"] == 3 and len(first.context["cadres"]) == 3
+    again = client.get(reverse("visits:coverage"), {"quarter": "2026Q4", "region": "370725"})
+    assert again.context["counted_at"] is not None and "数据更新于" in again.content.decode()
+    assert set(again.context["idle"]) == set(first.context["idle"]) == {world.cadre, county["far"], county["idle"]}
+    visit(clock, world.entity, world.cadre_user, IN_Q4)
+    after = client.get(reverse("visits:coverage"), {"quarter": "2026Q4", "region": "370725"})
+    assert after.context["counted_at"] is None and after.context["total"]["visited"] == 1
+    assert after.context["idle_count"] == 2 and after.context["visits"] == 1
 
 
 # -- attachments ----------------------------------------------------------------------------------------------
