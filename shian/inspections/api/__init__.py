@@ -15,3 +15,6 @@ router = Router(tags=["监督检查"])
 
 
 # -- overview and KPIs (api/overview.py) --
+from .overview import router as overview_router  # noqa: E402
+
+router.add_router("", overview_router)
