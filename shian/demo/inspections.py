@@ -174,7 +174,7 @@ class _Loader:
             inspectors = []
             if n == 1:
                 inspectors = list(User.objects.filter(username__in=DEMO_INSPECTORS).order_by("username"))
-            wanted = max(2, 2 + (rng.random() < 0.5)) - len(inspectors)
+            wanted = 3 + (rng.random() < 0.5) - len(inspectors)  # three or four per station
             for k in range(wanted):
                 username = f"insp{county.code}{n:02d}{k + 1}"
                 user, _ = User.objects.get_or_create(username=username, defaults={
@@ -328,9 +328,11 @@ class _Loader:
             behind = (today - timezone.localtime(due.due_at).date()).days
             roll = rng.random()
             if behind > 20:
-                state = "open" if roll < 0.01 else ("escalate" if escalated is None and roll < 0.05 else "closed")
+                # one order of the last months escalated into a case; a handful of old ones still open
+                state = "escalate" if escalated is None and behind < 120 and roll < 0.2 else (
+                    "open" if roll < 0.003 else "closed")  # fmt: skip
             elif behind > 0:
-                state = "closed" if roll < 0.6 else ("answered" if roll < 0.85 else "open")
+                state = "closed" if roll < 0.8 else ("answered" if roll < 0.93 else "open")
             else:
                 state = "answered" if roll < 0.4 else "open"
             if inspection.entity_id in enterprise and behind <= 0:
