@@ -152,3 +152,13 @@ def test_the_weekly_report_lists_overdue_orders(world):
     title, headers, rows, total = kpis.overdue_orders(prefix=COUNTY, as_of=day("2026-11-25"), limit=10)
     assert total == 1 and rows[0][0] == "宝都中学食堂" and rows[0][4] == 66  # due 09-20
     assert len(headers) == len(rows[0])
+
+
+def test_the_nightly_kpi_history_keeps_the_inspection_parts(world):
+    from shian.dashboard import history
+
+    history.record_day(day=day("2026-06-20"))
+    parts = history.parts_on(COUNTY, day("2026-06-20"))
+    got = {k.key: k.value(parts) for k in registry.kpis() if k.key.startswith("inspections.")}
+    assert got["inspections.done"] == 4 and got["inspections.orders_open"] == 1
+    assert got == {k: v for k, v in figures(as_of="2026-06-20")[""].items() if k != "_parts"}
