@@ -328,9 +328,11 @@ class _Loader:
             behind = (today - timezone.localtime(due.due_at).date()).days
             roll = rng.random()
             if behind > 20:
-                # one order of the last months escalated into a case; a handful of old ones still open
-                state = "escalate" if escalated is None and behind < 120 and roll < 0.2 else (
-                    "open" if roll < 0.003 else "closed")  # fmt: skip
+                # one order of the last months escalated into a case; a few of the last weeks still open (overdue)
+                if escalated is None and behind < 120 and roll < 0.2:
+                    state = "escalate"
+                else:
+                    state = "open" if behind < 60 and roll > 0.92 else "closed"
             elif behind > 0:
                 state = "closed" if roll < 0.8 else ("answered" if roll < 0.93 else "open")
             else:
