@@ -30,6 +30,9 @@ def demo_logins(county: Region) -> list[tuple[str, str, dict]]:
         ("cadre", "包保干部", {"role": Role.CADRE, "region": village or township, "name": "包保干部"}),
         ("grid", "网格员", {"role": Role.GRID_WORKER, "region": village or township, "name": "网格员"}),
         ("auditor", "审计员（只读）", {"role": Role.AUDITOR, "region": county, "name": "审计员"}),
+        # the first 市场监管所's inspectors (shian/demo/inspections.py): this month's tasks, signed together
+        ("inspector", "监督检查执法人员", {"role": Role.STATION_STAFF, "region": county, "name": "刘建国"}),
+        ("inspector2", "监督检查执法人员（同组）", {"role": Role.STATION_STAFF, "region": county, "name": "张丽华"}),
     ] + _enterprise_login(county)
 
 

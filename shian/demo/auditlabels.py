@@ -11,5 +11,6 @@ register_labels(
         "demo.grids": _("生成演示网格与账号"),
         "demo.visits": _("生成演示督导记录"),
         "demo.duties": _("生成演示企业履责记录"),
+        "demo.inspections": _("生成演示监督检查记录"),
     }
 )

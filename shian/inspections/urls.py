@@ -67,7 +67,11 @@ inspecting_urls = [
 
 
 # -- overview (dashboard), KPIs --
-overview_urls = []
+from .views import overview as overview_views  # noqa: E402
+
+overview_urls = [
+    path("", overview_views.overview, name="overview"),
+]
 
 
 urlpatterns = grading_urls + planning_urls + inspecting_urls + overview_urls

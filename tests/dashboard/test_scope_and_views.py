@@ -229,7 +229,7 @@ def test_province_reads_a_snapshot_that_adds_up_the_counties(world):
     changle = selectors.figures(user=world.county_admin, region_code=COUNTY)
     boshan = selectors.figures(user=world.boshan_admin, region_code="370304")
     summed = registry.total([changle.total, boshan.total])
-    assert {k: v for k, v in fig.total.items() if ":" not in k or k.split(":")[0] in ("grade", "type", "close_days")} \
+    assert {k: v for k, v in fig.total.items() if ":" not in k or k.split(":")[0] in ("grade", "type", "close_days", "risk")} \
         == summed  # fmt: skip
     assert selectors.values(fig.total)["entities.total"] == 11
     assert Snapshot.objects.filter(region_code="37").exists()

@@ -24,3 +24,6 @@ router.add_router("", inspecting_router)
 
 
 # -- overview and KPIs (api/overview.py) --
+from .overview import router as overview_router  # noqa: E402
+
+router.add_router("", overview_router)

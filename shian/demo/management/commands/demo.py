@@ -20,6 +20,7 @@ from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_ca
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.entities import load_county_entities
 from shian.demo.history import backdate_county
+from shian.demo.inspections import load_inspections
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
 from shian.demo.visits import load_county_visits
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             self.stdout.write(f"包保督导：{visits} 次督导记录，逾期问题升级 {sum(escalated.values())} 个")
         if backdate_county(county=region, seed=seed, today=today):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
+        self._inspections(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -92,6 +94,19 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in logins:
             self.stdout.write(f"  {username:<12} {label}")
+
+    def _inspections(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Stations, inspectors and two years of inspection history (shian/demo/inspections.py), before the KPI
+        history is recorded so the dashboard's past holds them too."""
+        started = time.monotonic()
+        made = load_inspections(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"监督检查：{made['stations']} 个市场监管所、{made['inspectors']} 名执法人员，近两年检查记录 "
+                f"{made['inspections']} 条，责令整改 {made['orders']} 份（已销号 {made['orders_closed']} 份），"
+                f"本月任务 {made['tasks']} 项，明厨亮灶接入 {made['kitchen_links']} 户"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
 
     def _boundaries(self, county: Region) -> None:
         """Schematic township outlines for the 一张图 map, loaded like a real file; boundaries already there
