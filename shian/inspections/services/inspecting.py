@@ -179,7 +179,7 @@ def _coordinate(value, low, high, field):
 
 def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer, started_at, summary, latitude,
           longitude) -> Inspection:  # fmt: skip
-    task = InspectionTask.objects.select_for_update().select_related("entity", "station").get(pk=task.pk)
+    task = InspectionTask.objects.select_for_update(of=("self",)).select_related("entity", "station").get(pk=task.pk)
     entity = task.entity
     require_in_scope(actor, entity.region_id)
     if not task.inspectors.filter(pk=actor.pk).exists():
