@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "shian.duties",
     "shian.inspections",
     "shian.sampling",
+    "shian.complaints",
+    "shian.emergency",
     "shian.dashboard",
     "shian.demo",
     "shian.api",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("duties/", include("shian.duties.urls")),
     path("inspections/", include("shian.inspections.urls")),
     path("sampling/", include("shian.sampling.urls")),
+    path("complaints/", include("shian.complaints.urls")),
+    path("emergency/", include("shian.emergency.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),
     path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),

@@ -14,12 +14,14 @@ from ninja.security import HttpBearer, SessionAuth
 from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
+from shian.complaints.api import router as complaints_router
 from shian.core.access import check_operation
 from shian.core.api import operations_router
 from shian.core.api import router as audit_router
 from shian.core.rule_api import router as rules_router
 from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
+from shian.emergency.api import router as emergency_router
 from shian.entities.api import router as entities_router
 from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
@@ -128,3 +130,5 @@ api.add_router("/duties", duties_router)
 api.add_router("/dashboard", dashboard_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/sampling", sampling_router)
+api.add_router("/complaints", complaints_router)
+api.add_router("/emergency", emergency_router)

@@ -33,6 +33,8 @@ from shian.ledgers.models import ImportBatch
 from shian.regions.models import Region
 from shian.visits.models import Attachment, Problem, ProblemEvent, Visit
 
+from .world_complaints import EXTENSIONS as COMPLAINTS
+from .world_emergency import EXTENSIONS as EMERGENCY
 from .world_inspections import EXTENSIONS as INSPECTIONS
 from .world_sampling import EXTENSIONS as SAMPLING
 
@@ -240,7 +242,7 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in INSPECTIONS + SAMPLING:
+    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + EMERGENCY:
         extend(w, w.users)
     return w
 

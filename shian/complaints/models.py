@@ -1,0 +1,3 @@
+"""Models of complaints (docs/complaints.md)."""
+
+from django.db import models  # noqa: F401

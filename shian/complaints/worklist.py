@@ -1,0 +1,1 @@
+"""Work-list items of complaints (shian.core.worklist)."""

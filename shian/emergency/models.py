@@ -1,0 +1,3 @@
+"""Models of emergency (docs/emergency.md)."""
+
+from django.db import models  # noqa: F401

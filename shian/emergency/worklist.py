@@ -1,0 +1,1 @@
+"""Work-list items of emergency (shian.core.worklist)."""
