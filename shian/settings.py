@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shian.inspections",
     "shian.sampling",
     "shian.complaints",
+    "shian.cases",
     "shian.emergency",
     "shian.dashboard",
     "shian.demo",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("inspections/", include("shian.inspections.urls")),
     path("sampling/", include("shian.sampling.urls")),
     path("complaints/", include("shian.complaints.urls")),
+    path("cases/", include("shian.cases.urls")),
     path("emergency/", include("shian.emergency.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),

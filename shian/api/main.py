@@ -14,6 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
+from shian.cases.api import router as cases_router
 from shian.complaints.api import router as complaints_router
 from shian.core.access import check_operation
 from shian.core.api import operations_router
@@ -131,4 +132,5 @@ api.add_router("/dashboard", dashboard_router)
 api.add_router("/inspections", inspections_router)
 api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
+api.add_router("/cases", cases_router)
 api.add_router("/emergency", emergency_router)

@@ -33,6 +33,7 @@ from shian.ledgers.models import ImportBatch
 from shian.regions.models import Region
 from shian.visits.models import Attachment, Problem, ProblemEvent, Visit
 
+from .world_cases import EXTENSIONS as CASES
 from .world_complaints import EXTENSIONS as COMPLAINTS
 from .world_emergency import EXTENSIONS as EMERGENCY
 from .world_inspections import EXTENSIONS as INSPECTIONS
@@ -242,7 +243,7 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + EMERGENCY:
+    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY:
         extend(w, w.users)
     return w
 

@@ -2,4 +2,4 @@
 
 from ninja import Router
 
-router = Router(tags=["投诉举报与案件"])
+router = Router(tags=["投诉举报"])

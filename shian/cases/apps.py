@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    """Cases (立案查处) from reports, inspections, failed samples and overdue 包保 problems, with 挂牌督办
+    (docs/cases.md)."""
+
+    name = "shian.cases"
+    verbose_name = _("案件查处")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  registers the parts' recurring jobs

@@ -1,0 +1,1 @@
+"""Labels of cases's audit actions (shian.core.actionlabels) and notification kinds (shian.core.notifykinds)."""

@@ -1,0 +1,1 @@
+"""Work-list items of cases (shian.core.worklist)."""
