@@ -6,6 +6,8 @@ import zipfile
 
 import pytest
 
+from shian.core import kpis as registry
+
 from .test_entities import PHONE, _fits
 from .test_shell import _login, _watch_console
 
@@ -33,7 +35,7 @@ def test_map_figures_and_drill_down(browser, live_url, viewport, tmp_path):
     assert page.locator("#dash-tiles").is_hidden()
     assert "边界来源" in page.locator("#dash-map-note").inner_text()
     page.wait_for_selector("#dash-trend canvas")
-    assert page.locator(".dash-kpis a.kpi").count() == 13
+    assert page.locator(".dash-kpis a.kpi").count() == len(registry.kpis())  # one card per registered KPI
     page.screenshot(path=tmp_path / "county.png", full_page=True)
     if viewport == PHONE:
         _fits(page)
