@@ -84,3 +84,7 @@ ESCALATE_HOUR = register_rule(
     "inspections.escalate_hour", default=1, unit=HOURS, name="整改逾期移送立案时间（每天几点）",
     source="docs/inspections.md §5",
 )  # fmt: skip
+PATROL_SIGNERS = register_rule(
+    "inspections.patrol_signers", default=1, unit=COUNT, name="网格巡查记录最少签名人数（网格员）",
+    source="docs/inspections.md §5",
+)  # fmt: skip

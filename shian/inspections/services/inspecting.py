@@ -1,5 +1,5 @@
 """Signing an inspection on the checklist engine (docs/inspections.md §5): answers checked against the version
-that applies, two inspectors' signatures, the outcome, the catering level, repeat items, the publication date,
+that applies, two inspectors' signatures (a grid worker's 巡查: the worker's), the outcome, the catering level, repeat items, the publication date,
 the rectification order, the annual 量化分级 and the regrade; locked afterwards, corrected only by addenda."""
 
 import base64
@@ -21,7 +21,7 @@ from shian.core.workdays import add_working_days
 
 from ..checklists import checklist_for, is_catering, kind_for
 from ..models import Inspection, InspectionAddendum, InspectionAnswer, InspectionTask, Outcome, Signature
-from ..ruledefs import BASIC_GENERAL_MAX, MIN_INSPECTORS, PUBLISH_RESULTS, REPEAT_WINDOW
+from ..ruledefs import BASIC_GENERAL_MAX, MIN_INSPECTORS, PATROL_SIGNERS, PUBLISH_RESULTS, REPEAT_WINDOW
 from . import catering, grading, rectification
 
 PNG_PREFIX = "data:image/png;base64,"
@@ -68,11 +68,26 @@ def _name(user) -> str:
     return user.name or user.username
 
 
+def is_patrol(task: InspectionTask) -> bool:
+    return task.kind == InspectionTask.Kind.PATROL
+
+
+def min_signers(task: InspectionTask, region_code: str) -> int:
+    """How many of the task's people must sign: a grid worker's 巡查 `inspections.patrol_signers` (the worker
+    alone), every other inspection `inspections.min_inspectors` (two inspectors)."""
+    rule = PATROL_SIGNERS if is_patrol(task) else MIN_INSPECTORS
+    return rules.value(rule.code, region_code)
+
+
 def _signatures(actor, task: InspectionTask, signatures: list[dict], minimum: int) -> list[tuple[User, str]]:
-    """The handwritten signatures: each by a task inspector of the entity's station, the actor among them, at
-    least `minimum`; a missing one names whose it is."""
+    """The handwritten signatures: each by a person of the task (for an inspection, an inspector of the entity's
+    station; for a 巡查, its grid worker), the actor among them, at least `minimum`; a missing one names whose
+    it is."""
     inspectors = {u.pk: u for u in task.inspectors.all()}
-    members = set(task.station.inspectors.values_list("pk", flat=True)) if task.station_id else set()
+    if is_patrol(task):
+        members = set(inspectors)
+    else:
+        members = set(task.station.inspectors.values_list("pk", flat=True)) if task.station_id else set()
     given: dict[int, str] = {}
     errors = []
     for sig in signatures or []:
@@ -88,7 +103,11 @@ def _signatures(actor, task: InspectionTask, signatures: list[dict], minimum: in
         if user is None or pk not in members:
             stranger = User.objects.filter(pk=pk).first()
             who = _name(stranger) if stranger else str(pk)
-            errors.append(_("%(n)s 不是本次检查任务中本所的执法人员，不能签名。") % {"n": who})
+            errors.append(
+                _("%(n)s 不是本次巡查任务的网格员，不能签名。") % {"n": who}
+                if is_patrol(task)
+                else _("%(n)s 不是本次检查任务中本所的执法人员，不能签名。") % {"n": who}
+            )
             continue
         try:
             given[pk] = _png(image, _name(user))
@@ -198,7 +217,7 @@ def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer,
     given, answer_errors = checklists.check_answers(items, answers)
     if answer_errors:
         errors["answers"] = answer_errors
-    minimum = rules.value(MIN_INSPECTORS.code, entity.region_id)
+    minimum = min_signers(task, entity.region_id)
     try:
         signed = _signatures(actor, task, signatures, minimum)
     except ValidationError as exc:
