@@ -2,10 +2,8 @@
 that applies, two inspectors' signatures (a grid worker's 巡查: the worker's), the outcome, the catering level, repeat items, the publication date,
 the rectification order, the annual 量化分级 and the regrade; locked afterwards, corrected only by addenda."""
 
-import base64
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,9 +21,6 @@ from ..checklists import checklist_for, is_catering, kind_for
 from ..models import Inspection, InspectionAddendum, InspectionAnswer, InspectionTask, Outcome, Signature
 from ..ruledefs import BASIC_GENERAL_MAX, MIN_INSPECTORS, PATROL_SIGNERS, PUBLISH_RESULTS, REPEAT_WINDOW
 from . import catering, grading, rectification
-
-PNG_PREFIX = "data:image/png;base64,"
-MAX_SIGNATURE_BYTES = 200_000  # a signature canvas as PNG is a few KB; this only stops abuse
 
 
 def outcome_of(key_failed: int, general_failed: int, region_code: str, on: datetime.date | None = None) -> str:
@@ -48,20 +43,6 @@ def repeat_items(entity_id: int, texts: set[str], day: datetime.date, region_cod
     )  # fmt: skip
     found = set(earlier.values_list("item__text", flat=True))
     return sorted(found)
-
-
-def _png(image: str, name: str) -> str:
-    """A signature canvas as a PNG data URL, checked: the header, valid base64, the PNG magic bytes."""
-    image = (image or "").strip()
-    if not image.startswith(PNG_PREFIX):
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]})
-    try:
-        data = base64.b64decode(image[len(PNG_PREFIX) :], validate=True)
-    except ValueError as exc:
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]}) from exc
-    if not data.startswith(b"\x89PNG") or len(data) > MAX_SIGNATURE_BYTES:
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]})
-    return image
 
 
 def _name(user) -> str:
@@ -110,7 +91,7 @@ def _signatures(actor, task: InspectionTask, signatures: list[dict], minimum: in
             )
             continue
         try:
-            given[pk] = _png(image, _name(user))
+            given[pk] = checklists.png_signature(image, _name(user))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -142,10 +123,7 @@ def sign_inspection(
 ) -> tuple[Inspection, bool]:
     """Store a signed inspection; returns (inspection, created). A resend with the same client key returns the
     inspection already stored (the phone's outbox may send twice). Nothing is written when anything is wrong."""
-    try:
-        key = uuid.UUID(str(client_key))
-    except ValueError as exc:
-        raise ValidationError({"client_key": [_("提交编号无效。")]}) from exc
+    key = checklists.client_key(client_key)
     existing = Inspection.objects.filter(client_key=key).first()
     if existing is not None:
         return _same_sender(actor, existing), False
@@ -184,18 +162,6 @@ def _checklist(entity, checklist_id) -> Checklist:
     )  # fmt: skip
 
 
-def _coordinate(value, low, high, field):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except ArithmeticError as exc:
-        raise ValidationError({field: [_("定位坐标无效。")]}) from exc
-    if not low <= number <= high:
-        raise ValidationError({field: [_("定位坐标超出范围。")]})
-    return number
-
-
 def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer, started_at, summary, latitude,
           longitude) -> Inspection:  # fmt: skip
     task = InspectionTask.objects.select_for_update(of=("self",)).select_related("entity", "station").get(pk=task.pk)
@@ -222,8 +188,7 @@ def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer,
         signed = _signatures(actor, task, signatures, minimum)
     except ValidationError as exc:
         errors.setdefault("signatures", []).extend(exc.messages)
-    lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
-    lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
+    lat, lon = checklists.location(latitude, longitude)
     if errors:
         raise ValidationError(errors)
     day = timezone.localdate(now)
