@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 CHUNK = 5000  # ids per IN (...) query: far below SQLite's and PostgreSQL's parameter limits
 _MAX_PARAMS = 30_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535
+COPY_MIN_ROWS = 1000  # PostgreSQL: from this many rows on, COPY (about three times the multi-row INSERT's speed)
 
 
 def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
@@ -26,13 +27,22 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
     on 100,000 rows). Values still go through each field's own preparation, so dates, decimals and JSON are
     stored exactly as `save()` would store them; the new primary keys are set on `objs`, in order (both
     SQLite and PostgreSQL return rows of a multi-row INSERT in VALUES order, as Django itself relies on).
-    No signals, no `save()`: only for plain rows."""
+    No signals, no `save()`: only for plain rows.
+
+    On PostgreSQL, from `COPY_MIN_ROWS` rows on, the rows go by `COPY ... FROM STDIN` instead, behind the same
+    contract: the keys are taken from the table's sequence first (one `nextval` query for all of them), set on
+    `objs` in order, and copied with the rows."""
     if not objs:
         return
     connection = connections[using]
     opts = model._meta
     pk = opts.pk
     fields = [f for f in opts.local_concrete_fields if not (f is pk and f.db_returning)]  # the database numbers it
+    for obj in objs:  # a parent saved after it was assigned: copy its new key (as bulk_create does)
+        obj._prepare_related_fields_for_save(operation_name="insert_many")
+    if connection.vendor == "postgresql" and len(objs) >= COPY_MIN_ROWS:
+        _copy_many(connection, model, objs, fields, using)
+        return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -41,11 +51,34 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
     tail = f" RETURNING {quote(pk.column)}"
     with connection.cursor() as cursor:
         for chunk in chunked(objs, size):
-            for obj in chunk:  # a parent saved after it was assigned: copy its new key (as bulk_create does)
-                obj._prepare_related_fields_for_save(operation_name="insert_many")
             params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields]
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
             for obj, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = new_pk
                 obj._state.adding = False
                 obj._state.db = using
+
+
+def _copy_many(connection, model, objs: list, fields: list, using: str) -> None:
+    """PostgreSQL's COPY for `insert_many`: keys from the sequence (when the database numbers them), then one COPY
+    of all the rows, each value prepared by its field as for the INSERT."""
+    opts = model._meta
+    pk = opts.pk
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if pk not in fields:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, pk.column, len(objs)],
+            )
+            keys = sorted(row[0] for row in cursor.fetchall())
+            for obj, key in zip(objs, keys, strict=True):
+                obj.pk = key
+            fields = [pk, *fields]
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
