@@ -36,8 +36,12 @@ def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions,
     assert License.objects.get(pk=child.pk).entity_id == parent.pk
     batch = ImportBatch.objects.create(kind="entities", file_name="a.csv", file_hash="x" * 64, created_by=superuser)
     row = ImportRow(batch=batch, row=2, action="updated", object_type="entities.entity", before={"名称": "旧"})
-    insert_many(ImportRow, [row])
+    shared = {"地址": "站前路\t1号\n\\后院", "面积": 12.5}  # one value object behind two rows, with COPY's specials
+    twins = [ImportRow(batch=batch, row=n, action="created", object_type="entities.entity", before=shared)
+             for n in (3, 4)]  # fmt: skip
+    insert_many(ImportRow, [row, *twins])
     assert ImportRow.objects.get(pk=row.pk).before == {"名称": "旧"}
+    assert [ImportRow.objects.get(pk=t.pk).before for t in twins] == [shared, shared]
     insert_many(Entity, [])
     # a later ordinary save is numbered after the bulk rows (the sequence moved on)
     later = Entity.objects.create(name="后来", region_id="370725001001")
