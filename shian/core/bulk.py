@@ -61,6 +61,32 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
                 obj._state.db = using
 
 
+def insert_rows(model, attnames: list[str], rows: list[tuple], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Plain rows of values ready for the database (ints, strings, Decimals, dates, datetimes already adapted by
+    `connection.ops`, JSON as its text) into the columns of `attnames` (`entity_id` for a foreign key), without
+    building model instances: at a million rows, constructing and preparing objects costs more than writing them.
+    Nothing is returned and no default is computed: give every column that has no database default. Multi-row
+    INSERTs; on PostgreSQL from `COPY_MIN_ROWS` rows on, one COPY."""
+    if not rows:
+        return
+    connection = connections[using]
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_attname[a].column) for a in attnames)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+            with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        size = max(1, _MAX_PARAMS // len(attnames))
+        placeholder = "(" + ", ".join(["%s"] * len(attnames)) + ")"
+        head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
+        for chunk in chunked(rows, size):
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)), [v for row in chunk for v in row])
+
+
 def _copy_many(connection, model, objs: list, fields: list, using: str) -> None:
     """PostgreSQL's COPY for `insert_many`: keys from the sequence (when the database numbers them), then one COPY
     of all the rows, each value prepared by its field as for the INSERT."""

@@ -46,3 +46,15 @@ def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions,
     # a later ordinary save is numbered after the bulk rows (the sequence moved on)
     later = Entity.objects.create(name="后来", region_id="370725001001")
     assert later.pk > max(e.pk for e in entities)
+
+
+def test_plain_rows_are_stored_without_model_instances(superuser, path):
+    import json
+
+    batch = ImportBatch.objects.create(kind="entities", file_name="b.csv", file_hash="y" * 64, created_by=superuser)
+    before = json.dumps({"名称": "旧\t店\n二号\\后院"}, ensure_ascii=False)
+    rows = [(batch.pk, n, "created", "entities.entity", str(n), before if n % 2 else None) for n in range(1, 6)]
+    bulk.insert_rows(ImportRow, ["batch_id", "row", "action", "object_type", "object_id", "before"], rows)
+    stored = list(ImportRow.objects.filter(batch=batch).order_by("row").values_list("row", "object_id", "before"))
+    assert stored == [(n, str(n), {"名称": "旧\t店\n二号\\后院"} if n % 2 else None) for n in range(1, 6)]
+    bulk.insert_rows(ImportRow, ["batch_id"], [])  # nothing to write: no query
