@@ -23,13 +23,17 @@ Services (`shian.checklists.services`)
     title=, items=, note=, kinds=)`: a region's edit as a new version (scope checked, audited; the module
     checks its own permission first). `check_answers(items, answers)`: every item answered once, a 不符合
     explained. `store_file(model, actor=, upload=)` and `claim_files(pending, actor=, ids=, **owner)`: photos
-    checked (`core.uploads`), stored, then attached only by the user who uploaded them.
+    checked (`core.uploads`), stored, then attached only by the user who uploaded them. For signing a record:
+    `client_key(value)` (the phone's resend key), `png_signature(image, name)` (a handwritten signature canvas,
+    the refusal naming the signer), `location(latitude, longitude)` (checked coordinates, six decimals).
 
 Selectors (`shian.checklists.selectors`)
     `checklist_list(user=, kinds=)` and `checklist_get(user=, pk=, kinds=)`: the versions a user may read.
 
 Forms and pages (`shian.checklists.forms`, templates `checklists/`, static `checklists/offline_form.js`)
-    `posted_answers(post, files, items, store_photo)` reads a posted checklist form; `parse_item_lines` and
+    `posted_answers(post, files, items, store_photo)` reads a posted checklist form; `int_or_404`,
+    `uuid_or_none` read its ids; `signed_reply(request, record, url_name, message)` and `rejected_reply(errors)`
+    answer it (JSON for the offline outbox, else a message and a redirect); `parse_item_lines` and
     `item_lines` are the one-line-per-item editing text. A module's form includes `checklists/_item.html`
     per item (result, note, `checklists/_photo_input.html`), marks its form `data-offline-form` with a
     `data-draft-key`, and includes `checklists/_outbox.html` (extend it to name the records in the

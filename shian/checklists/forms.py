@@ -5,9 +5,51 @@ The checklist form itself is the module's template, built from the engine's incl
 draft and outbox script). The posted field names are `result_<item pk>`, `note_<item pk>` and
 `photo_<item pk>` (files)."""
 
+import uuid
 from collections.abc import Callable, Iterable
 
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
 from .models import ChecklistItem, Severity
+
+
+def int_or_404(value) -> int:
+    """A posted or routed id as an int; anything else is a 404 (a form tampered with, not a user's typo)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def uuid_or_none(value) -> uuid.UUID | None:
+    """A posted client key as a UUID, None when it is not one."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def wants_json(request) -> bool:
+    """The offline outbox posts with `Accept: application/json` and reads a JSON reply."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def signed_reply(request, record, url_name: str, message: str):
+    """The reply to a signed record's form: JSON {ok, url, id} for the outbox, else the message and a redirect
+    to the record (`url_name` takes its pk)."""
+    url = reverse(url_name, args=[record.pk])
+    if wants_json(request):
+        return JsonResponse({"ok": True, "url": url, "id": record.pk})
+    messages.success(request, message)
+    return redirect(url)
+
+
+def rejected_reply(errors: list[str]) -> JsonResponse:
+    """The outbox's reply when signing was refused: the messages, status 422 (the form page shows the same)."""
+    return JsonResponse({"ok": False, "errors": errors}, status=422)
 
 
 def posted_answers(post, files, items: Iterable[ChecklistItem], store_photo: Callable) -> list[dict]:

@@ -4,7 +4,10 @@ and region, answers checked against a checklist, and photos/files stored and cla
 Permission to edit checklists is the calling module's to check (each module has its own permission); scope
 and audit are handled here."""
 
+import base64
+import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -153,3 +156,63 @@ def claim_files(pending: QuerySet, *, actor, ids, **owner) -> None:
     wanted = {int(i) for i in ids}
     if pending.filter(pk__in=wanted, uploaded_by=actor).update(**owner) != len(wanted):
         raise refused
+
+
+# -- signatures and location of a signed record ------------------------------------------------------------------
+
+
+def client_key(value) -> uuid.UUID:
+    """The phone's key of a signed record (a resend with the same key returns the stored record)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise ValidationError({"client_key": [_("提交编号无效。")]}) from exc
+
+
+PNG_PREFIX = "data:image/png;base64,"
+MAX_SIGNATURE_BYTES = 200_000  # a signature canvas as PNG is a few KB; this only stops abuse
+MICRODEGREE = Decimal("0.000001")
+
+
+def png_signature(image: str, name: str, *, field: str = "signatures") -> str:
+    """A handwritten signature (a canvas as a PNG data URL), checked: the header, valid base64, the PNG magic
+    bytes, a sane size. A bad one is a ValidationError on `field` naming whose signature it is."""
+    image = (image or "").strip()
+    invalid = ValidationError({field: [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]})
+    if not image.startswith(PNG_PREFIX):
+        raise invalid
+    try:
+        data = base64.b64decode(image[len(PNG_PREFIX) :], validate=True)
+    except ValueError as exc:
+        raise invalid from exc
+    if not data.startswith(b"\x89PNG") or len(data) > MAX_SIGNATURE_BYTES:
+        raise invalid
+    return image
+
+
+def coordinate(value, low, high, field: str) -> Decimal | None:
+    """A latitude or longitude as posted (None when not given), to six decimals, within [low, high]."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(MICRODEGREE)
+    except ArithmeticError as exc:
+        raise ValidationError({field: [_("定位坐标无效。")]}) from exc
+    if not low <= number <= high:
+        raise ValidationError({field: [_("定位坐标超出范围。")]})
+    return number
+
+
+def location(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    """(latitude, longitude) of a signed record, each checked (`coordinate`); errors name the field."""
+    errors: dict[str, list[str]] = {}
+    out = []
+    for value, limit, field in ((latitude, 90, "latitude"), (longitude, 180, "longitude")):
+        try:
+            out.append(coordinate(value, Decimal(-limit), Decimal(limit), field))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            out.append(None)
+    if errors:
+        raise ValidationError(errors)
+    return out[0], out[1]

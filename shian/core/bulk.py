@@ -1,11 +1,14 @@
 """Bulk work over many ids without one query per row and without passing a database's parameter limit."""
 
+import json
+import operator
 from collections.abc import Iterable, Iterator
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 CHUNK = 5000  # ids per IN (...) query: far below SQLite's and PostgreSQL's parameter limits
 _MAX_PARAMS = 30_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535
+COPY_MIN_ROWS = 1000  # PostgreSQL: from this many rows on, COPY (about three times the multi-row INSERT's speed)
 
 
 def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
@@ -26,13 +29,22 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
     on 100,000 rows). Values still go through each field's own preparation, so dates, decimals and JSON are
     stored exactly as `save()` would store them; the new primary keys are set on `objs`, in order (both
     SQLite and PostgreSQL return rows of a multi-row INSERT in VALUES order, as Django itself relies on).
-    No signals, no `save()`: only for plain rows."""
+    No signals, no `save()`: only for plain rows.
+
+    On PostgreSQL, from `COPY_MIN_ROWS` rows on, the rows go by `COPY ... FROM STDIN` instead, behind the same
+    contract: the keys are taken from the table's sequence first (one `nextval` query for all of them), set on
+    `objs` in order, and copied with the rows."""
     if not objs:
         return
     connection = connections[using]
     opts = model._meta
     pk = opts.pk
     fields = [f for f in opts.local_concrete_fields if not (f is pk and f.db_returning)]  # the database numbers it
+    for obj in objs:  # a parent saved after it was assigned: copy its new key (as bulk_create does)
+        obj._prepare_related_fields_for_save(operation_name="insert_many")
+    if connection.vendor == "postgresql" and len(objs) >= COPY_MIN_ROWS:
+        _copy_many(connection, model, objs, fields, using)
+        return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -41,11 +53,95 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
     tail = f" RETURNING {quote(pk.column)}"
     with connection.cursor() as cursor:
         for chunk in chunked(objs, size):
-            for obj in chunk:  # a parent saved after it was assigned: copy its new key (as bulk_create does)
-                obj._prepare_related_fields_for_save(operation_name="insert_many")
             params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in chunk for f in fields]
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
             for obj, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 obj.pk = new_pk
                 obj._state.adding = False
                 obj._state.db = using
+
+
+def insert_rows(model, attnames: list[str], rows: list[tuple], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Plain rows of values ready for the database (ints, strings, Decimals, dates, datetimes already adapted by
+    `connection.ops`, JSON as its text) into the columns of `attnames` (`entity_id` for a foreign key), without
+    building model instances: at a million rows, constructing and preparing objects costs more than writing them.
+    Nothing is returned and no default is computed: give every column that has no database default. Multi-row
+    INSERTs; on PostgreSQL from `COPY_MIN_ROWS` rows on, one COPY."""
+    if not rows:
+        return
+    connection = connections[using]
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(by_attname[a].column) for a in attnames)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+            with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        size = max(1, _MAX_PARAMS // len(attnames))
+        placeholder = "(" + ", ".join(["%s"] * len(attnames)) + ")"
+        head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
+        for chunk in chunked(rows, size):
+            cursor.execute(head + ", ".join([placeholder] * len(chunk)), [v for row in chunk for v in row])
+
+
+def _copy_many(connection, model, objs: list, fields: list, using: str) -> None:
+    """PostgreSQL's COPY for `insert_many`: keys from the sequence (when the database numbers them), then one COPY
+    of all the rows, each value prepared by its field as for the INSERT."""
+    opts = model._meta
+    pk = opts.pk
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if pk not in fields:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, pk.column, len(objs)],
+            )
+            keys = sorted(row[0] for row in cursor.fetchall())
+            for obj, key in zip(objs, keys, strict=True):
+                obj.pk = key
+            fields = [pk, *fields]
+        columns = ", ".join(quote(f.column) for f in fields)
+        readers = [_copy_reader(f, connection) for f in fields]
+        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([read(obj) for read in readers])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+
+
+# Fields whose stored value is the attribute itself: COPY sends every value as text, which the column parses as
+# the INSERT's parameter would be (exact types only: a subclass may prepare its values otherwise).
+_PLAIN_FIELDS = {
+    models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField, models.BigIntegerField,
+    models.SmallIntegerField, models.PositiveIntegerField, models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField, models.CharField, models.TextField, models.BooleanField, models.DecimalField,
+    models.DateField, models.DateTimeField, models.ForeignKey,
+}  # fmt: skip
+
+
+def _copy_reader(field, connection):
+    """How COPY reads a field's value off an object: the attribute as is for plain fields (the field's own
+    preparation costs more than the COPY itself at a million rows), JSON dumped once per distinct value object
+    (rows built from one memoised value share it), anything else through the field's own preparation."""
+    auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    if type(field) in _PLAIN_FIELDS and not auto:
+        return operator.attrgetter(field.attname)
+    if type(field) is models.JSONField:
+        dumped: dict[int, tuple] = {}
+        attname, encoder = field.attname, field.encoder
+
+        def read_json(obj):
+            value = getattr(obj, attname)
+            if value is None:
+                return None
+            found = dumped.get(id(value))
+            if found is None or found[0] is not value:
+                found = dumped[id(value)] = (value, json.dumps(value, cls=encoder))
+            return found[1]
+
+        return read_json
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)

@@ -5,8 +5,10 @@ grades, rectification orders at every stage (closed after an answer and a re-che
 overdue, one escalated into a case referral), this month's tasks for the demo inspector, 明厨亮灶 links and a few
 declared conflicts. Idempotent per county; seeded, so the same seed makes the same history.
 
-`load_inspections(county=, seed=, today=)` returns what it made. Risk grades, plans and draws come from their own
-commands (`grade_risk`, `plan_inspections`, `draw_inspections`) run on top of this history."""
+`load_inspections(county=, seed=, today=)` returns what it made. On top of the history it runs the services behind
+the commands, as a county would: `grade_risk` (the risk grades from that history), `plan_inspections` (this
+year's plan) and one weighted 双随机 draw by the county administrator, published, so the overview, the risk
+bands, the on-plan figures and the draw pages have real content."""
 
 import datetime
 import random
@@ -15,6 +17,7 @@ from collections import Counter, defaultdict
 from types import SimpleNamespace
 
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -42,6 +45,7 @@ from shian.inspections.models import (
     Station,
 )
 from shian.inspections.ruledefs import PUBLISH_RESULTS, RECTIFY_BASIC, RECTIFY_NONCONFORM
+from shian.inspections.services import draws, grading, planning
 from shian.regions.models import Grid, Region
 
 from .accounts import DEMO_PASSWORD
@@ -53,6 +57,8 @@ YEARS = 2
 PER_YEAR = {BusinessType.CANTEEN: 2.0, BusinessType.PRODUCTION: 1.6, BusinessType.SPECIAL: 1.8,
             BusinessType.CATERING: 1.3, BusinessType.MARKET: 1.5}  # fmt: skip
 PER_YEAR_DEFAULT = 1.0
+DRAW_COUNT = 30  # entities in the demo's 双随机 draw (a county draws a few dozen a quarter)
+DRAW_TITLE = "{year}年第{quarter}季度双随机抽查（演示）"
 OUTCOMES = ((Outcome.CONFORM, 0.85), (Outcome.BASIC, 0.11), (Outcome.NONCONFORM, 0.04))
 KITCHEN_SHARE = {SubType.SCHOOL_CANTEEN: 0.97, SubType.KINDERGARTEN_CANTEEN: 0.97, SubType.ELDERLY_CANTEEN: 0.85,
                  SubType.HOSPITAL_CANTEEN: 0.6, SubType.CENTRAL_KITCHEN: 0.8, SubType.GROUP_MEAL: 0.8,
@@ -148,6 +154,7 @@ class _Loader:
         self.tasks(stations)
         self.kitchen_links()
         self.conflicts(stations)
+        self.grades_plan_draw()
         audit.record(actor=None, action="demo.inspections", object_type="inspections.inspection",
                      region_code=self.county.code, after=dict(self.counts))  # fmt: skip
         return dict(self.counts)
@@ -155,7 +162,7 @@ class _Loader:
     # -- stations and inspectors ------------------------------------------------------------------------------
 
     def stations(self) -> dict[int, dict]:
-        """One station per two or three townships, named after its first; two or three inspectors each, the demo
+        """One station per two or three townships, named after its first; four or five inspectors each, the demo
         logins in the first. Returns station id -> {"station", "inspectors": [User, ...]}."""
         rng, county = self.rng, self.county
         townships = list(county.children.order_by("code"))
@@ -174,7 +181,8 @@ class _Loader:
             inspectors = []
             if n == 1:
                 inspectors = list(User.objects.filter(username__in=DEMO_INSPECTORS).order_by("username"))
-            wanted = 3 + (rng.random() < 0.5) - len(inspectors)  # three or four per station
+            # four or five per station: a 双随机 draw pairs two who did not inspect the entity last time
+            wanted = 4 + (rng.random() < 0.5) - len(inspectors)
             for k in range(wanted):
                 username = f"insp{county.code}{n:02d}{k + 1}"
                 user, _ = User.objects.get_or_create(username=username, defaults={
@@ -403,6 +411,34 @@ class _Loader:
                                           basis={"levels": dict(count), "inspections": len(seen)}))  # fmt: skip
         CateringYearGrade.objects.bulk_create(rows, batch_size=2000)
         self.counts["year_grades"] = len(rows)
+
+    # -- risk grades, this year's plan, a published draw (the services the commands run) ------------------------
+
+    def grades_plan_draw(self) -> None:
+        """Grade the county on its history, plan this year, and draw and publish one weighted 双随机 draw by the
+        county administrator (the demo account `county`; skipped when it does not exist)."""
+        county, today = self.county.code, self.today
+        run = grading.grade_region(region_code=county, trigger="demo")
+        self.counts.update(graded=run.graded, **{f"band_{band}": n for band, n in run.bands.items()})
+        plan = planning.plan_year(region_code=county, year=today.year)
+        self.counts["planned"] = plan.summary.get("planned", 0)
+        admin = User.objects.filter(username="county", role=Role.COUNTY_ADMIN, region_id=county).first()
+        candidates = Entity.objects.filter(region__code__startswith=county, status=Entity.Status.OPERATING).count()
+        if admin is None or not candidates:
+            return
+        title = DRAW_TITLE.format(year=today.year, quarter=(today.month - 1) // 3 + 1)
+        for _attempt in range(3):  # a seed that leaves a station short of a pair for some entity: the next one
+            try:
+                draw = draws.run_draw(actor=admin, region_code=county, count=min(DRAW_COUNT, candidates),
+                                      seed=f"demo-{county}-{self.rng.getrandbits(32):08x}", weighted=True,
+                                      title=title)  # fmt: skip
+                break
+            except ValidationError:
+                continue
+        else:
+            return
+        draws.publish_draw(actor=admin, draw=draw)
+        self.counts["draw_tasks"] = draw.tasks.count()
 
     # -- this month's work, 明厨亮灶, conflicts -----------------------------------------------------------------
 

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.schedule import Job, daily, register
 from shian.regions.models import Region
 
+from .ruledefs import ESCALATE_HOUR, PATROL_DAY, PATROL_HOUR, PLAN_TASKS_HOUR
 from .services import grids
-
-PLAN_TASKS_HOUR = "dashboard.history_hour"  # runs with the nightly figures; the job is idempotent
 
 
 # -- stations, yearly plans, random draws --
@@ -25,7 +24,7 @@ def _tasks_from_plans(now) -> str:
 
 
 register(
-    Job("inspections.tasks_from_plan", run=_tasks_from_plans, timing=daily(PLAN_TASKS_HOUR),
+    Job("inspections.tasks_from_plan", run=_tasks_from_plans, timing=daily(PLAN_TASKS_HOUR.code),
         label=_("按年度检查计划生成本月检查任务"))
 )  # fmt: skip
 
@@ -43,7 +42,7 @@ register(
     Job(
         "inspections.patrol_tasks",
         run=_patrol,
-        timing=daily("inspections.patrol_hour", from_day="inspections.patrol_day"),
+        timing=daily(PATROL_HOUR.code, from_day=PATROL_DAY.code),
         label=_("生成网格巡查任务"),
     )
 )
@@ -63,7 +62,7 @@ register(
     Job(
         "inspections.escalate_orders",
         run=_escalate_orders,
-        timing=daily("visits.escalate_hour"),
+        timing=daily(ESCALATE_HOUR.code),
         label=_("整改逾期移送立案"),
     )
 )

@@ -76,3 +76,15 @@ PATROL_HOUR = register_rule(
     "inspections.patrol_hour", default=6, unit=HOURS, name="网格巡查任务生成时间（几点）",
     source="docs/inspections.md §1（地方规定，待核实）",
 )  # fmt: skip
+PLAN_TASKS_HOUR = register_rule(
+    "inspections.plan_tasks_hour", default=1, unit=HOURS, name="按年度计划生成本月检查任务时间（每天几点）",
+    source="docs/inspections.md §3",
+)  # fmt: skip
+ESCALATE_HOUR = register_rule(
+    "inspections.escalate_hour", default=1, unit=HOURS, name="整改逾期移送立案时间（每天几点）",
+    source="docs/inspections.md §5",
+)  # fmt: skip
+PATROL_SIGNERS = register_rule(
+    "inspections.patrol_signers", default=1, unit=COUNT, name="网格巡查记录最少签名人数（网格员）",
+    source="docs/inspections.md §5",
+)  # fmt: skip

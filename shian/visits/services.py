@@ -3,7 +3,6 @@
 import datetime
 import math
 import uuid
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -85,18 +84,6 @@ def _distance_m(lat1, lon1, lat2, lon2) -> int:
     return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
 
 
-def _coordinate(value, low, high, field):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except ArithmeticError as exc:
-        raise ValidationError({field: [_("定位坐标无效。")]}) from exc
-    if not low <= number <= high:
-        raise ValidationError({field: [_("定位坐标超出范围。")]})
-    return number
-
-
 def _guarantor(actor, entity: Entity):
     """The actor's cadre record, if it guarantees (or supports) this entity now."""
     cadre = getattr(actor, "cadre", None) if actor.is_authenticated else None
@@ -125,10 +112,7 @@ def sign_visit(
 
     The phone may send the same visit twice (a retry after a dropped connection): the client key makes the
     second send return the first visit unchanged. Once stored, a visit is locked."""
-    try:
-        key = uuid.UUID(str(client_key))
-    except ValueError as exc:
-        raise ValidationError({"client_key": [_("提交编号无效。")]}) from exc
+    key = checklists.client_key(client_key)
     existing = Visit.objects.filter(client_key=key).first()
     if existing is not None:
         return _same_sender(actor, existing), False
@@ -169,8 +153,7 @@ def _sign(*, actor, entity, key, checklist_id, answers, signer_name, started_at,
         errors["started_at"] = [_("开始时间须带时区。")]
     elif not now - datetime.timedelta(days=max_age) <= started_at <= now + MAX_CLOCK_SKEW:
         errors["started_at"] = [_("开始时间应在最近 %(n)d 天内。") % {"n": max_age}]
-    lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
-    lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
+    lat, lon = checklists.location(latitude, longitude)
     items = {item.pk: item for item in checklist.items.all()}
     given, answer_errors = checklists.check_answers(items, answers)
     if answer_errors:

@@ -7,9 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -18,7 +16,16 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import REGULATORS, SIGNED_IN
 from shian.accounts.models import Role
 from shian.baobao.selectors import own_cadre
-from shian.checklists.forms import item_lines, parse_item_lines, posted_answers
+from shian.checklists.forms import (
+    int_or_404,
+    item_lines,
+    parse_item_lines,
+    posted_answers,
+    rejected_reply,
+    signed_reply,
+    uuid_or_none,
+    wants_json,
+)
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
@@ -98,11 +105,10 @@ def visit_new(request, entity_id: int):
     makes a resend after a dropped connection return the visit already stored."""
     guarantee = selectors.my_guarantee(user=request.user, entity_id=entity_id)
     entity = guarantee.entity
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
     errors: list[str] = []
     if request.method == "POST":
-        checklist = selectors.checklist_get(user=request.user, pk=_int(request.POST.get("checklist_id")))
-        stored = selectors.visit_list(user=request.user).filter(client_key=_uuid(request.POST.get("client_key")))
+        checklist = selectors.checklist_get(user=request.user, pk=int_or_404(request.POST.get("checklist_id")))
+        stored = selectors.visit_list(user=request.user).filter(client_key=uuid_or_none(request.POST.get("client_key")))
         try:
             visit = stored.first()
             if visit is None:
@@ -113,14 +119,10 @@ def visit_new(request, entity_id: int):
                     )
         except ValidationError as exc:
             errors = error_messages(exc)
-            if wants_json:
-                return JsonResponse({"ok": False, "errors": errors}, status=422)
+            if wants_json(request):
+                return rejected_reply(errors)
         else:
-            url = reverse("visits:visit_detail", args=[visit.pk])
-            if wants_json:
-                return JsonResponse({"ok": True, "url": url, "id": visit.pk})
-            messages.success(request, _("督导记录已签字提交。"))
-            return redirect(url)
+            return signed_reply(request, visit, "visits:visit_detail", _("督导记录已签字提交。"))
     checklist = services.current_checklist(entity)
     context = {
         "entity": entity,
@@ -139,20 +141,6 @@ def visit_new(request, entity_id: int):
         "posted": request.POST,
     }
     return render(request, "visits/visit_form.html", context, status=422 if errors else 200)
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @access(SIGNED_IN)

@@ -95,3 +95,90 @@ def test_a_kind_registered_twice_with_another_label_is_refused():
     register_kinds(ChecklistKind.choices)  # the same again: harmless
     with pytest.raises(ValueError):
         register_kinds([("catering", "另一模块的餐饮")])
+
+
+# -- the signed record's signature, location and form helpers (shared by visits and inspections) ---------------
+
+
+def _png(payload: bytes) -> str:
+    import base64
+
+    return services.PNG_PREFIX + base64.b64encode(payload).decode()
+
+
+def test_a_png_signature_passes_and_anything_else_names_the_signer():
+    good = _png(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    assert services.png_signature(f"  {good} ", "王检查") == good
+    bad = [
+        "",
+        "data:image/jpeg;base64,/9j/4AAQ",
+        services.PNG_PREFIX + "不是base64",
+        _png(b"GIF89a" + b"\0" * 16),
+        _png(b"\x89PNG" + b"\0" * services.MAX_SIGNATURE_BYTES),
+    ]
+    for image in bad:
+        with pytest.raises(ValidationError) as exc:
+            services.png_signature(image, "王检查")
+        assert exc.value.message_dict == {"signatures": ["王检查 的签名无效，请重新签名。"]}
+
+
+def test_a_location_is_six_decimals_within_range_and_optional():
+    from decimal import Decimal
+
+    assert services.location(None, "") == (None, None)
+    assert services.location("36.1234567", 118.5) == (Decimal("36.123457"), Decimal("118.500000"))
+    assert services.location(-90, 180) == (Decimal(-90), Decimal(180))
+    with pytest.raises(ValidationError) as exc:
+        services.location("91", "东经")
+    assert exc.value.message_dict == {"latitude": ["定位坐标超出范围。"], "longitude": ["定位坐标无效。"]}
+
+
+def test_a_posted_id_that_is_no_number_is_a_404_and_a_bad_key_is_none():
+    import uuid
+
+    from django.http import Http404
+
+    from shian.checklists.forms import int_or_404, uuid_or_none
+
+    assert int_or_404("42") == 42
+    for value in (None, "", "4x", "1.5"):
+        with pytest.raises(Http404):
+            int_or_404(value)
+    key = uuid.uuid4()
+    assert uuid_or_none(str(key)) == key
+    assert uuid_or_none("nope") is None and uuid_or_none(None) is None
+
+
+def test_a_client_key_is_a_uuid_or_a_message_on_the_field():
+    import uuid
+
+    key = uuid.uuid4()
+    assert services.client_key(str(key)) == key
+    with pytest.raises(ValidationError) as exc:
+        services.client_key("abc")
+    assert exc.value.message_dict == {"client_key": ["提交编号无效。"]}
+
+
+def test_the_signed_reply_is_json_for_the_outbox_and_a_redirect_for_the_form(rf):
+    import json
+    from types import SimpleNamespace
+
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from shian.checklists.forms import rejected_reply, signed_reply
+
+    from django.urls import reverse
+
+    record = SimpleNamespace(pk=7)
+    url = reverse("visits:visit_detail", args=[7])
+    outbox = rf.post("/", HTTP_ACCEPT="application/json")
+    reply = signed_reply(outbox, record, "visits:visit_detail", "已提交")
+    assert reply.status_code == 200 and json.loads(reply.content) == {"ok": True, "url": url, "id": 7}
+    form = rf.post("/")
+    form.session = {}
+    form._messages = FallbackStorage(form)
+    reply = signed_reply(form, record, "visits:visit_detail", "已提交")
+    assert reply.status_code == 302 and reply.url == url
+    assert [m.message for m in form._messages] == ["已提交"]
+    refused = rejected_reply(["缺少签名"])
+    assert refused.status_code == 422 and json.loads(refused.content) == {"ok": False, "errors": ["缺少签名"]}

@@ -1,14 +1,25 @@
-"""insert_many stores rows exactly as bulk_create would, and numbers them in order."""
+"""insert_many stores rows exactly as bulk_create would, and numbers them in order: by multi-row INSERT, and on
+PostgreSQL from `COPY_MIN_ROWS` rows on by COPY (both paths run here: the threshold is lowered to 1)."""
 
 import datetime
 from decimal import Decimal
 
+import pytest
+
+from shian.core import bulk
 from shian.core.bulk import insert_many
 from shian.entities.models import Entity, License
 from shian.ledgers.models import ImportBatch, ImportRow
 
 
-def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions, superuser):
+@pytest.fixture(params=["insert", "copy"])
+def path(request, monkeypatch):
+    if request.param == "copy":
+        monkeypatch.setattr(bulk, "COPY_MIN_ROWS", 1)
+    return request.param
+
+
+def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions, superuser, path):
     entities = [
         Entity(name=f"饭店{i}", region_id="370725001001", floor_area=Decimal("12.5"), latitude=Decimal("36.700001"))
         for i in range(5)
@@ -25,6 +36,25 @@ def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions,
     assert License.objects.get(pk=child.pk).entity_id == parent.pk
     batch = ImportBatch.objects.create(kind="entities", file_name="a.csv", file_hash="x" * 64, created_by=superuser)
     row = ImportRow(batch=batch, row=2, action="updated", object_type="entities.entity", before={"名称": "旧"})
-    insert_many(ImportRow, [row])
+    shared = {"地址": "站前路\t1号\n\\后院", "面积": 12.5}  # one value object behind two rows, with COPY's specials
+    twins = [ImportRow(batch=batch, row=n, action="created", object_type="entities.entity", before=shared)
+             for n in (3, 4)]  # fmt: skip
+    insert_many(ImportRow, [row, *twins])
     assert ImportRow.objects.get(pk=row.pk).before == {"名称": "旧"}
+    assert [ImportRow.objects.get(pk=t.pk).before for t in twins] == [shared, shared]
     insert_many(Entity, [])
+    # a later ordinary save is numbered after the bulk rows (the sequence moved on)
+    later = Entity.objects.create(name="后来", region_id="370725001001")
+    assert later.pk > max(e.pk for e in entities)
+
+
+def test_plain_rows_are_stored_without_model_instances(superuser, path):
+    import json
+
+    batch = ImportBatch.objects.create(kind="entities", file_name="b.csv", file_hash="y" * 64, created_by=superuser)
+    before = json.dumps({"名称": "旧\t店\n二号\\后院"}, ensure_ascii=False)
+    rows = [(batch.pk, n, "created", "entities.entity", str(n), before if n % 2 else None) for n in range(1, 6)]
+    bulk.insert_rows(ImportRow, ["batch_id", "row", "action", "object_type", "object_id", "before"], rows)
+    stored = list(ImportRow.objects.filter(batch=batch).order_by("row").values_list("row", "object_id", "before"))
+    assert stored == [(n, str(n), {"名称": "旧\t店\n二号\\后院"} if n % 2 else None) for n in range(1, 6)]
+    bulk.insert_rows(ImportRow, ["batch_id"], [])  # nothing to write: no query

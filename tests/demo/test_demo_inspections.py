@@ -20,13 +20,17 @@ from shian.inspections.models import (
     CateringYearGrade,
     Inspection,
     InspectionAnswer,
+    InspectionPlan,
     InspectionTask,
     KitchenLink,
     Outcome,
+    RandomDraw,
     RectificationOrder,
+    RiskGrade,
     Signature,
     Station,
 )
+from shian.inspections.services.draws import verify_draw
 from shian.regions.models import Region
 
 TODAY = datetime.date(2026, 11, 25)
@@ -90,12 +94,25 @@ def test_loads_a_realistic_history_once(county):
     assert len({o.number for o in orders}) == orders.count()
 
     # this month's open tasks for the demo inspector, two of them already late
-    mine = InspectionTask.objects.filter(inspectors__username="inspector", status="open")
+    mine = InspectionTask.objects.filter(inspectors__username="inspector", status="open", draw__isnull=True)
     assert 10 <= mine.count() <= 15 and mine.filter(due_on__lt=TODAY).count() == 2
     assert all(t.inspectors.count() == 2 for t in mine)
     assert KitchenLink.objects.filter(platform="潍坊市智慧监管平台").exists()
     assert Entity.objects.filter(grid__isnull=False).exists()
     assert AuditEntry.objects.filter(action="demo.inspections").count() == 1
+
+    # risk grades from that history, this year's plan, one published draw (the services of the commands)
+    graded = RiskGrade.objects.filter(is_current=True)
+    assert graded.count() == operating == sum(made[f"band_{b}"] for b in "ABCD")
+    assert Entity.objects.filter(status=Entity.Status.OPERATING, risk_grade="").count() == 0
+    assert made["band_A"] > 0 and made["band_B"] + made["band_C"] + made["band_D"] > 0
+    plan = InspectionPlan.objects.get(region_id="370725", year=TODAY.year)
+    assert made["planned"] == plan.items.count() >= operating
+    draw = RandomDraw.objects.get()
+    assert draw.published_at and draw.created_by.username == "county" and draw.weighted
+    assert made["draw_tasks"] == draw.tasks.count() == draw.count > 0
+    assert verify_draw(draw.pk)["reproduced"] is True
+    assert all(t.inspectors.count() >= 2 for t in draw.tasks.all())
 
     # a second run adds nothing
     assert load_inspections(county=county, seed=1, today=TODAY) == {}

@@ -138,6 +138,68 @@ def test_an_inspector_from_another_station_cannot_sign(iworld, clock):
     assert not Inspection.objects.exists()
 
 
+# -- who signs: two inspectors, or a grid worker's 巡查 alone ----------------------------------------------------
+
+
+@pytest.fixture
+def patrol(iworld, make_user):
+    """A grid worker of the entity's village and a 网格巡查 task given to them."""
+    from shian.accounts.models import Role
+
+    worker = make_user(Role.GRID_WORKER, "370725001001", name="孙网格", username="grid-sun")
+    return worker, make_task(iworld, iworld.entity, [worker], kind=InspectionTask.Kind.PATROL)
+
+
+def test_a_grid_workers_patrol_is_signed_by_the_worker_alone(iworld, patrol, clock):
+    worker, task = patrol
+    inspection, created = sign(iworld, task=task, actor=worker, signers=[worker], entity_signer="张老板")
+    assert created and inspection.kind == InspectionTask.Kind.PATROL
+    assert list(inspection.signatures.values_list("inspector_id", flat=True)) == [worker.pk]
+    assert inspection.entity_signer == "张老板"
+    task.refresh_from_db()
+    assert task.status == InspectionTask.Status.DONE
+
+
+def test_a_patrol_still_needs_the_entitys_signer(iworld, patrol, clock):
+    worker, task = patrol
+    with pytest.raises(ValidationError, match="被检查单位签字人"):
+        sign(iworld, task=task, actor=worker, signers=[worker], entity_signer="")
+    assert not Inspection.objects.exists()
+
+
+def test_a_patrol_is_signed_only_by_its_own_grid_worker(iworld, patrol, clock):
+    worker, task = patrol
+    with pytest.raises(ValidationError, match="王检查 不是本次巡查任务的网格员"):
+        sign(iworld, task=task, actor=worker, signers=[worker, iworld.a])
+    with pytest.raises(PermissionDenied):
+        sign(iworld, task=task, actor=iworld.a, signers=[iworld.a])
+    assert not Inspection.objects.exists()
+
+
+def test_the_patrol_signer_count_is_a_rule(iworld, patrol, make_user, clock):
+    from shian.accounts.models import Role
+    from shian.core.models import DeadlineRule
+
+    worker, task = patrol
+    second = make_user(Role.GRID_WORKER, "370725001001", name="周网格", username="grid-zhou")
+    task.inspectors.add(second)
+    DeadlineRule.objects.create(code="inspections.patrol_signers", name="巡查签名人数", unit="n", amount=2,
+                                version=2, valid_from=datetime.date(2020, 1, 1))  # fmt: skip
+    with pytest.raises(ValidationError, match="至少需要 2 名"):
+        sign(iworld, task=task, actor=worker, signers=[worker])
+    inspection, created = sign(iworld, task=task, actor=worker, signers=[worker, second])
+    assert created and inspection.signatures.count() == 2
+
+
+@pytest.mark.parametrize("kind", [InspectionTask.Kind.ROUTINE, InspectionTask.Kind.RANDOM])
+def test_a_routine_or_random_inspection_keeps_two_inspectors(iworld, clock, kind):
+    task = make_task(iworld, iworld.entity, [iworld.a, iworld.b], kind=kind)
+    with pytest.raises(ValidationError, match="至少需要 2 名执法人员签名，缺少 李检查"):
+        sign(iworld, task=task, signers=[iworld.a])
+    inspection, created = sign(iworld, task=task, signers=[iworld.a, iworld.b])
+    assert created and inspection.signatures.count() == 2
+
+
 def test_a_broken_signature_image_is_refused(iworld, clock):
     checklist = checklist_for(iworld.entity)
     from .inspecting_world import answers

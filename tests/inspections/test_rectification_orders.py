@@ -176,3 +176,24 @@ def test_the_daily_escalation_is_a_registered_job(db):
 
     job = schedule.job("inspections.escalate_orders")
     assert job is not None and job.label and job.schedule_text()
+
+
+def test_the_inspection_jobs_run_at_their_own_hour_rules_not_other_apps(db):
+    """The nightly plan tasks and the escalation follow `inspections.*_hour`: moving the dashboard's or the
+    visits' hour leaves them alone, moving their own moves them."""
+    import datetime
+
+    from shian.core import schedule
+    from shian.core.models import DeadlineRule
+
+    jobs = {"inspections.tasks_from_plan": "inspections.plan_tasks_hour",
+            "inspections.escalate_orders": "inspections.escalate_hour"}  # fmt: skip
+    before = {name: schedule.job(name).schedule_text() for name in jobs}
+    for code in ("dashboard.history_hour", "visits.escalate_hour"):
+        DeadlineRule.objects.create(code=code, name="他处", unit="h", amount=7, version=2,
+                                    valid_from=datetime.date(2020, 1, 1))  # fmt: skip
+    assert {name: schedule.job(name).schedule_text() for name in jobs} == before
+    for name, code in jobs.items():
+        DeadlineRule.objects.create(code=code, name="本处", unit="h", amount=5, version=2,
+                                    valid_from=datetime.date(2020, 1, 1))  # fmt: skip
+        assert schedule.job(name).schedule_text() == "每天 05:00"

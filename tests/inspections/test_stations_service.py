@@ -67,3 +67,19 @@ def test_an_inspector_declares_a_conflict_once(pw):
         declare_conflict(actor=inspector, entity_id=entity.pk, reason="再次")
     with pytest.raises(ValidationError, match="回避原因"):
         declare_conflict(actor=inspector, entity_id=pw.entity().pk, reason=" ")
+
+
+def test_an_entitys_station_is_the_one_of_its_township_read_in_one_query(pw, django_assert_num_queries):
+    """selectors.stations is the one place that maps regions to stations (plans, draws, grids, sampling)."""
+    from shian.inspections.selectors import stations
+
+    codes = ["370725001001", "370725107001", "370725001", "370725999001", "370725"]
+    expected = {"370725001001": pw.baodu.pk, "370725107001": pw.qiaoguan.pk, "370725001": pw.baodu.pk,
+                "370725999001": None, "370725": None}  # fmt: skip
+    with django_assert_num_queries(1):
+        assert stations.stations_for(codes) == expected
+    assert stations.stations_for(codes, within="370725") == expected
+    assert stations.station_map("370725") == stations.station_map() == {"370725001": pw.baodu.pk,
+                                                                         "370725107": pw.qiaoguan.pk}  # fmt: skip
+    assert stations.station_map("370304") == {}
+    assert stations.station_of("370725107001") == pw.qiaoguan.pk

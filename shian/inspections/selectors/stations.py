@@ -26,10 +26,20 @@ def station_of(region_code: str, mapping: dict[str, int] | None = None) -> int |
     return None
 
 
+FEW_PREFIXES = 500  # below this many candidate township codes, read just those rows (an IN list); else the table
+
+
 def stations_for(region_codes: Iterable[str], within: str = "") -> dict[str, int | None]:
-    """region code -> station id, for many regions at once."""
-    mapping = station_map(within)
-    return {code: station_of(code, mapping) for code in set(region_codes)}
+    """region code -> station id, for many regions at once (one query): the station rows of the codes' own
+    prefixes when they are few, else every station township under `within`."""
+    codes = set(region_codes)
+    wanted = {prefix for code in codes for prefix in prefixes(code)}
+    if within or len(wanted) > FEW_PREFIXES:
+        mapping = station_map(within)
+    else:
+        rows = Station.townships.through.objects.filter(region_id__in=wanted)
+        mapping = dict(rows.values_list("region_id", "station_id"))
+    return {code: station_of(code, mapping) for code in codes}
 
 
 def inspectors_of(station_id: int) -> list[int]:

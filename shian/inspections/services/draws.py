@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.core import audit, rules
-from shian.core.bulk import insert_many
+from shian.core.bulk import insert_many, insert_rows
 from shian.core.jurisdiction import region_under, require_in_scope
 from shian.core.workdays import add_working_days
 from shian.entities.models import Entity
@@ -36,7 +36,6 @@ from shian.regions.models import Region
 from ..models import Inspection, InspectionTask, InspectorConflict, RandomDraw, Signature, Station
 from ..ruledefs import MIN_INSPECTORS, PUBLISH_RESULTS
 from ..selectors.stations import station_map, station_of
-from .planning import insert_rows
 
 ALGORITHM = "sha256-sample-v1"
 WEIGHTS = {"A": 1, "B": 2, "C": 3, "D": 4}  # part of ALGORITHM: another set of weights is another version

@@ -24,9 +24,9 @@ from shian.core.regioncodes import COUNTY, ancestor, prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Grid
 
-from ..models import InspectionTask, Station
+from ..models import InspectionTask
 from ..selectors.grading import entity_for_grading
-from ..selectors.stations import station_of
+from ..selectors.stations import stations_for
 
 UNASSIGNED_SHOWN = 200
 
@@ -140,13 +140,6 @@ def month_bounds(month: datetime.date | str | None) -> tuple[datetime.date, date
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def _stations(region_codes) -> dict[str, int | None]:
-    """region code -> station id. (selectors.stations.station_map filters the township foreign key with
-    `__startswith`, which Django refuses; the same mapping read here until it is fixed there.)"""
-    mapping = dict(Station.townships.through.objects.values_list("region_id", "station_id"))
-    return {code: station_of(code, mapping) for code in region_codes}
-
-
 @transaction.atomic
 def create_patrol_tasks(*, actor=None, region_code: str | None = None, month=None) -> int:
     """One 网格巡查 task for the month, due at its end, for each operating entity in a grid with a worker, given to
@@ -171,7 +164,7 @@ def create_patrol_tasks(*, actor=None, region_code: str | None = None, month=Non
     )
     if not rows:
         return 0
-    stations = _stations({region for _pk, region, _w in rows})
+    stations = stations_for({region for _pk, region, _w in rows})
     created_by = actor if getattr(actor, "is_authenticated", False) else None
     note = _("%(y)d年%(m)d月网格巡查") % {"y": first.year, "m": first.month}
     tasks = [

@@ -1,11 +1,9 @@
 """Signing an inspection on the checklist engine (docs/inspections.md §5): answers checked against the version
-that applies, two inspectors' signatures, the outcome, the catering level, repeat items, the publication date,
+that applies, two inspectors' signatures (a grid worker's 巡查: the worker's), the outcome, the catering level, repeat items, the publication date,
 the rectification order, the annual 量化分级 and the regrade; locked afterwards, corrected only by addenda."""
 
-import base64
 import datetime
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,11 +19,8 @@ from shian.core.workdays import add_working_days
 
 from ..checklists import checklist_for, is_catering, kind_for
 from ..models import Inspection, InspectionAddendum, InspectionAnswer, InspectionTask, Outcome, Signature
-from ..ruledefs import BASIC_GENERAL_MAX, MIN_INSPECTORS, PUBLISH_RESULTS, REPEAT_WINDOW
+from ..ruledefs import BASIC_GENERAL_MAX, MIN_INSPECTORS, PATROL_SIGNERS, PUBLISH_RESULTS, REPEAT_WINDOW
 from . import catering, grading, rectification
-
-PNG_PREFIX = "data:image/png;base64,"
-MAX_SIGNATURE_BYTES = 200_000  # a signature canvas as PNG is a few KB; this only stops abuse
 
 
 def outcome_of(key_failed: int, general_failed: int, region_code: str, on: datetime.date | None = None) -> str:
@@ -50,29 +45,30 @@ def repeat_items(entity_id: int, texts: set[str], day: datetime.date, region_cod
     return sorted(found)
 
 
-def _png(image: str, name: str) -> str:
-    """A signature canvas as a PNG data URL, checked: the header, valid base64, the PNG magic bytes."""
-    image = (image or "").strip()
-    if not image.startswith(PNG_PREFIX):
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]})
-    try:
-        data = base64.b64decode(image[len(PNG_PREFIX) :], validate=True)
-    except ValueError as exc:
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]}) from exc
-    if not data.startswith(b"\x89PNG") or len(data) > MAX_SIGNATURE_BYTES:
-        raise ValidationError({"signatures": [_("%(n)s 的签名无效，请重新签名。") % {"n": name}]})
-    return image
-
-
 def _name(user) -> str:
     return user.name or user.username
 
 
+def is_patrol(task: InspectionTask) -> bool:
+    return task.kind == InspectionTask.Kind.PATROL
+
+
+def min_signers(task: InspectionTask, region_code: str) -> int:
+    """How many of the task's people must sign: a grid worker's 巡查 `inspections.patrol_signers` (the worker
+    alone), every other inspection `inspections.min_inspectors` (two inspectors)."""
+    rule = PATROL_SIGNERS if is_patrol(task) else MIN_INSPECTORS
+    return rules.value(rule.code, region_code)
+
+
 def _signatures(actor, task: InspectionTask, signatures: list[dict], minimum: int) -> list[tuple[User, str]]:
-    """The handwritten signatures: each by a task inspector of the entity's station, the actor among them, at
-    least `minimum`; a missing one names whose it is."""
+    """The handwritten signatures: each by a person of the task (for an inspection, an inspector of the entity's
+    station; for a 巡查, its grid worker), the actor among them, at least `minimum`; a missing one names whose
+    it is."""
     inspectors = {u.pk: u for u in task.inspectors.all()}
-    members = set(task.station.inspectors.values_list("pk", flat=True)) if task.station_id else set()
+    if is_patrol(task):
+        members = set(inspectors)
+    else:
+        members = set(task.station.inspectors.values_list("pk", flat=True)) if task.station_id else set()
     given: dict[int, str] = {}
     errors = []
     for sig in signatures or []:
@@ -88,10 +84,14 @@ def _signatures(actor, task: InspectionTask, signatures: list[dict], minimum: in
         if user is None or pk not in members:
             stranger = User.objects.filter(pk=pk).first()
             who = _name(stranger) if stranger else str(pk)
-            errors.append(_("%(n)s 不是本次检查任务中本所的执法人员，不能签名。") % {"n": who})
+            errors.append(
+                _("%(n)s 不是本次巡查任务的网格员，不能签名。") % {"n": who}
+                if is_patrol(task)
+                else _("%(n)s 不是本次检查任务中本所的执法人员，不能签名。") % {"n": who}
+            )
             continue
         try:
-            given[pk] = _png(image, _name(user))
+            given[pk] = checklists.png_signature(image, _name(user))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
@@ -123,10 +123,7 @@ def sign_inspection(
 ) -> tuple[Inspection, bool]:
     """Store a signed inspection; returns (inspection, created). A resend with the same client key returns the
     inspection already stored (the phone's outbox may send twice). Nothing is written when anything is wrong."""
-    try:
-        key = uuid.UUID(str(client_key))
-    except ValueError as exc:
-        raise ValidationError({"client_key": [_("提交编号无效。")]}) from exc
+    key = checklists.client_key(client_key)
     existing = Inspection.objects.filter(client_key=key).first()
     if existing is not None:
         return _same_sender(actor, existing), False
@@ -165,18 +162,6 @@ def _checklist(entity, checklist_id) -> Checklist:
     )  # fmt: skip
 
 
-def _coordinate(value, low, high, field):
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except ArithmeticError as exc:
-        raise ValidationError({field: [_("定位坐标无效。")]}) from exc
-    if not low <= number <= high:
-        raise ValidationError({field: [_("定位坐标超出范围。")]})
-    return number
-
-
 def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer, started_at, summary, latitude,
           longitude) -> Inspection:  # fmt: skip
     task = InspectionTask.objects.select_for_update(of=("self",)).select_related("entity", "station").get(pk=task.pk)
@@ -198,13 +183,12 @@ def _sign(*, actor, task, key, checklist_id, answers, signatures, entity_signer,
     given, answer_errors = checklists.check_answers(items, answers)
     if answer_errors:
         errors["answers"] = answer_errors
-    minimum = rules.value(MIN_INSPECTORS.code, entity.region_id)
+    minimum = min_signers(task, entity.region_id)
     try:
         signed = _signatures(actor, task, signatures, minimum)
     except ValidationError as exc:
         errors.setdefault("signatures", []).extend(exc.messages)
-    lat = _coordinate(latitude, Decimal(-90), Decimal(90), "latitude")
-    lon = _coordinate(longitude, Decimal(-180), Decimal(180), "longitude")
+    lat, lon = checklists.location(latitude, longitude)
     if errors:
         raise ValidationError(errors)
     day = timezone.localdate(now)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shian.core import audit, rules
-from shian.core.bulk import chunked, insert_many
+from shian.core.bulk import insert_many, insert_rows
 from shian.core.jurisdiction import region_under, require_in_scope
 from shian.core.workdays import is_working_day
 from shian.entities.models import Entity
@@ -241,22 +241,6 @@ def plan_year(*, actor=None, region_code: str, year: int, variant: str | None = 
                             ("entities", "planned", "by_band")}, "shortfall": len(shortfall),
                             "replaces": [p.pk for p in old]})  # fmt: skip
     return plan
-
-
-def insert_rows(model, attnames: list[str], rows: list[tuple]) -> None:
-    """Plain rows (ints and strings only, no defaults to compute) as multi-row INSERTs without building model
-    instances: for the plan's million rows `core.bulk.insert_many` spends most of its time constructing and
-    preparing objects."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(a.removesuffix("_id")).column) for a in attnames)
-    size = max(1, 30_000 // len(attnames))
-    placeholder = "(" + ", ".join(["%s"] * len(attnames)) + ")"
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
-    with connection.cursor() as cursor:
-        for chunk in chunked(rows, size):
-            cursor.execute(head + ", ".join([placeholder] * len(chunk)), [v for row in chunk for v in row])
 
 
 def _last_working_day(year: int, month: int) -> datetime.date:

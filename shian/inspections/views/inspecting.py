@@ -8,16 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from shian.accounts.access import REGULATORS, SIGNED_IN
 from shian.accounts.models import ADMIN_ROLES, Role
-from shian.checklists.forms import posted_answers
+from shian.checklists.forms import int_or_404, posted_answers, rejected_reply, signed_reply, uuid_or_none, wants_json
 from shian.checklists.models import Checklist, Result
 from shian.core.access import access
 from shian.core.current_region import current_region_code
@@ -35,20 +33,6 @@ from ..services import inspecting as services
 from ..services import rectification as rectification_services
 
 PER_PAGE = 30
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _payload(request, checklist, inspectors) -> dict:
@@ -77,17 +61,16 @@ def inspect(request, pk: int):
     task = task_selectors.task_get(user=request.user, pk=pk)
     entity = task.entity
     inspectors = list(task_selectors.task_inspectors(task))
-    wants_json = request.headers.get("Accept", "").startswith("application/json")
     errors: list[str] = []
     if request.method == "POST":
-        key = _uuid(request.POST.get("client_key"))
+        key = uuid_or_none(request.POST.get("client_key"))
         stored = selectors.inspection_list(user=request.user).filter(client_key=key).first() if key else None
         try:
             inspection = stored
             if inspection is None:
                 with transaction.atomic():
                     posted = checklist_for(entity)
-                    checklist_id = _int(request.POST.get("checklist_id"))
+                    checklist_id = int_or_404(request.POST.get("checklist_id"))
                     if checklist_id != posted.pk:  # a stale form: the service names both versions
                         posted = Checklist.objects.filter(pk=checklist_id).first() or posted
                     payload = _payload(request, posted, inspectors)
@@ -96,14 +79,12 @@ def inspect(request, pk: int):
                     )
         except ValidationError as exc:
             errors = error_messages(exc)
-            if wants_json:
-                return JsonResponse({"ok": False, "errors": errors}, status=422)
+            if wants_json(request):
+                return rejected_reply(errors)
         else:
-            url = reverse("inspections:inspection_detail", args=[inspection.pk])
-            if wants_json:
-                return JsonResponse({"ok": True, "url": url, "id": inspection.pk})
-            messages.success(request, _("监督检查记录已签字提交，记录已锁定。"))
-            return redirect(url)
+            return signed_reply(
+                request, inspection, "inspections:inspection_detail", _("监督检查记录已签字提交，记录已锁定。")
+            )
     if task.status != InspectionTask.Status.OPEN and not errors:
         messages.info(request, _("该检查任务已%(s)s。") % {"s": task.get_status_display()})
     checklist = checklist_for(entity)

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role, User
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_queryset
-from shian.core.regioncodes import prefixes
 from shian.core.rules import most_specific
 from shian.entities.models import Entity
 from shian.inspections.models import Station
+from shian.inspections.selectors.stations import stations_for
 
 from ..models import CategoryTable, Lab, Sample, SamplePhoto, SamplingTask
 
@@ -116,21 +116,9 @@ def lab_list() -> QuerySet[Lab]:
     return Lab.objects.order_by("code")
 
 
-def stations_covering(region_codes) -> dict[str, int | None]:
-    """Region code -> id of the 市场监管所 whose township contains it (docs/inspections.md §1), in one query.
-    (inspections.selectors.stations.station_map filters a foreign key with `__startswith`, which Django refuses;
-    reported to the lead, so this reads the same table by the codes' prefixes.)"""
-    codes = set(region_codes)
-    wanted = {p for code in codes for p in prefixes(code)}
-    mapping = dict(
-        Station.townships.through.objects.filter(region_id__in=wanted).values_list("region_id", "station_id")
-    )
-    return {code: next((mapping[p] for p in reversed(prefixes(code)) if p in mapping), None) for code in codes}
-
-
 def station_for(region_code: str) -> Station | None:
     """The 市场监管所 covering a region."""
-    pk = stations_covering([region_code]).get(region_code)
+    pk = stations_for([region_code]).get(region_code)
     return Station.objects.filter(pk=pk).first() if pk else None
 
 

@@ -22,6 +22,7 @@ from shian.core.workdays import compute_due
 from shian.entities.models import Entity
 from shian.entities.validators import validate_uscc
 from shian.inspections.models import Station
+from shian.inspections.selectors.stations import stations_for
 from shian.regions.addresses import resolve_address
 from shian.regions.models import Region
 
@@ -353,7 +354,7 @@ def _local(moment: datetime.datetime) -> str:
 
 def _recipients(samples: list[Sample]) -> dict[int, list[User]]:
     """Sample id -> who hears of it: the inspectors of the station covering it, else its samplers."""
-    station_ids = selectors.stations_covering([s.region_id for s in samples])
+    station_ids = stations_for([s.region_id for s in samples])
     through = Station.inspectors.through.objects.filter(
         station_id__in={pk for pk in station_ids.values() if pk}, user__is_active=True
     ).select_related("user")
