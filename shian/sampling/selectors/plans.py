@@ -2,19 +2,33 @@
 the region tree, the plans and tasks of a jurisdiction, one plan's tables, a station's tasks of a month."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
+from django.http import Http404
 from django.utils import timezone
 
-from shian.core.jurisdiction import get_in_scope, narrow_to, region_under, scope_queryset
-from shian.core.regioncodes import COUNTY, LEVEL_LENGTH, TOWNSHIP, ancestor
+from shian.accounts.models import Role
+from shian.core import kpis as registry
+from shian.core import rules
+from shian.core.jurisdiction import (
+    get_in_scope,
+    narrow_to,
+    region_under,
+    require_in_scope,
+    scope_prefix,
+    scope_queryset,
+)
+from shian.core.kpis import Grouping
+from shian.core.periods import day_end
+from shian.core.regioncodes import COUNTY, LEVEL_LENGTH, TOWNSHIP, VILLAGE, ancestor, child_length, level_of, prefixes
 from shian.entities.models import Entity
 from shian.inspections.models import Station
 from shian.regions.models import Region
 
-from ..models import PlanLine, Sample, SamplingPlan, SamplingTask
+from ..models import Disposal, PlanLine, Sample, SamplingPlan, SamplingTask
 from . import samples as sample_selectors
 
 
@@ -182,3 +196,136 @@ def stations_of(*, user, region_code: str | None = None) -> QuerySet[Station]:
 def my_station(user) -> Station | None:
     """The station an inspector works in (the task list opens on it)."""
     return Station.objects.filter(inspectors=user).order_by("pk").first()
+
+
+# -- the overview (docs/sampling.md §2) -------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    region: Region | None
+    code: str
+    as_of: datetime.date
+    total: dict
+    figures: list[dict]
+    rows: list[dict]  # one per area below (at a village: per entity)
+    categories: list[dict] = field(default_factory=list)
+    months: list[dict] = field(default_factory=list)
+    todo: dict = field(default_factory=dict)
+    crumbs: list[Region] = field(default_factory=list)
+
+    @property
+    def entity_level(self) -> bool:
+        return level_of(self.code) == VILLAGE
+
+
+def _provider():
+    from .. import kpis  # noqa: F401  (registers the provider)
+
+    return next(p for p in registry.providers() if p.key == "sampling")
+
+
+def fmt(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def figures_of(parts: dict, code: str, as_of: datetime.date) -> list[dict]:
+    from .. import kpis
+
+    goal = {key: rules.value(rule, code, as_of) for key, rule in kpis.TARGETS.items()}
+    out = []
+    for k in _provider().kpis:
+        value = k.value(parts)
+        target = goal.get(k.key)
+        out.append({"key": k.key, "label": str(k.label), "unit": str(k.unit), "value": value,
+                    "text": fmt(value, str(k.unit)), "target": target,
+                    "met": None if target is None or value is None else value >= target, "better": k.better,
+                    "doc": str(k.doc)})  # fmt: skip
+    return out
+
+
+def _rows(groups: dict, code: str) -> list[dict]:
+    codes = sorted(groups)
+    if level_of(code) == VILLAGE:
+        names = {str(k): v for k, v in Entity.objects.filter(pk__in=[int(c) for c in codes]).values_list("pk", "name")}
+    else:
+        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    depth = None if level_of(code) == VILLAGE else child_length(code)
+    kpis = _provider().kpis
+    out = []
+    for c in codes:
+        direct = depth is not None and len(c) < depth
+        out.append({"code": c, "name": "（本级直属）" if direct else names.get(c, c), "direct": direct,
+                    "values": {k.key: k.value(groups[c]) for k in kpis}})  # fmt: skip
+    return out
+
+
+def _by_category(code: str, as_of: datetime.date, total: dict) -> list[dict]:
+    """Per food category: planned batches of the year, samples, failed samples."""
+    lines = narrow_to(PlanLine.objects.filter(plan__year=as_of.year), code, "township")
+    planned = dict(lines.values("category").order_by().annotate(n=Sum("batches")).values_list("category", "n"))
+    failed = dict(
+        narrow_to(Sample.objects.filter(report_date__year=as_of.year, report_date__lte=as_of,
+                                        conclusion=Sample.Conclusion.FAIL), code)
+        .values("category").order_by().annotate(n=Count("pk")).values_list("category", "n")
+    )  # fmt: skip
+    names = dict(sample_selectors.categories(code or "", as_of))
+    codes = list(names) + sorted({*planned, *failed} - set(names))
+    out = []
+    for c in codes:
+        done = total.get(f"samp_cat:{c}", 0)
+        if not (planned.get(c) or done or failed.get(c)):
+            continue
+        out.append({"code": c, "name": names.get(c, c), "planned": planned.get(c, 0), "sampled": done,
+                    "failed": failed.get(c, 0)})  # fmt: skip
+    return out
+
+
+def _by_month(code: str, as_of: datetime.date) -> list[dict]:
+    """The 12 months of the year: planned batches and samples taken."""
+    lines = narrow_to(PlanLine.objects.filter(plan__year=as_of.year), code, "township")
+    planned = dict(lines.values("month").order_by().annotate(n=Sum("batches")).values_list("month", "n"))
+    start = datetime.date(as_of.year, 1, 1)
+    taken = narrow_to(Sample.objects.filter(sampled_at__gte=timezone.make_aware(datetime.datetime.combine(
+        start, datetime.time.min)), sampled_at__lt=day_end(as_of)), code)  # fmt: skip
+    done: dict[int, int] = {}
+    for when in taken.values_list("sampled_at", flat=True).iterator():
+        m = timezone.localtime(when).month
+        done[m] = done.get(m, 0) + 1
+    return [{"month": m, "planned": planned.get(m, 0), "sampled": done.get(m, 0), "past": m <= as_of.month}
+            for m in range(1, 13)]  # fmt: skip
+
+
+def overview(*, user, region_code: str | None = None, as_of: datetime.date | None = None) -> Overview:
+    """The sampling overview of a region for a regulator (an enterprise account is refused; outside the
+    jurisdiction a 404): the figures with their targets, by area below, by category and by month."""
+    if getattr(user, "role", "") == Role.ENTERPRISE:
+        raise PermissionDenied("您的角色无权使用此功能。")
+    code = (scope_prefix(user) if region_code is None else region_code) or ""
+    require_in_scope(user, code)
+    region = Region.objects.filter(code=code).first() if code else None
+    if code and region is None:
+        raise Http404("区划代码不存在")
+    today = timezone.localdate()
+    as_of = as_of or today
+    depth = None if level_of(code) == VILLAGE else child_length(code)
+    groups = _provider().count(prefix=code, grouping=Grouping(depth), as_of=as_of)
+    total = registry.total(groups.values())
+    top = scope_prefix(user) or ""
+    crumbs = list(Region.objects.filter(code__in=[c for c in prefixes(code) if len(top) <= len(c)]).order_by("code"))
+    now = timezone.now()
+    todo = {
+        "overdue_samples": narrow_to(Sample.objects.filter(sample_selectors.overdue_q("any", now)), code).count(),
+        "open_disposals": narrow_to(Disposal.objects.exclude(status=Disposal.Status.CLOSED), code).count(),
+        "overdue_disposals": narrow_to(Disposal.objects.exclude(status=Disposal.Status.CLOSED)
+                                       .filter(due_at__lt=now), code).count(),
+        "open_tasks": narrow_to(SamplingTask.objects.filter(status=SamplingTask.Status.OPEN,
+                                                            month__lt=today.year * 100 + today.month), code).count(),
+    }  # fmt: skip
+    return Overview(region=region, code=code, as_of=as_of, total=total, figures=figures_of(total, code, as_of),
+                    rows=_rows(groups, code), categories=_by_category(code, as_of, total),
+                    months=_by_month(code, as_of), todo=todo, crumbs=crumbs)  # fmt: skip
