@@ -30,7 +30,7 @@ from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role
@@ -127,8 +127,11 @@ def split(*, batches: int, kinds: dict[str, int], rows: list[dict], townships: l
             for i, n_ct in enumerate(apportion(n_c, tw, floor=floor_t, behind=behind_t)):
                 if not n_ct:
                     continue
-                behind_m = [-run_m[m] for m in MONTHS]
-                for m, n in zip(MONTHS, apportion(n_ct, [1.0] * len(MONTHS), behind=behind_m), strict=True):
+                # months weigh the same: apportion() reduces to this (the remainder to the months least served)
+                base, extra = divmod(n_ct, len(MONTHS))
+                favoured = set(sorted(MONTHS, key=lambda m: (run_m[m], m))[:extra])
+                for m in MONTHS:
+                    n = base + (m in favoured)
                     if n:
                         lines.append((kind, row["code"], codes[i], m, n))
                         run_m[m] += n
@@ -231,8 +234,10 @@ def plan_sampling(*, actor, region_code: str, year: int, rate=None) -> SamplingP
                     "name": region.name, "year": year}]})  # fmt: skip
             before = {k: plan.summary.get(k) for k in ("residents", "rate", "batches", "version")}
             summary["version"] = int(plan.summary.get("version") or 1) + 1
-            SamplingTask.objects.filter(line__plan=plan, line__campaign__isnull=True).delete()
-            PlanLine.objects.filter(plan=plan, campaign__isnull=True).delete()
+            # no sample points at these tasks (checked above) and only these tasks at these lines: plain deletes,
+            # without the ORM's collector reading a province's half a million rows into memory first
+            SamplingTask.objects.filter(line__plan=plan, line__campaign__isnull=True)._raw_delete(connection.alias)
+            PlanLine.objects.filter(plan=plan, campaign__isnull=True)._raw_delete(connection.alias)
             plan.residents, plan.rate, plan.batches = made["residents"], made["rate"], made["batches"]
             plan.categories, plan.created_by = made["table"], actor if getattr(actor, "pk", None) else None
         else:
@@ -255,15 +260,27 @@ def plan_sampling(*, actor, region_code: str, year: int, rate=None) -> SamplingP
 
 
 def _make_tasks(plan: SamplingPlan) -> tuple[int, int]:
-    """One task per line of the plan (not from a campaign), for the station covering the line's township."""
-    lines = list(
-        PlanLine.objects.filter(plan=plan, campaign__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "kind", "category", "township_id", "month", "batches")
-    )
-    stations = stations_for({line[3] for line in lines}, within=plan.region_id)
-    rows = [(pk, stations.get(town), town, kind, cat, plan.year * 100 + month, n, SamplingTask.Status.OPEN)
-            for pk, kind, cat, town, month, n in lines]  # fmt: skip
-    insert_rows(SamplingTask, ["line_id", "station_id", "region_id", "kind", "category", "month", "batches", "status"],
-                rows)  # fmt: skip
-    return len(rows), sum(1 for row in rows if row[1] is None)
+    """One task per line of the plan (not from a campaign), for the station covering the line's township
+    (`inspections.selectors.stations.stations_for`): copied from the lines by INSERT ... SELECT, one township at a
+    time (the plan's index on plan, township, month serves each)."""
+    quote = connection.ops.quote_name
+    task, line = SamplingTask._meta, PlanLine._meta
+
+    def col(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    towns = set(PlanLine.objects.filter(plan=plan, campaign__isnull=True).values_list("township_id", flat=True))
+    stations = stations_for(towns, within=plan.region_id)
+    sql = (
+        f"INSERT INTO {quote(task.db_table)} ({col(task, 'line')}, {col(task, 'station')}, {col(task, 'region')}, "
+        f"{col(task, 'kind')}, {col(task, 'category')}, {col(task, 'month')}, {col(task, 'batches')}, "
+        f"{col(task, 'status')}) SELECT {col(line, 'id')}, %s, {col(line, 'township')}, {col(line, 'kind')}, "
+        f"{col(line, 'category')}, %s + {col(line, 'month')}, {col(line, 'batches')}, %s FROM {quote(line.db_table)} "
+        f"WHERE {col(line, 'plan')} = %s AND {col(line, 'township')} = %s AND {col(line, 'campaign')} IS NULL"
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(stations.get(town), plan.year * 100, SamplingTask.Status.OPEN, plan.pk, town)
+                                 for town in sorted(towns)])  # fmt: skip
+    made = SamplingTask.objects.filter(line__plan=plan, line__campaign__isnull=True)
+    unstationed = [town for town in towns if not stations.get(town)]
+    return made.count(), made.filter(region_id__in=unstationed).count() if unstationed else 0
