@@ -192,6 +192,8 @@ class _Loader:
         tasks = list(SamplingTask.objects.filter(line__plan__region=self.county).order_by("month", "pk"))
         this_month = today.year * 100 + today.month
         seq: Counter = Counter()
+        known = set(Region.objects.filter(code__in=[c for c, _n in PRODUCERS]).values_list("code", flat=True))
+        producers = [p for p in PRODUCERS if p[0] in known]
         samples, pairs, meta = [], [], []
         for task in tasks:
             if task.month > this_month:
@@ -221,8 +223,8 @@ class _Loader:
                 entity_id, region_id = rng.choice(pool)
                 seq[year] += 1
                 product = rng.choice(PRODUCTS.get(task.category, ["食品"]))
-                elsewhere = group != "catering" and rng.random() < ELSEWHERE
-                prod_region, prod_place = rng.choice(PRODUCERS) if elsewhere else (None, "")
+                elsewhere = bool(producers) and group != "catering" and rng.random() < ELSEWHERE
+                prod_region, prod_place = rng.choice(producers) if elsewhere else (None, "")
                 pair = rng.sample(people, 2)
                 samples.append(Sample(
                     number=f"CJ{year}{self.county.code}-{seq[year]:05d}", task_id=task.pk, kind=task.kind,
