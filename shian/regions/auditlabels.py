@@ -13,5 +13,6 @@ register_labels(
         "holidays.sync": _("同步节假日"),
         "holiday.override": _("调整节假日"),
         "holiday.override_clear": _("撤销节假日调整"),
+        "region.population": _("修改常住人口"),
     }
 )

@@ -39,6 +39,35 @@ def switch_region(*, user, session, region_code: str) -> Region:
     return region
 
 
+# --- residents (docs/sampling.md §2) -----------------------------------------------------------------
+
+POPULATION_KEEPERS = frozenset({"province_admin", "city_admin", "county_admin"})
+POPULATION_MAX = 2_000_000_000  # what Region.population (a positive integer field) can hold, far above any region
+
+
+@transaction.atomic
+def set_population(*, actor, region_code: str, population: int | None) -> Region:
+    """Set (or clear, with None) a region's residents, which sampling plans are computed from; county and higher
+    administrators, inside their jurisdiction; audited."""
+    if not (getattr(actor, "is_superuser", False) or getattr(actor, "role", "") in POPULATION_KEEPERS):
+        raise PermissionDenied(_("只有县级及以上管理员可以维护常住人口。"))
+    require_in_scope(actor, region_code)
+    region = Region.objects.select_for_update().filter(code=region_code).first()
+    if region is None:
+        raise Http404(_("区划代码不存在：%(code)s") % {"code": region_code})
+    if population is not None and (not isinstance(population, int) or not 0 <= population <= POPULATION_MAX):
+        raise ValidationError({"population": [_("%(name)s的常住人口须为 0 到 %(max)s 之间的整数，收到“%(value)s”。") % {
+            "name": region.name, "max": f"{POPULATION_MAX:,}", "value": population}]})  # fmt: skip
+    before = {"population": region.population}
+    if before["population"] == population:
+        return region
+    region.population = population
+    region.save(update_fields=["population"])
+    audit.record(actor=actor, action="region.population", obj=region, region_code=region.code, before=before,
+                 after={"population": population})  # fmt: skip
+    return region
+
+
 # --- grids (1+N+X) ----------------------------------------------------------------------------------
 
 _GRID_FIELDS = {"name", "kind", "region_code", "parent_code", "worker"}

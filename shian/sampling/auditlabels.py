@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from shian.core.actionlabels import register_labels
 from shian.core.notifykinds import register_kind
 
+# -- plans, tasks (docs/sampling.md §2) --
+register_labels(
+    {
+        "sampling_plan.create": _("制定抽检计划"),
+        "sampling_plan.replan": _("重新制定抽检计划"),
+    }
+)
+
 # -- samples (docs/sampling.md §3) --
 register_labels(
     {

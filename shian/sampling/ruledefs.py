@@ -53,3 +53,25 @@ OVERDUE_HOUR = register_rule(
     "sampling.overdue_hour", default=7, unit=HOURS, name="样品逾期提醒时间（每天几点）",
     source="docs/sampling.md §3",
 )  # fmt: skip
+
+# -- plans, tasks, overview (docs/sampling.md §2) --
+MONITORING_SHARE = register_rule(
+    "sampling.monitoring_share_pct", default=6, unit=COUNT, name="风险监测占计划批次比例（%）",
+    source="docs/sampling.md §2（默认与抽检食品类别表的风险监测权重一致）",
+)  # fmt: skip
+EVALUATION_SHARE = register_rule(
+    "sampling.evaluation_share_pct", default=3, unit=COUNT, name="评价性抽检占计划批次比例（%）",
+    source="docs/sampling.md §2（默认与抽检食品类别表的评价性抽检权重一致）",
+)  # fmt: skip
+PLAN_COMPLETION = register_rule(
+    "sampling.plan_completion_target_pct", default=100, unit=COUNT, name="抽检计划完成率目标（%）",
+    source="docs/domain.md §8（S1、S2）",
+)  # fmt: skip
+DISPOSAL_RATE = register_rule(
+    "sampling.disposal_rate_target_pct", default=100, unit=COUNT, name="不合格食品核查处置率目标（%）",
+    source="docs/domain.md §8（S4）",
+)  # fmt: skip
+PRODUCER_COVERAGE = register_rule(
+    "sampling.producer_coverage_target_pct", default=100, unit=COUNT, name="食品生产企业抽检覆盖率目标（%）",
+    source="docs/domain.md §8（S1、S2）",
+)  # fmt: skip

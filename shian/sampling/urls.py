@@ -3,7 +3,17 @@ from django.urls import path  # noqa: F401
 app_name = "sampling"
 
 # -- plans, tasks, overview --
-planning_urls = []
+from .views import plans as plan_views  # noqa: E402
+
+planning_urls = [
+    path("", plan_views.overview, name="overview"),
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/new/", plan_views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("tasks/", plan_views.task_list, name="tasks"),
+    path("population/", plan_views.population, name="population"),
+    path("population/save/", plan_views.population_save, name="population_save"),
+]
 
 
 # -- samples on a phone --

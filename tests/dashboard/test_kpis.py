@@ -34,6 +34,8 @@ ELSEWHERE = {
     "inspections.nonconform_rate", "inspections.basic_rate", "inspections.orders_open", "inspections.orders_overdue",
     "inspections.orders_escalated", "inspections.kitchen_school", "inspections.kitchen_hospital",
     "inspections.catering_floor",
+    "sampling.plan_completion", "sampling.samples", "sampling.pass_rate", "sampling.failed", "sampling.disposal_rate",
+    "sampling.disposal_on_time", "sampling.producer_coverage",
 }  # fmt: skip
 
 

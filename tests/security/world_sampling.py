@@ -4,7 +4,23 @@ name to `w.objects` (see world.py for `Instance` and the positions)."""
 
 # -- plans, tasks --
 def add_planning(w, users) -> None:
-    pass
+    """A yearly plan per place (kind "sampling_plan"), with a line and its task, and residents on the townships."""
+    from shian.core.regioncodes import TOWNSHIP, ancestor
+    from shian.regions.models import Region
+    from shian.sampling.models import CategoryTable, PlanLine, SamplingPlan, SamplingTask
+
+    from .world import PLACES, Instance
+
+    table = CategoryTable.objects.filter(region__isnull=True).order_by("-version").first()
+    for pos in ("own", "township", "outside"):
+        place = PLACES[pos]
+        region = ancestor(place, TOWNSHIP) or place
+        Region.objects.filter(code=region).update(population=10_000)
+        plan = SamplingPlan.objects.create(region_id=region, year=2026, residents=10_000, rate=5, batches=50,
+                                           categories=table, summary={"version": 1, "by_kind": {"supervision": 50}})  # fmt: skip
+        line = PlanLine.objects.create(plan=plan, category="condiment", township_id=region, month=3, batches=50)
+        SamplingTask.objects.create(line=line, region_id=region, category="condiment", month=202603, batches=50)
+        w.objects.setdefault("sampling_plan", []).append(Instance(pos, {"pk": plan.pk}, region))
 
 
 # -- samples --

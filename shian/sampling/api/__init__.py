@@ -6,6 +6,9 @@ from ninja import Router
 router = Router(tags=["抽检监测"])
 
 # -- plans, tasks, overview (api/planning.py) --
+from .planning import router as planning_router  # noqa: E402
+
+router.add_router("", planning_router)
 
 
 # -- samples (api/samples.py) --

@@ -23,6 +23,7 @@ from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
+from shian.demo.sampling import load_sampling
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         if backdate_county(county=region, seed=seed, today=today):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
         self._inspections(region, seed, today)
+        self._sampling(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -105,6 +107,19 @@ class Command(BaseCommand):
                 f"监督检查：{made['stations']} 个市场监管所、{made['inspectors']} 名执法人员，近两年检查记录 "
                 f"{made['inspections']} 条，责令整改 {made['orders']} 份（已销号 {made['orders_closed']} 份），"
                 f"本月任务 {made['tasks']} 项，明厨亮灶接入 {made['kitchen_links']} 户"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _sampling(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Residents, labs, the county's sampling plans and two years of samples, results and disposals
+        (shian/demo/sampling.py), after the stations exist."""
+        started = time.monotonic()
+        made = load_sampling(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"抽检监测：{made['labs']} 家承检机构，去年和今年抽检计划 {made['plans']} 份，近两年样品 {made['samples']} 批次"
+                f"（已出结论 {made['reported']}，不合格 {made['failed']}），核查处置 {made['disposals']} 件"
+                f"（已办结 {made['disposals_closed']}），跨区域协查通报 {made['notices']} 份，已公布 {made['published']} 批次"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
 
