@@ -53,3 +53,13 @@ OVERDUE_HOUR = register_rule(
     "sampling.overdue_hour", default=7, unit=HOURS, name="样品逾期提醒时间（每天几点）",
     source="docs/sampling.md §3",
 )  # fmt: skip
+
+# -- results (docs/sampling.md §4) --
+DISPOSAL_OVERDUE_HOUR = register_rule(
+    "sampling.disposal_overdue_hour", default=7, unit=HOURS, name="核查处置逾期提醒时间（每天几点）",
+    source="docs/sampling.md §4",
+)  # fmt: skip
+DISPOSAL_NEAR = register_rule(
+    "sampling.disposal_near_days", default=10, unit=CALENDAR_DAYS, name="核查处置临近期限提示（办结期限前天数）",
+    source="docs/sampling.md §4",
+)  # fmt: skip
