@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.checklists import services as checklists
-from shian.core import audit
+from shian.core import audit, figcache
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.models import AuditEntry
 from shian.core.regioncodes import COUNTY, ancestor
@@ -77,6 +77,35 @@ def _region_staff(code: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role__in=STAFF_ROLES, region_id__in=prefixes(code)))
 
 
+def _audit_many(actor, action: str, rows: list[tuple]) -> None:
+    """One audit entry per (object, region, after), as `audit.record` writes them, in one INSERT: a lab file
+    opens hundreds of cases at once. The figures cache is dropped once per region instead of once per entry."""
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    entries = [
+        AuditEntry(actor=actor_obj, actor_name=getattr(actor_obj, "username", "") or "system", action=action,
+                   object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
+                   region_code=region or "", after=audit.mask_pii(after), request_id=audit.context.request_id.get(),
+                   ip=audit.context.client_ip.get())
+        for obj, region, after in rows
+    ]  # fmt: skip
+    AuditEntry.objects.bulk_create(entries)
+    for region in sorted({region for _obj, region, _after in rows}):
+        figcache.invalidate(region)
+
+
+class _Clock:
+    """Deadlines by (rule, region, start): the cases of one lab file mostly share their report date."""
+
+    def __init__(self):
+        self.seen = {}
+
+    def due(self, rule_code: str, start: datetime.datetime, region_code: str):
+        key = (rule_code, start, region_code)
+        if key not in self.seen:
+            self.seen[key] = compute_due(rule_code=rule_code, start=start, region_code=region_code)
+        return self.seen[key]
+
+
 def open_disposals(samples: list[Sample], *, actor) -> list[Disposal]:
     """Open the disposal case of each failed sample that has none yet (called inside the conclusion's
     transaction), tell the entity's accounts and the station, and send the cross-region notices."""
@@ -85,6 +114,7 @@ def open_disposals(samples: list[Sample], *, actor) -> list[Disposal]:
     if not fresh:
         return []
     now = timezone.now()
+    clock = _Clock()
     disposals, notices = [], []
     for sample in fresh:
         start = (
@@ -92,8 +122,8 @@ def open_disposals(samples: list[Sample], *, actor) -> list[Disposal]:
             if sample.report_date
             else now
         )  # the conclusion reaches the entity with the report
-        retest = compute_due(rule_code=RETEST_APPLY.code, start=start, region_code=sample.region_id)
-        due = compute_due(rule_code=DISPOSAL.code, start=start, region_code=sample.region_id)
+        retest = clock.due(RETEST_APPLY.code, start, sample.region_id)
+        due = clock.due(DISPOSAL.code, start, sample.region_id)
         disposals.append(Disposal(
             sample=sample, entity_id=sample.entity_id, region_id=sample.region_id, opened_at=now,
             due_at=due.due_at, retest_due=retest.due_at, due_rules={"retest": retest.rule, "disposal": due.rule},
@@ -107,21 +137,22 @@ def open_disposals(samples: list[Sample], *, actor) -> list[Disposal]:
     enterprise: dict[int, list[User]] = {}
     for user in User.objects.filter(entity_id__in={s.entity_id for s in fresh}, is_active=True, role=Role.ENTERPRISE):
         enterprise.setdefault(user.entity_id, []).append(user)
+    disposals_url = reverse("sampling:disposals")
     for disposal in disposals:
         sample = disposal.sample
+        url = f"{disposals_url}{disposal.pk}/"  # sampling:disposal_detail, without resolving it 500 times
         values = {"number": sample.number, "product": sample.product, "due": _local(disposal.due_at),
                   "retest": _local(disposal.retest_due)}  # fmt: skip
         notify(users=staff.get(sample.region_id, []), kind="sample.failed", group=sample.region_id,
                text=_("样品 %(number)s（%(product)s）检验不合格，已启动核查处置，%(due)s 前办结。") % values,
-               url=reverse("sampling:disposal_detail", args=[disposal.pk]),
-               group_text=_("%(n)d 个样品检验不合格"), group_url=reverse("sampling:disposals"))  # fmt: skip
+               url=url, group_text=_("%(n)d 个样品检验不合格"), group_url=disposals_url)  # fmt: skip
         notify(users=enterprise.get(sample.entity_id, []), kind="sample.failed", group=f"entity:{sample.entity_id}",
                text=_("贵单位被抽检的 %(product)s（%(number)s）检验不合格：如有异议，请于 %(retest)s 前申请复检；"
-                      "请立即控制问题产品并配合核查处置。") % values,
-               url=reverse("sampling:disposal_detail", args=[disposal.pk]))  # fmt: skip
-        audit.record(actor=actor, action="disposal.open", obj=disposal, region_code=disposal.region_id,
-                     after={"sample": sample.number, "due_at": disposal.due_at.isoformat(),
-                            "retest_due": disposal.retest_due.isoformat()})  # fmt: skip
+                      "请立即控制问题产品并配合核查处置。") % values, url=url)  # fmt: skip
+    _audit_many(actor, "disposal.open", [
+        (d, d.region_id, {"sample": d.sample.number, "due_at": d.due_at.isoformat(),
+                          "retest_due": d.retest_due.isoformat()}) for d in disposals
+    ])  # fmt: skip
     for notice in notices:
         sample = notice.sample
         notify(users=_region_staff(notice.to_region_id), kind="notice.received", group=notice.to_region_id,
@@ -129,8 +160,9 @@ def open_disposals(samples: list[Sample], *, actor) -> list[Disposal]:
                    "producer": sample.producer_name or _("标称生产者"), "product": sample.product,
                    "number": sample.number},
                url=reverse("sampling:notice_detail", args=[notice.pk]))  # fmt: skip
-        audit.record(actor=actor, action="notice.send", obj=notice, region_code=sample.region_id,
-                     after={"sample": sample.number, "to_region": notice.to_region_id})  # fmt: skip
+    _audit_many(actor, "notice.send", [
+        (n, n.sample.region_id, {"sample": n.sample.number, "to_region": n.to_region_id}) for n in notices
+    ])  # fmt: skip
     return disposals
 
 

@@ -11,7 +11,7 @@ import datetime
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,10 @@ from django.utils.translation import gettext_noop as N_
 
 from shian.accounts.models import ADMIN_ROLES, Role
 from shian.core import audit
+from shian.core.audit import json_value
 from shian.core.jurisdiction import region_under, require_in_scope, scope_prefix
 from shian.imports import batches
-from shian.imports.importer import Change, Importer
+from shian.imports.importer import Change, Importer, Written
 from shian.imports.reading import Row
 from shian.imports.specs import Choice, Column, ColumnType, TableSpec
 from shian.imports.tasks import enqueue
@@ -29,6 +30,7 @@ from shian.imports.tasks import enqueue
 from ..models import Disposal, Lab, LabResultBatch, LabResultRow, Sample, SampleResult
 from . import disposal as disposal_services
 
+RESULT_LENGTHS = [(key, SampleResult._meta.get_field(key).max_length) for key in ("item", "value", "limit")]
 IMPORT_ROLES = ADMIN_ROLES | {Role.STATION_STAFF}
 KIND = "lab_results"
 VERDICTS = (
@@ -118,7 +120,8 @@ class LabResultImporter(Importer):
         numbers = {r.get("number") for r in rows if r.get("number")}
         self.samples = {}
         qs = reachable(self.actor).only(
-            "pk", "number", "status", "conclusion", "sampled_at", "received_at", "report_number", "entity_id",
+            "pk", "number", "status", "conclusion", "sampled_at", "received_at", "report_number", "report_date",
+            "entity_id",
             "region_id", "product", "producer_region_id",
         )  # fmt: skip
         for chunk in _chunks(sorted(numbers)):
@@ -183,8 +186,7 @@ class LabResultImporter(Importer):
         sample = self.samples.get(row.get("number"))
         if not row.get("limit"):
             self.error(row, "limit", "required", _("检验项目“%(i)s”缺少标准值/限量。") % {"i": row.get("item") or ""})
-        for key in ("item", "value", "limit"):
-            limit = SampleResult._meta.get_field(key).max_length
+        for key, limit in RESULT_LENGTHS:
             if len(str(row.get(key) or "")) > limit:
                 self.error(row, key, "length", _("不能超过 %(n)d 个字。") % {"n": limit})
         if sample is None or row.number in self.failed_rows:
@@ -201,12 +203,40 @@ class LabResultImporter(Importer):
 
     @classmethod
     def apply(cls, changes, progress=lambda n: None):
-        """The engine's bulk writes, then what the conclusions set off (in the same transaction)."""
-        written = Importer.apply(changes, progress)
-        samples = [c.instance for c in changes if isinstance(c.instance, Sample)]
+        """The engine's bulk inserts of the results; the samples' conclusions in one prepared UPDATE run over
+        all of them (Django's bulk_update builds a CASE per field and row, 20 times slower on 10,000 samples);
+        then what the conclusions set off, in the same transaction."""
+        concluded = [c for c in changes if isinstance(c.instance, Sample)]
+        written = Importer.apply([c for c in changes if not isinstance(c.instance, Sample)], progress)
+        written += _conclude(concluded)
+        samples = [c.instance for c in concluded]
         if samples:
             after_conclusions(samples, actor=samples[0]._concluded_by)
         return written
+
+
+CONCLUSION_FIELDS = ("conclusion", "report_number", "report_date", "status")
+
+
+def _conclude(changes: list[Change]) -> list[Written]:
+    """Set each sample's conclusion fields; return what was written with the values before (for rollback)."""
+    if not changes:
+        return []
+    fields = [Sample._meta.get_field(name) for name in CONCLUSION_FIELDS]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {quote(Sample._meta.db_table)} SET {sets} WHERE {quote(Sample._meta.pk.column)} = %s"
+    written, params = [], []
+    for change in changes:
+        sample = change.instance
+        before = {name: json_value(getattr(sample, name)) for name in CONCLUSION_FIELDS}
+        written.append(Written(change.row, "updated", "sampling.sample", str(sample.pk), before))
+        for name, value in change.fields.items():
+            setattr(sample, name, value)
+        params.append([f.get_db_prep_save(getattr(sample, f.attname), connection) for f in fields] + [sample.pk])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return written
 
 
 def _chunks(values, size=5000):
