@@ -2,10 +2,12 @@
 and the cell-level error report, one sample's results entered by hand, the disposal cases with the 五到位
 evidence, the re-test and closing, and the cross-region notices the receiving region acknowledges and answers."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +22,6 @@ from shian.core.feedback import service_errors_as_messages
 from shian.core.forms import error_messages
 from shian.core.uploads import stored_file_response
 from shian.imports.workbooks import template_xlsx
-from shian.reports.documents import attachment
 
 from ..models import Disposal, LabResultBatch, Sample, SampleResult
 from ..selectors import results as selectors
@@ -30,6 +31,7 @@ from ..services import results as services
 from .samples import parse_moment
 
 PER_PAGE = 30
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 200
 ITEM_ROWS = 6
 
@@ -78,15 +80,16 @@ def lab_batch_report(request, pk: int):
     """The upload with its bad cells marked (xlsx)."""
     batch = services.batch_get(user=request.user, pk=pk)
     if not batch.report:
-        return HttpResponse(_("本批次没有错误报告。"), status=404, content_type="text/plain; charset=utf-8")
-    with batch.report.open("rb") as handle:
-        return attachment(batch.report.name.rsplit("/", 1)[-1], handle.read())
+        raise Http404(_("本批次没有错误报告。"))
+    name = batch.report.name.rsplit("/", 1)[-1]
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
 
 
 @access(STATION)
 def lab_template(request):
     """The lab-result template (headers with notes, dropdowns for the verdicts)."""
-    return attachment("检验结果导入模板.xlsx", template_xlsx(services.SPEC))
+    data = io.BytesIO(template_xlsx(services.SPEC))
+    return FileResponse(data, as_attachment=True, filename="检验结果导入模板.xlsx", content_type=XLSX)
 
 
 # -- one sample by hand -------------------------------------------------------------------------------------------
@@ -202,8 +205,6 @@ def disposal_detail(request, pk: int):
 @access(SIGNED_IN, objects="disposal_file")
 def disposal_file(request, pk: int):
     """An evidence file of a disposal case the user may read."""
-    from django.http import Http404
-
     from ..models import SamplePhoto
 
     photo = SamplePhoto.objects.filter(pk=pk, disposal__isnull=False).first()
