@@ -298,8 +298,13 @@ def failed_samples(batch: LabResultBatch) -> int:
 
 
 def batch_list(*, user):
-    """The user's own uploads, newest first."""
-    return LabResultBatch.objects.filter(created_by=user).order_by("-created_at", "-pk")
+    """Lab-file batches of the user's jurisdiction, and the user's own uploads (a lab's staff), newest first."""
+    qs = LabResultBatch.objects.select_related("created_by")
+    prefix = scope_prefix(user)
+    if prefix != "":
+        mine = Q(created_by=user)
+        qs = qs.filter(mine if prefix is None else mine | region_under(LabResultBatch, "region", prefix))
+    return qs.order_by("-created_at", "-pk")
 
 
 def batch_get(*, user, pk: int) -> LabResultBatch:
