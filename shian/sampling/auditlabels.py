@@ -27,3 +27,25 @@ register_labels(
 )
 register_kind("sample.overdue_to_lab", _("样品逾期未送检"))
 register_kind("sample.overdue_report", _("样品逾期未出报告"))
+
+# -- results, disposal, cross-region notices (docs/sampling.md §4) --
+register_labels(
+    {
+        "lab.import": _("导入检验结果"),
+        "lab.rollback": _("撤销检验结果导入"),
+        "sample.result": _("录入检验结果"),
+        "disposal.open": _("启动不合格样品核查处置"),
+        "disposal.step": _("登记核查处置“五到位”"),
+        "disposal.retest_apply": _("登记复检申请"),
+        "disposal.retest_result": _("登记复检结论"),
+        "disposal.close": _("核查处置办结"),
+        "disposal.overdue": _("核查处置逾期"),
+        "notice.send": _("发出跨区域协查通报"),
+        "notice.acknowledge": _("签收跨区域协查通报"),
+        "notice.reply": _("反馈跨区域协查情况"),
+    }
+)
+register_kind("sample.failed", _("抽检不合格"))
+register_kind("disposal.overdue", _("核查处置逾期"))
+register_kind("notice.received", _("跨区域协查通报"))
+register_kind("notice.replied", _("跨区域协查反馈"))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shian.checklists.models import StoredFile
 from shian.core.rules import DEFAULT_VALID_FROM
-from shian.imports.models import ImportBatchBase
+from shian.imports.models import ImportBatchBase, ImportRowBase
 
 
 class SamplingKind(models.TextChoices):
@@ -254,6 +254,12 @@ class LabResultBatch(ImportBatchBase):
 
     def __str__(self):
         return self.file_name
+
+
+class LabResultRow(ImportRowBase):
+    """What one row of a lab-result file wrote (the import engine's per-row outcome)."""
+
+    batch = models.ForeignKey(LabResultBatch, on_delete=models.CASCADE, related_name="rows")
 
 
 class Disposal(models.Model):

@@ -75,3 +75,13 @@ PRODUCER_COVERAGE = register_rule(
     "sampling.producer_coverage_target_pct", default=100, unit=COUNT, name="食品生产企业抽检覆盖率目标（%）",
     source="docs/domain.md §8（S1、S2）",
 )  # fmt: skip
+
+# -- results (docs/sampling.md §4) --
+DISPOSAL_OVERDUE_HOUR = register_rule(
+    "sampling.disposal_overdue_hour", default=7, unit=HOURS, name="核查处置逾期提醒时间（每天几点）",
+    source="docs/sampling.md §4",
+)  # fmt: skip
+DISPOSAL_NEAR = register_rule(
+    "sampling.disposal_near_days", default=10, unit=CALENDAR_DAYS, name="核查处置临近期限提示（办结期限前天数）",
+    source="docs/sampling.md §4",
+)  # fmt: skip

@@ -31,7 +31,20 @@ sample_urls = [
 
 
 # -- lab results, disposal, cross-region notices --
-result_urls = []
+from .views import results as result_views  # noqa: E402
+
+result_urls = [
+    path("results/import/", result_views.lab_import, name="lab_import"),
+    path("results/import/<int:pk>/", result_views.lab_batch, name="lab_batch"),
+    path("results/import/<int:pk>/report/", result_views.lab_batch_report, name="lab_batch_report"),
+    path("results/template/", result_views.lab_template, name="lab_template"),
+    path("samples/<int:pk>/results/", result_views.sample_results, name="sample_results"),
+    path("disposals/", result_views.disposal_list, name="disposals"),
+    path("disposals/<int:pk>/", result_views.disposal_detail, name="disposal_detail"),
+    path("disposal-files/<int:pk>/", result_views.disposal_file, name="disposal_file"),
+    path("notices/", result_views.notice_list, name="notices"),
+    path("notices/<int:pk>/", result_views.notice_detail, name="notice_detail"),
+]
 
 
 # -- public disclosure, 你点我检, rapid tests --

@@ -60,3 +60,39 @@ def sample_items(*, user, region_code: str | None, today: datetime.date) -> list
 
 
 register(Provider("sampling.samples", sample_items))
+
+
+# -- results: disposal cases near or past their deadline, notices to acknowledge (docs/sampling.md §4) --
+from .models import CrossRegionNotice, Disposal  # noqa: E402
+from .selectors import results as result_selectors  # noqa: E402
+
+
+def disposal_items(*, user, region_code: str | None, today: datetime.date) -> list[Item]:
+    """For the station and administrators: open disposal cases past or near their deadline, and cross-region
+    notices to their jurisdiction still to acknowledge; auditors see the overdue cases as information."""
+    role = getattr(user, "role", "")
+    if role not in ADMIN_ROLES | {Role.STATION_STAFF, Role.AUDITOR}:
+        return []
+    now = timezone.now()
+    counts = (
+        result_selectors.disposal_list(user=user, region_code=region_code)
+        .order_by()
+        .aggregate(
+            overdue=Count("pk", filter=result_selectors.overdue_q(now)),
+            near=Count("pk", filter=result_selectors.near_q(now, region_code or user.region_id or "")),
+        )
+    )
+    overdue = Item("disposals.overdue", _("逾期未办结的核查处置"), counts["overdue"],
+                   _url("sampling:disposals", overdue=1), INFO if role == Role.AUDITOR else OVERDUE)  # fmt: skip
+    if role == Role.AUDITOR:
+        return [overdue]
+    notices = result_selectors.notice_list(user=user, pending="1").count()
+    return [
+        overdue,
+        Item("disposals.near", _("临近办结期限的核查处置"), counts["near"], _url("sampling:disposals", near=1), TODAY),
+        Item("notices.pending", _("待签收的跨区域协查通报"), notices, _url("sampling:notices", pending=1), TODAY),
+    ]
+
+
+register(Provider("sampling.disposals", disposal_items))
+__all__ = ["CrossRegionNotice", "Disposal"]

@@ -54,7 +54,48 @@ def add_samples(w, users) -> None:
 
 # -- lab results, disposal --
 def add_results(w, users) -> None:
-    pass
+    """At each position: a failed result on the position's sample with its disposal case, an evidence file of
+    it, a cross-region notice (sent to the sample's own place, so that it reads like the sample), and a lab-file
+    batch of the position's region (kinds "disposal", "disposal_file", "notice", "lab_batch")."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from shian.sampling.models import CrossRegionNotice, Disposal, LabResultBatch, Sample, SamplePhoto, SampleResult
+
+    from .world import MARKERS, Instance, w_admin
+
+    now = timezone.now()
+    for inst in list(w.objects.get("sample", [])):
+        sample = Sample.objects.get(pk=inst.kwargs["pk"])
+        m, pos = MARKERS[inst.position], inst.position
+        Sample.objects.filter(pk=sample.pk).update(
+            status=Sample.Status.REPORTED, conclusion=Sample.Conclusion.FAIL, report_number=f"MATRIX-{sample.pk}",
+            report_date=now.date(),
+        )  # fmt: skip
+        SampleResult.objects.create(sample=sample, item=f"{m}苯甲酸", value="2.0", limit="≤1.0", verdict="fail")
+        disposal = Disposal.objects.create(
+            sample=sample, entity_id=sample.entity_id, region_id=sample.region_id, opened_at=now,
+            due_at=now + datetime.timedelta(days=90), retest_due=now + datetime.timedelta(days=9),
+        )  # fmt: skip
+        w.objects.setdefault("disposal", []).append(Instance(pos, {"pk": disposal.pk}, inst.region, inst.entity_id))
+        evidence = SamplePhoto(disposal=disposal, name=f"{m}召回记录.txt", content_type="text/plain", size=5,
+                               uploaded_by=sample.created_by)  # fmt: skip
+        evidence.file.save(f"matrix-disposal-{pos}.txt", ContentFile(b"hello"), save=False)
+        evidence.save()
+        w.objects.setdefault("disposal_file", []).append(
+            Instance(pos, {"pk": evidence.pk}, inst.region, inst.entity_id)
+        )
+        notice = CrossRegionNotice.objects.create(sample=sample, to_region_id=sample.region_id, sent_at=now)
+        w.objects.setdefault("notice", []).append(Instance(pos, {"pk": notice.pk}, inst.region, inst.entity_id))
+        county = sample.region_id[:6]
+        batch = LabResultBatch.objects.create(
+            kind="lab_results", file_name=f"{m}检验结果.xlsx", file_hash=pos * 4, region_id=county,
+            file=ContentFile(b"PK", name=f"lab-{pos}.xlsx"), report=ContentFile(b"PK", name=f"lab-report-{pos}.xlsx"),
+            created_by=w_admin(county), status=LabResultBatch.Status.REJECTED,
+        )  # fmt: skip
+        w.objects.setdefault("lab_batch", []).append(Instance(pos, {"pk": batch.pk}, county))
 
 
 # -- public, 你点我检, rapid tests --

@@ -18,6 +18,9 @@ router.add_router("", samples_router)
 
 
 # -- lab results, disposal (api/results.py) --
+from .results import router as results_router  # noqa: E402
+
+router.add_router("", results_router)
 
 
 # -- public disclosure, 你点我检, rapid tests (api/public.py) --
