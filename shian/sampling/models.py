@@ -204,6 +204,8 @@ class Sample(models.Model):
             models.Index(fields=["region", "sampled_at"], name="sample_region_time"),
             models.Index(fields=["entity", "conclusion"], name="sample_entity_conclusion"),
             models.Index(fields=["status", "to_lab_due"], name="sample_status_due"),
+            # the public page and the open API: newest published first, keyset-paged (docs/sampling.md §5)
+            models.Index(fields=["published_at", "id"], name="sample_published"),
         ]
 
     def __str__(self):

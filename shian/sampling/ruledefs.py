@@ -53,3 +53,17 @@ OVERDUE_HOUR = register_rule(
     "sampling.overdue_hour", default=7, unit=HOURS, name="样品逾期提醒时间（每天几点）",
     source="docs/sampling.md §3",
 )  # fmt: skip
+
+# -- public (docs/sampling.md §5) --
+PUBLIC_PAGE = register_rule(
+    "sampling.public_page_size", default=30, unit=COUNT, name="公开抽检结果每页条数",
+    source="docs/sampling.md §5",
+)  # fmt: skip
+CAMPAIGN_WINNER_BATCHES = register_rule(
+    "sampling.campaign_winner_batches", default=1, unit=COUNT, name="你点我检每个入选食品的计划批次",
+    source="docs/sampling.md §5",
+)  # fmt: skip
+VOTES_PER_ADDRESS = register_rule(
+    "sampling.votes_per_address_per_day", default=30, unit=COUNT, name="同一客户端地址每天最多投票次数",
+    source="docs/security.md §2",
+)  # fmt: skip
