@@ -124,7 +124,7 @@ def winners(campaign: Campaign) -> list[Proposal]:
 
 
 def _townships(plan: SamplingPlan, region_code: str) -> list[str]:
-    codes = sorted(set(plan.lines.filter(township_id__startswith=region_code).values_list("township_id", flat=True)))
+    codes = sorted(set(plan.lines.filter(township__code__startswith=region_code).values_list("township_id", flat=True)))
     return codes or [region_code]
 
 
