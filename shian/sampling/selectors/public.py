@@ -5,7 +5,7 @@ so a page costs the same at any depth; and the staff's publishing queue."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_queryset
 
@@ -58,7 +58,8 @@ def results_page(filters: Filters, *, after: str = "", size: int = 30) -> tuple[
     cursor = decode_cursor(after) if after else None
     if cursor:
         moment, pk = cursor
-        qs = qs.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
+        # a range on the index's first column, then the ties: (published_at, id) < (moment, pk)
+        qs = qs.filter(published_at__lte=moment).exclude(published_at=moment, pk__gte=pk)
     failed = SampleResult.objects.filter(verdict=SampleResult.Verdict.FAIL).only("sample_id", "item", "value",
                                                                                  "limit", "unit")  # fmt: skip
     rows = list(
@@ -75,10 +76,6 @@ def results_page(filters: Filters, *, after: str = "", size: int = 30) -> tuple[
     for s in rows:
         s.public_disposal = disposals.get(s.pk)
     return rows, (encode_cursor(rows[-1]) if more and rows else "")
-
-
-def categories_in_use() -> list[str]:
-    return sorted(set(Sample.objects.filter(published_at__isnull=False).values_list("category", flat=True)))
 
 
 # -- the staff's publishing queue --------------------------------------------------------------------------------

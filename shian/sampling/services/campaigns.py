@@ -18,6 +18,7 @@ from shian.core import audit, phonecodes, rules
 from shian.core import context as audit_context
 from shian.core.jurisdiction import require_in_scope
 from shian.core.models import AuditEntry
+from shian.core.regioncodes import COUNTY, ancestor
 from shian.entities.validators import validate_phone
 from shian.regions.models import Region
 
@@ -141,12 +142,13 @@ def make_plan_lines(*, actor, campaign: Campaign, month: int) -> list[PlanLine]:
     if not 1 <= (month or 0) <= 12:
         raise ValidationError({"month": [_("月份应为 1–12。")]})
     year = timezone.localtime(campaign.closes_at).year
-    plan = SamplingPlan.objects.filter(region_id=campaign.region_id[:6], year=year).order_by("-created_at").first()
+    county = ancestor(campaign.region_id, COUNTY)
+    plan = SamplingPlan.objects.filter(region_id=county, year=year).order_by("-created_at").first()
     if plan is None:
         raise ValidationError({"plan": [_(
             "%(region)s 尚无 %(year)d 年度抽检计划。请先在“抽检计划”页面编制，或运行 "
             "python manage.py plan_sampling --year %(year)d --region %(code)s。"
-        ) % {"region": campaign.region.name, "year": year, "code": campaign.region_id[:6]}]})  # fmt: skip
+        ) % {"region": campaign.region.name, "year": year, "code": county}]})  # fmt: skip
     chosen = winners(campaign)
     if not chosen:
         raise ValidationError({"status": [_("本活动没有获得投票的入选食品。")]})

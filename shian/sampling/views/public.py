@@ -13,6 +13,7 @@ from shian.core import rules
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
+from shian.core.regioncodes import prefixes
 from shian.regions.models import Region
 
 from ..models import Disposal, Sample
@@ -33,10 +34,15 @@ def _filters(request) -> selectors.Filters:
     )
 
 
-def _regions():
-    """Province, cities and counties for the region filter (townships: by link, `?region=CODE`)."""
-    levels = [Region.Level.PROVINCE, Region.Level.CITY, Region.Level.COUNTY]
-    return list(Region.objects.filter(level__in=levels).order_by("code").values_list("code", "name"))
+def _regions(code: str) -> list[tuple[str, str]]:
+    """The region filter as a drill-down: the chosen region's ancestors, itself and its children (provinces when
+    none is chosen), so the select stays short on a phone at any depth."""
+    chosen = Region.objects.filter(code=code).first() if code else None
+    if chosen is None:
+        return list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", "name"))
+    ancestors = list(Region.objects.filter(code__in=prefixes(code)).order_by("code").values_list("code", "name"))
+    children = list(chosen.children.order_by("code").values_list("code", "name")[:500])
+    return ancestors + [(c, f"　{n}") for c, n in children]
 
 
 @access(ANYONE)
@@ -57,7 +63,7 @@ def public_results(request):
         "filters": filters,
         "month": filters.month.strftime("%Y-%m") if filters.month else "",
         "categories": list(names.items()),
-        "regions": _regions(),
+        "regions": _regions(filters.region),
         "conclusions": Sample.Conclusion.choices,
         "steps": dict(Disposal.STEPS),
     }
