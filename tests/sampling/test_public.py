@@ -103,11 +103,11 @@ def test_a_month_is_published_at_once_within_the_jurisdiction_only(station_world
 
 def test_the_public_page_filters_by_region_category_conclusion_and_month(station_world):
     w = station_world
-    now = timezone.now()
-    make_result(w, product="甲酱油", published=now, report_date=datetime.date(2026, 3, 5))
-    make_result(w, product="乙米粉", category="grain", conclusion="fail", published=now,
-                report_date=datetime.date(2026, 4, 5))  # fmt: skip
-    make_result(w, entity=w["other"], product="丙豆腐", published=now, report_date=datetime.date(2026, 3, 6))
+    tz = timezone.get_current_timezone()
+    march, april = datetime.datetime(2026, 3, 31, 23, 30, tzinfo=tz), datetime.datetime(2026, 4, 1, 0, 30, tzinfo=tz)
+    make_result(w, product="甲酱油", published=march)
+    make_result(w, product="乙米粉", category="grain", conclusion="fail", published=april)
+    make_result(w, entity=w["other"], product="丙豆腐", published=march - datetime.timedelta(days=20))
     anon = Client()
 
     def shown(**q):

@@ -62,7 +62,7 @@ class ResultFilter(Schema):
     region: str = Field("", max_length=12, pattern=r"^\d*$", description="区划代码（含下级）")
     category: str = Field("", max_length=30)
     conclusion: str = Field("", pattern=r"^(pass|fail)?$")
-    month: str = Field("", pattern=r"^(\d{4}-\d{2})?$", description="报告月份，如 2026-03")
+    month: str = Field("", pattern=r"^(\d{4}-\d{2})?$", description="公布月份，如 2026-03")
     after: str = Field("", max_length=40, pattern=r"^(\d+-\d+)?$")
 
 

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_queryset
 
@@ -38,16 +39,20 @@ def decode_cursor(text: str) -> tuple[datetime.datetime, int] | None:
 
 
 def published(filters: Filters) -> QuerySet[Sample]:
-    qs = Sample.objects.filter(published_at__isnull=False).exclude(conclusion="")
+    # publishing needs a conclusion (services.publish), so published rows have one: no second condition that would
+    # send the database to the table for every row of a region
+    qs = Sample.objects.filter(published_at__isnull=False)
     if filters.region:
         qs = qs.filter(region_id__gte=filters.region, region_id__lte=filters.region.ljust(12, "9"))
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.conclusion in Sample.Conclusion.values:
         qs = qs.filter(conclusion=filters.conclusion)
-    if filters.month:
-        nxt = (filters.month + datetime.timedelta(days=32)).replace(day=1)
-        qs = qs.filter(report_date__gte=filters.month, report_date__lt=nxt)
+    if filters.month:  # the month of publication (公布月份): a range on the index the page is ordered by
+        start = timezone.make_aware(datetime.datetime.combine(filters.month, datetime.time()))
+        nxt = timezone.make_aware(datetime.datetime.combine((filters.month + datetime.timedelta(days=32)).replace(day=1),
+                                                            datetime.time()))  # fmt: skip
+        qs = qs.filter(published_at__gte=start, published_at__lt=nxt)
     return qs
 
 
