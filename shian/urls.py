@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from shian.accounts.access import ANYONE
 from shian.api.main import api
+from shian.api.open import open_api
 from shian.core import views as core_views
 from shian.core.access import access
 from shian.web import views as web_views
@@ -29,5 +30,6 @@ urlpatterns = [
     path("core/", include("shian.core.urls")),
     path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),
     path("api/v1/", api.urls),
+    path("api/open/v1/", open_api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -169,3 +169,27 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code texted to a phone for one purpose (shian.core.phonecodes, docs/security.md): only keyed
+    hashes of the phone, the code and the client address are kept; the code expires, allows a few tries and is
+    spent once."""
+
+    purpose = models.CharField(max_length=60)
+    phone_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["purpose", "phone_hash", "created_at"], name="phonecode_purpose_phone"),
+            models.Index(fields=["ip_hash", "created_at"], name="phonecode_ip"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose}@{self.created_at:%Y-%m-%d %H:%M}"

@@ -35,3 +35,15 @@ register_rule("schedule.lease_minutes", default=120, unit=MINUTES, name="定时�
               source="docs/architecture.md §6.3")  # fmt: skip
 register_rule("schedule.keep_runs_days", default=90, unit=CALENDAR_DAYS, name="定时任务运行记录保留天数",
               source="docs/architecture.md §6.3")  # fmt: skip
+
+# One-time phone codes (shian.core.phonecodes, docs/security.md): expiry, tries and the send limits per phone and
+# per client address in a window.
+for code, name, unit, default in (
+    ("phonecodes.minutes", "短信验证码有效时间（分钟）", MINUTES, 10),
+    ("phonecodes.tries", "短信验证码最多尝试次数", COUNT, 5),
+    ("phonecodes.window_minutes", "短信验证码发送限额统计时段（分钟）", MINUTES, 60),
+    ("phonecodes.per_phone", "同一手机号时段内最多发送次数", COUNT, 5),
+    ("phonecodes.per_address", "同一客户端地址时段内最多发送次数", COUNT, 20),
+    ("open_api.per_minute", "开放接口每个客户端地址每分钟请求上限", COUNT, 60),
+):
+    register_rule(code, default=default, unit=unit, name=name, source="docs/security.md §2")

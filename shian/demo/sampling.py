@@ -48,6 +48,7 @@ FAIL = {"farm_veg": 0.045, "farm_aquatic": 0.05, "catering": 0.035, "farm_meat":
         "monitoring": 0.025}  # fmt: skip
 FAIL_DEFAULT = 0.007
 ELSEWHERE = 0.3  # packaged food made outside the county
+DISPOSAL_OFFICER = "市场监管所核查处置组"  # who records the steps in the demo
 PRODUCERS = [("370702", "潍坊市潍城区"), ("370781", "青州市"), ("371302", "临沂市兰山区"), ("440606", "佛山市顺德区"),
              ("410102", "郑州市中原区"), ("320582", "张家港市")]  # fmt: skip
 PRODUCTS = {
@@ -108,6 +109,11 @@ CAUSES = ["供货商采购把关不严", "种植户未遵守农药安全间隔�
 
 def _aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _step(day: datetime.date, note: str) -> dict:
+    """One 五到位 step in the shape shian/sampling/services/disposal.py record_step stores."""
+    return {"at": _aware(day, 15).isoformat(), "by": None, "by_name": DISPOSAL_OFFICER, "note": note, "files": []}
 
 
 def load_sampling(*, county: Region, seed: int, today: datetime.date) -> dict[str, int]:
@@ -319,13 +325,13 @@ class _Loader:
             closed = _aware(reported + datetime.timedelta(days=took), 16)
             steps = {}
             for n, (code, _label) in enumerate(Disposal.STEPS):
-                steps[code] = {"done_at": (reported + datetime.timedelta(days=min(took, 3 + n * took // 5))).isoformat(),
-                               "note": rng.choice(CAUSES) if code == "causes" else "已落实"}  # fmt: skip
+                steps[code] = _step(reported + datetime.timedelta(days=min(took, 3 + n * took // 5)),
+                                    rng.choice(CAUSES) if code == "causes" else "已落实")  # fmt: skip
             disposal.status, disposal.closed_at, disposal.steps = Disposal.Status.CLOSED, closed, steps
             disposal.on_time = closed <= due
             disposal.published_at = closed + datetime.timedelta(days=3)
         else:
             n_done = rng.randint(0, 3)
-            disposal.steps = {code: {"done_at": (reported + datetime.timedelta(days=2 + k)).isoformat(), "note": "已落实"}
+            disposal.steps = {code: _step(reported + datetime.timedelta(days=2 + k), "已落实")
                               for k, (code, _label) in enumerate(Disposal.STEPS[:n_done])}  # fmt: skip
         return disposal

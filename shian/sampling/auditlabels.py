@@ -49,3 +49,24 @@ register_kind("sample.failed", _("抽检不合格"))
 register_kind("disposal.overdue", _("核查处置逾期"))
 register_kind("notice.received", _("跨区域协查通报"))
 register_kind("notice.replied", _("跨区域协查反馈"))
+
+# -- public, 你点我检, rapid tests (docs/sampling.md §5) --
+register_labels(
+    {
+        "sample.publish": _("公布抽检结果"),
+        "sample.publish_month": _("按月批量公布抽检结果"),
+        "sample.withdraw": _("撤回已公布的抽检结果"),
+        "disposal.publish": _("公布核查处置结果"),
+        "campaign.create": _("创建你点我检活动"),
+        "campaign.open": _("你点我检开始投票"),
+        "campaign.close": _("你点我检结束投票"),
+        "campaign.approve_proposal": _("审核通过你点我检建议"),
+        "campaign.plan_lines": _("你点我检入选食品列入抽检计划"),
+        "campaign.propose": _("公众提交你点我检建议"),
+        "campaign.vote": _("公众参与你点我检投票"),
+        "rapid.room_create": _("登记快检室"),
+        "rapid.room_update": _("修改快检室"),
+        "rapid.room_deactivate": _("停用快检室"),
+        "rapid.test": _("登记快检记录"),
+    }
+)

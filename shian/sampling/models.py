@@ -204,6 +204,12 @@ class Sample(models.Model):
             models.Index(fields=["region", "sampled_at"], name="sample_region_time"),
             models.Index(fields=["entity", "conclusion"], name="sample_entity_conclusion"),
             models.Index(fields=["status", "to_lab_due"], name="sample_status_due"),
+            # the public page and the open API: newest published first, keyset-paged (docs/sampling.md §5)
+            models.Index(fields=["published_at", "id"], name="sample_published"),
+            # ... filtered by region: the region's rows read from the index alone (conclusion, category included)
+            models.Index(
+                fields=["region", "published_at", "id", "conclusion", "category"], name="sample_region_published"
+            ),  # fmt: skip
         ]
 
     def __str__(self):

@@ -85,3 +85,17 @@ DISPOSAL_NEAR = register_rule(
     "sampling.disposal_near_days", default=10, unit=CALENDAR_DAYS, name="核查处置临近期限提示（办结期限前天数）",
     source="docs/sampling.md §4",
 )  # fmt: skip
+
+# -- public (docs/sampling.md §5) --
+PUBLIC_PAGE = register_rule(
+    "sampling.public_page_size", default=30, unit=COUNT, name="公开抽检结果每页条数",
+    source="docs/sampling.md §5",
+)  # fmt: skip
+CAMPAIGN_WINNER_BATCHES = register_rule(
+    "sampling.campaign_winner_batches", default=1, unit=COUNT, name="你点我检每个入选食品的计划批次",
+    source="docs/sampling.md §5",
+)  # fmt: skip
+VOTES_PER_ADDRESS = register_rule(
+    "sampling.votes_per_address_per_day", default=30, unit=COUNT, name="同一客户端地址每天最多投票次数",
+    source="docs/security.md §2",
+)  # fmt: skip

@@ -48,7 +48,24 @@ result_urls = [
 
 
 # -- public disclosure, 你点我检, rapid tests --
-public_urls = []
+from .views import campaigns as campaign_views  # noqa: E402
+from .views import public as public_views  # noqa: E402
+from .views import rapid as rapid_views  # noqa: E402
+
+public_urls = [
+    path("public/", public_views.public_results, name="public_results"),
+    path("public/campaigns/", campaign_views.public_campaigns, name="public_campaigns"),
+    path("public/campaigns/<int:pk>/", campaign_views.public_campaign, name="public_campaign"),
+    path("publishing/", public_views.publishing, name="publishing"),
+    path("publishing/month/", public_views.publish_month, name="publish_month"),
+    path("samples/<int:pk>/publish/", public_views.sample_publish, name="sample_publish"),
+    path("samples/<int:pk>/withdraw/", public_views.sample_withdraw, name="sample_withdraw"),
+    path("campaigns/", campaign_views.campaigns, name="campaigns"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/action/", campaign_views.campaign_action, name="campaign_action"),
+    path("rapid/", rapid_views.rapid_rooms, name="rapid_rooms"),
+    path("rapid/<int:pk>/", rapid_views.rapid_room, name="rapid_room"),
+]
 
 
 urlpatterns = planning_urls + sample_urls + result_urls + public_urls

@@ -164,10 +164,9 @@ def test_the_signed_reply_is_json_for_the_outbox_and_a_redirect_for_the_form(rf)
     from types import SimpleNamespace
 
     from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.urls import reverse
 
     from shian.checklists.forms import rejected_reply, signed_reply
-
-    from django.urls import reverse
 
     record = SimpleNamespace(pk=7)
     url = reverse("visits:visit_detail", args=[7])

@@ -100,7 +100,31 @@ def add_results(w, users) -> None:
 
 # -- public, 你点我检, rapid tests --
 def add_public(w, users) -> None:
-    pass
+    """A draft 你点我检 campaign per position (kind "campaign": its public pages answer 404 for a draft, staff pages
+    in scope 200) and a rapid-test room at each station of world_inspections (kind "rapid_room")."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shian.inspections.models import Station
+    from shian.sampling.models import Campaign, RapidTestRoom
+
+    from .world import MARKERS, PLACES, Instance, w_admin
+
+    now = timezone.now()
+    for pos, place in PLACES.items():
+        if pos == "neighbour":
+            continue
+        county = place[:6]
+        c = Campaign.objects.create(region_id=county, title=f"{MARKERS[pos]}你点我检", opens_at=now,
+                                    closes_at=now + datetime.timedelta(days=7), created_by=w_admin(county))  # fmt: skip
+        w.objects.setdefault("campaign", []).append(Instance(pos, {"pk": c.pk}, county))
+    for station in Station.objects.filter(code__startswith="matrix-"):
+        room = RapidTestRoom.objects.create(
+            station=station, name=f"{station.name}快检室", since=datetime.date(2026, 1, 1)
+        )
+        pos = station.code.removeprefix("matrix-")
+        w.objects.setdefault("rapid_room", []).append(Instance(pos, {"pk": room.pk}, station.region_id))
 
 
 EXTENSIONS = [add_planning, add_samples, add_results, add_public]

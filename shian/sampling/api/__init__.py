@@ -23,4 +23,7 @@ from .results import router as results_router  # noqa: E402
 router.add_router("", results_router)
 
 
-# -- public disclosure, 你点我检, rapid tests (api/public.py) --
+# -- public disclosure, 你点我检, rapid tests (api/campaigns.py; the open API's router is api/public.py) --
+from .campaigns import router as campaigns_router  # noqa: E402
+
+router.add_router("", campaigns_router)

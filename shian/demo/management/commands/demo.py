@@ -24,6 +24,7 @@ from shian.demo.inspections import load_inspections
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
 from shian.demo.sampling import load_sampling
+from shian.demo.sampling_public import load_sampling_public
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -120,6 +121,15 @@ class Command(BaseCommand):
                 f"抽检监测：{made['labs']} 家承检机构，去年和今年抽检计划 {made['plans']} 份，近两年样品 {made['samples']} 批次"
                 f"（已出结论 {made['reported']}，不合格 {made['failed']}），核查处置 {made['disposals']} 件"
                 f"（已办结 {made['disposals_closed']}），跨区域协查通报 {made['notices']} 份，已公布 {made['published']} 批次"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+        started = time.monotonic()
+        made = load_sampling_public(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"你点我检活动 {made.get('campaigns', 0)} 次（建议 {made.get('proposals', 0)} 条，"
+                f"投票 {made.get('votes', 0)} 张，列入计划 {made.get('plan_lines', 0)} 项），"
+                f"快检室 {made.get('rapid_rooms', 0)} 个，快检 {made.get('rapid_tests', 0)} 批次"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
 

@@ -1,0 +1,77 @@
+"""The open API (/api/open/v1/, docs/security.md §2): published data for anyone, no login, no cookies, never
+people. Each client address (the real one, shian.core.clientip) may make `open_api.per_minute` requests a minute;
+more get 429. Its routers declare PUBLIC access like every operation, so the route matrix covers them. Sampling's
+public router is the first; later issues (credit, portal) add theirs here."""
+
+import time
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import BaseThrottle
+
+from shian.core import rules
+from shian.core.clientip import client_ip
+from shian.sampling.api.public import router as sampling_router
+
+
+class PerClientAddress(BaseThrottle):
+    """A fixed one-minute window per client address, counted in the default cache."""
+
+    def allow_request(self, request) -> bool:
+        key = f"open-api:{client_ip(request) or '-'}:{int(time.time() // 60)}"
+        if cache.add(key, 1, timeout=70):
+            n = 1
+        else:
+            try:
+                n = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=70)
+                n = 1
+        return n <= rules.value("open_api.per_minute")
+
+    def wait(self):
+        return 60 - time.time() % 60
+
+
+open_api = NinjaAPI(
+    title="食安 shian 开放数据接口",
+    version="1",
+    description="公开数据，无需登录；每个客户端地址每分钟请求数有限（超出返回 429）。只含单位与产品名称，不含个人信息。",
+    urls_namespace="open_api",
+    auth=None,
+    throttle=[PerClientAddress()],
+)
+
+
+def _error(request, status: int, message: str, errors: list[dict] | None = None):
+    return open_api.create_response(request, {"message": message, "errors": errors or []}, status=status)
+
+
+@open_api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc):
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
+    return _error(request, 422, _("请求参数有误。"), errors)
+
+
+@open_api.exception_handler(DjangoValidationError)
+def on_validation_error(request, exc):
+    return _error(request, 422, "；".join(exc.messages))
+
+
+@open_api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, _("未找到该记录。"))
+
+
+@open_api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    message = _("请求过于频繁，请稍后再试。") if exc.status_code == 429 else str(exc)
+    return _error(request, exc.status_code, message)
+
+
+open_api.add_router("/sampling", sampling_router)
