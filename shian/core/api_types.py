@@ -19,3 +19,24 @@ class Pages(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
         offset: int = Field(0, ge=0, le=2**53)
+
+
+class FigureOut(Schema):
+    """A module overview's figure beside its target (shian/core/kpis.py `figures`)."""
+
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    target: int | None
+    met: bool | None
+    better: str
+
+
+class AreaOut(Schema):
+    """One area (or entity) of a module overview with each figure's value (shian/core/kpis.py `area_rows`)."""
+
+    code: str
+    name: str
+    direct: bool
+    values: dict[str, float | None]

@@ -229,3 +229,44 @@ def months_back(as_of: datetime.date, n: int) -> list[datetime.date]:
         out.append(datetime.date(y, m, 1))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     return out[::-1]
+
+
+# -- a module's overview: figures beside their targets, one row per area below ----------------------------------
+# The inspections and sampling overviews (and the dashboard's documents) show a provider's KPIs the same way.
+
+
+def fmt(value, unit: str) -> str:
+    """A figure as shown: "—" when there is nothing to divide, percentages with one decimal."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def figures(kpis: Iterable[Kpi], parts: Parts, targets: dict[str, float | None]) -> list[dict]:
+    """Each KPI's value over `parts` beside its target (`targets`: KPI key -> target in force), and whether it is
+    met (a higher-is-better figure at or above its target)."""
+    out = []
+    for k in kpis:
+        value = k.value(parts)
+        target = targets.get(k.key)
+        out.append({
+            "key": k.key, "label": str(k.label), "unit": str(k.unit), "value": value, "text": fmt(value, str(k.unit)),
+            "target": target, "met": None if target is None or value is None else value >= target,
+            "better": k.better, "doc": str(k.doc),
+        })  # fmt: skip
+    return out
+
+
+def area_rows(groups: dict[str, Parts], depth: int | None, kpis: Iterable[Kpi], names: dict[str, str],
+              direct_label: str) -> list[dict]:  # fmt: skip
+    """One row per area (or entity, `depth` None) with each KPI's value; parts counted on the region itself
+    rather than an area below (a code shorter than `depth`) form the row named `direct_label`."""
+    kpis = list(kpis)
+    out = []
+    for c in sorted(groups):
+        direct = depth is not None and len(c) < depth
+        out.append({"code": c, "name": direct_label if direct else names.get(c, c), "direct": direct,
+                    "parts": groups[c], "values": {k.key: k.value(groups[c]) for k in kpis}})  # fmt: skip
+    return out

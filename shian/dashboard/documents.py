@@ -26,12 +26,7 @@ UNIT_COLUMNS = ("baobao.assigned_rate", "visits.quarter_rate", "problems.close_r
                 "duties.daily_rate")  # fmt: skip
 
 
-def fmt_value(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value:.1f}%"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+fmt_value = registry.fmt
 
 
 def fmt_change(now, before, unit: str) -> str:

@@ -144,3 +144,11 @@ def expiring_license_counts(*, user, region_code: str | None = None, days: int |
     counts = [(row["area"], row["n"]) for row in rows]
     names = dict(Region.objects.filter(code__in=[code for code, _n in counts]).values_list("code", "name"))
     return [{"code": code, "name": names.get(code, code), "count": n} for code, n in counts]
+
+
+def area_names(codes) -> dict[str, str]:
+    """Names of the areas of an overview table: region codes, or entity ids (as strings) below a village."""
+    codes = list(codes)
+    regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    ids = [int(c) for c in codes if c not in regions and c.isdigit() and len(c) < 12]
+    return regions | {str(k): v for k, v in Entity.objects.filter(pk__in=ids).values_list("pk", "name")}

@@ -119,7 +119,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "duties.daily_rate", "inspections.coverage", "inspections.coverage_floor", "inspections.on_plan",
         "inspections.kitchen_school", "inspections.kitchen_hospital", "inspections.catering_floor",
         "sampling.plan_completion", "sampling.pass_rate", "sampling.disposal_rate", "sampling.disposal_on_time",
-        "sampling.producer_coverage",
+        "sampling.producer_coverage", "sampling.published", "sampling.rapid_station_coverage",
     }  # fmt: skip
 
     def score(values):

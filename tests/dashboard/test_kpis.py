@@ -35,7 +35,8 @@ ELSEWHERE = {
     "inspections.orders_escalated", "inspections.kitchen_school", "inspections.kitchen_hospital",
     "inspections.catering_floor",
     "sampling.plan_completion", "sampling.samples", "sampling.pass_rate", "sampling.failed", "sampling.disposal_rate",
-    "sampling.disposal_on_time", "sampling.producer_coverage",
+    "sampling.disposal_on_time", "sampling.producer_coverage", "sampling.published", "sampling.rapid_station_coverage",
+    "sampling.rapid_rooms", "sampling.rapid_tests_month", "sampling.rapid_positive_month",
 }  # fmt: skip
 
 

@@ -7,28 +7,11 @@ from ninja import Router, Schema
 
 from shian.accounts.access import REGULATORS
 from shian.core.access import access
-from shian.core.api_types import RegionCode
+from shian.core.api_types import AreaOut, FigureOut, RegionCode
 
 from ..selectors import overview as selectors
 
 router = Router(tags=["监督检查"])
-
-
-class FigureOut(Schema):
-    key: str
-    label: str
-    unit: str
-    value: float | None
-    target: int | None
-    met: bool | None
-    better: str
-
-
-class AreaOut(Schema):
-    code: str
-    name: str
-    direct: bool
-    values: dict[str, float | None]
 
 
 class BandOut(Schema):

@@ -17,7 +17,7 @@ from shian.core import rules
 from shian.core.jurisdiction import narrow_to, require_in_scope, scope_prefix
 from shian.core.kpis import Grouping, Parts
 from shian.core.regioncodes import VILLAGE, child_length, level_of, prefixes
-from shian.entities.models import Entity
+from shian.entities.selectors import area_names
 from shian.regions.models import Region
 
 from .. import kpis
@@ -42,12 +42,7 @@ class Overview:
         return level_of(self.code) == VILLAGE
 
 
-def fmt(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value:.1f}%"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+fmt = registry.fmt  # the views format area cells with it
 
 
 def provider() -> registry.Provider:
@@ -60,17 +55,7 @@ def targets(code: str, as_of: datetime.date) -> dict[str, int]:
 
 
 def figures_of(parts: Parts, code: str, as_of: datetime.date) -> list[dict]:
-    goal = targets(code, as_of)
-    out = []
-    for k in provider().kpis:
-        value = k.value(parts)
-        target = goal.get(k.key)
-        out.append({
-            "key": k.key, "label": str(k.label), "unit": str(k.unit), "value": value, "text": fmt(value, str(k.unit)),
-            "target": target, "met": None if target is None or value is None else value >= target,
-            "better": k.better, "doc": str(k.doc),
-        })  # fmt: skip
-    return out
+    return registry.figures(provider().kpis, parts, targets(code, as_of))
 
 
 def values_of(parts: Parts) -> dict[str, float | None]:
@@ -90,18 +75,8 @@ def _region(user, code: str) -> Region | None:
 
 
 def _rows(groups: dict[str, Parts], code: str) -> list[dict]:
-    codes = sorted(groups)
-    if level_of(code) == VILLAGE:
-        names = {str(k): v for k, v in Entity.objects.filter(pk__in=[int(c) for c in codes]).values_list("pk", "name")}
-    else:
-        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     depth = None if level_of(code) == VILLAGE else child_length(code)
-    out = []
-    for c in codes:
-        direct = depth is not None and len(c) < depth
-        out.append({"code": c, "name": _("（本级直属）") if direct else names.get(c, c), "direct": direct,
-                    "parts": groups[c], "values": values_of(groups[c])})  # fmt: skip
-    return out
+    return registry.area_rows(groups, depth, provider().kpis, area_names(groups), _("（本级直属）"))
 
 
 def todo(*, user, code: str, today: datetime.date) -> dict:

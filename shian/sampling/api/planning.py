@@ -12,7 +12,7 @@ from pydantic import Field
 
 from shian.accounts.access import REGULATORS
 from shian.core.access import access
-from shian.core.api_types import Id, IdField, Pages, RegionCode
+from shian.core.api_types import AreaOut, FigureOut, Id, IdField, Pages, RegionCode
 from shian.core.jurisdiction import require_in_scope
 from shian.regions.services import POPULATION_KEEPERS, set_population
 
@@ -87,23 +87,6 @@ class TaskFilter(Schema):
     station_id: IdField | None = None
     month: int | None = Field(None, ge=200001, le=210012, description="年份×100+月，如 202612")
     status: Literal[tuple(SamplingTask.Status.values)] | None = None
-
-
-class FigureOut(Schema):
-    key: str
-    label: str
-    unit: str
-    value: float | None
-    target: int | None
-    met: bool | None
-    better: str
-
-
-class AreaOut(Schema):
-    code: str
-    name: str
-    direct: bool
-    values: dict[str, float | None]
 
 
 class CategoryOut(Schema):

@@ -25,6 +25,7 @@ from shian.core.kpis import Grouping
 from shian.core.periods import day_end
 from shian.core.regioncodes import COUNTY, LEVEL_LENGTH, TOWNSHIP, VILLAGE, ancestor, child_length, level_of, prefixes
 from shian.entities.models import Entity
+from shian.entities.selectors import area_names
 from shian.inspections.models import Station
 from shian.regions.models import Region
 
@@ -225,43 +226,19 @@ def _provider():
     return next(p for p in registry.providers() if p.key == "sampling")
 
 
-def fmt(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value:.1f}%"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+fmt = registry.fmt  # the views format area cells with it
 
 
 def figures_of(parts: dict, code: str, as_of: datetime.date) -> list[dict]:
     from .. import kpis
 
     goal = {key: rules.value(rule, code, as_of) for key, rule in kpis.TARGETS.items()}
-    out = []
-    for k in _provider().kpis:
-        value = k.value(parts)
-        target = goal.get(k.key)
-        out.append({"key": k.key, "label": str(k.label), "unit": str(k.unit), "value": value,
-                    "text": fmt(value, str(k.unit)), "target": target,
-                    "met": None if target is None or value is None else value >= target, "better": k.better,
-                    "doc": str(k.doc)})  # fmt: skip
-    return out
+    return registry.figures(_provider().kpis, parts, goal)
 
 
 def _rows(groups: dict, code: str) -> list[dict]:
-    codes = sorted(groups)
-    if level_of(code) == VILLAGE:
-        names = {str(k): v for k, v in Entity.objects.filter(pk__in=[int(c) for c in codes]).values_list("pk", "name")}
-    else:
-        names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     depth = None if level_of(code) == VILLAGE else child_length(code)
-    kpis = _provider().kpis
-    out = []
-    for c in codes:
-        direct = depth is not None and len(c) < depth
-        out.append({"code": c, "name": "（本级直属）" if direct else names.get(c, c), "direct": direct,
-                    "values": {k.key: k.value(groups[c]) for k in kpis}})  # fmt: skip
-    return out
+    return registry.area_rows(groups, depth, _provider().kpis, area_names(groups), "（本级直属）")
 
 
 def _by_category(code: str, as_of: datetime.date, total: dict) -> list[dict]:
