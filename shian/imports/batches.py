@@ -202,3 +202,15 @@ def rollback_batch(pipeline: Pipeline, *, actor, batch: ImportBatchBase) -> Impo
         after={"rows": len(rows)},
     )
     return batch
+
+
+def report_response(batch, message: str):
+    """The batch's error report (its upload with the bad cells marked) as an xlsx download; 404 with `message`
+    when the batch has none (it was clean)."""
+    from django.http import FileResponse, Http404
+
+    if not batch.report:
+        raise Http404(message)
+    name = batch.report.name.rsplit("/", 1)[-1]
+    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=name,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip

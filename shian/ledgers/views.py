@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import ADMINS, REGULATORS
 from shian.core.access import access
 from shian.core.feedback import service_errors_as_messages
+from shian.imports.batches import report_response
 from shian.imports.workbooks import template_xlsx
 from shian.reports.xlsx import CONTENT_TYPE
 
@@ -61,11 +62,7 @@ def batch_detail(request, pk: int):
 
 @access(REGULATORS, objects="batch")
 def batch_report(request, pk: int):
-    batch = selectors.batch_get(user=request.user, pk=pk)
-    if not batch.report:
-        raise Http404(_("该批次没有错误报告。"))
-    name = batch.report.name.rsplit("/", 1)[-1]
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPE)
+    return report_response(selectors.batch_get(user=request.user, pk=pk), _("该批次没有错误报告。"))
 
 
 @access(ADMINS, objects="batch")

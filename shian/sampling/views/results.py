@@ -21,6 +21,7 @@ from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
 from shian.core.forms import error_messages
 from shian.core.uploads import stored_file_response
+from shian.imports.batches import report_response
 from shian.imports.workbooks import template_xlsx
 
 from ..models import Disposal, LabResultBatch, Sample, SampleResult
@@ -78,11 +79,7 @@ def lab_batch(request, pk: int):
 @access(STATION, objects="lab_batch")
 def lab_batch_report(request, pk: int):
     """The upload with its bad cells marked (xlsx)."""
-    batch = services.batch_get(user=request.user, pk=pk)
-    if not batch.report:
-        raise Http404(_("本批次没有错误报告。"))
-    name = batch.report.name.rsplit("/", 1)[-1]
-    return FileResponse(batch.report.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
+    return report_response(services.batch_get(user=request.user, pk=pk), _("本批次没有错误报告。"))
 
 
 @access(STATION)
