@@ -69,8 +69,13 @@ from .selectors import results as result_selectors  # noqa: E402
 
 def disposal_items(*, user, region_code: str | None, today: datetime.date) -> list[Item]:
     """For the station and administrators: open disposal cases past or near their deadline, and cross-region
-    notices to their jurisdiction still to acknowledge; auditors see the overdue cases as information."""
+    notices to their jurisdiction still to acknowledge; auditors see the overdue cases as information; an
+    enterprise sees its own failed samples still under disposal."""
     role = getattr(user, "role", "")
+    if role == Role.ENTERPRISE:  # its own failed samples under disposal (it reads, the station acts)
+        own = result_selectors.disposal_list(user=user).exclude(status=Disposal.Status.CLOSED).count()
+        return [Item("disposals.own_open", _("本单位抽检不合格、正在核查处置"), own,
+                     _url("sampling:disposals", status=Disposal.Status.OPEN), TODAY)]  # fmt: skip
     if role not in ADMIN_ROLES | {Role.STATION_STAFF, Role.AUDITOR}:
         return []
     now = timezone.now()

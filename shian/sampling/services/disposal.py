@@ -24,7 +24,6 @@ from shian.core.workdays import compute_due
 
 from ..models import CrossRegionNotice, Disposal, Sample, SamplePhoto
 from ..ruledefs import DISPOSAL, RETEST_APPLY
-from ..selectors import samples as sample_selectors
 
 STAFF_ROLES = ADMIN_ROLES | {Role.STATION_STAFF}
 STEP_CODES = [code for code, _label in Disposal.STEPS]
@@ -48,8 +47,9 @@ def _local(moment: datetime.datetime) -> str:
 def _station_staff(region_codes) -> dict[str, list[User]]:
     """Region code -> active inspectors of the station covering it."""
     from shian.inspections.models import Station
+    from shian.inspections.selectors.stations import stations_for
 
-    stations = sample_selectors.stations_covering(region_codes)
+    stations = stations_for(region_codes)
     rows = Station.inspectors.through.objects.filter(
         station_id__in={pk for pk in stations.values() if pk}, user__is_active=True
     ).select_related("user")
