@@ -21,10 +21,10 @@ from shian.core.models import AuditEntry
 from shian.core.regioncodes import COUNTY, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
+from shian.inspections.selectors.stations import stations_for
 
 from ..models import CrossRegionNotice, Disposal, Sample, SamplePhoto
 from ..ruledefs import DISPOSAL, RETEST_APPLY
-from ..selectors import samples as sample_selectors
 
 STAFF_ROLES = ADMIN_ROLES | {Role.STATION_STAFF}
 STEP_CODES = [code for code, _label in Disposal.STEPS]
@@ -49,7 +49,7 @@ def _station_staff(region_codes) -> dict[str, list[User]]:
     """Region code -> active inspectors of the station covering it."""
     from shian.inspections.models import Station
 
-    stations = sample_selectors.stations_covering(region_codes)
+    stations = stations_for(region_codes)
     rows = Station.inspectors.through.objects.filter(
         station_id__in={pk for pk in stations.values() if pk}, user__is_active=True
     ).select_related("user")
