@@ -5,7 +5,7 @@ so a page costs the same at any depth; and the staff's publishing queue."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_queryset
@@ -89,7 +89,8 @@ def results_page(filters: Filters, *, after: str = "", size: int = 30) -> tuple[
 def to_publish(*, user, region_code: str | None = None) -> QuerySet[Sample]:
     """Results in the user's jurisdiction with a conclusion, published or not, newest report first."""
     qs = scope_queryset(Sample.objects.select_related("entity", "region"), user).exclude(conclusion="")
-    return narrow_to(qs, region_code).order_by("published_at", "-report_date", "-pk")
+    # unpublished first on every database (PostgreSQL sorts NULLs last in ascending order, SQLite first)
+    return narrow_to(qs, region_code).order_by(F("published_at").asc(nulls_first=True), "-report_date", "-pk")
 
 
 def sample_in_scope(*, user, pk: int) -> Sample:

@@ -21,6 +21,7 @@ from shian.core.models import AuditEntry
 from shian.core.regioncodes import COUNTY, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
+from shian.inspections.selectors.stations import stations_for
 
 from ..models import CrossRegionNotice, Disposal, Sample, SamplePhoto
 from ..ruledefs import DISPOSAL, RETEST_APPLY

@@ -28,7 +28,7 @@ from shian.core.uploads import stored_file_response
 from shian.reports.documents import attachment
 
 from .. import documents
-from ..models import Sample, SamplingKind
+from ..models import Disposal, Sample, SamplingKind
 from ..selectors import samples as selectors
 from ..services import samples as services
 
@@ -195,6 +195,7 @@ def sample_detail(request, pk: int):
         "samplers": selectors.sample_samplers(sample),
         "photos": selectors.sample_photos(sample),
         "results": sample.results.order_by("pk"),
+        "disposal": Disposal.objects.filter(sample=sample).only("pk", "status").first(),  # a failed sample's case
         "category": selectors.category_name(sample.category, sample.region_id),
         "now": timezone.now(),
         "now_input": _local_input(timezone.now()),
