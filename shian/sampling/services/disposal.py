@@ -48,7 +48,6 @@ def _local(moment: datetime.datetime) -> str:
 def _station_staff(region_codes) -> dict[str, list[User]]:
     """Region code -> active inspectors of the station covering it."""
     from shian.inspections.models import Station
-    from shian.inspections.selectors.stations import stations_for
 
     stations = stations_for(region_codes)
     rows = Station.inspectors.through.objects.filter(
