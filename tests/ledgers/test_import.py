@@ -208,3 +208,22 @@ def test_corrupted_files_never_fail_badly_or_write_half(admin, cuts, truncate):
         else:
             assert written == 0
         transaction.set_rollback(True)
+
+
+def test_a_crash_in_the_task_worker_fails_the_batch_with_a_message_and_writes_nothing(admin, monkeypatch):
+    from shian.imports.tasks import run_batch
+    from shian.ledgers.pipeline import PIPELINE
+
+    batch = services.create_batch(actor=admin, kind="entities", name="主体台账.csv",
+                                  data=csv_bytes(good_row(1), good_row(2)))  # fmt: skip
+
+    def crash(changes):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(PIPELINE.importers["entities"], "apply", staticmethod(crash))
+    with pytest.raises(RuntimeError):
+        run_batch.call(PIPELINE.path, batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.finished_at is not None
+    assert "内部错误" in batch.message  # the polling page stops and says so
+    assert Entity.objects.count() == 0
