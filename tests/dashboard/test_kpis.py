@@ -34,6 +34,9 @@ ELSEWHERE = {
     "inspections.nonconform_rate", "inspections.basic_rate", "inspections.orders_open", "inspections.orders_overdue",
     "inspections.orders_escalated", "inspections.kitchen_school", "inspections.kitchen_hospital",
     "inspections.catering_floor",
+    # emergency (tests/emergency/test_pages_api.py)
+    "emergency.incidents", "emergency.first_report_on_time", "emergency.veto_incidents", "emergency.feedback_on_time",
+    "emergency.trainings", "emergency.drills", "emergency.live_drills",
 }  # fmt: skip
 
 
