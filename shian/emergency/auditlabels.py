@@ -26,6 +26,7 @@ register_labels(
         "exercise.create": _("登记应急培训、演练"),
     }
 )
+register_kind("incident.major", _("重大及以上食品安全事故"))
 register_kind("incident.first_report_overdue", _("事故首报逾期"))
 register_kind("incident.escalated", _("事故首报逾期（上报）"))
 register_kind("opinion.feedback_overdue", _("舆情逾期未反馈"))

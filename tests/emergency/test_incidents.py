@@ -184,3 +184,15 @@ def test_a_grade_one_or_two_incident_within_two_years_is_the_veto(world):
     assert list(veto_incidents("370304", today)) == []
     assert list(veto_incidents("370725", today - datetime.timedelta(days=1))) == []  # occurred today
     assert set(veto_incidents("370725", today + datetime.timedelta(days=3 * 365))) == set()
+
+
+def test_a_grade_two_incident_is_told_at_once_to_the_county_and_the_city(world):
+    _create(world, affected=40)
+    assert not Notification.objects.filter(kind="incident.major").exists()
+    major = _create(world, affected=130, deaths=1)
+    told = set(Notification.objects.filter(kind="incident.major").values_list("user_id", flat=True))
+    assert told == {world["county"].pk, world["city"].pk}
+    assert major.number in Notification.objects.filter(kind="incident.major").first().text
+    raised = _create(world, affected=40)
+    _first(world, raised, ago(hours=2), affected=120, deaths=1)  # a report raises it to grade II
+    assert Notification.objects.filter(kind="incident.major", user=world["city"]).count() == 2

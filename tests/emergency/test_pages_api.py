@@ -51,6 +51,13 @@ def test_an_incident_typed_in_on_the_page_is_timed_against_two_hours(world):
     assert "按时" in client.get(answer.url).content.decode()
 
 
+def test_a_form_opened_for_an_entity_names_it_and_one_out_of_reach_is_ignored(world):
+    page = _client(world["station"]).get(f"/emergency/incidents/new/?entity={world['canteen'].pk}").content.decode()
+    assert "宝都小学食堂" in page
+    page = _client(world["boshan"]).get(f"/emergency/opinions/new/?entity={world['canteen'].pk}").content.decode()
+    assert "宝都小学食堂" not in page
+
+
 def test_a_refused_incident_form_answers_422_naming_the_fields(world):
     answer = _client(world["station"]).post("/emergency/incidents/new/", {"title": "", "summary": "x",
                                                                           "entity": world["canteen"].pk,

@@ -20,7 +20,7 @@ from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.sampling.models import Sample
 
-from ..models import GRADE_ORDER, Grade, Incident, IncidentReport
+from ..models import GRADE_ORDER, VETO_GRADES, Grade, Incident, IncidentReport
 from ..ruledefs import (
     FIRST_REPORT,
     GRADE2_AFFECTED,
@@ -120,7 +120,20 @@ def create_incident(*, actor, region_code: str = "", entity_id=None, title: str 
         )  # fmt: skip
         audit.record(actor=actor, action="incident.create", obj=incident, region_code=incident.region_id,
                      after=audit.snapshot(incident, AUDITED))  # fmt: skip
+        if incident.grade in VETO_GRADES:
+            _tell_major(incident)
     return incident
+
+
+def _tell_major(incident: Incident) -> None:
+    """A grade I or II incident goes at once to the county's and the city's administrators: it is the veto of the
+    demonstration evaluation (docs/emergency.md §1)."""
+    county, city = common.county_and_city(incident.region_id)
+    text = _("%(g)s事故 %(n)s（%(t)s）：请立即组织处置并逐级报告；两年内的重大及以上事故为示范创建否决项。") % {
+        "g": incident.get_grade_display(), "n": incident.number, "t": incident.title}  # fmt: skip
+    notify(users=county + city, text=text, url=reverse("emergency:incident_detail", args=[incident.pk]),
+           kind="incident.major", group=incident.region_id, group_text=_("%(n)d 起重大及以上事故"),
+           group_url=reverse("emergency:incidents") + "?grade=" + incident.grade)  # fmt: skip
 
 
 def _locked(incident: Incident) -> Incident:
@@ -173,9 +186,12 @@ def add_report(*, actor, incident: Incident, kind: str, reported_at=None, recipi
         incident.first_reported_at, incident.first_report_late = reported_at, late
     incident.affected, incident.deaths = affected, deaths
     reached, basis = grade_for(affected=affected, deaths=deaths, region_code=incident.region_id)
-    if graver(reached, incident.grade) != incident.grade:
+    raised = graver(reached, incident.grade) != incident.grade
+    if raised:
         incident.grade, incident.grade_basis = reached, basis[:300]
     incident.save()
+    if raised and incident.grade in VETO_GRADES:
+        _tell_major(incident)
     changed = audit.changed(before, audit.snapshot(incident, AUDITED))
     audit.record(actor=actor, action=REPORT_ACTIONS[kind], obj=incident, region_code=incident.region_id,
                  before={k: before[k] for k in changed}, after=changed | {"report": report.pk, "late": late})  # fmt: skip

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from shian.accounts.access import STATION
-from shian.core.jurisdiction import scope_prefix
+from shian.core.jurisdiction import scope_prefix, scope_queryset
 from shian.core.regioncodes import TOWNSHIP, level_of
+from shian.entities.models import Entity
 from shian.regions.models import Region
 
 PER_PAGE = 30
@@ -43,6 +44,12 @@ def region_choices(user) -> list[tuple[str, str]]:
         return []
     rows = Region.objects.filter(code__startswith=prefix).order_by("code").values_list("code", "name")
     return [(code, f"{name}（{code}）") for code, name in rows if (level_of(code) or 0) <= TOWNSHIP]
+
+
+def entity_named(request):
+    """The entity a form was opened for (`?entity=ID`, e.g. from the entity's page), inside the user's reach."""
+    pk = request.POST.get("entity") or request.GET.get("entity") or ""
+    return scope_queryset(Entity.objects.all(), request.user).filter(pk=pk).first() if str(pk).isdigit() else None
 
 
 def can_write(user) -> bool:

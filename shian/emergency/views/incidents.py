@@ -65,6 +65,7 @@ def incident_new(request):
             )
             return redirect("emergency:incident_detail", pk=incident.pk)
     context = {"errors": errors, "posted": post, "regions": common.region_choices(request.user),
+               "entity": common.entity_named(request),
                "grades": Grade.choices, "now_input": common.local_input()}  # fmt: skip
     return render(request, "emergency/incident_form.html", context, status=422 if errors else 200)
 

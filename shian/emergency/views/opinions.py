@@ -62,6 +62,7 @@ def opinion_new(request):
             )
             return redirect("emergency:opinion_detail", pk=opinion.pk)
     context = {"errors": errors, "posted": post, "regions": common.region_choices(request.user),
+               "entity": common.entity_named(request),
                "now_input": common.local_input()}  # fmt: skip
     return render(request, "emergency/opinion_form.html", context, status=422 if errors else 200)
 
