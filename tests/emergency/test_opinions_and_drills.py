@@ -107,6 +107,7 @@ def test_readiness_needs_a_training_a_year_a_drill_and_a_live_drill_within_two_y
     assert (status["trainings"], status["drills"], status["live_drills"]) == (1, 2, 1)
     assert status["trainings_ok"] and status["live_ok"]
     assert readiness("370304", today)["live_drills"] == 0  # another county's drills are its own
+    assert readiness("370725001", today)["live_drills"] == 1  # the county's drill covers its townships
 
 
 def test_a_region_may_require_more_trainings(world):

@@ -123,6 +123,8 @@ def test_the_readiness_page_shows_the_veto(world):
     incident_services.create_incident(actor=world["station"], **incident_values(world, affected=150, deaths=1))
     page = _client(world["county"]).get("/emergency/?region=370725").content.decode()
     assert "否决" in page and "重大（II级）" in page
+    elsewhere = _client(world["station"]).get("/emergency/?region=370725001").content.decode()
+    assert "宝都街道" in elsewhere and "重大（II级）" in elsewhere  # the canteen lies in 宝都街道
 
 
 def test_the_work_list_counts_first_reports_and_feedback_due_and_overdue(world):

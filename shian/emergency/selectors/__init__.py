@@ -9,6 +9,7 @@ from django.utils import timezone
 from shian.core import rules
 from shian.core.jurisdiction import get_in_scope, narrow_to, region_under, scope_queryset
 from shian.core.periods import day_end
+from shian.core.regioncodes import prefixes
 
 from ..models import VETO_GRADES, EmergencyPlan, Exercise, Incident, Opinion
 from ..ruledefs import DRILL_YEARS, LIVE_DRILL_YEARS, TRAININGS_PER_YEAR, VETO_YEARS
@@ -121,12 +122,14 @@ def exercise_get(*, user, pk: int) -> Exercise:
 
 
 def readiness(region: str, on: datetime.date | None = None) -> dict:
-    """The emergency readiness of `region` on `on` against its rules: trainings in the last year, drills within
+    """The emergency readiness of `region` on `on` against its rules (exercises held in it, below it or by a
+    region above it): trainings in the last year, drills within
     `emergency.drill_every_years`, live drills within `emergency.live_drill_years`, grade I/II incidents in the
     veto window; each with whether the rule is met."""
     on = on or timezone.localdate()
     held = Exercise.objects.filter(held_on__lte=on)
-    held = held.filter(region_under(Exercise, "region", region)) if region else held
+    if region:  # the county's drill covers its townships: the regions above count, never those beside
+        held = held.filter(region_under(Exercise, "region", region) | Q(region_id__in=prefixes(region)))
     trainings_needed = rules.value(TRAININGS_PER_YEAR.code, region, on)
     drill_years = rules.value(DRILL_YEARS.code, region, on)
     live_years = rules.value(LIVE_DRILL_YEARS.code, region, on)

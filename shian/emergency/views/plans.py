@@ -25,7 +25,8 @@ from . import common
 
 @access(REGULATORS)
 def readiness(request):
-    """The emergency overview of the current region: readiness against the rules and the veto incidents."""
+    """The emergency overview of the current region: readiness against the rules (the trainings and drills of the
+    regions above count too) and the veto incidents in it."""
     code = current_region_code(request) or ""
     context = {"region": Region.objects.filter(code=code).first(), "status": selectors.readiness(code),
                "today": timezone.localdate()}  # fmt: skip
