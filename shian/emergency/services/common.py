@@ -124,5 +124,40 @@ def county_and_city(region_code: str) -> tuple[list[User], list[User]]:
     return admins_of(region_code, COUNTY), admins_of(region_code, CITY)
 
 
+class Admins:
+    """`admins_of` remembered per region for one checker run (a few counties, many records)."""
+
+    def __init__(self):
+        self._seen: dict[tuple[str, int], list[User]] = {}
+
+    def __call__(self, region_code: str, level: int) -> list[User]:
+        key = (ancestor(region_code, level), level)
+        if key not in self._seen:
+            self._seen[key] = admins_of(region_code, level)
+        return self._seen[key]
+
+
+CHUNK = 500  # records marked per transaction by a checker
+
+
+def mark_each(qs, *, field: str, now: datetime.datetime, tell, ready=None) -> int:
+    """Mark every row of `qs` whose `field` is still empty with `now` and `tell` it (an alert and an audit entry),
+    CHUNK rows per transaction, each row once: a row marked meanwhile by a concurrent run is skipped. `ready(row)`,
+    when given, keeps only the rows it accepts. Returns how many were marked."""
+    qs = qs.filter(**{f"{field}__isnull": True})
+    ids = list(qs.order_by("pk").values_list("pk", flat=True))
+    marked = 0
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            chunk = qs.filter(pk__in=ids[start : start + CHUNK]).select_for_update(of=("self",)).order_by("pk")
+            rows = [row for row in chunk.select_related("created_by") if ready is None or ready(row)]
+            qs.model.objects.filter(pk__in=[row.pk for row in rows]).update(**{field: now})
+            for row in rows:
+                setattr(row, field, now)
+                tell(row)
+            marked += len(rows)
+    return marked
+
+
 def local(moment_: datetime.datetime) -> str:
     return timezone.localtime(moment_).strftime("%Y-%m-%d %H:%M")

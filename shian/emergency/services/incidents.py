@@ -16,6 +16,7 @@ from shian.complaints.models import Complaint
 from shian.core import audit, rules
 from shian.core.deadlinechecks import Counts
 from shian.core.jurisdiction import require_in_scope, scope_queryset
+from shian.core.regioncodes import CITY, COUNTY
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.sampling.models import Sample
@@ -259,36 +260,28 @@ def close_incident(*, actor, incident: Incident, closed_at=None, closure: str = 
 
 def check(now: datetime.datetime) -> Counts:
     """The first-report clock at `now`: incidents with no first report past `first_report_due` are marked overdue
-    and the county desk told (once each); those still unreported `emergency.incident_escalate_hours` later are
-    escalated to the city (once each). Running twice at one instant changes nothing the second time."""
+    and the county desk and the clerk told (once each); those still unreported `emergency.incident_escalate_hours`
+    later are escalated to the city (once each). Running twice at one instant changes nothing the second time."""
     pending = Incident.objects.filter(first_reported_at__isnull=True, status=Incident.Status.OPEN)
-    checked = pending.count()
-    overdue = escalated = 0
-    for pk in pending.filter(overdue_at__isnull=True, first_report_due__lt=now).values_list("pk", flat=True):
-        with transaction.atomic():
-            incident = Incident.objects.select_for_update(of=("self",)).get(pk=pk)
-            if incident.overdue_at or incident.first_reported_at:
-                continue
-            incident.overdue_at = now
-            incident.save(update_fields=["overdue_at"])
-            county, _city = common.county_and_city(incident.region_id)
-            _tell(incident, county + [incident.created_by], "incident.first_report_overdue",
-                  _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过，尚未报告。"))  # fmt: skip
-            overdue += 1
-    for pk in pending.filter(overdue_at__isnull=False, escalated_at__isnull=True).values_list("pk", flat=True):
-        with transaction.atomic():
-            incident = Incident.objects.select_for_update(of=("self",)).get(pk=pk)
-            hours = rules.value(INCIDENT_ESCALATE.code, incident.region_id, timezone.localdate(now))
-            if incident.escalated_at or now < incident.first_report_due + datetime.timedelta(hours=hours):
-                continue
-            incident.escalated_at = now
-            incident.save(update_fields=["escalated_at"])
-            _county, city = common.county_and_city(incident.region_id)
-            _tell(
-                incident, city, "incident.escalated", _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过仍未报告，已上报市级。")
-            )
-            escalated += 1
-    return Counts(checked=checked, overdue=overdue, escalated=escalated)
+    admins, hours = common.Admins(), {}
+
+    def escalate_after(incident: Incident) -> datetime.timedelta:
+        if incident.region_id not in hours:
+            hours[incident.region_id] = rules.value(INCIDENT_ESCALATE.code, incident.region_id, timezone.localdate(now))
+        return datetime.timedelta(hours=hours[incident.region_id])
+
+    overdue = common.mark_each(
+        pending.filter(first_report_due__lt=now), field="overdue_at", now=now,
+        tell=lambda i: _tell(i, [*admins(i.region_id, COUNTY), i.created_by], "incident.first_report_overdue",
+                             _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过，尚未报告。")),
+    )  # fmt: skip
+    escalated = common.mark_each(
+        pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
+        ready=lambda i: now >= i.first_report_due + escalate_after(i),
+        tell=lambda i: _tell(i, admins(i.region_id, CITY), "incident.escalated",
+                             _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过仍未报告，已上报市级。")),
+    )  # fmt: skip
+    return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
 def _tell(incident: Incident, users, action: str, text: str) -> None:

@@ -16,6 +16,7 @@ from shian.complaints.models import Complaint
 from shian.core import audit, rules
 from shian.core.deadlinechecks import Counts
 from shian.core.jurisdiction import require_in_scope, scope_queryset
+from shian.core.regioncodes import CITY, COUNTY
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 
@@ -147,34 +148,28 @@ def close(*, actor, opinion: Opinion) -> Opinion:
 
 def check(now: datetime.datetime) -> Counts:
     """The feedback clock at `now`: items not fed back past `feedback_due` are marked overdue and the county desk
-    told (once each); those still without feedback `emergency.opinion_escalate_hours` later go to the city (once
-    each). Idempotent."""
+    and the clerk told (once each); those still without feedback `emergency.opinion_escalate_hours` later go to the
+    city (once each). Idempotent."""
     pending = Opinion.objects.filter(fed_back_at__isnull=True, status=Opinion.Status.OPEN)
-    checked = pending.count()
-    overdue = escalated = 0
-    for pk in pending.filter(overdue_at__isnull=True, feedback_due__lt=now).values_list("pk", flat=True):
-        with transaction.atomic():
-            opinion = Opinion.objects.select_for_update(of=("self",)).get(pk=pk)
-            if opinion.overdue_at or opinion.fed_back_at:
-                continue
-            opinion.overdue_at = now
-            opinion.save(update_fields=["overdue_at"])
-            county, _city = common.county_and_city(opinion.region_id)
-            _tell(opinion, county + [opinion.created_by], "opinion.feedback_overdue",
-                  _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过，尚未反馈。"))  # fmt: skip
-            overdue += 1
-    for pk in pending.filter(overdue_at__isnull=False, escalated_at__isnull=True).values_list("pk", flat=True):
-        with transaction.atomic():
-            opinion = Opinion.objects.select_for_update(of=("self",)).get(pk=pk)
-            hours = rules.value(OPINION_ESCALATE.code, opinion.region_id, timezone.localdate(now))
-            if opinion.escalated_at or now < opinion.feedback_due + datetime.timedelta(hours=hours):
-                continue
-            opinion.escalated_at = now
-            opinion.save(update_fields=["escalated_at"])
-            _county, city = common.county_and_city(opinion.region_id)
-            _tell(opinion, city, "opinion.escalated", _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过仍未反馈，已上报市级。"))
-            escalated += 1
-    return Counts(checked=checked, overdue=overdue, escalated=escalated)
+    admins, hours = common.Admins(), {}
+
+    def escalate_after(opinion: Opinion) -> datetime.timedelta:
+        if opinion.region_id not in hours:
+            hours[opinion.region_id] = rules.value(OPINION_ESCALATE.code, opinion.region_id, timezone.localdate(now))
+        return datetime.timedelta(hours=hours[opinion.region_id])
+
+    overdue = common.mark_each(
+        pending.filter(feedback_due__lt=now), field="overdue_at", now=now,
+        tell=lambda o: _tell(o, [*admins(o.region_id, COUNTY), o.created_by], "opinion.feedback_overdue",
+                             _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过，尚未反馈。")),
+    )  # fmt: skip
+    escalated = common.mark_each(
+        pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
+        ready=lambda o: now >= o.feedback_due + escalate_after(o),
+        tell=lambda o: _tell(o, admins(o.region_id, CITY), "opinion.escalated",
+                             _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过仍未反馈，已上报市级。")),
+    )  # fmt: skip
+    return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
 def _tell(opinion: Opinion, users, action: str, text: str) -> None:
