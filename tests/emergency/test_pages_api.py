@@ -164,3 +164,10 @@ def test_the_figures_count_first_reports_on_time_the_veto_and_the_drills(world):
     assert figures["emergency.feedback_on_time"] is None  # nothing due: "—", not 0 % or 100 %
     assert _figures("370304")["emergency.incidents"] == 0
     assert unreported.first_reported_at is None
+
+
+def test_a_form_offers_townships_in_a_county_and_only_counties_above_it(world):
+    county_form = _client(world["county"]).get("/emergency/plans/new/").content.decode()
+    assert "宝都街道（370725001）" in county_form and "乔官镇（370725107）" in county_form
+    city_form = _client(world["city"]).get("/emergency/plans/new/").content.decode()
+    assert "昌乐县（370725）" in city_form and "宝都街道" not in city_form

@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from shian.accounts.access import STATION
 from shian.core.jurisdiction import scope_prefix, scope_queryset
-from shian.core.regioncodes import TOWNSHIP, level_of
+from shian.core.regioncodes import COUNTY, TOWNSHIP, level_of
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -38,12 +38,14 @@ def local_input(value: datetime.datetime | None = None) -> str:
 
 
 def region_choices(user) -> list[tuple[str, str]]:
-    """The user's region and those below it down to townships, for a form's region list."""
+    """The user's region and those below it, for a form's region list: down to townships within a county, down
+    to counties for a wider jurisdiction (a province has thousands of townships)."""
     prefix = scope_prefix(user)
     if prefix is None:
         return []
-    rows = Region.objects.filter(code__startswith=prefix).order_by("code").values_list("code", "name")
-    return [(code, f"{name}（{code}）") for code, name in rows if (level_of(code) or 0) <= TOWNSHIP]
+    deepest = TOWNSHIP if (level_of(prefix) or 0) >= COUNTY else COUNTY
+    rows = Region.objects.filter(code__startswith=prefix, level__lte=deepest).order_by("code")
+    return [(code, f"{name}（{code}）") for code, name in rows.values_list("code", "name")]
 
 
 def entity_named(request):
