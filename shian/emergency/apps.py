@@ -9,4 +9,11 @@ class EmergencyConfig(AppConfig):
     verbose_name = _("应急管理")
 
     def ready(self):
+        from shian.core import deadlinechecks
+
         from . import jobs  # noqa: F401  registers the parts' recurring jobs
+        from .services import incidents, opinions
+
+        # the statutory clocks that `check_deadlines` runs (docs/emergency.md §4)
+        deadlinechecks.register("emergency.incident_first_report", incidents.check)
+        deadlinechecks.register("emergency.opinion_feedback", opinions.check)

@@ -37,6 +37,9 @@ ELSEWHERE = {
     "sampling.plan_completion", "sampling.samples", "sampling.pass_rate", "sampling.failed", "sampling.disposal_rate",
     "sampling.disposal_on_time", "sampling.producer_coverage", "sampling.published", "sampling.rapid_station_coverage",
     "sampling.rapid_rooms", "sampling.rapid_tests_month", "sampling.rapid_positive_month",
+    # emergency (tests/emergency/test_pages_api.py)
+    "emergency.incidents", "emergency.first_report_on_time", "emergency.veto_incidents", "emergency.feedback_on_time",
+    "emergency.trainings", "emergency.drills", "emergency.live_drills",
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
+from shian.demo.emergency import load_emergency
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
 from shian.demo.visits import load_county_visits
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
         self._inspections(region, seed, today)
         self._sampling(region, seed, today)
+        self._emergency(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -130,6 +132,18 @@ class Command(BaseCommand):
                 f"你点我检活动 {made.get('campaigns', 0)} 次（建议 {made.get('proposals', 0)} 条，"
                 f"投票 {made.get('votes', 0)} 张，列入计划 {made.get('plan_lines', 0)} 项），"
                 f"快检室 {made.get('rapid_rooms', 0)} 个，快检 {made.get('rapid_tests', 0)} 批次"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _emergency(self, county: Region, seed: int, today: datetime.date) -> None:
+        """An incident reported on time, public-opinion items, emergency plans, trainings and drills
+        (shian/demo/emergency.py), through the emergency services as the county administrator."""
+        started = time.monotonic()
+        made = load_emergency(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"应急处置：食品安全事件 {made['incidents']} 起（报告 {made['reports']} 份），舆情 {made['opinions']} 条"
+                f"（反馈迟报 {made['opinions_late']} 条），应急预案 {made['plans']} 份，培训与演练 {made['exercises']} 次"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
 

@@ -1,0 +1,58 @@
+"""What the emergency pages share (docs/emergency.md §5): parsing posted times and dates, the regions a form
+offers, and who may write."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from shian.accounts.access import STATION
+from shian.core.jurisdiction import scope_prefix, scope_queryset
+from shian.core.regioncodes import COUNTY, TOWNSHIP, level_of
+from shian.entities.models import Entity
+from shian.regions.models import Region
+
+PER_PAGE = 30
+
+
+def moment(text: str | None) -> datetime.datetime | None:
+    """A time as a datetime-local input gives it, in the server's time zone; None when empty or malformed."""
+    try:
+        value = parse_datetime((text or "").strip())
+    except ValueError:
+        return None
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def day(text: str | None) -> datetime.date | None:
+    try:
+        return parse_date((text or "").strip())
+    except ValueError:
+        return None
+
+
+def local_input(value: datetime.datetime | None = None) -> str:
+    return timezone.localtime(value or timezone.now()).strftime("%Y-%m-%dT%H:%M")
+
+
+def region_choices(user) -> list[tuple[str, str]]:
+    """The user's region and those below it, for a form's region list: down to townships within a county, down
+    to counties for a wider jurisdiction (a province has thousands of townships)."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return []
+    deepest = TOWNSHIP if (level_of(prefix) or 0) >= COUNTY else COUNTY
+    rows = Region.objects.filter(code__startswith=prefix, level__lte=deepest).order_by("code")
+    return [(code, f"{name}（{code}）") for code, name in rows.values_list("code", "name")]
+
+
+def entity_named(request):
+    """The entity a form was opened for (`?entity=ID`, e.g. from the entity's page), inside the user's reach."""
+    pk = request.POST.get("entity") or request.GET.get("entity") or ""
+    return scope_queryset(Entity.objects.all(), request.user).filter(pk=pk).first() if str(pk).isdigit() else None
+
+
+def can_write(user) -> bool:
+    return user.is_superuser or user.role in STATION
