@@ -18,12 +18,12 @@ from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_gri
 from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.duties import DAYS, load_county_duties
+from shian.demo.emergency import load_emergency
 from shian.demo.entities import load_county_entities
 from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
-from shian.demo.emergency import load_emergency
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
 from shian.demo.visits import load_county_visits
