@@ -37,10 +37,6 @@ ON_TIME_TARGET = register_rule(
     "complaints.closed_on_time_pct", default=98, unit=COUNT, name="食品投诉按时办结率目标（%）",
     source="docs/domain.md §9（S1）",
 )  # fmt: skip
-CONNECTION_TARGET = register_rule(
-    "complaints.connection_pct", default=90, unit=COUNT, name="12315/12345 接通率目标（%）",
-    source="docs/domain.md §9（S1）",
-)  # fmt: skip
 IMPORT_MAX_ROWS = register_rule(
     "complaints.import_max_rows", default=50000, unit=COUNT, name="一次导入投诉举报最多行数",
     source="docs/complaints.md §2（本平台约定）",
