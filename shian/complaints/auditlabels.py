@@ -24,6 +24,7 @@ register_labels(
         "complaint.confirm_match": _("确认被投诉举报主体"),
         "complaint.overdue": _("投诉举报逾期"),
         "complaint.escalated": _("投诉举报逾期上报"),
+        "demo.complaints": _("生成演示投诉举报"),
     }
 )
 register_kind("complaint.overdue", _("投诉举报逾期"))
