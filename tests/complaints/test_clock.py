@@ -180,3 +180,11 @@ def test_staff_outside_the_items_region_cannot_touch_it(county):
     with pytest.raises(Http404):
         clock.accept(actor=county["wang"], complaint=item)
     assert Complaint.objects.get().status == "received"
+
+
+def test_the_daily_job_runs_every_registered_checker(county):
+    from shian.core import schedule
+
+    intake.receive(actor=county["zhang"], **item_values(received_at=timezone.now() - datetime.timedelta(days=30)))
+    job = schedule.job("complaints.check_deadlines")
+    assert "overdue=1" in job.run(timezone.now())
