@@ -188,3 +188,11 @@ def test_the_daily_job_runs_every_registered_checker(county):
     intake.receive(actor=county["zhang"], **item_values(received_at=timezone.now() - datetime.timedelta(days=30)))
     job = schedule.job("complaints.check_deadlines")
     assert "overdue=1" in job.run(timezone.now())
+
+
+def test_rejecting_a_fuzzy_match_sends_the_item_back_to_the_county_desk(county):
+    item = intake.receive(
+        actor=county["admin"], **item_values(entity_name="宝都鲜果超市", entity_address="宝都街道宝都路")
+    )
+    item = clock.confirm_match(actor=county["admin"], complaint=item, entity_id=None)
+    assert item.match == "none" and item.entity_id is None and item.region_id == "370725" and item.station_id is None

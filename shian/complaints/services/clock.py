@@ -24,7 +24,7 @@ from shian.accounts.models import ADMIN_ROLES, User
 from shian.core import audit
 from shian.core.jurisdiction import in_scope, require_in_scope, scope_queryset
 from shian.core.permissions import require_perm
-from shian.core.regioncodes import PROVINCE, ancestor
+from shian.core.regioncodes import COUNTY, PROVINCE, ancestor
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
 from shian.inspections.selectors.stations import station_of
@@ -300,6 +300,8 @@ def confirm_match(*, actor, complaint: Complaint, entity_id: int | None) -> Comp
     before = audit.snapshot(item, CLOCK_FIELDS)
     if entity_id is None:
         item.entity_id, item.match = None, Complaint.Match.NONE
+        if item.status == S.RECEIVED and not item.in_transfer:  # no entity: back to the county desk
+            item.region_id, item.station_id = ancestor(item.region_id, COUNTY) or item.region_id, None
     else:
         entity = scope_queryset(Entity.objects.all(), actor).filter(pk=entity_id).first()
         if entity is None:
