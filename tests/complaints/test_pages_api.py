@@ -160,3 +160,19 @@ def test_an_enterprise_account_sees_no_complaint_about_its_business(county, make
     intake.receive(actor=county["zhang"], **item_values())
     owner = make_user(Role.ENTERPRISE, "370725001001", entity=county["shop"])
     assert _client(owner).get(reverse("complaints:list")).status_code == 403
+
+
+def test_the_import_page_lists_every_bad_cell_and_stores_nothing(county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shian.complaints.testing import export_xlsx, platform_rows
+
+    rows = platform_rows(3, entities=[{"name": county["shop"].name, "uscc": "", "address": county["shop"].address}],
+                         seed=1, today=timezone.localdate(), unknown_share=0)  # fmt: skip
+    rows[2]["phone"] = "12345"
+    upload = SimpleUploadedFile("12315.xlsx", export_xlsx(rows))
+    response = _client(county["admin"]).post(reverse("complaints:import"), {"file": upload})
+    assert response.status_code == 422 and "第 5 行" in response.content.decode() and Complaint.objects.count() == 0
+    upload = SimpleUploadedFile("12315.xlsx", export_xlsx(rows[:2]))
+    response = _client(county["admin"]).post(reverse("complaints:import"), {"file": upload})
+    assert response.status_code == 200 and Complaint.objects.count() == 2
