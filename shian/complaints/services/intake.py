@@ -85,7 +85,6 @@ def clean(values: dict, *, now: datetime.datetime | None = None) -> tuple[dict, 
         if len(text) > limit:
             errors[field] = [_("%(field)s不能超过 %(n)d 个字。") % {"field": _label(field), "n": limit}]
         out[field] = text
-    out["entity_address"] = out["entity_address"]
     uscc = str(values.get("entity_uscc") or "").strip().upper()
     if uscc:
         try:
