@@ -92,6 +92,7 @@ class Routing:
         self.by_name: dict[str, _Known] = {}
         self.near: dict[str, list[_Known]] = defaultdict(list)  # township -> its entities
         self.pairs: dict[str, dict[str, list[int]]] = {}  # township -> pair -> indexes into near[township]
+        self.resolved: dict[str, object] = {}
 
     def _entities(self):
         qs = Entity.objects.exclude(status=Entity.Status.DEREGISTERED)
@@ -102,8 +103,16 @@ class Routing:
         pk, name, region = row
         return _Known(pk, name, fold_name(name), region)
 
+    def resolve(self, address: str):
+        """The region an address names (remembered: a batch repeats its addresses)."""
+        if not address:
+            return None
+        if address not in self.resolved:
+            self.resolved[address] = self.index.resolve(address).region
+        return self.resolved[address]
+
     def township_of(self, address: str) -> str:
-        found = self.index.resolve(address or "").region if address else None
+        found = self.resolve(address)
         if found is None or level_of(found.code) < TOWNSHIP:
             return ""
         return ancestor(found.code, TOWNSHIP)
@@ -174,6 +183,6 @@ class Routing:
         if known is not None:
             region, station = self._to(known.region)
             return Route(known.pk, match, region, station)
-        found = self.index.resolve(entity_address or "").region if entity_address else None
+        found = self.resolve(entity_address)
         county = ancestor(found.code, COUNTY) if found is not None and level_of(found.code) >= COUNTY else ""
         return Route(None, "none", county or self.desk, None)
