@@ -196,3 +196,10 @@ def test_rejecting_a_fuzzy_match_sends_the_item_back_to_the_county_desk(county):
     )
     item = clock.confirm_match(actor=county["admin"], complaint=item, entity_id=None)
     assert item.match == "none" and item.entity_id is None and item.region_id == "370725" and item.station_id is None
+
+
+def test_the_audit_trail_keeps_no_informant_in_clear(county):
+    item = intake.receive(actor=county["zhang"], **item_values(id_number="370725199003070013"))
+    entry = AuditEntry.objects.get(action="complaint.receive", object_id=str(item.pk))
+    text = json.dumps(entry.after, ensure_ascii=False)
+    assert "13805361234" not in text and "王芳" not in text and "370725199003070013" not in text

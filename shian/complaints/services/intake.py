@@ -336,7 +336,7 @@ def create_items(items: list[Complaint], *, actor, action: str, region_code: str
 
 
 AUDITED = ["number", "kind", "channel", "category", "region_id", "station_id", "entity_id", "match", "entity_name",
-           "anonymous", "informant_name", "phone", "id_number", "received_at", "status", "accept_due", "check_due",
+           "anonymous", "phone", "id_number", "received_at", "status", "accept_due", "check_due",
            "duplicate_of_id", "source_number"]  # fmt: skip
 
 
