@@ -99,10 +99,11 @@ class _Loader:
                                   entity_address=cleaned["entity_address"])  # fmt: skip
             items.append(build(cleaned, route))
         self.misroute(items)
+        self.transfers: list[Transfer] = []
         self.counts["linked_duplicates"] = create_items(items, actor=None, action="demo.complaints",
-                                                        region_code=code)  # fmt: skip
+                                                        region_code=code, before_insert=self.progress)  # fmt: skip
         self.counts["items"] = len(items)
-        self.progress(items)
+        Transfer.objects.bulk_create(self.transfers)
         audit.record(actor=None, action="demo.complaints", object_type="complaints.complaint", region_code=code,
                      after=dict(self.counts))  # fmt: skip
         return dict(self.counts)
@@ -118,11 +119,11 @@ class _Loader:
                 item.region_id = self.rng.choice([t for t in townships if t != item.region_id])
                 item.station_id = None
 
-    def progress(self, items: list[Complaint]) -> None:
-        rng, clock = self.rng, Clock()
+    def progress(self, items: list[Complaint], clock: Clock) -> None:
+        """Move each item on as a year of work would have (before the items are written)."""
+        rng = self.rng
         approver = User.objects.filter(role=Role.COUNTY_ADMIN, region_id=self.county.code, is_active=True).first()
         sender = approver or User.objects.filter(is_superuser=True).first()
-        transfers = []
         for item in items:
             if item.status == Complaint.Status.DUPLICATE:
                 continue
@@ -131,9 +132,10 @@ class _Loader:
                 sent = item.received_at + datetime.timedelta(hours=rng.randint(3, 30))
                 got = sent + datetime.timedelta(hours=rng.randint(2, 40))
                 if got < self.now:
-                    transfers.append(Transfer(complaint=item, from_region_id=item.region_id, to_region_id=right[0],
-                                              reason="经核实，经营地址不在本辖区。", sent_by=sender, sent_at=sent,
-                                              received_by=sender, received_at=got))  # fmt: skip
+                    self.transfers.append(Transfer(complaint=item, from_region_id=item.region_id,
+                                                   to_region_id=right[0], reason="经核实，经营地址不在本辖区。",
+                                                   sent_by=sender, sent_at=sent, received_by=sender,
+                                                   received_at=got))  # fmt: skip
                     item.region_id, item.station_id = right
                     start_clock(item, got, clock)
                     self.counts["transferred"] += 1
@@ -144,13 +146,6 @@ class _Loader:
                 self.complaint(item, start, late, stuck, clock)
             else:
                 self.report(item, start, late, stuck, clock, approver)
-        Transfer.objects.bulk_create(transfers)
-        fields = ["region", "station", "status", "clock_started_at", "accept_due", "accepted_at", "refuse_reason",
-                  "mediation_due", "mediation_result", "check_due", "extension_reason", "extension_approver",
-                  "extended_at", "decided_at", "filed", "case_number", "notify_due", "told_at", "closed_at", "result",
-                  "due_at", "due_rules", "late_steps"]  # fmt: skip
-        Complaint.objects.bulk_update([i for i in items if i.status != Complaint.Status.DUPLICATE], fields,
-                                      batch_size=500)  # fmt: skip
         self.counts["overdue"] = sum(1 for i in items if i.due_at is not None and i.due_at < self.now)
 
     def _done(self, start: datetime.datetime, wd: int) -> datetime.datetime | None:
@@ -200,9 +195,9 @@ class _Loader:
             due = clock.due(EXTENSION.code, item.check_due, item.region_id)
             item.check_due = item.due_at = due.due_at
             item.due_rules = {**item.due_rules, "extension": due.rule}
-            item.extension_reason, item.extension_approver, item.extended_at = (
+            item.extension_reason, item.extension_approver_id, item.extended_at = (
                 "需抽样检验，经负责人批准延期。",
-                approver,
+                approver.pk,
                 start,
             )
             self.counts["extended"] += 1

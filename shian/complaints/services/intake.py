@@ -307,13 +307,17 @@ def _insert(items: list[Complaint]) -> None:
                 item._state.adding, item._state.db = False, connection.alias
 
 
-def create_items(items: list[Complaint], *, actor, action: str, region_code: str, extra: dict | None = None) -> int:
+def create_items(items: list[Complaint], *, actor, action: str, region_code: str, extra: dict | None = None,
+                 before_insert=None) -> int:  # fmt: skip
     """Number, clock, link and insert a validated batch (each item built by `build`), then one audit entry.
-    Returns the count of linked duplicates. Call inside a transaction."""
+    `before_insert(items, clock)` may move the items on before they are written (the demo's history). Returns the
+    count of linked duplicates. Call inside a transaction."""
     numbers, clock = Numbers(), Clock()
     for item in items:
         start_clock(item, item.received_at, clock)
     linked = link_duplicates(items, region_code)
+    if before_insert is not None:
+        before_insert(items, clock)
     for item in sorted(items, key=lambda i: (i.received_at, i.source_number)):
         item.number = numbers.next(item.kind, item.region_id, item.received_at)
     _insert(items)
