@@ -205,9 +205,18 @@ class LookupIn(Schema):
     code: Annotated[str, StringConstraints(max_length=8, pattern=NoNul)]
 
 
+class TwoStepPages(Pages):
+    """Pages of ids first, then the rows of the page (selectors.complaints.rows_of)."""
+
+    def paginate_queryset(self, queryset, pagination, request=None, **params):
+        offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
+        ids = queryset.values_list("pk", flat=True)[offset : offset + limit]
+        return {self.items_attribute: selectors.rows_of(queryset, ids), "count": self._items_count(queryset)}
+
+
 @router.get("/items", response=list[ComplaintOut], summary="投诉举报（管辖范围内）")
 @access(READERS)
-@paginate(Pages)
+@paginate(TwoStepPages)
 def complaint_list(request, filters: Query[ComplaintFilter]):
     return selectors.complaint_list(
         user=request.user, region_code=filters.region, kind=filters.kind or "", status=filters.status or "",

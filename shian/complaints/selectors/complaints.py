@@ -63,6 +63,15 @@ def complaint_list(*, user, region_code: str | None = None, kind: str = "", stat
     return qs.order_by("-received_at", "-id")
 
 
+def rows_of(qs: QuerySet[Complaint], ids) -> list[Complaint]:
+    """The items of a page, in the page's order. A list is paged in two steps: the ids from the narrow indexes
+    (region, due instant), then the wide rows of those ids only, so a county's overdue list never sorts
+    thousands of joined rows (docs/complaints.md §5)."""
+    ids = list(ids)
+    found = {c.pk: c for c in Complaint.objects.select_related("region", "entity", "station").filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def complaint_get(*, user, pk: int) -> Complaint:
     """One item the user may read (404 outside their reach)."""
     return get_in_scope(_visible(user), user, pk=pk)

@@ -82,9 +82,9 @@ def complaint_list(request):
     filters = _filters(request)
     soon = rules.value(DUE_SOON_RULE, request.user.region_id or "")
     rows = selectors.complaint_list(user=request.user, soon_days=soon, **filters)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rows.values_list("pk", flat=True), PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "page": page, "filters": filters, "statuses": STATUS_CHOICES, "kinds": Complaint.Kind.choices,
+        "page": page, "rows": selectors.rows_of(rows, page.object_list), "filters": filters, "statuses": STATUS_CHOICES, "kinds": Complaint.Kind.choices,
         "overdues": OVERDUE_CHOICES, "channels": Complaint.Channel.choices, "matches": Complaint.Match.choices,
         "now": timezone.now(), "can_enter": _clerk(request.user),
     }  # fmt: skip
