@@ -34,6 +34,8 @@ ELSEWHERE = {
     "inspections.nonconform_rate", "inspections.basic_rate", "inspections.orders_open", "inspections.orders_overdue",
     "inspections.orders_escalated", "inspections.kitchen_school", "inspections.kitchen_hospital",
     "inspections.catering_floor",
+    "complaints.received", "complaints.accept_on_time", "complaints.closed_on_time", "complaints.report_on_time",
+    "complaints.platform_share", "complaints.overdue",
 }  # fmt: skip
 
 
