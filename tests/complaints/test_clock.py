@@ -138,7 +138,8 @@ def test_check_deadlines_marks_each_overdue_item_once_and_escalates_it_later(cou
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert old.overdue_at == now and old.escalated_at == now and fresh.overdue_at is None
-    assert AuditEntry.objects.filter(action="complaint.overdue", object_id=str(old.pk)).count() == 1
+    entries = AuditEntry.objects.filter(action="complaint.overdue")
+    assert [[i["number"] for i in e.after["items"]] for e in entries] == [[old.number]]
     assert Notification.objects.filter(user=county["zhang"], kind="complaint.overdue").count() == 1
     assert Notification.objects.filter(user=county["admin"], kind="complaint.escalated").count() == 1
 

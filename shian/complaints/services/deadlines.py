@@ -1,6 +1,6 @@
 """The complaints checker of the statutory clock (shian.core.deadlinechecks, run by `check_deadlines` and its
 daily job; docs/complaints.md §4): every item whose open step is past its due instant is marked overdue once
-(`overdue_at`, an audit entry `complaint.overdue` per item) and its office is told, one message per office; one
+(`overdue_at`; audit entries `complaint.overdue`, one per office and batch of items) and its office is told, one message per office; one
 still open `complaints.escalate_after` working days after its due day is escalated once to the county's
 administrators (`escalated_at`, `complaint.escalated`). Set-based: a few queries and bulk updates per run, so a
 second run at the same instant finds nothing new."""
@@ -28,17 +28,26 @@ from shian.inspections.models import Station
 from ..models import Complaint
 from ..ruledefs import ESCALATE
 
+BATCH = 1000  # items named by one audit entry
+
 
 def _entries(rows, action: str, now: datetime.datetime) -> None:
+    """One audit entry per office and up to BATCH items (as a bulk import records its batch: docs/architecture.md
+    §3.2): which items, their due instants, when marked. The item itself carries the mark (`overdue_at`,
+    `escalated_at`)."""
+    by_region: dict[str, list] = defaultdict(list)
+    for pk, number, region, due in rows:
+        by_region[region].append((pk, number, due))
     ip, request_id = context.client_ip.get(), context.request_id.get()
     entries = [
         AuditEntry(actor=None, actor_name="system", action=action, object_type="complaints.complaint",
-                   object_id=str(pk), object_repr=number, region_code=region, before=None,
-                   after={"due": due.isoformat(), "at": now.isoformat()}, request_id=request_id, ip=ip)
-        for pk, number, region, due in rows
+                   object_id="", object_repr=f"{part[0][1]} 等 {len(part)} 件", region_code=region, before=None,
+                   after={"at": now.isoformat(), "items": [{"id": pk, "number": number, "due": due.isoformat()}
+                                                           for pk, number, due in part]},
+                   request_id=request_id, ip=ip)
+        for region, items in sorted(by_region.items()) for part in chunked(items, BATCH)
     ]  # fmt: skip
-    for chunk in chunked(entries, 2000):
-        insert_many(AuditEntry, chunk)
+    insert_many(AuditEntry, entries)
 
 
 def _station_staff(station_ids) -> dict[int, list[User]]:
