@@ -22,6 +22,7 @@ NAV = [
     ("sampling:overview", _("抽检监测"), None),
     ("sampling:samples", _("抽检样品"), None),
     ("sampling:disposals", _("核查处置"), None),
+    ("complaints:list", _("投诉举报"), None),
     ("emergency:readiness", _("应急管理"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

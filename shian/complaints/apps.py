@@ -10,4 +10,9 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("投诉举报")
 
     def ready(self):
+        from shian.core import deadlinechecks
+
         from . import jobs  # noqa: F401  registers the parts' recurring jobs
+        from .services import deadlines
+
+        deadlinechecks.register("complaints", deadlines.check)

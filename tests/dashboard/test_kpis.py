@@ -40,6 +40,8 @@ ELSEWHERE = {
     # emergency (tests/emergency/test_pages_api.py)
     "emergency.incidents", "emergency.first_report_on_time", "emergency.veto_incidents", "emergency.feedback_on_time",
     "emergency.trainings", "emergency.drills", "emergency.live_drills",
+    "complaints.received", "complaints.accept_on_time", "complaints.closed_on_time", "complaints.report_on_time",
+    "complaints.platform_share", "complaints.overdue",
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from shian.dashboard.services import generate_dispatch, refresh_snapshots, repor
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
 from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
+from shian.demo.complaints import load_complaints
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.emergency import load_emergency
 from shian.demo.entities import load_county_entities
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             self.stdout.write("一张图：主体登记时间已分布到近五年，包保自年初生效，约 85% 的干部已确认承诺书")
         self._inspections(region, seed, today)
         self._sampling(region, seed, today)
+        self._complaints(region, seed, today)
         self._emergency(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
@@ -133,6 +135,18 @@ class Command(BaseCommand):
                 f"投票 {made.get('votes', 0)} 张，列入计划 {made.get('plan_lines', 0)} 项），"
                 f"快检室 {made.get('rapid_rooms', 0)} 个，快检 {made.get('rapid_tests', 0)} 批次"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _complaints(self, county: Region, seed: int, today: datetime.date) -> None:
+        """A year of complaints and reports routed to the stations, some transferred, duplicated or overdue
+        (shian/demo/complaints.py), after the stations exist."""
+        started = time.monotonic()
+        made = load_complaints(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"投诉举报：近一年 {made.get('items', 0)} 件（移送 {made.get('transferred', 0)}，"
+                f"重复关联 {made.get('linked_duplicates', 0)}，逾期 {made.get('overdue', 0)}，"
+                f"举报立案 {made.get('filed', 0)}）（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _emergency(self, county: Region, seed: int, today: datetime.date) -> None:
