@@ -14,7 +14,7 @@ class CasesConfig(AppConfig):
         from shian.inspections.riskfactors import register_factor
 
         from .selectors.cases import penalty_counts
-        from .services.cases import check_deadlines
+        from .services.deadlines import check_deadlines
 
         register_factor("cases", penalty_counts)
         register("cases", check_deadlines)

@@ -10,14 +10,14 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.checklists import services as checklists
 from shian.complaints.models import Complaint
 from shian.core import audit, rules
-from shian.core.deadlinechecks import Counts
 from shian.core.jurisdiction import in_scope, require_in_scope
-from shian.core.regioncodes import COUNTY, ancestor
+from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
 from shian.core.services import notify
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
@@ -29,7 +29,6 @@ from shian.visits.models import Problem
 
 from ..models import Case, CaseEvidence, CaseParty, LegalArticle
 from ..ruledefs import DECISION, ESCALATE_AFTER, EXTENSION, MAX_EXTENSIONS
-from ..selectors import cases as selectors
 
 CASE_ROLES = ADMIN_ROLES | {Role.STATION_STAFF}
 NUMBER_TRIES = 5
@@ -161,7 +160,7 @@ def _open(*, actor, source: str, region_code: str, entity: Entity | None, title:
     if errors:
         raise ValidationError(errors)
     due = compute_due(rule_code=DECISION.code, start=opened_at, region_code=region_code)
-    county = ancestor(region_code, COUNTY) or region_code[:6]
+    county = ancestor(region_code, COUNTY) or region_code
     year = timezone.localtime(opened_at).year
     for _try in range(NUMBER_TRIES):
         try:
@@ -485,41 +484,12 @@ def escalation_due(case: Case) -> datetime.datetime:
     return compute_due(rule_code=ESCALATE_AFTER.code, start=case.decision_due, region_code=case.region_id).due_at
 
 
+GROUP_TEXTS = {"case.overdue": _lazy("%(n)d 件案件逾期未作出决定"), "case.escalated": _lazy("%(n)d 件逾期案件已升级")}
+
+
 def _tell(users, case: Case, text: str, kind: str) -> None:
+    """Tell `users` about an overdue or escalated case; messages of one township are grouped."""
+    township = ancestor(case.region_id, TOWNSHIP) or case.region_id
     notify(users=users, text=text, url=reverse("cases:case_detail", args=[case.pk]), kind=kind,
-           group=f"region:{case.region_id[:9]}", group_text=_("%(n)d 件案件") + " " + text.split("：")[0],
+           group=f"region:{township}", group_text=str(GROUP_TEXTS.get(kind, "%(n)d")),
            group_url=reverse("cases:case_list") + "?overdue=1")  # fmt: skip
-
-
-def check_deadlines(now: datetime.datetime) -> Counts:
-    """The cases' checker for `check_deadlines` (shian.core.deadlinechecks): every open case and open report
-    request is checked; a case past its decision deadline is marked overdue once (audit + the handlers told), and
-    `cases.escalate_after` working days later escalated once to the county's administrators and the supervising
-    level. Idempotent: marks are kept on the rows."""
-    from . import supervision
-
-    open_cases = Case.objects.filter(status=Case.Status.OPEN)
-    checked = open_cases.count()
-    overdue = escalated = 0
-    for case in open_cases.filter(decision_due__lt=now, overdue_at__isnull=True).select_related("entity"):
-        with transaction.atomic():
-            if not Case.objects.filter(pk=case.pk, overdue_at__isnull=True).update(overdue_at=now):
-                continue
-            audit.record(actor=None, action="case.overdue", obj=case, region_code=case.region_id,
-                         after={"decision_due": case.decision_due.isoformat()})  # fmt: skip
-            _tell(selectors.handlers(case.region_id), case,
-                  _("案件逾期未作出决定：%(n)s %(t)s") % {"n": case.number, "t": case.title[:40]}, "case.overdue")  # fmt: skip
-            overdue += 1
-    for case in open_cases.filter(decision_due__lt=now, escalated_at__isnull=True).select_related("entity"):
-        if escalation_due(case) >= now:
-            continue
-        with transaction.atomic():
-            if not Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(escalated_at=now):
-                continue
-            audit.record(actor=None, action="case.escalate", obj=case, region_code=case.region_id,
-                         after={"decision_due": case.decision_due.isoformat()})  # fmt: skip
-            _tell(selectors.escalation_targets(case), case,
-                  _("案件逾期未决定已升级：%(n)s %(t)s") % {"n": case.number, "t": case.title[:40]}, "case.escalated")  # fmt: skip
-            escalated += 1
-    extra = supervision.check_requests(now)
-    return Counts(checked, overdue, escalated) + extra

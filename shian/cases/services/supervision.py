@@ -36,7 +36,7 @@ def supervising_level(actor, case: Case) -> str:
     require_in_scope(actor, case.region_id)
     level = scope_prefix(actor) or ""
     if len(level) >= len(ancestor(case.region_id, COUNTY) or case.region_id):
-        raise PermissionDenied(_("挂牌督办须由承办单位的上级（市级或省级）作出。"))
+        raise ValidationError(_("挂牌督办须由承办单位的上级（市级或省级）作出。"))
     return level
 
 
@@ -44,7 +44,7 @@ def may_supervise(user, case: Case) -> bool:
     """Whether `user` may put `case` under 挂牌督办 (for showing the form; the service checks again)."""
     try:
         supervising_level(user, case)
-    except (PermissionDenied, Http404):
+    except (PermissionDenied, ValidationError, Http404):
         return False
     return True
 
