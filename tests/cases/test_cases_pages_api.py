@@ -15,7 +15,7 @@ from shian.cases.models import Case, LegalArticle, ReportRequest
 from shian.cases.services import cases as services
 from shian.core import deadlinechecks
 from shian.core.kpis import Grouping
-from shian.core.models import Notification
+from shian.core.models import AuditEntry, Notification
 from shian.core.worklist import items_for
 
 from .cases_setup import overdue_problem, referral
@@ -168,3 +168,23 @@ def test_the_dashboard_counts_filed_decided_and_on_time(world):
     assert parts["cases_decided_on_time"] == 1 and parts["cases_due"] == 2
     assert parts["referrals_filed"] == 2 and parts["referrals_due"] == 2
     assert re.search(r"cases", str(case_kpis.TARGETS))
+
+
+def test_the_visits_problem_list_links_enforcement_staff_to_the_referral_page(world):
+    overdue_problem(world)
+    assert 'href="/cases/sources/?kind=problem"' in _client(world.station).get("/visits/problems/").content.decode()
+    assert "/cases/sources/" not in _client(world.cadre_user).get("/visits/problems/").content.decode()
+
+
+def test_party_numbers_are_shown_in_clear_only_with_a_reason_and_the_view_is_audited(world):
+    case = services.open_from_referral(actor=world.station, referral=referral(world),
+                                       parties=[{"name": "王店主", "phone": "13812345678"}])  # fmt: skip
+    admin = _client(world.county_admin)
+    no_reason = admin.post(f"/cases/{case.pk}/", {"unmask": "1", "reason": ""})
+    assert "13812345678" not in no_reason.content.decode() and "须填写事由" in _messages(no_reason)
+    shown = admin.post(f"/cases/{case.pk}/", {"unmask": "1", "reason": "送达处罚决定书"}).content.decode()
+    assert "13812345678" in shown
+    entry = AuditEntry.objects.get(action="case.party_unmask")
+    assert entry.after["reason"] == "送达处罚决定书" and entry.actor == world.county_admin
+    station = _client(world.station).post(f"/cases/{case.pk}/", {"unmask": "1", "reason": "看看"})
+    assert station.status_code == 403 and "13812345678" not in station.content.decode()

@@ -137,11 +137,19 @@ def case_detail(request, pk: int):
     sup = selectors.supervision_of(case)
     user = request.user
     handler = _can_handle(user) and user.role != Role.AUDITOR
+    clear = None
+    if request.method == "POST" and "unmask" in request.POST:
+        try:
+            clear = {p["id"]: p for p in services.reveal_parties(actor=user, case=case,
+                                                                 reason=request.POST.get("reason", ""))}  # fmt: skip
+        except ValidationError as exc:
+            messages.error(request, "；".join(error_messages(exc)))
     context = {
         "case": case,
         "now": timezone.now(),
         "overdue": case.is_overdue(timezone.now()),
-        "parties": selectors.masked_parties(case),
+        "parties": [{**p, **(clear or {}).get(p["id"], {})} for p in selectors.masked_parties(case)],
+        "may_unmask": user.has_perm("accounts.unmask_pii", case) and clear is None,
         "party_kinds": CaseParty.Kind.choices,
         "evidence": case.evidence.order_by("uploaded_at", "pk"),
         "articles": selectors.articles(),
