@@ -118,6 +118,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "baobao.assigned_rate", "baobao.confirmed_rate", "visits.quarter_rate", "problems.close_rate",
         "duties.daily_rate", "inspections.coverage", "inspections.coverage_floor", "inspections.on_plan",
         "inspections.kitchen_school", "inspections.kitchen_hospital", "inspections.catering_floor",
+        "cases.on_time", "cases.filed_rate",
     }  # fmt: skip
 
     def score(values):

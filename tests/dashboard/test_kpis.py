@@ -34,6 +34,8 @@ ELSEWHERE = {
     "inspections.nonconform_rate", "inspections.basic_rate", "inspections.orders_open", "inspections.orders_overdue",
     "inspections.orders_escalated", "inspections.kitchen_school", "inspections.kitchen_hospital",
     "inspections.catering_floor",
+    "cases.filed", "cases.decided", "cases.closed", "cases.on_time", "cases.filed_rate", "cases.overdue",
+    "cases.supervised",
 }  # fmt: skip
 
 
