@@ -188,3 +188,22 @@ def test_party_numbers_are_shown_in_clear_only_with_a_reason_and_the_view_is_aud
     assert entry.after["reason"] == "送达处罚决定书" and entry.actor == world.county_admin
     station = _client(world.station).post(f"/cases/{case.pk}/", {"unmask": "1", "reason": "看看"})
     assert station.status_code == 403 and "13812345678" not in station.content.decode()
+
+
+def test_the_api_supervises_demands_a_report_and_the_station_answers(world, people):
+    case = _open_case(world)
+    city = _client(people["city"])
+    sup = city.post(f"{API}/cases/{case.pk}/supervision", {"reason": "重大案件"}, content_type="application/json")
+    assert sup.status_code == 201 and sup.json()["supervision"]["level_code"] == "3707"
+    due = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    req = city.post(f"{API}/cases/{case.pk}/supervision/reports", {"question": "报送进展", "due_on": due},
+                    content_type="application/json")  # fmt: skip
+    assert req.status_code == 201 and req.json()["due_at"].startswith(due)
+    county = _client(world.county_admin).post(f"{API}/cases/{case.pk}/supervision/reports", {"question": "x"},
+                                              content_type="application/json")  # fmt: skip
+    assert county.status_code == 403
+    answered = _client(world.station).post(f"{API}/reports/{req.json()['id']}/answer", {"answer": "调查中"},
+                                           content_type="application/json")  # fmt: skip
+    assert answered.status_code == 200 and answered.json()["answered_at"]
+    detail = city.get(f"{API}/cases/{case.pk}").json()
+    assert detail["supervised"] and detail["reports"][0]["answer"] == "调查中"

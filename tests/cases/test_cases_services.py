@@ -17,6 +17,7 @@ from shian.complaints.models import Complaint
 from shian.core import deadlinechecks, workdays
 from shian.core.models import AuditEntry, Notification
 from shian.inspections.models import CaseReferral, RiskGrade
+from shian.regions.models import HolidayDay
 from shian.visits.models import Problem
 
 from .cases_setup import disposal, overdue_problem, referral, report
@@ -133,6 +134,28 @@ def test_the_decision_deadline_is_90_calendar_days_with_its_rule_stored(world):
     case = services.open_from_referral(actor=world.station, referral=referral(world), opened_at=opened)
     assert case.due_rules["decision"]["code"] == "case.decision" and case.due_rules["decision"]["amount"] == 90
     assert timezone.localtime(case.decision_due).date() == datetime.date(2026, 6, 1)
+
+
+def test_a_decision_due_on_a_holiday_moves_to_the_next_working_day_and_a_make_up_saturday_counts(world):
+    opened = datetime.datetime(2026, 7, 1, 10, tzinfo=TZ)  # +90 CD = 2026-09-29, a Tuesday
+    HolidayDay.objects.update_or_create(
+        date=datetime.date(2026, 9, 29), defaults={"is_working_day": False, "name": "测试假日"}
+    )
+    HolidayDay.objects.update_or_create(
+        date=datetime.date(2026, 9, 30), defaults={"is_working_day": False, "name": "测试假日"}
+    )
+    HolidayDay.objects.update_or_create(
+        date=datetime.date(2026, 10, 3), defaults={"is_working_day": True, "name": "调休上班"}
+    )  # a Saturday
+    HolidayDay.objects.update_or_create(
+        date=datetime.date(2026, 10, 1), defaults={"is_working_day": False, "name": "国庆"}
+    )
+    HolidayDay.objects.update_or_create(
+        date=datetime.date(2026, 10, 2), defaults={"is_working_day": False, "name": "国庆"}
+    )
+    workdays.clear_cache()
+    case = services.open_from_referral(actor=world.station, referral=referral(world), opened_at=opened)
+    assert timezone.localtime(case.decision_due).date() == datetime.date(2026, 10, 3)
 
 
 def test_party_pii_is_checked_and_shown_masked(world):
