@@ -9,6 +9,7 @@ register_labels(
     {
         "case.open": _("立案"),
         "case.referral_taken": _("案件移送已立案"),
+        "case.referral_declined": _("案件移送不予立案"),
         "case.party_add": _("登记案件当事人"),
         "case.party_unmask": _("查看案件当事人完整个人信息"),
         "case.update": _("登记违法事实与法律依据"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("sources/", views.case_sources, name="case_sources"),
     path("open/", views.case_open, name="case_open"),
+    path("referrals/decline/", views.referral_decline, name="referral_decline"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/investigation/", views.case_investigation, name="case_investigation"),
     path("<int:pk>/parties/", views.case_party, name="case_party"),

@@ -207,3 +207,16 @@ def test_the_api_supervises_demands_a_report_and_the_station_answers(world, peop
     assert answered.status_code == 200 and answered.json()["answered_at"]
     detail = city.get(f"{API}/cases/{case.pk}").json()
     assert detail["supervised"] and detail["reports"][0]["answer"] == "调查中"
+
+
+def test_a_referral_declined_with_a_reason_leaves_the_waiting_list(world):
+    ref = referral(world)
+    client = _client(world.station)
+    empty = client.post("/cases/referrals/decline/", {"id": ref.pk, "reason": ""}, follow=True)
+    assert "须填写理由" in _messages(empty)
+    client.post("/cases/referrals/decline/", {"id": ref.pk, "reason": "经核查不属于违法行为"})
+    ref.refresh_from_db()
+    assert ref.status == "declined" and not Case.objects.exists()
+    assert f"source-referral-{ref.pk}" not in client.get("/cases/sources/?kind=referral").content.decode()
+    entry = AuditEntry.objects.get(action="case.referral_declined")
+    assert entry.after["reason"] == "经核查不属于违法行为"

@@ -254,6 +254,26 @@ def open_from_referral(*, actor, referral: CaseReferral, title: str = "", facts:
     return case
 
 
+def decline_referral(*, actor, referral: CaseReferral, reason: str) -> CaseReferral:
+    """不予立案 on a referral of the inspections branch, with the reason (audited); it leaves the waiting list."""
+    require_case_role(actor)
+    require_in_scope(actor, referral.region_id)
+    reason = str(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("不予立案须填写理由。")]})
+    if len(reason) > 300:
+        raise ValidationError({"reason": [_("理由不能超过 300 个字。")]})
+    with transaction.atomic():
+        locked = CaseReferral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
+        if locked.status != CaseReferral.Status.NEW:
+            raise ValidationError(_("该移送已处理（%(s)s）。") % {"s": locked.get_status_display()})
+        CaseReferral.objects.filter(pk=locked.pk).update(status=CaseReferral.Status.DECLINED)
+        audit.record(actor=actor, action="case.referral_declined", obj=locked, region_code=locked.region_id,
+                     after={"status": CaseReferral.Status.DECLINED, "reason": reason})  # fmt: skip
+        locked.status = CaseReferral.Status.DECLINED
+    return locked
+
+
 def open_from_disposal(*, actor, disposal: Disposal, title: str = "", facts: str = "", parties=(),
                        opened_at=None) -> Case:  # fmt: skip
     """立案 on the 核查处置 of a failed sample (依法处罚到位)."""

@@ -120,6 +120,17 @@ def case_open(request):
     return redirect("cases:case_detail", pk=case.pk)
 
 
+@access(STATION)
+@require_POST
+def referral_decline(request):
+    """不予立案 on an inspections referral (POST id=pk, reason=...), from the sources page."""
+    referral = selectors.source_get(user=request.user, kind="referral", pk=_int(request.POST.get("id")) or 0)
+    with service_errors_as_messages(request):
+        services.decline_referral(actor=request.user, referral=referral, reason=request.POST.get("reason", ""))
+        messages.success(request, _("已登记不予立案。"))
+    return redirect(f"{_sources_url()}?kind=referral")
+
+
 def _sources_url() -> str:
     from django.urls import reverse
 
