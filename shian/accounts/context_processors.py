@@ -23,6 +23,7 @@ NAV = [
     ("sampling:samples", _("抽检样品"), None),
     ("sampling:disposals", _("核查处置"), None),
     ("complaints:list", _("投诉举报"), None),
+    ("cases:case_list", _("案件查办"), None),
     ("emergency:readiness", _("应急管理"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

@@ -10,4 +10,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("案件查处")
 
     def ready(self):
+        from shian.core.deadlinechecks import register
+        from shian.inspections.riskfactors import register_factor
+
+        from .selectors.cases import penalty_counts
+        from .services.deadlines import check_deadlines
+
+        register_factor("cases", penalty_counts)
+        register("cases", check_deadlines)
+
         from . import jobs  # noqa: F401  registers the parts' recurring jobs

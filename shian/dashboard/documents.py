@@ -27,6 +27,7 @@ UNIT_COLUMNS = ("baobao.assigned_rate", "visits.quarter_rate", "problems.close_r
 
 
 fmt_value = registry.fmt
+OVERDUE_WIDTHS = (30, 22, 44, 22, 16, 22)  # mm: the six columns of an overdue list
 
 
 def fmt_change(now, before, unit: str) -> str:
@@ -160,7 +161,9 @@ def dispatch_sections(data: dict) -> list[Section]:
     for block in data["overdue"]:
         blocks.append(subheading(_("%(title)s（共 %(n)d 项）") % {"title": block["title"], "n": block["total"]}))
         if block["rows"]:
-            blocks.append(table(block["headers"], block["rows"], (30, 22, 44, 22, 16, 22), compact=True))
+            # each module's overdue list names its own columns; the usual six get tuned widths, others equal ones
+            widths = OVERDUE_WIDTHS if len(block["headers"]) == len(OVERDUE_WIDTHS) else None
+            blocks.append(table(block["headers"], block["rows"], widths, compact=True))
             if block["total"] > len(block["rows"]):
                 blocks.append(paragraph(_("仅列出逾期最久的 %(n)d 项，完整清单见系统。") % {"n": len(block["rows"])}))
     blocks.append(heading(_("六、下周工作要求")))

@@ -70,11 +70,12 @@ def numbered(items: Iterable[str]) -> list[Block]:
     return [paragraph(f"{n}.{text}") for n, text in enumerate(items, 1)]
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float], *, compact=False, row_height=None):
+def table(headers: Sequence[str], rows: Iterable[Sequence], widths: Sequence[float] | None, *, compact=False,
+          row_height=None):  # fmt: skip
+    """A table block; `widths` in mm, or None for equal columns across the type area."""
     rows = tuple(tuple("" if v is None else str(v) for v in row) for row in rows)
-    return Block(
-        "table", headers=tuple(headers), rows=rows, widths=tuple(widths), compact=compact, row_height=row_height
-    )
+    return Block("table", headers=tuple(headers), rows=rows, widths=tuple(widths) if widths else None,
+                 compact=compact, row_height=row_height)  # fmt: skip
 
 
 def signature(lines: Sequence[str]) -> Block:

@@ -122,6 +122,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "sampling.producer_coverage", "sampling.published", "sampling.rapid_station_coverage",
         "emergency.first_report_on_time", "emergency.feedback_on_time",
         "complaints.accept_on_time", "complaints.closed_on_time", "complaints.report_on_time",
+        "cases.on_time", "cases.filed_rate",
     }  # fmt: skip
 
     def score(values):

@@ -42,6 +42,8 @@ ELSEWHERE = {
     "emergency.trainings", "emergency.drills", "emergency.live_drills",
     "complaints.received", "complaints.accept_on_time", "complaints.closed_on_time", "complaints.report_on_time",
     "complaints.platform_share", "complaints.overdue",
+    "cases.filed", "cases.decided", "cases.closed", "cases.on_time", "cases.filed_rate", "cases.overdue",
+    "cases.supervised",
 }  # fmt: skip
 
 

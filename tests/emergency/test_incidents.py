@@ -118,7 +118,7 @@ def test_links_and_closure_stay_inside_the_jurisdiction(world):
     incident = _create(world)
     own = Complaint.objects.create(number="TS-1", kind="complaint", channel="hotline", region_id="370725001",
                                    facts="腹泻", received_at=ago(hours=2))  # fmt: skip
-    far = Case.objects.create(number="AJ-1", region_id="370304", title="博山案", opened_at=ago(days=1),
+    far = Case.objects.create(number="AJ-1", region_id="370304", title="博山案", opened_at=ago(days=1), decision_due=ago(days=-89),
                               created_by=world["boshan"])  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         services.link_records(actor=world["station"], incident=incident, complaint_ids=[own.pk], case_ids=[far.pk])

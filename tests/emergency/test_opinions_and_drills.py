@@ -57,9 +57,9 @@ def test_a_source_that_is_not_a_web_address_is_refused_by_field(world):
 
 def test_verification_links_the_case_it_led_to_and_closure_needs_feedback_and_verification(world):
     opinion = _create(world)
-    case = Case.objects.create(number="AJ-9", region_id="370725001", title="食堂使用过期食材", opened_at=ago(hours=1),
+    case = Case.objects.create(number="AJ-9", region_id="370725001", title="食堂使用过期食材", opened_at=ago(hours=1), decision_due=ago(days=-89),
                                created_by=world["county"])  # fmt: skip
-    far = Case.objects.create(number="AJ-10", region_id="370304", title="博山", opened_at=ago(hours=1),
+    far = Case.objects.create(number="AJ-10", region_id="370304", title="博山", opened_at=ago(hours=1), decision_due=ago(days=-89),
                               created_by=world["boshan"])  # fmt: skip
     with pytest.raises(ValidationError, match="尚未反馈、核实"):
         services.close(actor=world["station"], opinion=opinion)

@@ -2,4 +2,7 @@
 
 from ninja import Router
 
+from .cases import router as cases_router
+
 router = Router(tags=["案件"])
+router.add_router("", cases_router)

@@ -17,6 +17,7 @@ from shian.dashboard.services import generate_dispatch, refresh_snapshots, repor
 from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_grids
 from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
+from shian.demo.cases import load_cases
 from shian.demo.complaints import load_complaints
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.emergency import load_emergency
@@ -86,6 +87,7 @@ class Command(BaseCommand):
         self._inspections(region, seed, today)
         self._sampling(region, seed, today)
         self._complaints(region, seed, today)
+        self._cases(region, seed, today)
         self._emergency(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
@@ -147,6 +149,17 @@ class Command(BaseCommand):
                 f"投诉举报：近一年 {made.get('items', 0)} 件（移送 {made.get('transferred', 0)}，"
                 f"重复关联 {made.get('linked_duplicates', 0)}，逾期 {made.get('overdue', 0)}，"
                 f"举报立案 {made.get('filed', 0)}）（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _cases(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Cases opened from every kind of source the earlier demos left (overdue 包保 problems, inspection
+        referrals, failed samples, reports), with penalties, one under 挂牌督办 (shian/demo/cases.py)."""
+        started = time.monotonic()
+        made = load_cases(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"案件查办：立案 {made.get('cases', 0)} 件（逾期 {made.get('overdue', 0)}，挂牌督办 {made.get('supervised', 0)}）"
+                f"（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _emergency(self, county: Region, seed: int, today: datetime.date) -> None:
