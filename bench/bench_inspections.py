@@ -210,6 +210,11 @@ def summary(figures: dict) -> dict:
     for key in ("grade_risk", "plan_inspections"):
         if figures[key].get("result"):
             figures[key]["result"] = {k: v for k, v in figures[key]["result"].items() if k != "tasks"}
+    result = figures["plan_inspections"].get("result") or {}
+    if isinstance(result.get("shortfall"), list):  # one entry per station-month short of inspectors: count them
+        short = result.pop("shortfall")
+        result["shortfall_station_months"] = len(short)
+        result["shortfall_inspections"] = sum(max(0, e.get("needed", 0) - e.get("capacity", 0)) for e in short)
     return figures
 
 
