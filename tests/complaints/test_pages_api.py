@@ -118,6 +118,32 @@ def test_the_public_form_checks_the_phone_and_calls_the_phone_hook(county, monke
     assert response.status_code == 200 and seen == [("13905361111", "123456")]
 
 
+def test_a_named_informant_gets_a_texted_code_and_the_item_is_stored_only_with_it(county):
+    from shian.core import sms
+
+    sms.outbox.clear()
+    values = {"county": "370725", "kind": "complaint", "category": "sale", "entity_name": "宝都鲜果超市有限公司",
+              "facts": "牛奶过期。", "informant_name": "张伟", "phone": "13905361111"}  # fmt: skip
+    client = _client()
+    refused = client.post(reverse("complaints:public_new"), {**values, "action": "submit"})
+    assert refused.status_code == 422 and "请填写短信验证码" in refused.content.decode()
+    sent = client.post(reverse("complaints:public_new"), {**values, "action": "code"})
+    assert sent.status_code == 200 and "验证码已发送至 139****1111" in sent.content.decode()
+    assert sms.outbox[-1][0] == "13905361111"
+    code = re.search(r"\d{6}", sms.outbox[-1][1]).group(0)
+    wrong = client.post(reverse("complaints:public_new"), {**values, "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 422 and not Complaint.objects.exists()
+    stored = client.post(reverse("complaints:public_new"), {**values, "code": code})
+    assert stored.status_code == 200 and Complaint.objects.get().phone == "13905361111"
+    again = client.post(reverse("complaints:public_new"), {**values, "code": code})  # a spent code
+    assert again.status_code == 422 and Complaint.objects.count() == 1
+    api = client.post("/api/v1/complaints/public/code", {"phone": "2380536"}, content_type="application/json")
+    assert api.status_code == 422
+    assert client.post("/api/v1/complaints/public/code", {"phone": "13905362222"},
+                       content_type="application/json").json()["minutes"] > 0  # fmt: skip
+    sms.outbox.clear()
+
+
 def test_the_public_form_is_limited_per_client_address(county, settings):
     from shian.core.models import DeadlineRule
 

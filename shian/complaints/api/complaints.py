@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
 
 from shian.accounts.access import ANYONE, STATION
+from shian.core import phonecodes
 from shian.core.access import access
 from shian.core.api_types import Id, IdField, Pages, RegionCode, ShortText
 from shian.core.masking import mask_phone
@@ -182,7 +183,15 @@ class PublicIn(Schema):
     anonymous: bool = False
     informant_name: _text(50) = ""
     phone: _text(20) = ""
-    code: _text(8) = Field("", description="短信验证码（启用短信验证后必填）")
+    code: _text(8) = Field("", description="短信验证码（留名投诉举报必填，先调用 /public/code 获取）")
+
+
+class PhoneIn(Schema):
+    phone: _text(20)
+
+
+class CodeOut(Schema):
+    minutes: int
 
 
 class ReceiptOut(Schema):
@@ -320,6 +329,16 @@ def public_submit(request, payload: PublicIn):
     except public_services.TooManyItems as exc:
         raise HttpError(429, exc.messages[0]) from exc
     return Status(201, item)
+
+
+@router.post("/public/code", response=CodeOut, auth=None, summary="获取短信验证码（同一号码、同一地址限次）")
+@access(ANYONE)
+def public_code(request, payload: PhoneIn):
+    try:
+        minutes = public_services.send_phone_code(phone=payload.phone)
+    except phonecodes.TooManyCodes as exc:
+        raise HttpError(429, exc.messages[0]) from exc
+    return {"minutes": minutes}
 
 
 @router.post("/public/lookup", response={200: PublicStatusOut, 404: dict}, auth=None,

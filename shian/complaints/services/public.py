@@ -2,8 +2,8 @@
 allowed), limited per client address, with the phone number checked; and the lookup by 受理编号 and 查询码, which
 shows the status only, never a name, a phone or the facts.
 
-`verify_phone(phone=, code=)` is the phone check: the format now (entities.validators.validate_phone), and the SMS
-one-time code once the core phone-code module is wired in (`PHONE_CHECK`, docs/complaints.md §2)."""
+`verify_phone(phone=, code=)` is the phone check of a named informant: the format (entities.validators.validate_phone)
+and the SMS one-time code `send_phone_code` texted to it (core.phonecodes, `PHONE_CHECK`, docs/complaints.md §2)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shian.core import context, rules
+from shian.core import context, phonecodes, rules
 from shian.core.regioncodes import COUNTY, level_of
 from shian.entities.validators import validate_phone
 from shian.regions.models import Region
@@ -25,10 +25,27 @@ from ..ruledefs import PUBLIC_PER_WINDOW, PUBLIC_WINDOW
 from .intake import build, clean, create_items
 from .routing import Routing
 
-# The one-time-code check: None until the SMS code module is wired in; then a callable (phone, code) that raises
-# ValidationError on a wrong, spent or expired code (e.g. `lambda phone, code: phonecodes.verify_code(
-# purpose="complaint", phone=phone, code=code)`).
-PHONE_CHECK: Callable[[str, str], object] | None = None
+PURPOSE = "complaint"  # the one-time codes of this form (shian/core/phonecodes.py keeps them apart per purpose)
+
+
+def _code_check(phone: str, code: str) -> object:
+    return phonecodes.verify_code(purpose=PURPOSE, phone=phone, code=code)
+
+
+# The one-time-code check of a named informant's phone: a callable (phone, code) that raises ValidationError on a
+# wrong, spent or expired code; None turns the check off (tests of the form's other fields).
+PHONE_CHECK: Callable[[str, str], object] | None = _code_check
+
+
+def send_phone_code(*, phone: str) -> int:
+    """Text a one-time code to the informant's phone (limited per phone and per client address by
+    core.phonecodes, `TooManyCodes`); returns its validity in minutes."""
+    try:
+        phone = validate_phone(phone)
+    except ValidationError as exc:
+        raise ValidationError({"phone": exc.messages}) from exc
+    text = _("【食安】您正在提交食品安全投诉举报，验证码 %(code)s，%(minutes)d 分钟内有效。")
+    return phonecodes.send_code(purpose=PURPOSE, phone=phone, text=text)
 
 
 class TooManyItems(ValidationError):

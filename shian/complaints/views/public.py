@@ -2,13 +2,16 @@
 allowed; the phone checked; limited per client address), and the lookup by 受理编号 and 查询码, which shows the
 status only — never a name, a phone, the facts or the business named."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from shian.accounts.access import ANYONE
+from shian.core import phonecodes
 from shian.core.access import access
 from shian.core.forms import error_messages
+from shian.core.masking import mask_phone
 
 from ..models import Category, Complaint
 from ..selectors import complaints as selectors
@@ -20,7 +23,17 @@ def public_new(request):
     """网上投诉举报: the citizen's form; on success, the number and lookup code to keep."""
     errors: list[str] = []
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "code":  # 获取验证码: text it, keep the form
+        try:
+            minutes = services.send_phone_code(phone=request.POST.get("phone", ""))
+        except phonecodes.TooManyCodes as exc:
+            errors, status = error_messages(exc), 429
+        except ValidationError as exc:
+            errors, status = error_messages(exc), 422
+        else:
+            messages.success(request, _("验证码已发送至 %(p)s，%(m)d 分钟内有效。") % {
+                "p": mask_phone(request.POST.get("phone", "").strip()), "m": minutes})  # fmt: skip
+    elif request.method == "POST":
         post = request.POST
         try:
             item = services.submit_public(
