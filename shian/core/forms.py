@@ -62,3 +62,25 @@ class NotificationSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["wanted"].choices = list(kinds)
         self.fields["channel"].choices = [("", _("全部已配置的渠道"))] + list(channels)
+
+
+def int_or_none(value) -> int | None:
+    """A posted id or number, or None when it is not one (the service then names the field)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_moment(text: str | None):
+    """A posted date-time (`datetime-local` or ISO) as an aware datetime in the current time zone, or None."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        value = parse_datetime((text or "").strip())
+    except ValueError:
+        return None
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value

@@ -2,7 +2,6 @@
 opened with one action), one case with its clock and actions (facts and legal basis, parties, evidence, decision,
 extension with approval, closure), 挂牌督办 and its report requests."""
 
-import datetime
 import mimetypes
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,8 @@ from shian.accounts.models import Role, User
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
-from shian.core.forms import error_messages
+from shian.core.forms import error_messages, parse_moment
+from shian.core.forms import int_or_none as _int
 from shian.core.uploads import stored_file_response
 
 from ..models import Case, CaseParty
@@ -35,23 +35,6 @@ OPENERS = {
     "problem": services.open_from_problem, "report": services.open_from_report,
 }  # fmt: skip
 SOURCE_ARG = {"referral": "referral", "disposal": "disposal", "problem": "problem", "report": "complaint"}
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_moment(text: str | None) -> datetime.datetime | None:
-    try:
-        value = parse_datetime((text or "").strip())
-    except ValueError:
-        return None
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
 
 
 def _can_handle(user) -> bool:

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,8 @@ from shian.core import rules
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
-from shian.core.forms import error_messages
+from shian.core.forms import error_messages, parse_moment
+from shian.core.forms import int_or_none as _int
 from shian.core.masking import mask_id_number, mask_phone
 from shian.core.worklist import DUE_SOON_RULE
 
@@ -33,23 +33,6 @@ READERS = selectors.READER_ROLES
 STAFF_CHANNELS = [(v, label) for v, label in Complaint.Channel.choices if v != Complaint.Channel.PORTAL]
 STATUS_CHOICES = [("", _("全部状态")), ("open", _("办理中")), ("transfer", _("转办待签收")), *Complaint.Status.choices]
 OVERDUE_CHOICES = [("", _("全部")), ("1", _("已逾期")), ("soon", _("临近期限"))]
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_moment(text: str | None) -> datetime.datetime | None:
-    try:
-        value = parse_datetime((text or "").strip())
-    except ValueError:
-        return None
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
 
 
 def _local_input(moment: datetime.datetime) -> str:

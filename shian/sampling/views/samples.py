@@ -14,7 +14,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +22,8 @@ from shian.accounts.models import Role
 from shian.core.access import access
 from shian.core.current_region import current_region_code
 from shian.core.feedback import service_errors_as_messages
-from shian.core.forms import error_messages
+from shian.core.forms import error_messages, parse_moment
+from shian.core.forms import int_or_none as _int
 from shian.core.uploads import stored_file_response
 from shian.reports.documents import attachment
 
@@ -36,29 +36,11 @@ PER_PAGE = 30
 TEXT_FIELDS = services.TEXT_FIELDS
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _uuid(value):
     try:
         return uuid.UUID(str(value))
     except ValueError:
         return None
-
-
-def parse_moment(text: str | None) -> datetime.datetime | None:
-    """A time as the phone's datetime-local input or an ISO string gives it, in the server's time zone."""
-    try:
-        value = parse_datetime((text or "").strip())
-    except ValueError:  # well formed but no such time (2026-13-01T10:00)
-        return None
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
 
 
 def _local_input(moment: datetime.datetime) -> str:
