@@ -168,9 +168,10 @@ def count_plan(*, prefix: str, grouping, as_of: datetime.date) -> dict:
     if as_of.month == 1:
         return {}
     items = PlannedInspection.objects.filter(plan_id__in=current_plans(as_of.year, as_of), month__lt=as_of.month)
-    done = Inspection.objects.filter(
-        entity=OuterRef("entity"), inspected_on__year=as_of.year, inspected_on__month__lte=OuterRef("month")
-    )
+    done = Inspection.objects.filter(  # a date range first, so the (entity, inspected_on) index narrows the rows
+        entity=OuterRef("entity"), inspected_on__gte=as_of.replace(month=1, day=1), inspected_on__lte=as_of,
+        inspected_on__month__lte=OuterRef("month"),
+    )  # fmt: skip
     out: dict = {}
     absorb(out, grouping.sums(narrow_to(items, prefix, "entity__region"), "entity__region_id", "entity_id",
                               plan_due=Count("pk"), plan_done=Count("pk", filter=Exists(done))))  # fmt: skip

@@ -203,6 +203,9 @@ class Sample(models.Model):
         indexes = [
             models.Index(fields=["region", "sampled_at"], name="sample_region_time"),
             models.Index(fields=["entity", "conclusion"], name="sample_entity_conclusion"),
+            # producer coverage (kpis.count_producers): was a producer named on a label sampled this year
+            models.Index(fields=["producer_uscc", "sampled_at"], name="sample_producer_time"),
+            models.Index(fields=["entity", "sampled_at"], name="sample_entity_time"),
             models.Index(fields=["status", "to_lab_due"], name="sample_status_due"),
             # the public page and the open API: newest published first, keyset-paged (docs/sampling.md §5)
             models.Index(fields=["published_at", "id"], name="sample_published"),

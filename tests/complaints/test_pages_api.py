@@ -131,7 +131,9 @@ def test_a_named_informant_gets_a_texted_code_and_the_item_is_stored_only_with_i
     assert sent.status_code == 200 and "验证码已发送至 139****1111" in sent.content.decode()
     assert sms.outbox[-1][0] == "13905361111"
     code = re.search(r"\d{6}", sms.outbox[-1][1]).group(0)
-    wrong = client.post(reverse("complaints:public_new"), {**values, "code": "000000" if code != "000000" else "111111"})
+    wrong = client.post(
+        reverse("complaints:public_new"), {**values, "code": "000000" if code != "000000" else "111111"}
+    )
     assert wrong.status_code == 422 and not Complaint.objects.exists()
     stored = client.post(reverse("complaints:public_new"), {**values, "code": code})
     assert stored.status_code == 200 and Complaint.objects.get().phone == "13905361111"
