@@ -20,6 +20,7 @@ from shian.core.access import check_operation
 from shian.core.api import operations_router
 from shian.core.api import router as audit_router
 from shian.core.rule_api import router as rules_router
+from shian.credit.api import router as credit_router
 from shian.dashboard.api import router as dashboard_router
 from shian.duties.api import router as duties_router
 from shian.emergency.api import router as emergency_router
@@ -27,6 +28,8 @@ from shian.entities.api import router as entities_router
 from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
+from shian.lists.api import router as lists_router
+from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
 from shian.visits.api import router as visits_router
@@ -134,3 +137,6 @@ api.add_router("/sampling", sampling_router)
 api.add_router("/complaints", complaints_router)
 api.add_router("/cases", cases_router)
 api.add_router("/emergency", emergency_router)
+api.add_router("/lists", lists_router)
+api.add_router("/notices", notices_router)
+api.add_router("/credit", credit_router)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditConfig(AppConfig):
+    """A credit file (信用档案) per business built from its records, its credit class, correction requests and liability insurance (docs/credit.md)."""
+
+    name = "shian.credit"
+    verbose_name = _("信用档案")

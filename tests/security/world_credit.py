@@ -1,0 +1,3 @@
+"""The matrix world's credit objects (docs/credit.md): `add_*` functions (see world.py for `Instance`)."""
+
+EXTENSIONS: list = []

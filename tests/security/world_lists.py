@@ -1,0 +1,3 @@
+"""The matrix world's lists objects (docs/lists.md): `add_*` functions (see world.py for `Instance`)."""
+
+EXTENSIONS: list = []

@@ -1,0 +1,3 @@
+"""The matrix world's portal objects (docs/portal.md): `add_*` functions (see world.py for `Instance`)."""
+
+EXTENSIONS: list = []
