@@ -250,9 +250,9 @@ class _Scorer:
             )  # fmt: skip
         return found
 
-    def quiet(self, scheme: RiskScheme, values: tuple, dynamic: dict) -> Score:
+    def quiet(self, scheme: RiskScheme, scheme_id: int, values: tuple, dynamic: dict) -> Score:
         """The score of an entity no dynamic source has anything on (`dynamic`: the scheme's quiet inputs)."""
-        key = (scheme.pk, *values[2:])
+        key = (scheme_id, *values[2:])
         found = self._quiet.get(key)
         if found is None:
             found = self._quiet[key] = self.score(scheme, values, dynamic)
@@ -335,17 +335,19 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
         for values in page:
             pk, region_id = values[0], values[1]
             if region_id in schemes:
-                scheme = schemes[region_id]
+                scheme, scheme_id = schemes[region_id]
             else:
-                scheme = schemes[region_id] = resolver.scheme(region_id)
+                scheme = resolver.scheme(region_id)
+                scheme_id = None if scheme is None else scheme.pk
+                schemes[region_id] = scheme, scheme_id
             if scheme is None:
                 continue
             if pk in eventful:
                 score = scorer.score(scheme, values, _dynamic_for(pk, scheme, inputs, today))
             else:
-                if scheme.pk not in quiet:
-                    quiet[scheme.pk] = _dynamic_for(-1, scheme, inputs, today)  # no entity has id -1
-                score = scorer.quiet(scheme, values, quiet[scheme.pk])
+                if scheme_id not in quiet:
+                    quiet[scheme_id] = _dynamic_for(-1, scheme, inputs, today)  # no entity has id -1
+                score = scorer.quiet(scheme, scheme_id, values, quiet[scheme_id])
             old = current.get(pk)
             if old is None:
                 bands[score.computed] = bands.get(score.computed, 0) + 1
