@@ -46,6 +46,9 @@ class SchemeResolver:
         self._default_variant = str(rules.registered()[VARIANT_RULE].default)
         self._schemes = list(RiskScheme.objects.filter(valid_from__lte=self.on))
         self._cache: dict[str, RiskScheme | None] = {}
+        # the codes any row names: two regions with the same such ancestors resolve alike
+        self._named = {r.region_prefix for r in self._variant_rows} | {s.region_id for s in self._schemes}
+        self._by_named: dict[tuple, RiskScheme | None] = {}
 
     def schemes(self) -> list[RiskScheme]:
         """Every scheme version in force somewhere on the day."""
@@ -59,9 +62,13 @@ class SchemeResolver:
 
     def scheme(self, region_code: str) -> RiskScheme | None:
         if region_code not in self._cache:
-            variant, chain = self.variant(region_code), set(prefixes(region_code))
-            rows = [s for s in self._schemes if s.variant == variant and (s.region_id is None or s.region_id in chain)]
-            self._cache[region_code] = rules.pick(rows, lambda s: s.region_id or "")
+            named = tuple(p for p in prefixes(region_code) if p in self._named)
+            if named not in self._by_named:
+                variant, chain = self.variant(region_code), set(named)
+                rows = [s for s in self._schemes
+                        if s.variant == variant and (s.region_id is None or s.region_id in chain)]  # fmt: skip
+                self._by_named[named] = rules.pick(rows, lambda s: s.region_id or "")
+            self._cache[region_code] = self._by_named[named]
         return self._cache[region_code]
 
 

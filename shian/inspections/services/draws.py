@@ -132,10 +132,11 @@ def _last_pairs(entity_ids: list[int]) -> dict[int, list[int]]:
     ):
         tasks.setdefault(eid, pk)
     through = InspectionTask.inspectors.through
+    entity_of = {t: e for e, t in tasks.items()}
     for tid, uid in through.objects.filter(inspectiontask_id__in=tasks.values()).values_list(
         "inspectiontask_id", "user_id"
     ):
-        pairs.setdefault(next(e for e, t in tasks.items() if t == tid), []).append(uid)
+        pairs.setdefault(entity_of[tid], []).append(uid)
     return {eid: sorted(crew) for eid, crew in pairs.items() if crew}
 
 
@@ -171,18 +172,20 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
     mapping = station_map()
     by_region: dict[str, int | None] = {}
     candidates, no_station, regions = [], [], {}
-    rows = (
+    rows = (  # one plain fetch by the region index, ordered here: a cursor ordered by id walks the whole table
         Entity.objects.filter(region_under(Entity, "region", region_code), status=Entity.Status.OPERATING)
-        .order_by("id")
+        .order_by()
         .values_list("id", "uscc", "risk_grade", "region_id")
     )
-    for eid, uscc, grade, region_id in rows.iterator(chunk_size=20_000):
-        if region_id not in by_region:
-            by_region[region_id] = station_of(region_id, mapping)
-        sid = by_region[region_id]
+    only = station.pk if station is not None else None
+    for eid, uscc, grade, region_id in sorted(rows):
+        if region_id in by_region:
+            sid = by_region[region_id]
+        else:
+            sid = by_region[region_id] = station_of(region_id, mapping)
         if sid is None:
             no_station.append(eid)
-        elif station is None or sid == station.pk:
+        elif only is None or sid == only:
             candidates.append([eid, uscc, grade or "", sid])
             regions[eid] = region_id
     if count > len(candidates):

@@ -8,16 +8,17 @@ by the scheme's cut-offs and keep the grade (`RiskGrade`, copied to `Entity.risk
     lift_adjustment(actor=, entity_id=, reason=) -> RiskGrade       back to the computed band
     add_scheme_version(actor=, region_code=, valid_from=, reason=, variant=, tables=, bands=, frequency=)
 
-Bulk: entity fields are read with values() in chunks, each dynamic factor is one query for all the entities (the
-last inspection's outcome here, the other codes from `shian.inspections.riskfactors` providers), the scores are
-computed in Python and only the grades that changed are written (`core.bulk.insert_rows`: plain rows, COPY on PostgreSQL; and set-based updates),
-so regrading an unchanged province writes nothing."""
+Bulk: entity fields are read in key order (one server-side cursor on PostgreSQL, pages elsewhere), each dynamic
+factor is one query for all the entities (the last inspection's outcome here, the other codes from
+`shian.inspections.riskfactors` providers), the scores are computed in Python once per distinct input (an entity
+without events by its raw fields alone) and only the grades that changed are written (`gradewrites`: a region's
+run on PostgreSQL stages small rows and writes set-based at the end; otherwise plain rows page by page), so
+regrading an unchanged province writes nothing."""
 
 import datetime
 import functools
 import json
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.access import STATION
 from shian.core import audit
-from shian.core.bulk import chunked, insert_rows
+from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, require_in_scope, scope_prefix
 from shian.core.ruleversions import check_policy_version, save_policy_version
 from shian.entities.models import BusinessType, Entity
@@ -38,6 +39,7 @@ from shian.entities.models import BusinessType, Entity
 from .. import riskfactors
 from ..models import Inspection, RiskBand, RiskGrade, RiskScheme
 from ..selectors.grading import BANDS, SchemeResolver, entity_for_grading, scheme_for
+from .gradewrites import DirectWrites, Score, StagedWrites
 
 ENTITY_FIELDS = ("pk", "region_id", "sub_type", "business_type", "diners", "sales_band")
 CHUNK = 20_000
@@ -224,22 +226,36 @@ _CURRENT_FIELDS = ("pk", "entity_id", "scheme_id", "static_score", "dynamic_scor
 
 class _Scorer:
     """Scores memoised by their inputs: most entities share a scheme, a category, a scale and no events, so a
-    province is a few thousand distinct computations; stored factors are parsed once per distinct text."""
+    province is a few thousand distinct computations (`Score`, numbered); stored factors are parsed once per
+    distinct text. An entity without events is looked up by its raw fields alone (`quiet`)."""
 
     def __init__(self):
-        self._scores: dict[tuple, tuple] = {}
+        self._scores: dict[tuple, Score] = {}
+        self._quiet: dict[tuple, Score] = {}
         self._parsed: dict[str, list] = {}
         self._scale: dict[int, dict] = {}
 
-    def score(self, scheme: RiskScheme, values: dict, dynamic: dict) -> tuple[list[dict], dict, str]:
+    def score(self, scheme: RiskScheme, values: tuple, dynamic: dict) -> Score:
+        """`values`: the entity's ENTITY_FIELDS."""
         if scheme.pk not in self._scale:
             self._scale[scheme.pk] = _scale_points(scheme.tables)
-        keys = static_values(values, self._scale[scheme.pk])
+        keys = static_values(dict(zip(ENTITY_FIELDS, values, strict=True)), self._scale[scheme.pk])
         key = (scheme.pk, keys["sub_type"], keys["scale"], tuple(dynamic.items()))
         found = self._scores.get(key)
         if found is None:
             factors, sums = _score_keys(scheme.tables, keys, dynamic)
-            found = self._scores[key] = (factors, sums, band_of(sums["total"], scheme.bands))
+            found = self._scores[key] = Score(
+                number=len(self._scores), scheme_id=scheme.pk, factors=factors, sums=sums,
+                computed=band_of(sums["total"], scheme.bands),
+            )  # fmt: skip
+        return found
+
+    def quiet(self, scheme: RiskScheme, scheme_id: int, values: tuple, dynamic: dict) -> Score:
+        """The score of an entity no dynamic source has anything on (`dynamic`: the scheme's quiet inputs)."""
+        key = (scheme_id, *values[2:])
+        found = self._quiet.get(key)
+        if found is None:
+            found = self._quiet[key] = self.score(scheme, values, dynamic)
         return found
 
     def stored(self, text) -> list:
@@ -251,95 +267,102 @@ class _Scorer:
         return self._parsed[text]
 
 
-GRADE_COLUMNS = ["entity_id", "scheme_id", "static_score", "dynamic_score", "credit_score", "total", "computed_band",
-                 "band", "factors", "manual", "reason", "trigger", "graded_by_id", "graded_at", "is_current"]  # fmt: skip
-
-
-class _FactorsText:
-    """The stored text of each distinct factors list (scores are memoised, so a province shares a few thousand
-    lists): dumped once, not once per row."""
-
-    def __init__(self):
-        self._texts: dict[int, tuple] = {}
-
-    def __call__(self, factors: list) -> str:
-        found = self._texts.get(id(factors))
-        if found is None or found[0] is not factors:
-            found = self._texts[id(factors)] = (
-                factors,
-                json.dumps(factors, cls=RiskGrade._meta.get_field("factors").encoder),
-            )
-        return found[1]
-
-
-def _pages(entities):
-    """The entities' fields in pages of CHUNK, by primary key (each page its own query, so the writes between
-    pages never disturb an open cursor)."""
+def _pages(entities, *, stream: bool):
+    """The entities' ENTITY_FIELDS tuples in key order, in lists of CHUNK. `stream`: one server-side cursor
+    (PostgreSQL, when the writes in between go to temporary tables); else each page its own query, so the writes
+    between pages never disturb an open cursor."""
+    rows = entities.order_by("pk").values_list(*ENTITY_FIELDS)
+    if stream:
+        page = []
+        for row in rows.iterator(chunk_size=CHUNK):
+            page.append(row)
+            if len(page) == CHUNK:
+                yield page
+                page = []
+        if page:
+            yield page
+        return
     last = 0
     while True:
-        page = list(entities.filter(pk__gt=last).order_by("pk").values(*ENTITY_FIELDS)[:CHUNK])
+        page = list(rows.filter(pk__gt=last)[:CHUNK])
         if not page:
             return
         yield page
-        last = page[-1]["pk"]
+        last = page[-1][0]
+
+
+def _current_grades(page: list) -> dict[int, dict]:
+    """The current grades of a page's entities (pages are in key order: a range reads them without a 20,000-item
+    IN list)."""
+    first, last = page[0][0], page[-1][0]
+    rows = (
+        RiskGrade.objects.filter(entity_id__gte=first, entity_id__lte=last, is_current=True)
+        .annotate(factors_text=Cast("factors", TextField()))
+        .values(*_CURRENT_FIELDS, "factors_text")
+    )
+    if len(page) == last - first + 1:  # no gaps: every row in the range is the page's
+        return {row["entity_id"]: row for row in rows}
+    wanted = {values[0] for values in page}
+    return {row["entity_id"]: row for row in rows if row["entity_id"] in wanted}
+
+
+def _unchanged(old: dict, score: Score, scorer: _Scorer) -> bool:
+    sums = score.sums
+    return (
+        old["scheme_id"] == score.scheme_id
+        and old["static_score"] == sums["static"]
+        and old["dynamic_score"] == sums["dynamic"]
+        and old["credit_score"] == sums["credit"]
+        and old["computed_band"] == score.computed
+        and scorer.stored(old["factors_text"]) == score.factors
+    )
 
 
 def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: GradingRun) -> None:
-    """Grade the entities of the queryset `entities`, page by page, and write what changed."""
-    today, now = timezone.localdate(), timezone.now()
+    """Grade the entities of the queryset `entities`, page by page, and write what changed (a region's run on
+    PostgreSQL through staging tables, set-based at the end; otherwise page by page: `gradewrites`)."""
+    today = timezone.localdate()
     resolver = SchemeResolver(today)
     inputs = _dynamic_inputs(resolver.schemes(), entity_ids=entity_ids, prefix=prefix, today=today)
+    eventful = set().union(*(got for got in inputs.values() if got))
     graded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
-    scorer, quiet, factors_text = _Scorer(), {}, _FactorsText()
-    graded_at = connection.ops.adapt_datetimefield_value(now)
-    for chunk in _pages(entities):
-        run.entities += len(chunk)
-        ids = [values["pk"] for values in chunk]
-        wanted = set(ids)
-        current = {  # pages are in key order: a range reads the page's grades without a 20,000-item IN list
-            row["entity_id"]: row
-            for row in RiskGrade.objects.filter(entity_id__gte=ids[0], entity_id__lte=ids[-1], is_current=True)
-            .annotate(factors_text=Cast("factors", TextField()))
-            .values(*_CURRENT_FIELDS, "factors_text")
-            if row["entity_id"] in wanted
-        }
-        new_rows, stale, by_band = [], [], defaultdict(list)
-        for values in chunk:
-            scheme = resolver.scheme(values["region_id"])
+    staged = entity_ids is None and connection.vendor == "postgresql"
+    writes = (StagedWrites if staged else DirectWrites)(trigger=trigger, graded_by=graded_by, graded_at=timezone.now())
+    scorer, quiet, schemes, bands = _Scorer(), {}, {}, run.bands
+    for page in _pages(entities, stream=staged):
+        run.entities += len(page)
+        current = _current_grades(page)
+        for values in page:
+            pk, region_id = values[0], values[1]
+            if region_id in schemes:
+                scheme, scheme_id = schemes[region_id]
+            else:
+                scheme = resolver.scheme(region_id)
+                scheme_id = None if scheme is None else scheme.pk
+                schemes[region_id] = scheme, scheme_id
             if scheme is None:
                 continue
-            if scheme.pk not in quiet:
-                quiet[scheme.pk] = _dynamic_for(-1, scheme, inputs, today)  # no entity has id -1
-            dynamic = _dynamic_for(values["pk"], scheme, inputs, today, quiet[scheme.pk])
-            factors, sums, computed = scorer.score(scheme, values, dynamic)
-            old = current.get(values["pk"])
-            manual = bool(old and old["manual"])
-            band = old["band"] if manual else computed
-            run.bands[band] = run.bands.get(band, 0) + 1
-            if (
-                old is not None
-                and old["scheme_id"] == scheme.pk
-                and old["static_score"] == sums["static"]
-                and old["dynamic_score"] == sums["dynamic"]
-                and old["credit_score"] == sums["credit"]
-                and old["computed_band"] == computed
-                and scorer.stored(old["factors_text"]) == factors
-            ):
+            if pk in eventful:
+                score = scorer.score(scheme, values, _dynamic_for(pk, scheme, inputs, today))
+            else:
+                if scheme_id not in quiet:
+                    quiet[scheme_id] = _dynamic_for(-1, scheme, inputs, today)  # no entity has id -1
+                score = scorer.quiet(scheme, scheme_id, values, quiet[scheme_id])
+            old = current.get(pk)
+            if old is None:
+                bands[score.computed] = bands.get(score.computed, 0) + 1
+                writes.add(pk, score, band=score.computed, manual=False, reason="", stale=None, band_changed=True)
                 continue
-            if old is not None:
-                stale.append(old["pk"])
-            new_rows.append((
-                values["pk"], scheme.pk, sums["static"], sums["dynamic"], sums["credit"], sums["total"], computed,
-                band, factors_text(factors), manual, old["reason"] if manual else "", trigger[:50], graded_by,
-                graded_at, True,
-            ))  # fmt: skip
-            if old is None or old["band"] != band:
-                by_band[band].append(values["pk"])
-        RiskGrade.objects.filter(pk__in=stale).update(is_current=False)
-        insert_rows(RiskGrade, GRADE_COLUMNS, new_rows)
-        for band, band_ids in by_band.items():
-            Entity.objects.filter(pk__in=band_ids).update(risk_grade=band)
-        run.graded += len(new_rows)
+            manual = old["manual"]
+            band = old["band"] if manual else score.computed
+            bands[band] = bands.get(band, 0) + 1
+            if _unchanged(old, score, scorer):
+                continue
+            writes.add(pk, score, band=band, manual=manual, reason=old["reason"] if manual else "", stale=old["pk"],
+                       band_changed=old["band"] != band)  # fmt: skip
+        writes.flush()
+    writes.finish()
+    run.graded += writes.written
 
 
 def grade_region(*, actor=None, region_code: str | None = None, trigger: str = "run") -> GradingRun:
