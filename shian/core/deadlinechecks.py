@@ -4,11 +4,16 @@ them all at one instant. Core knows no domain app: an app registers from its `re
 
 A checker is `check(now) -> Counts`: how many open steps it looked at, how many it found overdue (and marked, each
 once, with an audit entry and an alert) and how many it escalated to the next level. Checkers must be idempotent:
-running twice at the same instant alerts and escalates nothing the second time."""
+running twice at the same instant alerts and escalates nothing the second time.
+
+A run writes an audit entry per item it marks; the figures cache (shian/core/figcache.py) is invalidated once per
+touched county at the end of the run (`figcache.deferred`), not once per entry."""
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from . import figcache
 
 
 @dataclass(frozen=True)
@@ -35,5 +40,6 @@ def checkers() -> dict[str, Callable[[datetime.datetime], Counts]]:
 
 def run_all(now: datetime.datetime) -> tuple[Counts, dict[str, Counts]]:
     """Every registered checker at `now`, in name order: the total and each checker's own counts."""
-    each = {name: check(now) for name, check in checkers().items()}
+    with figcache.deferred():  # one invalidation per touched county, also when a checker raises
+        each = {name: check(now) for name, check in checkers().items()}
     return sum(each.values(), Counts()), each

@@ -11,12 +11,19 @@ Every write through a service leaves an audit entry (docs/architecture.md §3.2)
 saving one moves on the generation of its county, city, province and the country (a write with no region, or
 above a county, moves every region's), and counts of an older generation are never read again. Writes that leave
 no audit entry, and the passing of time itself (a deadline falling due), are bounded by the lifetime.
+
+A run that writes many audited rows (the deadline checkers, a bulk service) wraps its work in `deferred()`: the
+invalidations inside the block are collected and each distinct generation is moved on once when the outermost
+block ends, whether it ends normally or by an exception, and without waiting for a commit (tests and callers run
+inside atomic blocks; a rolled-back write only costs one recount).
 """
 
+import contextlib
+import contextvars
 import datetime
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import metadata
 from typing import TypeVar
 
@@ -34,6 +41,9 @@ COUNTY_LENGTH = LEVEL_LENGTH[COUNTY]
 _EVERYWHERE = "figures:gen"
 
 T = TypeVar("T")
+
+# the generation keys collected by the outermost open `deferred()` block of this thread (or task); None outside
+_pending: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("figcache_pending", default=None)
 
 
 def _app_version() -> str:
@@ -85,17 +95,56 @@ def remember(*, kind: str, code: str, key: tuple, compute: Callable[[], T]) -> t
     return value, computed_at, False
 
 
-def invalidate(region_code: str = "") -> None:
-    """Drop the cached figures that a write in `region_code` may change: those of its county and of the city,
-    province and country above it; every region's when the write has no region or sits above a county."""
+def _invalidation_keys(region_code: str) -> list[str]:
     if len(region_code) >= COUNTY_LENGTH:
-        keys = [f"{_EVERYWHERE}:{region_code[:n]}" for n in (0, 2, 4, COUNTY_LENGTH)]
-    else:
-        keys = [_EVERYWHERE]
+        return [f"{_EVERYWHERE}:{region_code[:n]}" for n in (0, 2, 4, COUNTY_LENGTH)]
+    return [_EVERYWHERE]
+
+
+def _move_on(keys: Iterable[str]) -> None:
+    keys = sorted(set(keys))
+    if not keys:
+        return
     try:
         caches[ALIAS].set_many(dict.fromkeys(keys, time.time_ns()), None)
     except OSError:  # the write itself must not fail for the cache: the lifetime bounds what is left
-        logger.warning("figures cache not invalidated for %r", region_code, exc_info=True)
+        logger.warning("figures cache not invalidated for %r", keys, exc_info=True)
+
+
+def invalidate(region_code: str = "") -> None:
+    """Drop the cached figures that a write in `region_code` may change: those of its county and of the city,
+    province and country above it; every region's when the write has no region or sits above a county. Inside
+    a `deferred()` block this is only noted, and done when the block ends."""
+    keys = _invalidation_keys(region_code or "")
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(keys)
+        return
+    _move_on(keys)
+
+
+def invalidate_many(region_codes: Iterable[str]) -> None:
+    """`invalidate` for each of `region_codes`, each distinct generation moved on once (for writes that leave
+    their audit entries by bulk insert, which sends no signal)."""
+    with deferred():
+        for code in region_codes:
+            invalidate(code)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Collect the invalidations of the block and move each distinct generation on once at its end (also when
+    the block raises). Nested blocks hand theirs to the outermost one."""
+    if _pending.get() is not None:
+        yield
+        return
+    pending: set[str] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+        _move_on(pending)
 
 
 def _audited(sender, instance, created, **kwargs):

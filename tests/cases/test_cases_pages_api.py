@@ -220,3 +220,18 @@ def test_a_referral_declined_with_a_reason_leaves_the_waiting_list(world):
     assert f"source-referral-{ref.pk}" not in client.get("/cases/sources/?kind=referral").content.decode()
     entry = AuditEntry.objects.get(action="case.referral_declined")
     assert entry.after["reason"] == "经核查不属于违法行为"
+
+
+def test_the_detail_page_keeps_the_line_breaks_of_facts_basis_and_decision_without_inline_styles(world):
+    """The pages are served with `style-src 'self'` (docs/security.md): an inline style attribute is blocked and
+    logged as an error by the browser (found by tests/e2e/test_complaints.py), so line breaks are kept as <br>."""
+    case = _open_case(world)
+    client = _client(world.station)
+    client.post(
+        f"/cases/{case.pk}/investigation/", {"facts": "第一行事实\n第二行事实", "legal_basis": "依据甲\n依据乙"}
+    )
+    client.post(f"/cases/{case.pk}/decision/", {"penalties": ["warning"], "decision_number": "昌市监罚〔2026〕10号",
+                                                "decision_text": "警告\n责令改正"})  # fmt: skip
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "第一行事实<br>第二行事实" in body and "依据甲<br>依据乙" in body and "警告<br>责令改正" in body
+    assert not re.search(r"<[^>]+\sstyle=", body)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from shian.complaints.models import Complaint
 from shian.complaints.services import clock, intake
 from shian.complaints.services.deadlines import check
-from shian.core import workdays
+from shian.core import figcache, workdays
 from shian.core.models import AuditEntry, Notification
 from shian.regions.models import HolidayDay
 
@@ -149,6 +149,20 @@ def test_an_item_just_past_due_is_overdue_but_not_yet_escalated(county):
     at = item.due_at + datetime.timedelta(hours=1)
     counts = check(at)
     assert (counts.overdue, counts.escalated) == (1, 0)
+
+
+def test_the_checker_drops_the_cached_figures_of_the_county_it_marked_items_in(county):
+    """Its audit entries go in by bulk insert (no post_save): the checker invalidates their counties itself."""
+    item = intake.receive(actor=county["zhang"], **item_values())
+    counted = []
+
+    def figures():
+        return figcache.remember(kind="test", code="370725", key=(), compute=lambda: counted.append(1))[2]
+
+    figures()
+    assert figures()  # cached until something is written in the county
+    check(item.due_at + datetime.timedelta(hours=1))
+    assert not figures() and len(counted) == 2
 
 
 def test_check_deadlines_command_prints_the_json_contract_last(county):

@@ -146,6 +146,27 @@ def test_a_named_informant_gets_a_texted_code_and_the_item_is_stored_only_with_i
     sms.outbox.clear()
 
 
+def test_a_form_refused_for_another_field_keeps_the_texted_code_for_the_corrected_form(county):
+    """The code is spent only when the item is stored (the refusal rolls the spending back): a citizen who forgot
+    the category corrects it and submits with the same code."""
+    from shian.core import sms
+
+    sms.outbox.clear()
+    values = {"county": "370725", "kind": "complaint", "category": "sale", "entity_name": "宝都鲜果超市有限公司",
+              "facts": "牛奶过期。", "informant_name": "张伟", "phone": "13905363333"}  # fmt: skip
+    client = _client()
+    client.post(reverse("complaints:public_new"), {**values, "action": "code"})
+    code = re.search(r"\d{6}", sms.outbox[-1][1]).group(0)
+    refused = client.post(reverse("complaints:public_new"), {**values, "category": "", "code": code})
+    assert refused.status_code == 422 and "请选择食品类别" in refused.content.decode()
+    assert "验证码" not in refused.content.decode().split("form-errors")[1].split("</ul>")[0]
+    no_code = client.post(reverse("complaints:public_new"), {**values, "category": "", "action": "submit"})
+    assert no_code.status_code == 422 and "请填写短信验证码" in no_code.content.decode()  # both said at once
+    stored = client.post(reverse("complaints:public_new"), {**values, "code": code})
+    assert stored.status_code == 200 and Complaint.objects.get().phone == "13905363333"
+    sms.outbox.clear()
+
+
 def test_the_public_form_is_limited_per_client_address(county, settings):
     from shian.core.models import DeadlineRule
 

@@ -166,6 +166,40 @@ def test_the_checker_flags_a_missed_first_report_once_and_escalates_it_once(worl
     assert list(incident_list(user=world["county"], report="overdue")) == [incident]
 
 
+def test_the_checker_writes_its_alerts_and_entries_per_chunk_not_per_record(world):
+    """Many missed first reports: each is audited and alerted as one at a time would be (the muted kind left out,
+    the county's figures invalidated), with a number of queries that does not grow with the records."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shian.core import figcache
+    from shian.core.models import NotificationPreference
+
+    NotificationPreference.objects.create(user=world["city"], muted_kinds=["incident.escalated"])
+
+    def figures():
+        return figcache.remember(kind="test", code="370725", key=(), compute=timezone.now)[2]
+
+    def run(now, n):
+        for i in range(n):
+            _create(world, aware_at=ago(hours=3), title=f"事故{n}-{i}")
+        figures()
+        with CaptureQueriesContext(connection) as queries:
+            counts = services.check(now)
+        return counts, len(queries)
+
+    few, few_queries = run(timezone.now(), 2)
+    many, many_queries = run(timezone.now() + datetime.timedelta(seconds=1), 12)
+    assert (few.overdue, many.overdue) == (2, 12) and many_queries == few_queries
+    assert not figures()  # the entries invalidated the county's figures
+    entries = AuditEntry.objects.filter(action="incident.first_report_overdue")
+    assert entries.count() == 14 and {e.region_code for e in entries} == {"370725001001"}
+    assert all(e.actor_name == "system" and e.after["due"] for e in entries)
+    assert Notification.objects.filter(user=world["county"], kind="incident.first_report_overdue").count() == 14
+    assert services.check(timezone.now() + datetime.timedelta(hours=3)).escalated == 14
+    assert not Notification.objects.filter(user=world["city"], kind="incident.escalated").exists()  # muted
+
+
 def test_the_checker_is_registered_for_check_deadlines(world):
     _create(world, aware_at=ago(hours=3))
     total, each = deadlinechecks.run_all(timezone.now())

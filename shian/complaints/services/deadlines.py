@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import Role, User
-from shian.core import context, rules
+from shian.core import context, figcache, rules
 from shian.core.bulk import chunked, insert_many
 from shian.core.deadlinechecks import Counts
 from shian.core.models import AuditEntry
@@ -48,6 +48,7 @@ def _entries(rows, action: str, now: datetime.datetime) -> None:
         for region, items in sorted(by_region.items()) for part in chunked(items, BATCH)
     ]  # fmt: skip
     insert_many(AuditEntry, entries)
+    figcache.invalidate_many(by_region)  # a bulk insert sends no post_save: the figures of each office's county
 
 
 def _station_staff(station_ids) -> dict[int, list[User]]:

@@ -272,22 +272,26 @@ def check(now: datetime.datetime) -> Counts:
 
     overdue = common.mark_each(
         pending.filter(first_report_due__lt=now), field="overdue_at", now=now,
-        tell=lambda i: _tell(i, [*admins(i.region_id, COUNTY), i.created_by], "incident.first_report_overdue",
-                             _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过，尚未报告。")),
+        tell=lambda i, told: _tell(i, [*admins(i.region_id, COUNTY), i.created_by], "incident.first_report_overdue",
+                                   _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过，尚未报告。"), told),
     )  # fmt: skip
     escalated = common.mark_each(
         pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
         ready=lambda i: now >= i.first_report_due + escalate_after(i),
-        tell=lambda i: _tell(i, admins(i.region_id, CITY), "incident.escalated",
-                             _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过仍未报告，已上报市级。")),
+        tell=lambda i, told: _tell(i, admins(i.region_id, CITY), "incident.escalated",
+                                   _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过仍未报告，已上报市级。"), told),
     )  # fmt: skip
     return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
-def _tell(incident: Incident, users, action: str, text: str) -> None:
+def _tell(incident: Incident, users, action: str, text: str, told: common.Told) -> None:
     values = {"n": incident.number, "t": incident.title, "d": common.local(incident.first_report_due)}
-    notify(users=[u for u in users if u is not None and u.is_active], text=text % values,
-           url=reverse("emergency:incident_detail", args=[incident.pk]), kind=action, group=incident.region_id,
-           group_text=_("%(n)d 起事故首报逾期"), group_url=reverse("emergency:incidents") + "?report=overdue")  # fmt: skip
-    audit.record(actor=None, action=action, obj=incident, region_code=incident.region_id,
-                 after={"due": incident.first_report_due.isoformat()})  # fmt: skip
+    told.notify(users=users, text=text % values,
+                url=reverse("emergency:incident_detail", args=[incident.pk]), kind=action, group=incident.region_id,
+                group_text=_("%(n)d 起事故首报逾期"), group_url=reverse("emergency:incidents") + "?report=overdue")  # fmt: skip
+    told.audit(
+        action=action,
+        obj=incident,
+        region_code=incident.region_id,
+        after={"due": incident.first_report_due.isoformat()},
+    )

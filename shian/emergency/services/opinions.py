@@ -17,7 +17,6 @@ from shian.core import audit, rules
 from shian.core.deadlinechecks import Counts
 from shian.core.jurisdiction import require_in_scope, scope_queryset
 from shian.core.regioncodes import CITY, COUNTY
-from shian.core.services import notify
 from shian.core.workdays import compute_due
 
 from ..models import Opinion
@@ -160,22 +159,23 @@ def check(now: datetime.datetime) -> Counts:
 
     overdue = common.mark_each(
         pending.filter(feedback_due__lt=now), field="overdue_at", now=now,
-        tell=lambda o: _tell(o, [*admins(o.region_id, COUNTY), o.created_by], "opinion.feedback_overdue",
-                             _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过，尚未反馈。")),
+        tell=lambda o, told: _tell(o, [*admins(o.region_id, COUNTY), o.created_by], "opinion.feedback_overdue",
+                                   _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过，尚未反馈。"), told),
     )  # fmt: skip
     escalated = common.mark_each(
         pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
         ready=lambda o: now >= o.feedback_due + escalate_after(o),
-        tell=lambda o: _tell(o, admins(o.region_id, CITY), "opinion.escalated",
-                             _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过仍未反馈，已上报市级。")),
+        tell=lambda o, told: _tell(o, admins(o.region_id, CITY), "opinion.escalated",
+                                   _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过仍未反馈，已上报市级。"), told),
     )  # fmt: skip
     return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
-def _tell(opinion: Opinion, users, action: str, text: str) -> None:
+def _tell(opinion: Opinion, users, action: str, text: str, told: common.Told) -> None:
     values = {"n": opinion.number, "t": opinion.title, "d": common.local(opinion.feedback_due)}
-    notify(users=[u for u in users if u is not None and u.is_active], text=text % values,
-           url=reverse("emergency:opinion_detail", args=[opinion.pk]), kind=action, group=opinion.region_id,
-           group_text=_("%(n)d 条舆情逾期未反馈"), group_url=reverse("emergency:opinions") + "?feedback=overdue")  # fmt: skip
-    audit.record(actor=None, action=action, obj=opinion, region_code=opinion.region_id,
-                 after={"due": opinion.feedback_due.isoformat()})  # fmt: skip
+    told.notify(users=users, text=text % values,
+                url=reverse("emergency:opinion_detail", args=[opinion.pk]), kind=action, group=opinion.region_id,
+                group_text=_("%(n)d 条舆情逾期未反馈"), group_url=reverse("emergency:opinions") + "?feedback=overdue")  # fmt: skip
+    told.audit(
+        action=action, obj=opinion, region_code=opinion.region_id, after={"due": opinion.feedback_due.isoformat()}
+    )
