@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity
 
 from ..models import DishonestyEntry, Edition, EditionLine
@@ -14,7 +15,7 @@ def published_editions(*, prefix: str = ""):
     """Published editions of regions under `prefix`, newest first."""
     qs = Edition.objects.filter(status=Edition.Status.PUBLISHED)
     if prefix:
-        qs = qs.filter(region_id__startswith=prefix)
+        qs = qs.filter(region_under(Edition, "region", prefix))
     return qs.order_by("-published_at", "-pk")
 
 
