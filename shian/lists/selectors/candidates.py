@@ -159,11 +159,19 @@ def red(edition: Edition, limit: int) -> list[Candidate]:
 
 
 def propose(edition: Edition) -> dict[str, list[Candidate]]:
-    """The candidates of both boards, without the businesses the edition already lists on that board."""
+    """The candidates of both boards, one per business, without the businesses the edition already lists there."""
     limit = rules.value(CANDIDATES_MAX.code, edition.region_id)
-    taken = set(EditionLine.objects.filter(edition=edition).values_list("board", "entity_id"))
+    taken = set(EditionLine.objects.filter(edition=edition).values_list("board", "entity_id")) if edition.pk else set()
     out = {RED: red(edition, limit), BLACK: black(edition, limit)}
-    return {board: [c for c in rows if (board, c.entity_id) not in taken] for board, rows in out.items()}
+    proposed: dict[str, list[Candidate]] = {}
+    for board, rows in out.items():
+        seen = {entity_id for b, entity_id in taken if b == board}
+        proposed[board] = []
+        for c in rows:  # one record per business and board: the first (newest of its kind) found
+            if c.entity_id not in seen:
+                seen.add(c.entity_id)
+                proposed[board].append(c)
+    return proposed
 
 
 def check_source(source_kind: str, source_id: int, prefix: str) -> tuple[str, int] | None:

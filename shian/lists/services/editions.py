@@ -166,7 +166,7 @@ def move_line(*, actor, line: EditionLine, up: bool) -> EditionLine:
     return line
 
 
-def _transition(actor, edition: Edition, *, action: str, expect: set[str], to: str, changes) -> Edition:
+def _transition(actor, edition: Edition, *, action: str, expect: set[str], to: str, changes, note: str = "") -> Edition:
     with transaction.atomic():
         locked = _locked(edition)
         if locked.status not in expect:
@@ -175,8 +175,9 @@ def _transition(actor, edition: Edition, *, action: str, expect: set[str], to: s
         changes(locked)
         locked.status = to
         locked.save()
+        after = audit.changed(before, audit.snapshot(locked, AUDITED))
         audit.record(actor=actor, action=action, obj=locked, region_code=locked.region_id, before=before,
-                     after=audit.changed(before, audit.snapshot(locked, AUDITED)))  # fmt: skip
+                     after={**after, "note": note} if note else after)  # fmt: skip
     return locked
 
 
@@ -223,7 +224,7 @@ def send_back(*, actor, edition: Edition, reason: str) -> Edition:
         e.reviewed_by, e.reviewed_at = None, None
 
     return _transition(actor, edition, action="edition.send_back", expect={Edition.Status.REVIEWED},
-                       to=Edition.Status.DRAFT, changes=change)  # fmt: skip
+                       to=Edition.Status.DRAFT, changes=change, note=reason)  # fmt: skip
 
 
 def publish(*, actor, edition: Edition) -> Edition:
