@@ -26,8 +26,8 @@ from shian.core import rules
 from shian.core.jurisdiction import narrow_to
 from shian.entities import services as entity_services
 from shian.entities.models import Entity, KeyPerson
-from shian.lists.ruledefs import WINDOW
 from shian.lists.models import DishonestyEntry, Edition, EditionLine, JointFlag, RepairApplication
+from shian.lists.ruledefs import WINDOW
 from shian.lists.selectors import candidates
 from shian.lists.services import dishonesty, editions
 from shian.regions.models import Region
