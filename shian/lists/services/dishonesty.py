@@ -36,7 +36,7 @@ def years_after(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _record_identities(entry: DishonestyEntry) -> int:
+def record_identities(entry: DishonestyEntry) -> int:
     """The listed business's USCC and its legal representative's and principal's ID numbers, as keyed hashes."""
     rows = []
     if entry.entity.uscc:
@@ -82,7 +82,7 @@ def list_from_case(
         entry = DishonestyEntry.objects.create(entity_id=case.entity_id, case=case, legal_basis=basis,
                                                listed_on=listed_on, ends_on=years_after(listed_on, years),
                                                created_by=actor)  # fmt: skip
-        identities = _record_identities(entry)
+        identities = record_identities(entry)
         audit.record(actor=actor, action="dishonesty.list", obj=entry, region_code=case.region_id,
                      after={**audit.snapshot(entry, AUDITED), "term_years": years, "identities": identities})  # fmt: skip
     return entry
