@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from shian.core.models import AuditEntry
+from shian.core.models import AuditEntry, Notification
 from shian.lists.models import Edition, EditionLine
 from shian.lists.selectors import candidates, public
 from shian.lists.selectors import staff as selectors
@@ -49,6 +49,8 @@ def test_edition_goes_from_draft_through_two_approvals_to_public_selectors_and_p
     assert EditionLine.objects.filter(edition=edition).count() == 3
     edition = services.review(actor=lw.reviewer, edition=edition)
     assert edition.status == Edition.Status.REVIEWED
+    assert Notification.objects.filter(user=lw.approver, kind="lists.edition_waiting").exists()
+    assert not Notification.objects.filter(user=lw.reviewer, kind="lists.edition_waiting").exists()
     edition = services.approve(actor=lw.approver, edition=edition)
     assert edition.status == Edition.Status.APPROVED
     name, data = posters.poster(

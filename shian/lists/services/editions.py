@@ -7,12 +7,15 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shian.accounts.models import User
 from shian.core import audit, rules
 from shian.core.jurisdiction import require_in_scope
-from shian.core.regioncodes import COUNTY, level_of
+from shian.core.regioncodes import COUNTY, level_of, prefixes
+from shian.core.services import notify
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -192,8 +195,11 @@ def review(*, actor, edition: Edition) -> Edition:
     def change(e):
         e.reviewed_by, e.reviewed_at = actor, timezone.now()
 
-    return _transition(actor, edition, action="edition.review", expect={Edition.Status.DRAFT},
-                       to=Edition.Status.REVIEWED, changes=change)  # fmt: skip
+    edition = _transition(actor, edition, action="edition.review", expect={Edition.Status.DRAFT},
+                          to=Edition.Status.REVIEWED, changes=change)  # fmt: skip
+    approvers = User.objects.filter(is_active=True, role__in=APPROVER_ROLES, region_id__in=prefixes(edition.region_id))
+    _tell(approvers.exclude(pk__in=[edition.drafted_by_id, actor.pk]), edition, _("%(t)s 已审核，待批准"))
+    return edition
 
 
 def approve(*, actor, edition: Edition) -> Edition:
@@ -209,8 +215,15 @@ def approve(*, actor, edition: Edition) -> Edition:
     def change(e):
         e.approved_by, e.approved_at = actor, timezone.now()
 
-    return _transition(actor, edition, action="edition.approve", expect={Edition.Status.REVIEWED},
-                       to=Edition.Status.APPROVED, changes=change)  # fmt: skip
+    edition = _transition(actor, edition, action="edition.approve", expect={Edition.Status.REVIEWED},
+                          to=Edition.Status.APPROVED, changes=change)  # fmt: skip
+    _tell([edition.drafted_by], edition, _("%(t)s 已批准，可以发布"))
+    return edition
+
+
+def _tell(users, edition: Edition, text: str) -> None:
+    notify(users=users, text=text % {"t": edition.title}, url=reverse("lists:edition_detail", args=[edition.pk]),
+           kind="lists.edition_waiting")  # fmt: skip
 
 
 def send_back(*, actor, edition: Edition, reason: str) -> Edition:
