@@ -30,6 +30,10 @@ def test_a_case_penalty_puts_the_business_on_the_list_for_the_rule_term(lw):
     assert entry.legal_basis == lw.case.legal_basis
     assert entry.ends_on == entry.listed_on.replace(year=entry.listed_on.year + 3)
     assert lw.bad.pk in public.listings_of([lw.bad.pk])
+    shown = public.listed_entries(prefix="370725")
+    assert [row["entity"] for row in shown] == [lw.bad.name]
+    assert set(shown[0]) == {"entity_id", "entity", "region", "legal_basis", "listed_on", "ends_on"}
+    assert public.listed_entries(prefix="370304") == []
     assert AuditEntry.objects.filter(action="dishonesty.list", object_id=str(entry.pk)).exists()
 
 

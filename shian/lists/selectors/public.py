@@ -51,3 +51,19 @@ def listings_of(entity_ids, *, today: datetime.date | None = None) -> dict[int, 
              "edition": row["edition__title"], "published_at": row["edition__published_at"]}
         )  # fmt: skip
     return out
+
+
+def listed_entries(*, prefix: str = "", today: datetime.date | None = None) -> list[dict]:
+    """The serious-dishonesty list as the public may read it: businesses currently listed under `prefix` (name,
+    region, legal basis, listing and end dates), newest first; never a person, a case number or an ID."""
+    today = today or timezone.localdate()
+    qs = DishonestyEntry.objects.filter(status=DishonestyEntry.Status.LISTED, ends_on__gte=today)
+    if prefix:
+        qs = qs.filter(region_under(DishonestyEntry, "entity__region", prefix))
+    return [
+        {"entity_id": row["entity_id"], "entity": row["entity__name"], "region": row["entity__region__name"],
+         "legal_basis": row["legal_basis"], "listed_on": row["listed_on"], "ends_on": row["ends_on"]}
+        for row in qs.order_by("-listed_on", "-pk").values(
+            "entity_id", "entity__name", "entity__region__name", "legal_basis", "listed_on", "ends_on"
+        )
+    ]  # fmt: skip
