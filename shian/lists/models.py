@@ -34,6 +34,16 @@ class Edition(models.Model):
     )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    window_start = models.DateField(_("取数期间起"), null=True, blank=True)
+    window_end = models.DateField(_("取数期间止"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.CharField(_("撤回理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("红黑榜")
@@ -96,3 +106,110 @@ class DishonestyEntry(models.Model):
 
     def __str__(self):
         return f"{self.entity_id}: {self.legal_basis}"
+
+
+class RepairApplication(models.Model):
+    """信用修复 (credit repair): the business (or staff on its behalf) applies, a regulator reviews; approval removes
+    the entry early (status REPAIRED)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("准予修复")
+        REJECTED = "rejected", _("不予修复")
+
+    entry = models.ForeignKey(DishonestyEntry, on_delete=models.PROTECT, related_name="repairs")
+    statement = models.TextField(_("修复申请说明（履行义务、消除影响情况）"))
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField(_("申请时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")
+        ordering = ["-applied_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"], condition=models.Q(status="pending"), name="lists_repair_one_pending"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.get_status_display()}"
+
+
+class ListedIdentity(models.Model):
+    """Who stands behind a listed business, kept only as a keyed hash (HMAC-SHA256) for the joint-punishment check:
+    the business's USCC and its key persons' ID numbers; `masked` is what a flag shows."""
+
+    class Kind(models.TextChoices):
+        USCC = "uscc", _("统一社会信用代码")
+        PERSON = "person", _("关键人员身份证件号码")
+
+    entry = models.ForeignKey(DishonestyEntry, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(_("类型"), max_length=6, choices=Kind.choices)
+    digest = models.CharField(_("比对摘要"), max_length=64, db_index=True)
+    masked = models.CharField(_("脱敏显示"), max_length=40)
+    role = models.CharField(_("职务"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("失信主体比对标识")
+        verbose_name_plural = _("失信主体比对标识")
+        constraints = [models.UniqueConstraint(fields=["entry", "kind", "digest"], name="lists_identity_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.masked}"
+
+
+class JointFlag(models.Model):
+    """联合惩戒提示: a listed business's legal person (USCC) or key person (ID number) turned up in a new licence or
+    as key personnel of a business; staff check it and record what they did."""
+
+    class Kind(models.TextChoices):
+        LICENCE = "licence", _("申请新许可证照")
+        KEY_PERSON = "key_person", _("被登记为其他主体的关键人员")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核查")
+        HANDLED = "handled", _("已核查处理")
+
+    entry = models.ForeignKey(DishonestyEntry, on_delete=models.PROTECT, related_name="flags")
+    identity = models.ForeignKey(ListedIdentity, on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("entities.Entity", verbose_name=_("出现的主体"), on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("情形"), max_length=12, choices=Kind.choices)
+    source_kind = models.CharField(_("来源记录类型"), max_length=40)  # "entities.license", "entities.keyperson"
+    source_id = models.BigIntegerField(_("来源记录编号"))
+    masked = models.CharField(_("匹配标识（脱敏）"), max_length=40)
+    created_at = models.DateTimeField(_("提示时间"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    note = models.CharField(_("核查处理情况"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("联合惩戒提示")
+        verbose_name_plural = _("联合惩戒提示")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["identity", "source_kind", "source_id"], name="lists_flag_once")]
+        indexes = [models.Index(fields=["region", "status"], name="lists_flag_region_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.masked}"
+
+
+class SweepMark(models.Model):
+    """How far the joint-punishment sweep has read a table that bulk imports write without signals."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.key}>{self.last_id}"

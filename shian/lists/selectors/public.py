@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity
 
 from ..models import DishonestyEntry, Edition, EditionLine
@@ -14,7 +15,7 @@ def published_editions(*, prefix: str = ""):
     """Published editions of regions under `prefix`, newest first."""
     qs = Edition.objects.filter(status=Edition.Status.PUBLISHED)
     if prefix:
-        qs = qs.filter(region_id__startswith=prefix)
+        qs = qs.filter(region_under(Edition, "region", prefix))
     return qs.order_by("-published_at", "-pk")
 
 
@@ -50,3 +51,19 @@ def listings_of(entity_ids, *, today: datetime.date | None = None) -> dict[int, 
              "edition": row["edition__title"], "published_at": row["edition__published_at"]}
         )  # fmt: skip
     return out
+
+
+def listed_entries(*, prefix: str = "", today: datetime.date | None = None) -> list[dict]:
+    """The serious-dishonesty list as the public may read it: businesses currently listed under `prefix` (name,
+    region, legal basis, listing and end dates), newest first; never a person, a case number or an ID."""
+    today = today or timezone.localdate()
+    qs = DishonestyEntry.objects.filter(status=DishonestyEntry.Status.LISTED, ends_on__gte=today)
+    if prefix:
+        qs = qs.filter(region_under(DishonestyEntry, "entity__region", prefix))
+    return [
+        {"entity_id": row["entity_id"], "entity": row["entity__name"], "region": row["entity__region__name"],
+         "legal_basis": row["legal_basis"], "listed_on": row["listed_on"], "ends_on": row["ends_on"]}
+        for row in qs.order_by("-listed_on", "-pk").values(
+            "entity_id", "entity__name", "entity__region__name", "legal_basis", "listed_on", "ends_on"
+        )
+    ]  # fmt: skip
