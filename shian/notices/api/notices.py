@@ -5,6 +5,7 @@ review, and the types in force. Every write goes through services, every read th
 import datetime
 from typing import Annotated, Literal
 
+from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field, StringConstraints
@@ -161,8 +162,6 @@ def notice_create(request, payload: NoticeIn):
     if payload.recipient_kind == Notice.Recipient.ENTITY:
         entity = selectors.find_entity_by_id(user=request.user, pk=payload.entity_id)
         if entity is None:
-            from django.http import Http404
-
             raise Http404
     recipient = services.resolve_recipient(
         actor=request.user, kind=payload.recipient_kind, township_code=payload.township_code or "",

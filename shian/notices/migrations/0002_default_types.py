@@ -5,7 +5,7 @@ from django.db import migrations
 # (code, title, grade, reply period in working days, number prefix, standard text)
 TYPES = [
     ("reminder", "提醒敦促函", 1, 10, "食安办函",
-     "经查，你单位在{事由}方面存在以下问题。现予提醒敦促，请高度重视，认真研究，切实落实食品安全属地管理和部门监管责任。"),
+     "经查，你单位在{事由}方面存在以下问题。现予提醒敦促，请高度重视，认真研究，切实落实食品安全责任。"),
     ("rectification", "整改建议书", 2, 15, "食安办建",
      "你单位在{事由}方面存在的问题经提醒敦促仍未有效解决。根据食品安全工作责任制有关规定，现提出整改建议，请对照问题逐项整改。"),
     ("interview", "约谈通知书", 3, 5, "食安办约",
