@@ -39,13 +39,16 @@ def check_deadlines(now: datetime.datetime) -> Counts:
     checked = waiting.count()
     overdue = escalated = 0
     related = ("issuer_region", "notice_type", "region")
+    admins: dict[str, list] = {}  # the issuing office's administrators, looked up once per office
     for notice in waiting.filter(reply_due__lt=now, overdue_at__isnull=True).select_related(*related):
         with transaction.atomic():
             if not Notice.objects.filter(pk=notice.pk, overdue_at__isnull=True).update(overdue_at=now):
                 continue
             audit.record(actor=None, action="notices.overdue", obj=notice, region_code=notice.region_id,
                          after={"reply_due": notice.reply_due.isoformat()})  # fmt: skip
-            notify(users=[*selectors.issuer_admins(notice.issuer_region_id), *selectors.recipient_users(notice)],
+            if notice.issuer_region_id not in admins:
+                admins[notice.issuer_region_id] = selectors.issuer_admins(notice.issuer_region_id)
+            notify(users=[*admins[notice.issuer_region_id], *selectors.recipient_users(notice)],
                    text=_("%(t)s（%(n)s）逾期未答复：%(r)s") % {"t": notice.type_title, "n": notice.number,
                                                          "r": notice.recipient_name},
                    url=_url(notice), kind="notices.overdue")  # fmt: skip
@@ -61,14 +64,16 @@ def check_deadlines(now: datetime.datetime) -> Counts:
             with transaction.atomic():
                 if not Notice.objects.filter(pk=notice.pk, escalated_at__isnull=True).update(escalated_at=now):
                     continue
-                _escalate(notice, now)
+                if notice.issuer_region_id not in admins:
+                    admins[notice.issuer_region_id] = selectors.issuer_admins(notice.issuer_region_id)
+                _escalate(notice, now, admins[notice.issuer_region_id])
                 escalated += 1
         except IntegrityError:  # a next-grade notice exists already (escalated by hand or by another run)
             continue
     return Counts(checked, overdue, escalated)
 
 
-def _escalate(notice: Notice, now: datetime.datetime) -> None:
+def _escalate(notice: Notice, now: datetime.datetime, issuers: list) -> None:
     upper = next_type(notice.grade, notice.issuer_region_id)
     if upper is None:
         audit.record(actor=None, action="notices.escalate_above", obj=notice, region_code=notice.region_id,
@@ -89,7 +94,7 @@ def _escalate(notice: Notice, now: datetime.datetime) -> None:
     )  # fmt: skip
     audit.record(actor=None, action="notices.escalate", obj=draft, region_code=notice.region_id,
                  after={"from": notice.number, **audit.snapshot(draft, AUDITED)})  # fmt: skip
-    notify(users=selectors.issuer_admins(notice.issuer_region_id),
+    notify(users=issuers,
            text=_("%(t)s（%(n)s）逾期未答复，已拟制%(u)s，请审核签发：%(r)s") % {
                "t": notice.type_title, "n": notice.number, "u": upper.title, "r": notice.recipient_name},
            url=_url(draft), kind="notices.escalated")  # fmt: skip
