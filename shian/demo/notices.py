@@ -73,15 +73,15 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
 
 
 def _recipients(county: str, rng: random.Random) -> list[dict]:
-    """Townships, department offices and entities of the county, taken in turn."""
+    """Townships, department offices and entities of the county, taken in turn; those with an account to reply
+    (a township administrator, department staff, an enterprise account) when the county has any."""
     people = narrow_to(User.objects.filter(is_active=True), county)
-    # recipients with an account first (someone to reply), the rest after
+    townships = list(Region.objects.filter(level=TOWNSHIP, parent_id=county).order_by("code")[:12])
     answering = set(people.filter(role=Role.TOWNSHIP_ADMIN).values_list("region_id", flat=True))
-    townships = sorted(Region.objects.filter(level=TOWNSHIP, parent_id=county).order_by("code")[:12],
-                       key=lambda r: (r.code not in answering, r.code))[:6]  # fmt: skip
+    townships = [t for t in townships if t.code in answering] or townships[:6]
+    departments = list(Department.objects.filter(code__in=DEPARTMENTS).order_by("code"))
     staffed = set(people.filter(role=Role.DEPARTMENT_STAFF, region_id=county).values_list("department_id", flat=True))
-    departments = sorted(Department.objects.filter(code__in=DEPARTMENTS),
-                         key=lambda d: (d.code not in staffed, d.code))[: max(1, len(staffed))]  # fmt: skip
+    departments = [d for d in departments if d.code in staffed] or departments
     with_accounts = people.filter(role=Role.ENTERPRISE).values("entity_id")
     entities = list(narrow_to(Entity.objects.filter(pk__in=with_accounts), county).order_by("pk")[:200])
     entities = entities or list(narrow_to(Entity.objects.all(), county).order_by("pk")[:200])
@@ -121,7 +121,8 @@ def load_notices(*, county: Region, seed: int, today: datetime.date) -> dict:
     replied = escalated = 0
     with transaction.atomic():
         for n, where in enumerate(_recipients(code, rng)):
-            issued_at = now - datetime.timedelta(days=(COUNT - n) * SPACING_DAYS - rng.randint(0, 5), hours=3)
+            days_ago = (COUNT - 1 - n) * SPACING_DAYS + rng.randint(1, 4)
+            issued_at = now - datetime.timedelta(days=days_ago, hours=3)
             kind = where.pop("kind")
             topic = TOPICS[(n * 2 + (kind == "entity")) % len(TOPICS)]
             if kind == "entity":
@@ -148,12 +149,12 @@ def load_notices(*, county: Region, seed: int, today: datetime.date) -> dict:
                                         now=upper.reply_due + datetime.timedelta(hours=2))  # fmt: skip
                         replied += 1
                 continue
-            if answerer is None or due > now:
-                continue  # still within its due: waiting for the reply
+            if answerer is None or due > now or n == COUNT - 1:
+                continue  # the latest: waiting for the reply
             reply_at = notice.delivered_at + (due - notice.delivered_at) * rng.uniform(0.3, 0.9)
             notice = services.reply(actor=answerer, notice=notice, text=rng.choice(REPLIES), now=reply_at)
             replied += 1
-            if n == COUNT - 3:
+            if n == COUNT - 2:
                 continue  # replied, waiting for the review
             if n == 5:  # returned once, answered again
                 notice = services.review(actor=issuer, notice=notice, accept=False, note="整改材料不完整，请补充照片",

@@ -1,6 +1,7 @@
 """Work-list items of notices (shian.core.worklist; docs/notices.md §4): for a recipient (a township administrator,
 a department's staff, an enterprise account), the notices waiting for its reply, overdue or near their due; for the
-issuing office, the replies to review, the overdue notices, and the drafts (escalations) to sign off."""
+issuing office, the replies to review, the overdue notices, and the drafts (escalations) to sign off. An overdue
+notice already escalated to the next grade counts no more: the next-grade notice is what waits."""
 
 import datetime
 from urllib.parse import urlencode
@@ -30,7 +31,7 @@ def items(*, user, region_code: str | None, today: datetime.date) -> list[Item]:
         soon = day_end(today + datetime.timedelta(days=soon_days))
         waiting = Notice.objects.filter(selectors.addressed_to_q(user), status=Notice.Status.DELIVERED)
         counts = waiting.order_by().aggregate(
-            overdue=Count("pk", filter=Q(reply_due__lt=now)),
+            overdue=Count("pk", filter=Q(reply_due__lt=now, escalation__isnull=True)),
             soon=Count("pk", filter=Q(reply_due__gte=now, reply_due__lt=soon)),
             later=Count("pk", filter=Q(reply_due__gte=soon)),
         )
@@ -48,7 +49,7 @@ def items(*, user, region_code: str | None, today: datetime.date) -> list[Item]:
             issued = issued.filter(region_id__gte=region_code, region_id__lte=region_code.ljust(12, "9"))
         counts = issued.order_by().aggregate(
             replied=Count("pk", filter=Q(status=Notice.Status.REPLIED)),
-            overdue=Count("pk", filter=Q(status=Notice.Status.DELIVERED, reply_due__lt=now)),
+            overdue=Count("pk", filter=Q(status=Notice.Status.DELIVERED, reply_due__lt=now, escalation__isnull=True)),
             drafts=Count("pk", filter=Q(status=Notice.Status.DRAFT)),
             undelivered=Count("pk", filter=Q(status=Notice.Status.ISSUED)),
         )

@@ -178,3 +178,17 @@ def test_the_kpis_count_issued_and_replied_on_time_by_the_recipients_region(peop
     assert township["notices_issued"] == 2 and township["notices_replied_on_time"] == 1
     assert township["notices_due"] == 2 and township["notices_overdue"] == 1
     assert parts["370725"]["notices_issued"] == 1
+
+
+def test_an_overdue_notice_escalated_to_the_next_grade_leaves_the_work_list_for_the_next_one(people):
+    from shian.notices.services import notices as services
+    from shian.notices.services.deadlines import check_deadlines
+
+    notice = issue(people.county)
+    check_deadlines(notice.reply_due + datetime.timedelta(days=1))
+    assert _counts(people.county)["notices.drafts"] == 1
+    Notice.objects.filter(pk=notice.pk).update(reply_due=timezone.now() - datetime.timedelta(days=1))
+    assert _counts(people.county)["notices.overdue"] == 0 and _counts(people.township)["notices.reply_overdue"] == 0
+    services.issue_notice(actor=people.county, notice=Notice.objects.get(previous=notice),
+                          delivery_method=Notice.Delivery.SYSTEM)  # fmt: skip
+    assert _counts(people.township)["notices.reply_waiting"] == 1
