@@ -264,3 +264,20 @@ def test_the_document_is_generated_as_docx_and_pdf_with_its_red_heading_and_numb
     assert name.endswith(".pdf") and data.startswith(b"%PDF")
     with pytest.raises(ValueError):
         documents.render(notice, "exe")
+
+
+def test_a_notice_delivered_on_paper_starts_its_clock_when_the_delivery_is_recorded(people):
+    notice = issue(people.county, delivery="")
+    assert notice.status == Notice.Status.ISSUED and notice.reply_due is None
+    assert not Notification.objects.filter(user=people.township).exists()
+    with pytest.raises(ValidationError) as exc:
+        services.deliver(actor=people.county, notice=notice, method=Notice.Delivery.HAND,
+                         delivered_at=notice.issued_at - datetime.timedelta(days=2))  # fmt: skip
+    assert "delivered_at" in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.deliver(actor=people.township, notice=notice, method=Notice.Delivery.HAND)
+    notice = services.deliver(actor=people.county, notice=notice, method=Notice.Delivery.MAIL, note="挂号信签收")
+    assert notice.status == Notice.Status.DELIVERED and notice.reply_due > notice.delivered_at
+    assert Notification.objects.filter(user=people.township, kind="notices.delivered").count() == 1
+    with pytest.raises(ValidationError):
+        services.deliver(actor=people.county, notice=notice, method=Notice.Delivery.MAIL)
