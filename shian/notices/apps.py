@@ -7,3 +7,10 @@ class NoticesConfig(AppConfig):
 
     name = "shian.notices"
     verbose_name = _("三书一函")
+
+    def ready(self):
+        from shian.core.deadlinechecks import register
+
+        from .services.deadlines import check_deadlines
+
+        register("notices", check_deadlines)
