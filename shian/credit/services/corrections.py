@@ -21,7 +21,7 @@ from shian.accounts.models import Role, User
 from shian.core import audit
 from shian.core.jurisdiction import get_in_scope
 from shian.core.notifiers import deliver
-from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
+from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor, level_of, prefixes
 from shian.core.uploads import check_upload
 from shian.entities.models import Entity
 
@@ -38,10 +38,9 @@ def can_review(actor) -> bool:
 
 
 def reviewers(region_code: str) -> list[User]:
-    """Station staff and administrators whose region contains the entity's, down to its county."""
-    county = ancestor(region_code, COUNTY)
-    users = User.objects.filter(is_active=True, role__in=list(STATION), region_id__startswith=county)
-    return [u for u in users if region_code.startswith(u.region_id or "~")]
+    """Station staff and administrators whose region contains the entity's, from its county down."""
+    near = [code for code in prefixes(region_code) if (level_of(code) or 0) >= COUNTY]
+    return list(User.objects.filter(is_active=True, role__in=list(STATION), region_id__in=near))
 
 
 @transaction.atomic
