@@ -5,37 +5,9 @@ writing transaction commits, the queued entities are recomputed together (`recom
 module's write is never slowed by credit inside its transaction nor undone by a failure here (logged). Writes that
 bypass model saves (bulk inserts, queryset updates) and time decay are caught by the nightly job."""
 
-import logging
-import threading
-
-from django.db import transaction
 from django.db.models.signals import post_save
 
-log = logging.getLogger(__name__)
-_pending = threading.local()
-
-
-def _flush() -> None:
-    ids = getattr(_pending, "ids", set())
-    _pending.ids = set()
-    if not ids:
-        return
-    from .services.recompute import recompute_entities
-
-    try:
-        recompute_entities(ids, trigger="event")
-    except Exception:  # a failure here must not break the module that wrote the record
-        log.exception("credit recompute after an event failed for %s", sorted(ids)[:20])
-
-
-def queue(entity_ids) -> None:
-    """Recompute these entities after the current transaction commits (at once outside one). Every call registers
-    a flush; the first flush after a commit takes every queued id, the later ones find nothing left."""
-    ids = {int(pk) for pk in entity_ids if pk}
-    if not ids:
-        return
-    _pending.ids = getattr(_pending, "ids", set()) | ids
-    transaction.on_commit(_flush)
+from .services.recompute import queue
 
 
 def _on_entity_record(sender, instance, raw=False, **kwargs):

@@ -14,7 +14,7 @@ from shian.core.jurisdiction import narrow_to, scope_queryset
 from shian.core.worklist import INFO, ROUTINE, SOON, Item, Provider, register
 
 from .models import CorrectionRequest
-from .services.insurance import expiring
+from .selectors.lists import expiring
 
 
 def _url(name: str, *args, **params) -> str:

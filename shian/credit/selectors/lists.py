@@ -6,10 +6,11 @@ import datetime
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from shian.core import rules
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
 
 from ..models import CorrectionRequest, InsurancePolicy
-from ..services.insurance import expiring
+from ..ruledefs import EXPIRY_NOTICE
 
 
 def correction_list(*, user, region_code: str | None = None, status: str = "") -> QuerySet[CorrectionRequest]:
@@ -31,3 +32,13 @@ def policy_list(*, user, region_code: str | None = None, q: str = "", ending: bo
     if q:
         qs = qs.filter(entity__name__icontains=q) | qs.filter(number__icontains=q)
     return qs.order_by("ends_on", "pk") if ending else qs.order_by("-ends_on", "-pk")
+
+
+def expiring(today: datetime.date, region_code: str = ""):
+    """Policies ending within the notice days from `today`, with no later policy of the same entity covering on."""
+    days = rules.value(EXPIRY_NOTICE.code, region_code, today)
+    horizon = today + datetime.timedelta(days=days)
+    renewed = InsurancePolicy.objects.filter(ends_on__gt=horizon)
+    return InsurancePolicy.objects.filter(ends_on__gte=today, ends_on__lte=horizon).exclude(
+        entity_id__in=renewed.values("entity_id")
+    )

@@ -25,9 +25,9 @@ from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor, level_of, prefixe
 from shian.core.uploads import check_upload
 from shian.entities.models import Entity
 
-from .. import signals
 from ..models import CorrectionRequest, ItemKind
 from ..selectors.files import item_of
+from .recompute import queue
 
 REASON_MAX = 2000
 NOTE_MAX = CorrectionRequest._meta.get_field("note").max_length
@@ -121,7 +121,7 @@ def review_correction(*, actor, pk: int, accept: bool, note: str) -> CorrectionR
     audit.record(actor=actor, action="credit.correction_accept" if accept else "credit.correction_reject",
                  obj=request, region_code=request.region_id, before=before,
                  after=audit.snapshot(request, ["status", "note"]))  # fmt: skip
-    signals.queue([request.entity_id])
+    queue([request.entity_id])
     submitter = request.submitted_by
     text = _("您对“%(item)s”的更正申请：%(status)s。%(note)s") % {
         "item": request.record_text, "status": request.get_status_display(), "note": note}  # fmt: skip

@@ -38,9 +38,10 @@ from shian.imports.reading import read_sheet
 from shian.imports.specs import Column, ColumnType, TableSpec
 from shian.imports.workbooks import error_report_xlsx
 
-from .. import signals
 from ..models import InsurancePolicy
-from ..ruledefs import EXPIRY_NOTICE, IMPORT_MAX_ROWS
+from ..ruledefs import IMPORT_MAX_ROWS
+from ..selectors.lists import expiring
+from .recompute import queue
 
 COVER_MAX = Decimal("999999999999.99")
 
@@ -257,22 +258,12 @@ def import_policies(*, actor, data: bytes, filename: str, region_code: str = "")
             outcome.unchanged += 1
     InsurancePolicy.objects.bulk_create(new)
     outcome.created = len(new)
-    signals.queue({entity_id for _c, (entity_id, _r), _o in good})
+    queue({entity_id for _c, (entity_id, _r), _o in good})
     audit.record(
         actor=actor, action="credit.policy_import", object_type="credit.insurancepolicy", region_code=within,
         after={"file": filename, "sha256": hashlib.sha256(data).hexdigest(), **outcome.as_dict()},
     )  # fmt: skip
     return outcome
-
-
-def expiring(today: datetime.date, region_code: str = ""):
-    """Policies ending within the notice days from `today`, with no later policy of the same entity covering on."""
-    days = rules.value(EXPIRY_NOTICE.code, region_code, today)
-    horizon = today + datetime.timedelta(days=days)
-    renewed = InsurancePolicy.objects.filter(ends_on__gt=horizon)
-    return InsurancePolicy.objects.filter(ends_on__gte=today, ends_on__lte=horizon).exclude(
-        entity_id__in=renewed.values("entity_id")
-    )
 
 
 def remind_expiring(now=None) -> int:

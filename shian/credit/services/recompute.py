@@ -16,6 +16,8 @@ that bypass model saves), and on demand (`manage.py recompute_credit`, the file 
 
 import datetime
 import json
+import logging
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +40,8 @@ from ..selectors import sources
 from .scoring import Rulesets, score
 
 CHUNK = 20_000
+log = logging.getLogger(__name__)
+_pending = threading.local()
 COLUMNS = ["entity_id", "points", "band", "events", "rule_version", "computed_at"]
 
 
@@ -169,3 +173,27 @@ def recompute_entities(entity_ids, *, trigger: str = "event", actor=None, today:
                 after={"entities": changed[:100], "changed": len(changed), "trigger": trigger[:50]},
             )  # fmt: skip
     return len(changed)
+
+
+# -- on each event (shian/credit/signals.py) -----------------------------------------------------------------------
+
+
+def _flush() -> None:
+    ids = getattr(_pending, "ids", set())
+    _pending.ids = set()
+    if not ids:
+        return
+    try:
+        recompute_entities(ids, trigger="event")
+    except Exception:  # a failure here must not break the module that wrote the record
+        log.exception("credit recompute after an event failed for %s", sorted(ids)[:20])
+
+
+def queue(entity_ids) -> None:
+    """Recompute these entities after the current transaction commits (at once outside one). Every call registers
+    a flush; the first flush after a commit takes every queued id, the later ones find nothing left."""
+    ids = {int(pk) for pk in entity_ids if pk}
+    if not ids:
+        return
+    _pending.ids = getattr(_pending, "ids", set()) | ids
+    transaction.on_commit(_flush)
