@@ -72,6 +72,20 @@ def file_p95() -> dict:
     return {"entity": rating.entity_id, "events": len(rating.events), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def _clear_ratings() -> int:
+    from django.db import connection
+
+    from shian.credit.models import CreditRating
+
+    n = CreditRating.objects.count()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {CreditRating._meta.db_table}")
+    else:
+        CreditRating.objects.all().delete()
+    return n
+
+
 def measure() -> dict:
     from django.utils import timezone
 
@@ -82,10 +96,11 @@ def measure() -> dict:
     started = time.perf_counter()
     made = load_credit(county=Region.objects.get(code=region), seed=1, today=timezone.localdate())
     policies_s = round(time.perf_counter() - started, 1)
+    cleared = _clear_ratings()  # load_credit recomputes at its end: start the measured run from no ratings
     first = command("recompute_credit", "--region", region)
     second = command("recompute_credit", "--region", region)
     return {
-        "scale": SCALE, "policies": made.get("policies"), "load_credit_s": policies_s,
+        "scale": SCALE, "policies": made.get("policies"), "load_credit_s": policies_s, "ratings_cleared": cleared,
         "recompute_first": first, "recompute_unchanged": second, "recompute_target_s": TARGET_S,
         "file_page": file_p95(),
     }  # fmt: skip
