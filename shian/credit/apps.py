@@ -7,3 +7,14 @@ class CreditConfig(AppConfig):
 
     name = "shian.credit"
     verbose_name = _("信用档案")
+
+    def ready(self):
+        from shian.inspections.riskfactors import register_factor
+
+        from . import signals
+        from .selectors.files import credit_classes
+
+        register_factor("credit_class", credit_classes)
+        signals.connect()
+
+        from . import jobs  # noqa: F401  registers the recurring jobs

@@ -134,8 +134,9 @@ def _score_keys(scheme_tables: dict, keys: dict, dynamic: dict) -> tuple[list[di
         else:
             entry.update(value=got, points=min(got * table.get("per_event", 0), table["max"]))
         factors.append(entry)
-    for table in scheme_tables.get("credit", []):  # no credit classification exists yet: the table's "" row
-        factors.append({**_table_factor(table, ""), "part": "credit", "note": NO_CREDIT})
+    for table in scheme_tables.get("credit", []):  # the credit class from `dynamic` (else the table's "" row)
+        got = dynamic.get(table.get("by", "")) or ""
+        factors.append({**_table_factor(table, got), "part": "credit", **({} if got else {"note": NO_CREDIT})})
     sums = {part: _dec(sum(f["points"] for f in factors if f["part"] == part)) for part in ("static", "dynamic")}
     sums["credit"] = _dec(sum(f["points"] for f in factors if f["part"] == "credit"))
     sums["total"] = sums["static"] + sums["dynamic"] + sums["credit"]
@@ -182,6 +183,11 @@ def _dynamic_inputs(schemes, *, entity_ids, prefix: str, today: datetime.date) -
             continue
         provider = riskfactors.provider_for(code)
         inputs[code] = None if provider is None else provider(entity_ids, since, prefix)
+    for scheme in schemes:  # credit tables (2022 variant): the class a registered provider gives (issue 22, credit)
+        for table in scheme.tables.get("credit", []):
+            by, provider = table.get("by", ""), riskfactors.provider_for(table.get("by", ""))
+            if by and by not in inputs and provider is not None:
+                inputs[by] = provider(entity_ids, today, prefix)
     return inputs
 
 
@@ -217,6 +223,9 @@ def _dynamic_for(entity_id: int, scheme: RiskScheme, inputs: dict, today: dateti
             out["inspection"] = last[2] if last and last[0] >= since else ""
         else:
             out[table["code"]] = None if got is None else int(got.get(entity_id, 0))
+    for table in scheme.tables.get("credit", []):  # the entity's credit class, when a provider is registered
+        if inputs.get(table.get("by", "")) is not None:
+            out[table["by"]] = inputs[table["by"]].get(entity_id, "")
     return out
 
 
