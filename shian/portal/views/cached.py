@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from shian.core import rules
 
@@ -26,6 +27,7 @@ def too_many(request, wait: int) -> HttpResponse:
 
 
 def public_page(view):
+    @require_safe
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         wait = over_limit(request, rule=PER_MINUTE.code, bucket="portal")
@@ -34,13 +36,13 @@ def public_page(view):
         seconds = rules.value(CACHE_SECONDS.code)
         digest = hashlib.sha256(f"{get_language()}|{request.get_full_path()}".encode()).hexdigest()
         key = f"portal-page:{digest}"
-        hit = cache.get(key) if request.method == "GET" and seconds else None
+        hit = cache.get(key) if seconds else None
         if hit is not None:
             content, content_type = hit
             response = HttpResponse(content, content_type=content_type)
         else:
             response = view(request, *args, **kwargs)
-            if request.method == "GET" and seconds and response.status_code == 200 and not response.streaming:
+            if seconds and response.status_code == 200 and not response.streaming:
                 cache.set(key, (response.content, response["Content-Type"]), seconds)
         if response.status_code == 200 and seconds:
             patch_cache_control(response, public=True, max_age=seconds)

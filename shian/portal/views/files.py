@@ -4,6 +4,7 @@ every public page, served as a download with the sandbox headers of shian.core.u
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from shian.accounts.access import ANYONE
 from shian.core import rules
@@ -18,6 +19,7 @@ TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 @access(ANYONE)
+@require_safe
 def bulk_file(request):
     wait = over_limit(request, rule=PER_MINUTE.code, bucket="portal")
     if wait:
