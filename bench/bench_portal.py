@@ -67,8 +67,9 @@ def measure() -> dict:
     from shian.entities.models import Entity
 
     client = Client(REMOTE_ADDR="127.0.0.1")
-    some = Entity.objects.filter(region_id__startswith=COUNTY).exclude(uscc="").order_by("pk").first()
-    rare = Entity.objects.exclude(region_id__startswith=COUNTY).order_by("-pk").first() or some
+    county = {"region_id__gte": COUNTY, "region_id__lte": COUNTY.ljust(12, "9")}
+    some = Entity.objects.filter(**county).exclude(uscc="").order_by("pk").first()
+    rare = Entity.objects.exclude(**county).order_by("-pk").first() or some
     city = some.region_id[:4]
     searches = {
         "common_word": {"q": "超市"},
