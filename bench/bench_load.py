@@ -22,12 +22,9 @@ time are a few dozen requests a second, which one Python process generates witho
 
 import argparse
 import http.client
-import ipaddress
 import os
 import random
 import re
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -36,7 +33,7 @@ import urllib.request
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from common import ROOT, emit, manage, percentile, scratch_env
+from common import build_demo, emit, loopback_only, percentile, production_server, scratch_env
 
 PASSWORD = "shian-demo-2026"
 TARGET_P95_MS = {"county_dashboard": 300}
@@ -75,13 +72,14 @@ PAGES = {
 class Session:
     """One signed-in browser: its own cookies, a new connection per request (as nginx talks to gunicorn)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, headers: dict[str, str] | None = None):
         parts = urllib.parse.urlsplit(base)
         self.host, self.port = parts.hostname, parts.port or 80
         self.cookies: dict[str, str] = {}
+        self.headers = headers or {}  # sent with every request (e.g. a proxy's X-Forwarded-For)
 
     def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes, float]:
-        headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "shian-bench-load"}
+        headers = {"Host": f"{self.host}:{self.port}", "User-Agent": "shian-bench-load", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
@@ -203,83 +201,13 @@ class Load:
         }
 
 
-def loopback_only(url: str) -> str:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        ok = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        ok = False
-    if not ok:
-        raise SystemExit(f"BENCH_LOAD_URL must be a loopback address (127.0.0.1, ::1, localhost), not {host!r}")
-    return url.rstrip("/")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(url: str, procs, log: Path, limit: float = 120) -> None:
-    deadline = time.time() + limit
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=10) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.time() > deadline or any(p.poll() is not None for p in procs):
-            raise RuntimeError(log.read_text()[-3000:])
-        time.sleep(0.5)
-
-
 def serve_demo_and_measure(options) -> dict:
     """Build the demo county into a scratch database, start the production server beside the worker, measure."""
     with scratch_env() as env:
         env = {**env, "SHIAN_DEBUG": "0", "SHIAN_ACCESS_LOG": str(Path(env["SHIAN_VAR_DIR"]) / "access.log")}
-        built = manage(env, "migrate", "--noinput", "-v0")
-        built += manage(env, "load_regions", "--villages", "370725")
-        built += manage(env, "demo")
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        log_path = Path(env["SHIAN_VAR_DIR"]) / "server.log"
-        with open(log_path, "w") as log:
-            procs = [
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "-c",
-                        "python:shian.gunicorn_conf",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ),
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--no-reload"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ),
-            ]
-            try:
-                wait_ready(url, procs, log_path)
-                figures = Load(url, options.users, options.seconds, options.think, options.ramp).run()
-            finally:
-                for proc in procs:
-                    proc.terminate()
-                for proc in procs:
-                    try:
-                        proc.wait(timeout=30)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+        built = build_demo(env)
+        with production_server(env) as url:
+            figures = Load(url, options.users, options.seconds, options.think, options.ramp).run()
         database = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
         return {
             **figures,

@@ -1,8 +1,11 @@
-"""The open API (/api/open/v1/, docs/security.md §2): published data for anyone, no login, no cookies, never
-people. Each client address (the real one, shian.core.clientip) may make `open_api.per_minute` requests a minute;
-more get 429. Its routers declare PUBLIC access like every operation, so the route matrix covers them. Sampling's
-public router is the first; later issues (credit, portal) add theirs here."""
+"""The open API (/api/open/v1/, and the same object at /api/public/v1/: docs/security.md §2, docs/portal.md §3):
+published data for anyone, no login, no cookies, never people. Each client address (the real one,
+shian.core.clientip) may make `open_api.per_minute` requests a minute; more get 429 with `Retry-After` (the seconds
+to the next window: django-ninja sets it from the throttle's `wait()`). Its routers declare PUBLIC access like
+every operation, so the route matrix covers them: sampling's public router, then the portal's (establishments,
+ratings, list editions); later issues add theirs here."""
 
+import math
 import time
 
 from django.core.cache import cache
@@ -16,6 +19,7 @@ from ninja.throttling import BaseThrottle
 
 from shian.core import rules
 from shian.core.clientip import client_ip
+from shian.portal.api.public import router as portal_router
 from shian.sampling.api.public import router as sampling_router
 
 
@@ -35,13 +39,14 @@ class PerClientAddress(BaseThrottle):
         return n <= rules.value("open_api.per_minute")
 
     def wait(self):
-        return 60 - time.time() % 60
+        return max(1, math.ceil(60 - time.time() % 60))
 
 
 open_api = NinjaAPI(
     title="食安 shian 开放数据接口",
     version="1",
-    description="公开数据，无需登录；每个客户端地址每分钟请求数有限（超出返回 429）。只含单位与产品名称，不含个人信息。",
+    description="公开数据，无需登录；每个客户端地址每分钟请求数有限（超出返回 429，Retry-After 给出等待秒数）。"
+    "只含单位与产品名称，不含个人信息。使用说明见 /public/api/。",
     urls_namespace="open_api",
     auth=None,
     throttle=[PerClientAddress()],
@@ -75,3 +80,4 @@ def on_http_error(request, exc):
 
 
 open_api.add_router("/sampling", sampling_router)
+open_api.add_router("/", portal_router)

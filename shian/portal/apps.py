@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
 
     name = "shian.portal"
     verbose_name = _("公众服务")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  registers the nightly bulk files

@@ -14,7 +14,7 @@ from shian.core.access import Access, declared
 # Not ours to declare: Django's admin (staff accounts only, its own login) and the API's own documents, which
 # tests/security/test_security_fixes.py checks need a login.
 EXEMPT_PREFIXES = ("admin/",)
-API_PREFIX = ("api/v1/", "api/open/v1/")
+API_PREFIX = ("api/v1/", "api/open/v1/", "api/public/v1/")
 _PARAM = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
 
 

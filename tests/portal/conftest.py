@@ -1,0 +1,1 @@
+from .world import portal_world  # noqa: F401
