@@ -34,6 +34,7 @@ urlpatterns = [
     path("core/", include("shian.core.urls")),
     path("i18n/setlang/", access(ANYONE)(set_language), name="set_language"),
     path("api/v1/", api.urls),
-    path("api/open/v1/", open_api.urls),
+    path("api/public/v1/", open_api.urls),
+    path("api/open/v1/", include((open_api.urls[0], "open_api_v1"), namespace="open_api_v1")),
     path("admin/", admin.site.urls),
 ]

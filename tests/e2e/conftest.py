@@ -108,7 +108,7 @@ def live_url(server_env):
     yield url
     for process in (proc, worker):
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
     log.close()
 
 

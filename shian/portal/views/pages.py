@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from shian.accounts.access import ANYONE
 from shian.core.access import access
+from shian.credit.selectors.public import under_review
 from shian.entities.models import BusinessType
 from shian.inspections.models import CateringLevel, Outcome
 
@@ -36,8 +37,8 @@ def home(request):
 @access(ANYONE, objects="public_business")
 @public_page
 def business(request, pk: int):
-    # TODO(credit): exclude=under_review([pk]) from shian.credit.selectors.public once it lands (docs/portal.md §2)
-    context = business_selectors.business_page(pk, exclude=frozenset())
+    # records under a correction review are not shown (docs/portal.md §2)
+    context = business_selectors.business_page(pk, exclude=frozenset(under_review([pk])))
     return render(request, "portal/business.html", context)
 
 

@@ -19,11 +19,14 @@ from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.cases import load_cases
 from shian.demo.complaints import load_complaints
+from shian.demo.credit import load_credit
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.emergency import load_emergency
 from shian.demo.entities import load_county_entities
 from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
+from shian.demo.lists import load_lists
+from shian.demo.notices import load_notices
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
 from shian.demo.sampling import load_sampling
@@ -89,6 +92,7 @@ class Command(BaseCommand):
         self._complaints(region, seed, today)
         self._cases(region, seed, today)
         self._emergency(region, seed, today)
+        self._credit(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -171,6 +175,35 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"应急处置：食品安全事件 {made['incidents']} 起（报告 {made['reports']} 份），舆情 {made['opinions']} 条"
                 f"（反馈迟报 {made['opinions_late']} 条），应急预案 {made['plans']} 份，培训与演练 {made['exercises']} 次"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _credit(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Red/black list editions and dishonesty entries from the demo's records (shian/demo/lists.py), the
+        commission's 三书一函 (shian/demo/notices.py), then insurance policies and every business's credit class,
+        which reads all of the above (shian/demo/credit.py)."""
+        started = time.monotonic()
+        made = load_lists(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"红黑榜：近半年 {made.get('published', 0)} 期已发布（另有待批准 {made.get('waiting_approval', 0)} 期、"
+                f"草稿 {made.get('drafts', 0)} 期），严重违法失信名单 {made.get('entries', 0)} 户（信用修复 "
+                f"{made.get('repaired', 0)} 户），联合惩戒提示 {made.get('flags', 0)} 条（{time.monotonic() - started:.1f} 秒）"
+            )
+        started = time.monotonic()
+        made = load_notices(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"三书一函：{made['notices']} 份（已回复 {made.get('replied', 0)}，升级 {made.get('escalated', 0)}）"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+        started = time.monotonic()
+        made = load_credit(county=county, seed=seed, today=today)
+        if made:
+            bands = "，".join(f"{band} 级 {n}" for band, n in (made.get("bands") or {}).items())
+            self.stdout.write(
+                f"信用档案：{made.get('ratings', 0)} 户已评级（{bands}），责任保险 {made.get('policies', 0)} 份"
+                f"（已脱保 {made.get('lapsed', 0)}），更正申请 {made.get('corrections', 0)} 件"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
 
