@@ -122,7 +122,9 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "sampling.producer_coverage", "sampling.published", "sampling.rapid_station_coverage",
         "emergency.first_report_on_time", "emergency.feedback_on_time",
         "complaints.accept_on_time", "complaints.closed_on_time", "complaints.report_on_time",
-        "cases.on_time", "cases.filed_rate",
+        "cases.on_time", "cases.filed_rate", "notices.on_time", "credit.insured_priority", "credit.insured_meat",
+        "credit.insured_egg", "credit.insured_milk", "credit.insured_baijiu", "credit.insured_school",
+        "credit.insured_rural_dinner", "credit.insured_group_meal", "credit.insured_central_kitchen",
     }  # fmt: skip
 
     def score(values):

@@ -31,7 +31,9 @@ def add_all(w, users) -> None:
             penalties=["fine"], fine_amount=1000, decision_number=f"{m}罚字1号", legal_basis=f"{m}法律依据",
         )  # fmt: skip
         edition = Edition.objects.create(
-            region_id=county, number=f"矩阵第{n}期", title=f"{m}红黑榜", status=states[pos], drafted_by=staff,
+            region_id=county, number=f"矩阵第{n}期", status=states[pos],
+            # a published edition is public by design (the portal lists it for anyone): its title carries no marker
+            title="矩阵公开红黑榜" if states[pos] == Edition.Status.PUBLISHED else f"{m}红黑榜", drafted_by=staff,
             window_start=today - datetime.timedelta(days=90), window_end=today,
             published_at=now if states[pos] == Edition.Status.PUBLISHED else None,
         )  # fmt: skip

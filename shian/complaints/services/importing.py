@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from shian.core import rules
-from shian.core.jurisdiction import scope_prefix
-from shian.imports.cells import CellError, ImportFileError, column_letter
-from shian.imports.reading import Sheet, read_sheet
+from shian.imports.cells import CellError, column_letter
+from shian.imports.reading import Sheet
+from shian.imports.scoped import open_scoped_sheet
 from shian.imports.specs import Choice, Column, ColumnType, TableSpec, choices_from
 
 from ..models import Category, Complaint
@@ -109,20 +108,11 @@ def import_file(*, actor, data: bytes, filename: str, region_code: str = "") -> 
     """Create the items of a platform export inside the actor's jurisdiction (narrowed to `region_code`); refuse
     the whole file (`ImportRefused`) when any row is wrong."""
     require_clerk(actor)
-    scope = scope_prefix(actor) or ""
-    within = region_code or scope
-    if not within or not within.startswith(scope):
-        raise ValidationError({"region": [_("请指定导入的区划（在您的管辖范围内）。")]})
-    try:
-        sheet = read_sheet(data, filename, PLATFORM)
-    except ImportFileError as exc:
-        raise ValidationError({"file": [exc.message]}) from exc
+    within, sheet = open_scoped_sheet(
+        actor=actor, data=data, filename=filename, spec=PLATFORM, region_code=region_code,
+        max_rows_rule=IMPORT_MAX_ROWS.code, empty=_("文件中没有工单。"), need_region=True,
+    )  # fmt: skip
     outcome = Outcome(rows=len(sheet.rows))
-    limit = rules.value(IMPORT_MAX_ROWS.code, within)
-    if len(sheet.rows) > limit:
-        raise ValidationError({"file": [_("一次最多导入 %(n)d 条，请分批导入。") % {"n": limit}]})
-    if not sheet.rows and not sheet.errors:
-        raise ValidationError({"file": [_("文件中没有工单。")]})
     errors = list(sheet.errors)
     failed_cells = sheet.error_cells()
     failed = {number for number, _key in failed_cells}

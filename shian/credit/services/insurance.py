@@ -28,13 +28,13 @@ from django.utils.translation import gettext_noop as N_
 
 from shian.accounts.access import STATION
 from shian.accounts.models import Role, User
-from shian.core import audit, rules
-from shian.core.jurisdiction import get_entity_row, scope_prefix, scope_queryset
+from shian.core import audit
+from shian.core.jurisdiction import get_entity_row, scope_queryset
 from shian.core.notifiers import deliver
 from shian.entities import validators
 from shian.entities.models import Entity, License
-from shian.imports.cells import ImportFileError, column_letter
-from shian.imports.reading import read_sheet
+from shian.imports.cells import column_letter
+from shian.imports.scoped import open_scoped_sheet
 from shian.imports.specs import Column, ColumnType, TableSpec
 from shian.imports.workbooks import error_report_xlsx
 
@@ -175,20 +175,11 @@ def import_policies(*, actor, data: bytes, filename: str, region_code: str = "")
     """Store the policies of an insurer's list inside the actor's jurisdiction (narrowed to `region_code`); refuse
     the whole file (`ImportRefused`) when any row is wrong."""
     _require_keeper(actor)
-    scope = scope_prefix(actor) or ""
-    within = region_code or scope
-    if not within.startswith(scope):
-        raise ValidationError({"region": [_("请指定导入的区划（在您的管辖范围内）。")]})
-    try:
-        sheet = read_sheet(data, filename, POLICIES)
-    except ImportFileError as exc:
-        raise ValidationError({"file": [exc.message]}) from exc
+    within, sheet = open_scoped_sheet(
+        actor=actor, data=data, filename=filename, spec=POLICIES, region_code=region_code,
+        max_rows_rule=IMPORT_MAX_ROWS.code, empty=_("文件中没有保单。"),
+    )  # fmt: skip
     outcome = Outcome(rows=len(sheet.rows))
-    limit = rules.value(IMPORT_MAX_ROWS.code, within)
-    if len(sheet.rows) > limit:
-        raise ValidationError({"file": [_("一次最多导入 %(n)d 条，请分批导入。") % {"n": limit}]})
-    if not sheet.rows and not sheet.errors:
-        raise ValidationError({"file": [_("文件中没有保单。")]})
     errors = list(sheet.errors)
     failed_cells = sheet.error_cells()
     by_uscc, by_licence = _entities(sheet, within, actor)

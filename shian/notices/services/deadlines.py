@@ -51,7 +51,8 @@ def check_deadlines(now: datetime.datetime) -> Counts:
             notify(users=[*admins[notice.issuer_region_id], *selectors.recipient_users(notice)],
                    text=_("%(t)s（%(n)s）逾期未答复：%(r)s") % {"t": notice.type_title, "n": notice.number,
                                                          "r": notice.recipient_name},
-                   url=_url(notice), kind="notices.overdue")  # fmt: skip
+                   url=_url(notice), kind="notices.overdue", group=f"notices-overdue-{notice.issuer_region_id}",
+                   group_text=_("%(n)d 份三书一函逾期未答复"), group_url=reverse("notices:notice_list"))  # fmt: skip
             overdue += 1
     dues: dict[tuple, datetime.datetime] = {}
     for notice in waiting.filter(reply_due__lt=now, escalated_at__isnull=True).select_related(*related):
@@ -82,7 +83,8 @@ def _escalate(notice: Notice, now: datetime.datetime, issuers: list) -> None:
                text=_("%(o)s发出的%(t)s（%(n)s）逾期未答复，已是最高等级文书：%(r)s") % {
                    "o": notice.issuer_region.name, "t": notice.type_title, "n": notice.number,
                    "r": notice.recipient_name},
-               url=_url(notice), kind="notices.escalated")  # fmt: skip
+               url=_url(notice), kind="notices.escalated", group=f"notices-escalated-{notice.issuer_region_id}",
+               group_text=_("%(n)d 份三书一函逾期升级"), group_url=reverse("notices:notice_list"))  # fmt: skip
         return
     facts = _("（%(t)s %(n)s 逾期未答复，升级为%(u)s。）") % {"t": notice.type_title, "n": notice.number,
                                                        "u": upper.title} + "\n" + notice.facts  # fmt: skip
@@ -97,4 +99,5 @@ def _escalate(notice: Notice, now: datetime.datetime, issuers: list) -> None:
     notify(users=issuers,
            text=_("%(t)s（%(n)s）逾期未答复，已拟制%(u)s，请审核签发：%(r)s") % {
                "t": notice.type_title, "n": notice.number, "u": upper.title, "r": notice.recipient_name},
-           url=_url(draft), kind="notices.escalated")  # fmt: skip
+           url=_url(draft), kind="notices.escalated", group=f"notices-escalated-{notice.issuer_region_id}",
+           group_text=_("%(n)d 份三书一函逾期升级"), group_url=reverse("notices:notice_list"))  # fmt: skip

@@ -247,7 +247,9 @@ def reply(*, actor, notice: Notice, text: str, uploads=(), now: datetime.datetim
         notify(users=selectors.issuer_admins(locked.issuer_region_id),
                text=_("%(r)s已答复%(t)s（%(n)s），请审核") % {"r": locked.recipient_name, "t": locked.type_title,
                                                         "n": locked.number},
-               url=reverse("notices:notice_detail", args=[locked.pk]), kind="notices.replied")  # fmt: skip
+               url=reverse("notices:notice_detail", args=[locked.pk]), kind="notices.replied",
+               group=f"notices-replied-{locked.issuer_region_id}", group_text=_("%(n)d 份三书一函答复待审核"),
+               group_url=reverse("notices:notice_list"))  # fmt: skip
     return locked
 
 

@@ -186,7 +186,7 @@ class Command(BaseCommand):
         made = load_lists(county=county, seed=seed, today=today)
         if made.get("created"):
             self.stdout.write(
-                f"红黑榜：近半年 {made.get('published', 0)} 期已发布（另有待批准 {made.get('waiting_approval', 0)} 期、"
+                f"红黑榜：近半年 {sum((made.get('published') or {}).values())} 期已发布（另有待批准 {made.get('waiting_approval', 0)} 期、"
                 f"草稿 {made.get('drafts', 0)} 期），严重违法失信名单 {made.get('entries', 0)} 户（信用修复 "
                 f"{made.get('repaired', 0)} 户），联合惩戒提示 {made.get('flags', 0)} 条（{time.monotonic() - started:.1f} 秒）"
             )
