@@ -5,10 +5,6 @@ to the next window: django-ninja sets it from the throttle's `wait()`). Its rout
 every operation, so the route matrix covers them: sampling's public router, then the portal's (establishments,
 ratings, list editions); later issues add theirs here."""
 
-import math
-import time
-
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,8 +13,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import BaseThrottle
 
-from shian.core import rules
-from shian.core.clientip import client_ip
+from shian.core.ratelimit import over_limit, seconds_to_next_window
 from shian.portal.api.public import router as portal_router
 from shian.sampling.api.public import router as sampling_router
 
@@ -27,19 +22,10 @@ class PerClientAddress(BaseThrottle):
     """A fixed one-minute window per client address, counted in the default cache."""
 
     def allow_request(self, request) -> bool:
-        key = f"open-api:{client_ip(request) or '-'}:{int(time.time() // 60)}"
-        if cache.add(key, 1, timeout=70):
-            n = 1
-        else:
-            try:
-                n = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=70)
-                n = 1
-        return n <= rules.value("open_api.per_minute")
+        return over_limit(request, rule="open_api.per_minute", bucket="open-api") == 0
 
     def wait(self):
-        return max(1, math.ceil(60 - time.time() % 60))
+        return seconds_to_next_window()
 
 
 open_api = NinjaAPI(

@@ -14,8 +14,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from shian.core import rules
+from shian.core.ratelimit import over_limit
 
-from ..ratelimit import over_limit
 from ..ruledefs import CACHE_SECONDS, PER_MINUTE
 
 

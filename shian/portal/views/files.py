@@ -9,8 +9,8 @@ from django.views.decorators.http import require_safe
 from shian.accounts.access import ANYONE
 from shian.core import rules
 from shian.core.access import access
+from shian.core.ratelimit import over_limit
 
-from ..ratelimit import over_limit
 from ..ruledefs import CACHE_SECONDS, PER_MINUTE
 from ..services.bulk import file_path
 from .cached import too_many

@@ -1,6 +1,6 @@
-"""A fixed one-minute window per client address (shian.core.clientip), counted in the default cache: the public
-pages' limit (docs/portal.md §4). Over the limit a page answers 429 with `Retry-After` (seconds to the next
-window)."""
+"""A fixed one-minute window per client address (shian.core.clientip), counted in the default cache: the limit of
+the public pages and of the open API (docs/portal.md §4). Over the limit the caller answers 429 with `Retry-After`
+(seconds to the next window)."""
 
 import math
 import time
@@ -25,4 +25,10 @@ def over_limit(request, *, rule: str, bucket: str) -> int:
             n = 1
     if n <= rules.value(rule):
         return 0
+    return seconds_to_next_window(now)
+
+
+def seconds_to_next_window(now: float | None = None) -> int:
+    """The `Retry-After` of a refusal: whole seconds until the next one-minute window (≥ 1)."""
+    now = time.time() if now is None else now
     return max(1, math.ceil(60 - now % 60))
