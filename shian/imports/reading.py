@@ -73,6 +73,15 @@ class Sheet:
         """A CellError on a spec column, named the way this file names it: the validator's constructor."""
         return CellError(row, self.header(key), "" if value is None else display(value), code, message, key)
 
+    def describe(self, error: CellError) -> str:
+        """ "第 5 行 M 列“答案”：…": a cell error as the clerk finds the cell in this file."""
+        where = ""
+        if error.key in self.positions:
+            where = f" {column_letter(self.first_column + self.positions[error.key])} 列"
+        return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
+            "row": error.row, "where": where, "column": error.column, "message": error.message,
+        }  # fmt: skip
+
     def error_cells(self) -> set[tuple[int, str]]:
         """(row, key) of every cell that already failed reading, so validation does not report it twice."""
         return {(e.row, e.key) for e in self.errors if e.key}

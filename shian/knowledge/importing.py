@@ -17,7 +17,7 @@ from django.utils.translation import gettext_noop as N_
 
 from shian.accounts.models import ENTITY_ROLES
 from shian.entities.models import BusinessType, KeyPerson
-from shian.imports.cells import CellError, column_letter
+from shian.imports.cells import CellError
 from shian.imports.reading import Sheet, read_sheet
 from shian.imports.specs import Choice, Column, ColumnType, TableSpec
 
@@ -117,16 +117,12 @@ class ParsedBank:
 
 
 def describe(sheet: Sheet | None, error: CellError) -> str:
-    """ "第 5 行 M 列“答案”：…" as a clerk finds the cell."""
-    where = ""
-    if sheet is not None and error.key in sheet.positions:
-        where = f" {column_letter(sheet.first_column + sheet.positions[error.key])} 列"
-    return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
-        "row": error.row,
-        "where": where,
-        "column": error.column,
-        "message": error.message,
-    }
+    """ "第 5 行 M 列“答案”：…" as a clerk finds the cell (no column letter when the file was not read)."""
+    if sheet is None:
+        return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
+            "row": error.row, "where": "", "column": error.column, "message": error.message,
+        }  # fmt: skip
+    return sheet.describe(error)
 
 
 def parse_bank(data: bytes, filename: str) -> ParsedBank:

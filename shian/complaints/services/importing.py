@@ -20,8 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from shian.imports.cells import CellError, column_letter
-from shian.imports.reading import Sheet
 from shian.imports.scoped import open_scoped_sheet
 from shian.imports.specs import Choice, Column, ColumnType, TableSpec, choices_from
 
@@ -87,15 +85,6 @@ class ImportRefused(ValidationError):
         self.cells, self.outcome = cells, outcome
 
 
-def _where(sheet: Sheet, error: CellError) -> str:
-    column = ""
-    if error.key in sheet.positions:
-        column = f" {column_letter(sheet.first_column + sheet.positions[error.key])} 列"
-    return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
-        "row": error.row, "where": column, "column": error.column, "message": error.message,
-    }  # fmt: skip
-
-
 def _received(day) -> datetime.datetime | None:
     if not isinstance(day, datetime.date):
         return None
@@ -152,7 +141,7 @@ def import_file(*, actor, data: bytes, filename: str, region_code: str = "") -> 
         errors.sort(key=lambda e: (e.row, sheet.positions.get(e.key, -1)))
         cells = [{"row": e.row, "column": e.column, "code": e.code, "message": e.message} for e in errors]
         outcome.errors = cells
-        raise ImportRefused([_where(sheet, e) for e in errors], cells=cells, outcome=outcome)
+        raise ImportRefused([sheet.describe(e) for e in errors], cells=cells, outcome=outcome)
     routing = Routing(within=within)
     routing.prepare(cleaned for _n, cleaned in good)
     items = []

@@ -33,7 +33,6 @@ from shian.core.jurisdiction import get_entity_row, scope_queryset
 from shian.core.notifiers import deliver
 from shian.entities import validators
 from shian.entities.models import Entity, License
-from shian.imports.cells import column_letter
 from shian.imports.scoped import open_scoped_sheet
 from shian.imports.specs import Column, ColumnType, TableSpec
 from shian.imports.workbooks import error_report_xlsx
@@ -142,15 +141,6 @@ def add_policy(*, actor, entity_id: int, insurer: str, number: str, starts_on, e
     return policy
 
 
-def _where(sheet, error) -> str:
-    column = ""
-    if error.key in sheet.positions:
-        column = f" {column_letter(sheet.first_column + sheet.positions[error.key])} 列"
-    return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
-        "row": error.row, "where": column, "column": error.column, "message": error.message,
-    }  # fmt: skip
-
-
 def _entities(sheet, within: str, actor) -> tuple[dict, dict]:
     """(uscc -> entity, licence number -> entity) of the sheet's identifiers inside the importer's reach."""
     scope = scope_queryset(Entity.objects.all(), actor)
@@ -232,7 +222,7 @@ def import_policies(*, actor, data: bytes, filename: str, region_code: str = "")
         cells = [{"row": e.row, "column": e.column, "code": e.code, "message": e.message} for e in errors]
         outcome.errors = cells
         report = error_report_xlsx(sheet, errors, spec=POLICIES)
-        raise ImportRefused([_where(sheet, e) for e in errors], cells=cells, outcome=outcome, report=report)
+        raise ImportRefused([sheet.describe(e) for e in errors], cells=cells, outcome=outcome, report=report)
     fields = ("starts_on", "ends_on", "cover")
     new = []
     for cleaned, (entity_id, region), old in good:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_noop as N_
 from shian.core import audit
 from shian.core.jurisdiction import scope_prefix, scope_queryset
 from shian.entities.models import Entity
-from shian.imports.cells import CellError, ImportFileError, column_letter
-from shian.imports.reading import Sheet, read_sheet
+from shian.imports.cells import ImportFileError
+from shian.imports.reading import read_sheet
 from shian.imports.specs import Column, ColumnType, TableSpec, choices_from
 
 from ..models import KitchenLink
@@ -37,15 +37,6 @@ LINKS = TableSpec(
     ),
     identity=("channel_id",),
 )  # fmt: skip
-
-
-def _where(sheet: Sheet, error: CellError) -> str:
-    column = ""
-    if error.key in sheet.positions:
-        column = f" {column_letter(sheet.first_column + sheet.positions[error.key])} 列"
-    return _("第 %(row)d 行%(where)s“%(column)s”：%(message)s") % {
-        "row": error.row, "where": column, "column": error.column, "message": error.message,
-    }  # fmt: skip
 
 
 @transaction.atomic
@@ -95,7 +86,7 @@ def import_links(*, actor, data: bytes, filename: str) -> int:
         errors += bad
     if errors:
         errors.sort(key=lambda e: (e.row, sheet.positions.get(e.key, -1)))
-        raise ValidationError({"file": [_where(sheet, e) for e in errors]})
+        raise ValidationError({"file": [sheet.describe(e) for e in errors]})
     KitchenLink.objects.bulk_create(links)
     audit.record(
         actor=actor, action="kitchen.import", object_type="inspections.kitchenlink",
