@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -19,9 +20,8 @@ from . import rules
 
 # The holiday table (a few hundred rows) is read once per process and kept in memory.
 # It is dropped by `clear_cache()` (called by every service that writes HolidayDay), by
-# the signals below (admin or shell saves in this process), and after CACHE_SECONDS so
-# that an override written by another worker process is seen within a minute.
-CACHE_SECONDS = 60
+# the signals below (admin or shell saves in this process), and after settings.SHIAN_HOLIDAY_CACHE_SECONDS
+# (60 by default) so that an override written by another worker process is seen within that time.
 _cache: dict[datetime.date, bool] | None = None
 _loaded_at = 0.0
 _lock = threading.Lock()
@@ -45,7 +45,7 @@ post_delete.connect(_invalidate, sender="regions.HolidayDay", dispatch_uid="shia
 def _table() -> dict[datetime.date, bool]:
     global _cache, _loaded_at
     table = _cache
-    if table is None or time.monotonic() - _loaded_at > CACHE_SECONDS:
+    if table is None or time.monotonic() - _loaded_at > settings.SHIAN_HOLIDAY_CACHE_SECONDS:
         with _lock:
             HolidayDay = apps.get_model("regions", "HolidayDay")
             table = dict(HolidayDay.objects.values_list("date", "is_working_day"))

@@ -97,12 +97,13 @@ print("ok")
 @pytest.fixture(scope="module")
 def world(server_env, live_url):
     """The demo county's first station and its first township, an entity there, an overdue 包保 problem not yet
-    referred, and the public window's holiday. A gunicorn worker re-reads the holiday table within a minute
-    (shian/core/workdays.py CACHE_SECONDS): when earlier browser tests of the session may have had it read, wait."""
+    referred, and the public window's holiday. A gunicorn worker re-reads the holiday table within
+    SHIAN_HOLIDAY_CACHE_SECONDS (2 s for the browser tests' server, conftest.py): when earlier browser tests of the
+    session may have had it read, wait that long."""
     out = json.loads(_run(server_env, "shell", "-c", SETUP).strip().splitlines()[-1])
     log = Path(server_env["SHIAN_VAR_DIR"]) / "server.log"
     if any("/readyz" not in line and '"GET ' in line for line in log.read_text().splitlines()):
-        time.sleep(61)
+        time.sleep(int(server_env["SHIAN_HOLIDAY_CACHE_SECONDS"]) + 1)
     yield out
     _run(server_env, "shell", "-c", CLEANUP)  # the real calendar back for whatever runs next on this database
 
