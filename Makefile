@@ -55,8 +55,9 @@ format: install
 	$(BIN)/ruff check --fix shian tests bench
 	$(BIN)/ruff format shian tests bench
 
+# The unit tests run on every core (pytest-xdist; a file stays on one worker, so module fixtures are built once).
 test: install system-deps messages lint
-	$(BIN)/pytest -m "not e2e"
+	$(BIN)/pytest -m "not e2e" -n auto --dist loadfile
 	$(BIN)/pytest -m e2e tests/e2e
 
 test-fast: messages

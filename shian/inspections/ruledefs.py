@@ -52,6 +52,10 @@ INSPECTOR_MONTHLY = register_rule(
     "inspections.inspector_monthly_capacity", default=40, unit=COUNT, name="每名执法人员每月可承担检查户次",
     source="docs/inspections.md §3（地方规定，待核实）",
 )  # fmt: skip
+KITCHEN_IMPORT_MAX_ROWS = register_rule(
+    "inspections.kitchen_import_max_rows", default=5000, unit=COUNT, name="一次导入明厨亮灶接入登记的最多行数",
+    source="本平台默认：单次导入的规模上限，超出请分批导入（docs/inspections.md §6）",
+)  # fmt: skip
 KITCHEN_SCHOOL = register_rule(
     "inspections.kitchen_school_pct", default=95, unit=COUNT, name="学校、养老机构食堂明厨亮灶覆盖率目标（%）",
     source="docs/domain.md §7（示范创建标准）",

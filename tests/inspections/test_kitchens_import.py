@@ -1,6 +1,7 @@
 """明厨亮灶 links from a spreadsheet (docs/inspections.md §6): entities found by USCC in the jurisdiction, all or
 nothing, every problem naming its row and column."""
 
+import datetime
 import io
 
 import pytest
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from shian.core.models import AuditEntry
+from shian.core.models import AuditEntry, DeadlineRule
 from shian.inspections.models import KitchenLink
 from shian.inspections.services import kitchen_import
 
@@ -81,3 +82,16 @@ def test_the_import_page(gw):
     good.name = "links.xlsx"
     response = client.post(reverse("inspections:kitchen_import"), {"file": good})
     assert response.status_code == 302 and KitchenLink.objects.count() == 1
+
+
+def test_the_row_limit_is_the_regions_rule(gw):
+    DeadlineRule.objects.create(code="inspections.kitchen_import_max_rows", name="导入上限", region_prefix="370725",
+                                version=2, unit="n", amount=1, valid_from=datetime.date(2020, 1, 1))  # fmt: skip
+    data = xlsx([
+        [USCC_A, "甲食堂", "阳光厨房", "CH-001", "", "2026-01-05", ""],
+        [USCC_B, "乙饭店", "阳光厨房", "CH-002", "", "2026-01-05", ""],
+    ])  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        kitchen_import.import_links(actor=gw.county_admin, data=data, filename="links.xlsx")
+    assert exc.value.message_dict["file"] == ["一次最多导入 1 条，请分批导入。"]
+    assert not KitchenLink.objects.exists()

@@ -14,14 +14,12 @@ from django.utils.translation import gettext_noop as N_
 from shian.core import audit
 from shian.core.jurisdiction import scope_prefix, scope_queryset
 from shian.entities.models import Entity
-from shian.imports.cells import ImportFileError
-from shian.imports.reading import read_sheet
+from shian.imports.scoped import open_scoped_sheet
 from shian.imports.specs import Column, ColumnType, TableSpec, choices_from
 
 from ..models import KitchenLink
+from ..ruledefs import KITCHEN_IMPORT_MAX_ROWS
 from .kitchens import _clean, _require_station
-
-MAX_ROWS = 5000
 
 LINKS = TableSpec(
     kind="kitchen_links",
@@ -44,16 +42,12 @@ def import_links(*, actor, data: bytes, filename: str) -> int:
     """Create the links of a file for entities (by USCC) in the actor's jurisdiction; refuse the whole file with
     every problem listed (`ValidationError({"file": [...]})`) when any row is wrong."""
     _require_station(actor)
-    try:
-        sheet = read_sheet(data, filename, LINKS)
-    except ImportFileError as exc:
-        raise ValidationError({"file": [exc.message]}) from exc
+    _within, sheet = open_scoped_sheet(
+        actor=actor, data=data, filename=filename, spec=LINKS, region_code="",
+        max_rows_rule=KITCHEN_IMPORT_MAX_ROWS.code, empty=_("文件中没有接入登记。"),
+    )  # fmt: skip
     errors = list(sheet.errors)
     failed = sheet.error_cells()
-    if len(sheet.rows) > MAX_ROWS:
-        raise ValidationError({"file": [_("一次最多导入 %(n)d 条，请分批导入。") % {"n": MAX_ROWS}]})
-    if not sheet.rows and not errors:
-        raise ValidationError({"file": [_("文件中没有接入登记。")]})
     usccs = {str(row["uscc"]) for row in sheet.rows if row["uscc"]}
     entities = dict(scope_queryset(Entity.objects.filter(uscc__in=usccs), actor).values_list("uscc", "pk"))
     seen: dict[tuple, int] = {}
