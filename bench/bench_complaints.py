@@ -18,21 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, emit, manage, percentile, scratch_env, scratch_pg
+from common import ROOT, django_setup, emit, manage, percentile, scratch_env, scratch_pg
 
 COUNTY = "370725"
 ROWS = 20_000
 REQUESTS = 100
 PG_ITEMS = int(os.environ.get("BENCH_COMPLAINTS_ITEMS", "1000000"))
 OPEN_SHARE = 20  # one item in twenty still open (the rest closed), half of those past due
-
-
-def django_setup(url: str, var: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings", SHIAN_VAR_DIR=var)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def export(path: Path) -> None:
@@ -103,7 +95,7 @@ def _demo_county(env) -> None:
 def sqlite_part() -> dict:
     with scratch_env() as env:
         _demo_county(env)
-        django_setup(env["DATABASE_URL"], env["SHIAN_VAR_DIR"])
+        django_setup(env["DATABASE_URL"], SHIAN_VAR_DIR=env["SHIAN_VAR_DIR"])
         path = Path(env["SHIAN_VAR_DIR"]) / "12315.xlsx"
         export(path)
         seconds, result = timed(env, "import_complaints", str(path), "--json", "--region", COUNTY)
@@ -122,7 +114,7 @@ def pg_part() -> dict:
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_regions", "--villages", COUNTY)
         started = time.perf_counter()
-        django_setup(url, var)
+        django_setup(url, SHIAN_VAR_DIR=var)
         from django.db import connection
 
         with connection.cursor() as cursor:

@@ -13,23 +13,14 @@ province already loaded there."""
 import io
 import json
 import os
-import sys
 import time
 
-from common import ROOT, emit, manage, percentile, scratch_env, scratch_pg
+from common import django_setup, emit, manage, percentile, scratch_env, scratch_pg
 
 SCALE = os.environ.get("BENCH_CREDIT_SCALE", "province")
 PROVINCE, COUNTY = "37", "370725"
 REQUESTS = 50
 TARGET_S = 120
-
-
-def django_setup(url: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def load(env: dict) -> None:

@@ -10,10 +10,9 @@ as the real modules would have recorded them. Loading takes about 15 minutes; to
 this benchmark loaded, run it with BENCH_PG_URL=that database and BENCH_REUSE=1."""
 
 import os
-import sys
 import time
 
-from common import ROOT, emit, manage, percentile, scratch_pg
+from common import django_setup, emit, manage, percentile, scratch_pg
 
 SAMPLES = 30
 
@@ -60,7 +59,8 @@ def load(url: str) -> None:
     manage(env, "load_regions", "--villages", "37")
     manage(env, "demo")
     manage(env, "demo", "--province", "37")
-    django_setup(url)
+    # the county dashboard is measured as counted live: no figures cache (shian/core/figcache.py)
+    django_setup(url, SHIAN_FIGURES_CACHE_SECONDS="0")
     import datetime
 
     from django.db import connection
@@ -88,21 +88,12 @@ def load(url: str) -> None:
         cur.execute("ANALYZE")
 
 
-def django_setup(url: str) -> None:
-    # the county dashboard is measured as counted live: no figures cache (shian/core/figcache.py)
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings", SHIAN_FIGURES_CACHE_SECONDS="0")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
 with scratch_pg() as url:
     load_started = time.perf_counter()
     # BENCH_PG_URL pointing at a database this benchmark already loaded: measure again without reloading
     reused = bool(os.environ.get("BENCH_PG_URL")) and os.environ.get("BENCH_REUSE") == "1"
     if reused:
-        django_setup(url)
+        django_setup(url, SHIAN_FIGURES_CACHE_SECONDS="0")
     else:
         load(url)
     load_s = None if reused else time.perf_counter() - load_started

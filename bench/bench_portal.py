@@ -11,23 +11,14 @@ the first page, a city, a county, a county by 业态, a county by rating, update
 keyset cursor. Timed in-process through the Django test client (the view, the queries and the rendering)."""
 
 import os
-import sys
 import time
 
-from common import ROOT, emit, manage, percentile, scratch_pg
+from common import django_setup, emit, manage, percentile, scratch_pg
 
 SCALE = os.environ.get("BENCH_PORTAL_SCALE", "province")
 PROVINCE, COUNTY = "37", "370725"
 REQUESTS = 40  # per query
 TARGET_MS = 100
-
-
-def django_setup(url: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def load(env: dict) -> float:

@@ -9,10 +9,9 @@ SQLite by default (a throwaway file, or BENCH_DATABASE_URL); BENCH_PUBLIC_PG=1 m
 import datetime
 import os
 import random
-import sys
 import time
 
-from common import ROOT, emit, manage, percentile, scratch_env, scratch_pg
+from common import django_setup, emit, manage, percentile, scratch_env, scratch_pg
 
 SAMPLES = int(os.environ.get("BENCH_PUBLIC_SAMPLES", "300000"))
 ENTITIES = max(1000, SAMPLES // 10)
@@ -20,14 +19,6 @@ PROVINCE = "37"
 REQUESTS = 40  # per path
 FAIL_EVERY = 40  # one sample in 40 failed (2.5 %)
 CATEGORIES = ["farm_veg", "farm_meat", "farm_aquatic", "farm_egg", "catering", "grain", "condiment", "dairy"]
-
-
-def django_setup(url: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def populate() -> dict:

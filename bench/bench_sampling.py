@@ -11,23 +11,14 @@ import io
 import json
 import os
 import random
-import sys
 import time
 
-from common import ROOT, emit, manage, scratch_env, scratch_pg
+from common import django_setup, emit, manage, scratch_env, scratch_pg
 
 PROVINCE = "37"
 PROVINCE_RESIDENTS = 101_000_000
 YEAR = 2027
 TARGET_S = 10
-
-
-def django_setup(url: str) -> None:
-    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def prepare() -> dict:

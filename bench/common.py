@@ -40,6 +40,16 @@ def scratch_pg():
             subprocess.run([script, "stop", tmp], check=False)
 
 
+def django_setup(url: str, **settings_env: str) -> None:
+    """Set up Django in this process on `url`; `settings_env` are further environment settings (SHIAN_VAR_DIR, a
+    disabled figures cache) read by shian/settings.py at import."""
+    os.environ.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="shian.settings", **settings_env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def percentile(values: list[float], pct: float) -> float:
     """Nearest-rank percentile (p95 of 40 samples is the 38th smallest)."""
     ordered = sorted(values)
