@@ -22,6 +22,8 @@ Reading::
                                                   .value, .unit, .version, .region_prefix, .valid_from, .source,
                                                   .name, .is_default, .snapshot() (what a record keeps)
     value(code, region_code="", on=None) -> int   rule(...).value
+    resolver(code) -> (region_code, on) -> Rule   `rule` for many regions and days from one query (a checker's
+                                                  run over thousands of records)
     by_region(code, field, within="", on=None)    a query expression giving each row the value in force in the
                                                   region its `field` (a region FK or code) names, for one query over
                                                   many regions; a plain Value when no region below `within`
@@ -182,6 +184,25 @@ def rule(code: str, region_code: str | None = "", on: datetime.date | None = Non
 
 def value(code: str, region_code: str | None = "", on: datetime.date | None = None) -> int:
     return rule(code, region_code, on).value
+
+
+def resolver(code: str) -> Callable[[str, datetime.date], Rule]:
+    """`rule(code, region_code, on)` as a function that reads the rule's rows once (one query) and resolves in
+    memory, remembering each (region, day) it was asked: the same answers as `rule` for the life of the caller."""
+    rows = list(_table().objects.filter(code=code))
+    seen: dict[tuple[str, datetime.date], Rule] = {}
+
+    def resolve(region_code: str, on: datetime.date) -> Rule:
+        key = (region_code or "", on)
+        if key not in seen:
+            allowed = set(prefixes(region_code, national=True))
+            row = pick(
+                [r for r in rows if r.region_prefix in allowed and r.valid_from <= on], lambda r: r.region_prefix
+            )
+            seen[key] = _from_row(row) if row is not None else _default(code)
+        return seen[key]
+
+    return resolve
 
 
 def by_region(code: str, field: str, *, within: str | None = "", on: datetime.date | None = None):

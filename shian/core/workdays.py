@@ -108,15 +108,23 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=tz)
 
 
+def _local(start: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(start) if timezone.is_aware(start) else timezone.make_aware(start)
+
+
+def due_by(rule: rules.Rule, start: datetime.datetime) -> datetime.datetime:
+    """The due instant of the resolved `rule` triggered at `start` (`compute_due` without the lookup, for a run
+    that resolves its rules once: `rules.resolver`)."""
+    local_start = _local(start)
+    if rule.unit == "WD":
+        return _end_of_day(add_working_days(local_start.date(), rule.amount))
+    if rule.unit == "CD":
+        return _end_of_day(next_working_day(local_start.date() + datetime.timedelta(days=rule.amount)))
+    # Hours run round the clock: absolute arithmetic, shown in local time.
+    return timezone.localtime(local_start + datetime.timedelta(hours=rule.amount))
+
+
 def compute_due(*, rule_code: str, start: datetime.datetime, region_code: str = "") -> Deadline:
     """The due instant of `rule_code` triggered at `start` in `region_code`, with a copy of the rule used."""
-    local_start = timezone.localtime(start) if timezone.is_aware(start) else timezone.make_aware(start)
-    rule = find_rule(rule_code, local_start.date(), region_code)
-    if rule.unit == "WD":
-        due = _end_of_day(add_working_days(local_start.date(), rule.amount))
-    elif rule.unit == "CD":
-        due = _end_of_day(next_working_day(local_start.date() + datetime.timedelta(days=rule.amount)))
-    else:
-        # Hours run round the clock: absolute arithmetic, shown in local time.
-        due = timezone.localtime(local_start + datetime.timedelta(hours=rule.amount))
-    return Deadline(rule=rule.snapshot(), due_at=due)
+    rule = find_rule(rule_code, _local(start).date(), region_code)
+    return Deadline(rule=rule.snapshot(), due_at=due_by(rule, start))

@@ -122,6 +122,22 @@ def test_by_region_gives_each_row_its_region_value_in_one_query(regions, django_
 
 
 @pytest.mark.django_db
+def test_the_resolver_answers_as_rule_does_from_one_query(django_assert_max_num_queries):
+    row("37", amount=40)
+    row("370725107", amount=70)
+    row("370725107", version=2, amount=75, valid_from=D(2026, 7, 1))
+    asked = [(region, day) for region in ("370725107201", "370725001001", "370304001", "")
+             for day in (D(2026, 3, 1), D(2026, 8, 1), D(2023, 6, 1))]  # fmt: skip
+    expected = {key: rules.rule(CODE, *key) for key in asked}
+    with django_assert_max_num_queries(1):
+        resolve = rules.resolver(CODE)
+        got = {key: resolve(*key) for key in asked + asked}
+    assert got == expected
+    assert got[("370725107201", D(2026, 8, 1))].value == 75 and got[("370725107201", D(2026, 3, 1))].value == 70
+    assert got[("370725001001", D(2023, 6, 1))].is_default
+
+
+@pytest.mark.django_db
 def test_policy_tables_use_the_same_resolver(regions):
     StaffingPolicy.objects.create(region_id="37", version=1, director_rules=[], note="省")
     county = StaffingPolicy.objects.create(region_id="370725", version=1, director_rules=[], note="县")

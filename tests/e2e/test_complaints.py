@@ -3,7 +3,8 @@ county: a complaint typed in by a clerk from the hotline, one from the public fo
 code) and a 12315 file uploaded on the import page each reach the station of the entity's township, with the
 7-working-day acceptance deadline counted across a holiday and its make-up working day; an overdue 包保 problem
 is referred to a case that ends in a penalty and closes, and the penalty shows on the entity's credit file
-(shian/credit, docs/credit.md); an incident reported after its 2-hour mark shows as late.
+(shian/credit, docs/credit.md); an incident whose entity is found by name on the phone form and reported after its
+2-hour mark shows as late.
 
 The holidays: the clerk's item is received on 30 Sep 2026 (National Day, 1-7 Oct, make-up Saturday 10 Oct) and the
 12315 row on 29 Apr 2026 (Labour Day, 1-5 May, make-up Saturday 9 May), both from the holiday table the migration
@@ -257,7 +258,14 @@ def test_an_overdue_problem_ends_in_a_penalty_and_a_late_incident_report_shows(b
     # an incident the office learned of three hours ago: the first report due two hours after, made now: late
     now = datetime.datetime.now(LOCAL).replace(second=0, microsecond=0)
     aware = now - datetime.timedelta(hours=3)
-    page.goto(f"{live_url}/emergency/incidents/new/?entity={world['entity']}")
+    # the entity found by its name as the complaints intake finds it, confirmed on the phone (docs/emergency.md §5)
+    page.goto(f"{live_url}/emergency/incidents/new/")
+    page.fill("#entity_name", world["entity_name"])
+    page.click("[data-testid=entity-find]")
+    chosen = page.locator("[data-testid=entity-candidates] li:has(input:checked)")
+    assert world["entity_name"] in chosen.inner_text() and "已匹配" in chosen.inner_text()
+    assert chosen.locator("input").get_attribute("value") == str(world["entity"])
+    _fits(page)
     page.fill("#title", "端到端：聚餐后多人腹泻")
     page.fill("#summary", "端到端：某饭店聚餐后12人出现腹泻症状。")
     page.fill("#occurred_at", (aware - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))

@@ -218,7 +218,8 @@ def test_a_grade_one_or_two_incident_within_two_years_is_the_veto(world):
     today = timezone.localdate()
     assert list(veto_incidents("370725", today)) == [recent]
     assert list(veto_incidents("370304", today)) == []
-    assert list(veto_incidents("370725", today - datetime.timedelta(days=1))) == []  # occurred today
+    day_before = timezone.localdate(recent.occurred_at) - datetime.timedelta(days=1)  # not `today`: 4 h ago
+    assert list(veto_incidents("370725", day_before)) == []  # may be yesterday just after local midnight
     assert set(veto_incidents("370725", today + datetime.timedelta(days=3 * 365))) == set()
 
 

@@ -107,13 +107,42 @@ def county_admins(region_code: str) -> list[User]:
     return list(User.objects.filter(is_active=True, role=Role.COUNTY_ADMIN, region_id=ancestor(region_code, COUNTY)))
 
 
+def level_admins(level_code: str) -> list[User]:
+    return list(User.objects.filter(is_active=True, role__in=ADMIN_ROLES, region_id=level_code))
+
+
 def escalation_targets(case: Case) -> list[User]:
     """An overdue case escalates to the county's administrators and, when supervised, the supervising level."""
     users = county_admins(case.region_id)
     sup = supervision_of(case)
     if sup is not None:
-        users += list(User.objects.filter(is_active=True, role__in=ADMIN_ROLES, region_id=sup.level_id))
+        users += level_admins(sup.level_id)
     return users
+
+
+class Recipients:
+    """`handlers` and `escalation_targets` for one run of the checker (docs/cases.md §2): each looked up once per
+    region, county and supervising level, not once per case. `escalation_targets` reads the case's supervision
+    from the case as selected (`select_related("supervision")`), else with one query."""
+
+    def __init__(self):
+        self._seen: dict[tuple[str, str], list[User]] = {}
+
+    def _once(self, key: tuple[str, str], compute) -> list[User]:
+        if key not in self._seen:
+            self._seen[key] = compute()
+        return self._seen[key]
+
+    def handlers(self, region_code: str) -> list[User]:
+        return self._once(("handlers", region_code), lambda: handlers(region_code))
+
+    def escalation_targets(self, case: Case) -> list[User]:
+        county = ancestor(case.region_id, COUNTY) or case.region_id
+        users = list(self._once(("county", county), lambda: county_admins(case.region_id)))
+        sup = getattr(case, "supervision", None)  # a case without one raises RelatedObjectDoesNotExist: None
+        if sup is not None:
+            users += self._once(("level", sup.level_id), lambda: level_admins(sup.level_id))
+        return users
 
 
 # -- sources waiting for a case -----------------------------------------------------------------------------------

@@ -1,16 +1,15 @@
 """Every write on a case (docs/cases.md §1-§3): opening one from each source with one action, parties and evidence,
 the decision (penalty, legal basis) that feeds the entity's risk score, the extension that needs an approval, the
-closure that needs a decision, and the checker that marks and escalates overdue cases (docs/cases.md §2)."""
+closure that needs a decision (the checker that marks and escalates overdue cases is
+services/deadlines.py, docs/cases.md §2)."""
 
 import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.checklists import services as checklists
@@ -19,8 +18,7 @@ from shian.complaints.services.clock import mark_filed
 from shian.core import audit, rules
 from shian.core.jurisdiction import in_scope, require_in_scope
 from shian.core.permissions import require_perm
-from shian.core.regioncodes import COUNTY, TOWNSHIP, ancestor
-from shian.core.services import notify
+from shian.core.regioncodes import COUNTY, ancestor
 from shian.core.workdays import compute_due
 from shian.entities.models import Entity
 from shian.entities.validators import validate_phone, validate_resident_id
@@ -30,7 +28,7 @@ from shian.sampling.models import Disposal
 from shian.visits.models import Problem
 
 from ..models import Case, CaseEvidence, CaseParty, LegalArticle
-from ..ruledefs import DECISION, ESCALATE_AFTER, EXTENSION, MAX_EXTENSIONS
+from ..ruledefs import DECISION, EXTENSION, MAX_EXTENSIONS
 
 CASE_ROLES = ADMIN_ROLES | {Role.STATION_STAFF}
 NUMBER_TRIES = 5
@@ -512,21 +510,3 @@ def close(*, actor, case: Case, note: str, closed_at=None) -> Case:
         audit.record(actor=actor, action="case.close", obj=locked, region_code=locked.region_id, before=before,
                      after=audit.changed(before, audit.snapshot(locked, AUDITED)))  # fmt: skip
     return locked
-
-
-# -- the deadline checker ---------------------------------------------------------------------------------------
-
-
-def escalation_due(case: Case) -> datetime.datetime:
-    return compute_due(rule_code=ESCALATE_AFTER.code, start=case.decision_due, region_code=case.region_id).due_at
-
-
-GROUP_TEXTS = {"case.overdue": _lazy("%(n)d 件案件逾期未作出决定"), "case.escalated": _lazy("%(n)d 件逾期案件已升级")}
-
-
-def _tell(users, case: Case, text: str, kind: str) -> None:
-    """Tell `users` about an overdue or escalated case; messages of one township are grouped."""
-    township = ancestor(case.region_id, TOWNSHIP) or case.region_id
-    notify(users=users, text=text, url=reverse("cases:case_detail", args=[case.pk]), kind=kind,
-           group=f"region:{township}", group_text=str(GROUP_TEXTS.get(kind, "%(n)d")),
-           group_url=reverse("cases:case_list") + "?overdue=1")  # fmt: skip

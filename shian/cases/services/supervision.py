@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES
 from shian.core import audit
-from shian.core.deadlinechecks import Counts
+from shian.core.deadlinechecks import Counts, Told, mark_each
 from shian.core.jurisdiction import in_scope, require_in_scope, scope_prefix
 from shian.core.regioncodes import COUNTY, PROVINCE, ancestor
 from shian.core.services import notify
@@ -148,19 +148,19 @@ def answer_report(*, actor, request: ReportRequest, answer: str) -> ReportReques
 
 
 def check_requests(now: datetime.datetime) -> Counts:
-    """Report requests unanswered past their due instant: marked once, the handlers and the requester told."""
+    """Report requests unanswered past their due instant: marked once, the handlers and the requester told (in
+    chunks, as the cases' checker: `deadlinechecks.mark_each`)."""
     pending = ReportRequest.objects.filter(answered_at__isnull=True)
-    checked = pending.count()
-    overdue = 0
-    for req in pending.filter(due_at__lt=now, overdue_at__isnull=True).select_related("supervision__case"):
-        with transaction.atomic():
-            if not ReportRequest.objects.filter(pk=req.pk, overdue_at__isnull=True).update(overdue_at=now):
-                continue
-            case = req.supervision.case
-            audit.record(actor=None, action="case.report_overdue", obj=req, region_code=case.region_id,
-                         after={"due_at": req.due_at.isoformat()})  # fmt: skip
-            notify(users=[*selectors.handlers(case.region_id), req.requested_by],
-                   text=_("督办报告逾期未报送：案件 %(n)s") % {"n": case.number},
-                   url=reverse("cases:case_detail", args=[case.pk]), kind="case.report_overdue")  # fmt: skip
-            overdue += 1
-    return Counts(checked, overdue, 0)
+    recipients = selectors.Recipients()
+
+    def tell(req: ReportRequest, told: Told) -> None:
+        case = req.supervision.case
+        told.audit(action="case.report_overdue", obj=req, region_code=case.region_id,
+                   after={"due_at": req.due_at.isoformat()})  # fmt: skip
+        told.notify(users=[*recipients.handlers(case.region_id), req.requested_by],
+                    text=_("督办报告逾期未报送：案件 %(n)s") % {"n": case.number},
+                    url=reverse("cases:case_detail", args=[case.pk]), kind="case.report_overdue")  # fmt: skip
+
+    overdue = mark_each(pending.filter(due_at__lt=now), field="overdue_at", now=now, tell=tell,
+                        related=("supervision__case", "requested_by"))  # fmt: skip
+    return Counts(pending.count(), overdue, 0)

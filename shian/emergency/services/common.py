@@ -9,9 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.accounts.models import ADMIN_ROLES, Role, User
-from shian.core import audit, context, figcache
 from shian.core.jurisdiction import require_in_scope, scope_queryset
-from shian.core.models import AuditEntry, Notification, NotificationPreference
 from shian.core.regioncodes import CITY, COUNTY, ancestor
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -137,68 +135,6 @@ class Admins:
         if key not in self._seen:
             self._seen[key] = admins_of(region_code, level)
         return self._seen[key]
-
-
-CHUNK = 500  # records marked per transaction by a checker
-
-
-class Told:
-    """The alerts and audit entries of one chunk of a checker run, written together when the chunk ends: a few
-    queries per chunk instead of three per record (who muted the kind, the alerts, the entry). The same rows as
-    `core.services.notify` and `core.audit.record` write; the entries' counties' figures are invalidated once
-    (a bulk insert sends no post_save; `check_deadlines` defers it to the end of the run)."""
-
-    def __init__(self):
-        self.alerts: list[tuple[list, dict]] = []
-        self.entries: list[AuditEntry] = []
-
-    def notify(self, *, users, text: str, url: str, kind: str, group: str, group_text: str, group_url: str):
-        users = list({u.pk: u for u in users if u is not None and u.is_active}.values())
-        if users:
-            self.alerts.append((users, {"text": text[:300], "url": url, "kind": kind, "group_text": group_text[:300],
-                                        "group_url": group_url, "group_key": f"{kind}:{group}"[:120]}))  # fmt: skip
-
-    def audit(self, *, action: str, obj, region_code: str, after: dict) -> None:
-        self.entries.append(AuditEntry(
-            actor=None, actor_name="system", action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-            object_repr=str(obj)[:200], region_code=region_code or "", before=None, after=audit.mask_pii(after),
-            request_id=context.request_id.get(), ip=context.client_ip.get(),
-        ))  # fmt: skip
-
-    def flush(self) -> None:
-        muted: dict[int, list] = {}
-        if self.alerts:
-            pks = {u.pk for users, _fields in self.alerts for u in users}
-            muted = dict(NotificationPreference.objects.filter(user__in=pks).values_list("user_id", "muted_kinds"))
-        Notification.objects.bulk_create([
-            Notification(user=u, **fields) for users, fields in self.alerts for u in users
-            if fields["kind"] not in (muted.get(u.pk) or [])
-        ])  # fmt: skip
-        AuditEntry.objects.bulk_create(self.entries)
-        figcache.invalidate_many({e.region_code for e in self.entries})
-        self.alerts, self.entries = [], []
-
-
-def mark_each(qs, *, field: str, now: datetime.datetime, tell, ready=None) -> int:
-    """Mark every row of `qs` whose `field` is still empty with `now` and `tell(row, told)` it (an alert and an
-    audit entry, kept in `told`: a `Told`, written with the chunk), CHUNK rows per transaction, each row once: a row
-    marked meanwhile by a concurrent run is skipped. `ready(row)`, when given, keeps only the rows it accepts.
-    Returns how many were marked."""
-    qs = qs.filter(**{f"{field}__isnull": True})
-    ids = list(qs.order_by("pk").values_list("pk", flat=True))
-    marked = 0
-    for start in range(0, len(ids), CHUNK):
-        with transaction.atomic():
-            chunk = qs.filter(pk__in=ids[start : start + CHUNK]).select_for_update(of=("self",)).order_by("pk")
-            rows = [row for row in chunk.select_related("created_by") if ready is None or ready(row)]
-            qs.model.objects.filter(pk__in=[row.pk for row in rows]).update(**{field: now})
-            told = Told()
-            for row in rows:
-                setattr(row, field, now)
-                tell(row, told)
-            told.flush()
-            marked += len(rows)
-    return marked
 
 
 def local(moment_: datetime.datetime) -> str:

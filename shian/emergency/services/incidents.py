@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shian.cases.models import Case
 from shian.complaints.models import Complaint
 from shian.core import audit, rules
-from shian.core.deadlinechecks import Counts
+from shian.core.deadlinechecks import Counts, Told, mark_each
 from shian.core.jurisdiction import require_in_scope, scope_queryset
 from shian.core.regioncodes import CITY, COUNTY
 from shian.core.services import notify
@@ -270,12 +270,12 @@ def check(now: datetime.datetime) -> Counts:
             hours[incident.region_id] = rules.value(INCIDENT_ESCALATE.code, incident.region_id, timezone.localdate(now))
         return datetime.timedelta(hours=hours[incident.region_id])
 
-    overdue = common.mark_each(
+    overdue = mark_each(
         pending.filter(first_report_due__lt=now), field="overdue_at", now=now,
         tell=lambda i, told: _tell(i, [*admins(i.region_id, COUNTY), i.created_by], "incident.first_report_overdue",
                                    _("事故 %(n)s（%(t)s）首报期限 %(d)s 已过，尚未报告。"), told),
     )  # fmt: skip
-    escalated = common.mark_each(
+    escalated = mark_each(
         pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
         ready=lambda i: now >= i.first_report_due + escalate_after(i),
         tell=lambda i, told: _tell(i, admins(i.region_id, CITY), "incident.escalated",
@@ -284,7 +284,7 @@ def check(now: datetime.datetime) -> Counts:
     return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
-def _tell(incident: Incident, users, action: str, text: str, told: common.Told) -> None:
+def _tell(incident: Incident, users, action: str, text: str, told: Told) -> None:
     values = {"n": incident.number, "t": incident.title, "d": common.local(incident.first_report_due)}
     told.notify(users=users, text=text % values,
                 url=reverse("emergency:incident_detail", args=[incident.pk]), kind=action, group=incident.region_id,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from shian.cases.models import Case
 from shian.complaints.models import Complaint
 from shian.core import audit, rules
-from shian.core.deadlinechecks import Counts
+from shian.core.deadlinechecks import Counts, Told, mark_each
 from shian.core.jurisdiction import require_in_scope, scope_queryset
 from shian.core.regioncodes import CITY, COUNTY
 from shian.core.workdays import compute_due
@@ -157,12 +157,12 @@ def check(now: datetime.datetime) -> Counts:
             hours[opinion.region_id] = rules.value(OPINION_ESCALATE.code, opinion.region_id, timezone.localdate(now))
         return datetime.timedelta(hours=hours[opinion.region_id])
 
-    overdue = common.mark_each(
+    overdue = mark_each(
         pending.filter(feedback_due__lt=now), field="overdue_at", now=now,
         tell=lambda o, told: _tell(o, [*admins(o.region_id, COUNTY), o.created_by], "opinion.feedback_overdue",
                                    _("舆情 %(n)s（%(t)s）反馈期限 %(d)s 已过，尚未反馈。"), told),
     )  # fmt: skip
-    escalated = common.mark_each(
+    escalated = mark_each(
         pending.filter(overdue_at__isnull=False), field="escalated_at", now=now,
         ready=lambda o: now >= o.feedback_due + escalate_after(o),
         tell=lambda o, told: _tell(o, admins(o.region_id, CITY), "opinion.escalated",
@@ -171,7 +171,7 @@ def check(now: datetime.datetime) -> Counts:
     return Counts(checked=pending.count(), overdue=overdue, escalated=escalated)
 
 
-def _tell(opinion: Opinion, users, action: str, text: str, told: common.Told) -> None:
+def _tell(opinion: Opinion, users, action: str, text: str, told: Told) -> None:
     values = {"n": opinion.number, "t": opinion.title, "d": common.local(opinion.feedback_due)}
     told.notify(users=users, text=text % values,
                 url=reverse("emergency:opinion_detail", args=[opinion.pk]), kind=action, group=opinion.region_id,

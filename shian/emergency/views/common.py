@@ -1,5 +1,5 @@
 """What the emergency pages share (docs/emergency.md §5): parsing posted times and dates, the regions a form
-offers, and who may write."""
+offers, the entity search of the forms, and who may write."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from shian.accounts.access import STATION
+from shian.complaints.selectors.entities import entity_candidates
 from shian.core.jurisdiction import scope_prefix, scope_queryset
 from shian.core.regioncodes import COUNTY, TOWNSHIP, level_of
 from shian.entities.models import Entity
@@ -46,6 +47,24 @@ def region_choices(user) -> list[tuple[str, str]]:
     deepest = TOWNSHIP if (level_of(prefix) or 0) >= COUNTY else COUNTY
     rows = Region.objects.filter(code__startswith=prefix, level__lte=deepest).order_by("code")
     return [(code, f"{name}（{code}）") for code, name in rows.values_list("code", "name")]
+
+
+def finding(request) -> bool:
+    """Whether the form was posted by its '查找主体' button (search, do not save)."""
+    return request.method == "POST" and request.POST.get("action") == "find"
+
+
+def entity_search(request) -> dict:
+    """The entity part of an incident or opinion form's context: on '查找主体', the entities the typed name, USCC
+    and address may mean inside the user's jurisdiction (the complaints intake's matcher,
+    shian.complaints.selectors.entities), the matcher's pick first, for the clerk to confirm one; else the entity
+    already chosen (posted, or `?entity=ID` from the entity's page)."""
+    post = request.POST
+    if not finding(request):
+        return {"searched": False, "candidates": [], "entity": entity_named(request)}
+    candidates = entity_candidates(user=request.user, name=post.get("entity_name", ""),
+                                   uscc=post.get("entity_uscc", ""), address=post.get("entity_address", ""))  # fmt: skip
+    return {"searched": True, "candidates": candidates, "entity": None}
 
 
 def entity_named(request):

@@ -45,7 +45,7 @@ def incident_new(request):
     """The incident form: the first-report deadline is computed from the time of awareness."""
     errors: list[str] = []
     post = request.POST
-    if request.method == "POST":
+    if request.method == "POST" and not common.finding(request):
         try:
             incident = services.create_incident(
                 actor=request.user, region_code=post.get("region", ""), entity_id=post.get("entity", "").strip(),
@@ -65,7 +65,7 @@ def incident_new(request):
             )
             return redirect("emergency:incident_detail", pk=incident.pk)
     context = {"errors": errors, "posted": post, "regions": common.region_choices(request.user),
-               "entity": common.entity_named(request),
+               **common.entity_search(request), "entity_legend": _("涉事主体（可不指定）"),
                "grades": Grade.choices, "now_input": common.local_input()}  # fmt: skip
     return render(request, "emergency/incident_form.html", context, status=422 if errors else 200)
 

@@ -44,7 +44,7 @@ def opinion_list(request):
 def opinion_new(request):
     errors: list[str] = []
     post = request.POST
-    if request.method == "POST":
+    if request.method == "POST" and not common.finding(request):
         try:
             opinion = services.create_opinion(
                 actor=request.user, region_code=post.get("region", ""), entity_id=post.get("entity", "").strip(),
@@ -62,7 +62,7 @@ def opinion_new(request):
             )
             return redirect("emergency:opinion_detail", pk=opinion.pk)
     context = {"errors": errors, "posted": post, "regions": common.region_choices(request.user),
-               "entity": common.entity_named(request),
+               **common.entity_search(request), "entity_legend": _("涉及主体（可不指定）"),
                "now_input": common.local_input()}  # fmt: skip
     return render(request, "emergency/opinion_form.html", context, status=422 if errors else 200)
 
