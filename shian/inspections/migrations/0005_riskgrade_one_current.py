@@ -1,4 +1,4 @@
-"""The grades point to their shared factor set (filled by 0003) and at most one is current per entity: a partial
+"""The grades point to their shared factor set (filled by 0004) and at most one is current per entity: a partial
 unique index that is also how readers join an entity's band (docs/inspections.md §2)."""
 
 import django.db.models.deletion
@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0003_riskfactorset'),
+        ('inspections', '0004_share_factor_sets'),
     ]
 
     operations = [
