@@ -2,6 +2,7 @@
 market lies, and the market's own enterprise accounts for their market only. Other regulators read."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from shian.accounts.access import STATION
@@ -30,7 +31,7 @@ def require_keeper(actor, market: Entity) -> None:
     """A market outside the actor's reach is a 404; a reader (cadre, auditor, ...) is refused."""
     if getattr(actor, "role", None) == Role.ENTERPRISE and not actor.is_superuser:
         if actor.entity_id != market.pk:
-            require_in_scope(None, market.region_id)  # the same 404 as any row out of reach
+            raise Http404(_("未找到该记录，或不在您的管辖范围内。"))  # another market: out of reach, as any row
         return
     require_in_scope(actor, market.region_id)
     if not can_keep(actor, market):
