@@ -89,3 +89,17 @@ def test_the_daily_figures(world):
     assert township.get("markets_posted", 0) == 0 and township["stalls_trading"] == 2
     by_market = kpis.count(prefix="370725", grouping=Grouping(None), as_of=today)
     assert by_market[str(world.market.pk)]["stalls_tested"] == 2
+
+
+def test_the_work_list_shows_holds_and_a_missing_posting(world):
+    from shian.core.worklist import items_for
+
+    stall = add_stall(world.owner, world.market, "A1")
+    keys = lambda user: {i.key: i.count for i in items_for(user, None) if i.key.startswith("markets.")}  # noqa: E731
+    assert keys(world.owner) == {"markets.on_hold": 0, "markets.not_posted": 1}
+    testing.record_test(actor=world.owner, market=world.market, stall_id=stall.pk, day=timezone.localdate(),
+                        product="青菜", item="农药残留", result="fail", tester="李")  # fmt: skip
+    assert keys(world.owner) == {"markets.on_hold": 1, "markets.not_posted": 0}
+    assert keys(world.station) == {"markets.on_hold": 1}
+    assert keys(world.other_station) == {"markets.on_hold": 0}
+    assert keys(world.cadre) == {}
