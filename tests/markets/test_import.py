@@ -57,3 +57,16 @@ def test_a_number_already_in_another_market_is_fine_but_the_importer_must_reach_
         stalls.import_stalls(actor=world.other_owner, market=world.market, data=data, filename="摊位.csv")
     stalls.import_stalls(actor=world.other_owner, market=world.other_market, data=data, filename="摊位.csv")
     assert Stall.objects.filter(market=world.other_market).count() == 1
+
+
+def test_the_queries_do_not_grow_with_the_rows(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n: int, start: int) -> int:
+        rows = [f"X{start + k},,摊主{k},,蔬菜,2026-01-05," for k in range(n)]
+        with CaptureQueriesContext(connection) as captured:
+            stalls.import_stalls(actor=world.owner, market=world.market, data=_csv(HEADER, *rows), filename="x.csv")
+        return len(captured)
+
+    assert queries(12, 100) <= queries(2, 0)

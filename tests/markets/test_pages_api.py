@@ -131,3 +131,15 @@ def test_the_api(day_world):
     assert _client(w.cadre).post(f"/api/v1/markets/stalls/{held['id']}/release", {"note": "x"},
                                  content_type="application/json").status_code == 403  # fmt: skip
     assert _client(w.other_owner).get(f"/api/v1/markets/markets/{w.market.pk}/day").status_code == 404
+
+
+def test_editing_a_stall_keeps_the_masked_phone_left_empty(world):
+    stall = add_stall(world.owner, world.market, "A1", operator_name="王秀兰", operator_phone="13812345678")
+    page = _client(world.station).get(f"/markets/stalls/{stall.pk}/").content.decode()
+    assert "138****5678" in page and "13812345678" not in page
+    response = _client(world.station).post(f"/markets/stalls/{stall.pk}/", {
+        "action": "edit", "number": "A1", "operator_name": "王秀兰", "operator_phone": "", "categories": ["meat"],
+        "active_from": stall.active_from.isoformat()})  # fmt: skip
+    assert response.status_code == 302
+    stall.refresh_from_db()
+    assert (stall.operator_phone, stall.categories) == ("13812345678", ["meat"])

@@ -106,15 +106,17 @@ def operators_in_reach(actor, market: Entity):
 
 
 def check_stall(*, market: Entity, number, operator: Entity | None, operator_name, operator_phone, categories,
-                active_from, active_until, stall: Stall | None = None) -> tuple[dict, dict]:  # fmt: skip
-    """(cleaned values, {field: [messages]}) of one stall; the number is checked against the market's others."""
+                active_from, active_until, stall: Stall | None = None, check_number: bool = True,
+                ) -> tuple[dict, dict]:  # fmt: skip
+    """(cleaned values, {field: [messages]}) of one stall; the number is checked against the market's others
+    (`check_number=False`: the caller knows them, as the import does with one query for the whole file)."""
     errors: dict[str, list] = {}
     number = str(number or "").strip().upper()
     if not number:
         errors["number"] = [_("请填写摊位号。")]
     elif len(number) > Stall._meta.get_field("number").max_length:
         errors["number"] = [_("摊位号过长（最多 20 个字符）。")]
-    else:
+    elif check_number:
         others = Stall.objects.filter(market=market, number=number)
         if stall is not None:
             others = others.exclude(pk=stall.pk)
@@ -241,6 +243,7 @@ def import_stalls(*, actor, market: Entity, data: bytes, filename: str) -> Outco
             market=market, number=number, operator=operator,
             operator_name="" if row["operator_uscc"] else row["operator_name"], operator_phone=row["operator_phone"],
             categories=row["categories"], active_from=row["active_from"], active_until=row["active_until"], stall=old,
+            check_number=False,  # a stored number is updated; a number twice in the file is caught below
         )  # fmt: skip
         for key, messages in problems.items():
             if key == "operator" and (row["operator_uscc"] and operator is None):

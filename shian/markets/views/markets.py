@@ -128,12 +128,16 @@ def market_detail(request, pk: int):
     return render(request, "markets/market_detail.html", context, status=422 if errors else 200)
 
 
-def _stall_fields(post) -> dict:
+def _stall_fields(post, stall=None) -> dict:
+    """The form's fields as the service's arguments; an edit that leaves the (masked) phone empty keeps it."""
     operator_id = _int(post.get("operator_id"))
+    phone = post.get("operator_phone", "").strip()
+    if not phone and stall is not None and not operator_id and stall.operator_phone:
+        phone = stall.operator_phone
     return {
         "number": post.get("number", ""), "operator_id": operator_id,
         "operator_name": "" if operator_id else post.get("operator_name", ""),
-        "operator_phone": "" if operator_id else post.get("operator_phone", ""),
+        "operator_phone": "" if operator_id else phone,
         "categories": post.getlist("categories"), "active_from": _date(post.get("active_from")),
         "active_until": _date(post.get("active_until")),
     }  # fmt: skip
@@ -211,7 +215,7 @@ def stall_detail(request, pk: int):
                 test_services.release_hold(actor=request.user, stall=stall, note=post.get("note", ""))
                 messages.success(request, _("已解除摊位 %(n)s 的暂停销售。") % {"n": stall.number})
             else:
-                stall_services.update_stall(actor=request.user, stall=stall, **_stall_fields(post))
+                stall_services.update_stall(actor=request.user, stall=stall, **_stall_fields(post, stall))
                 messages.success(request, _("已保存摊位 %(n)s。") % {"n": stall.number})
         except ValidationError as exc:
             errors = error_messages(exc)
