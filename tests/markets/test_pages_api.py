@@ -143,3 +143,10 @@ def test_editing_a_stall_keeps_the_masked_phone_left_empty(world):
     assert response.status_code == 302
     stall.refresh_from_db()
     assert (stall.operator_phone, stall.categories) == ("13812345678", ["meat"])
+
+
+def test_the_portal_business_page_of_a_market_links_its_board(world):
+    cache.clear()
+    text = Client().get(f"/public/b/{world.market.pk}/").content.decode()
+    assert f"/markets/public/{world.market.pk}/" in text
+    assert "portal-market-board" not in Client().get(f"/public/b/{world.operator.pk}/").content.decode()
