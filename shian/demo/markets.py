@@ -1,6 +1,6 @@
 """Demo data of smart markets (docs/markets.md §6) for one county: two farmers' markets of the county (the first
 two the entity demo made, or two new ones), each with an enterprise account (`market` is the first's), about twenty
-stalls (every fourth run by a registered 食品摊贩, the others by named people with phones), a month of daily stall
+stalls (every fourth run by a registered 食品摊贩 of the county, the others by named people with phones), a month of daily stall
 tests — most stalls every day, about 2 % failed, the stalls failed yesterday or today still on hold — and the
 prices of the last week. Tests and prices are bulk data (the demo is data, docs/architecture.md §6.1); the stalls,
 accounts and holds look as the services leave them.
@@ -70,17 +70,14 @@ def _account(market: Entity, username: str) -> User:
     return user
 
 
-def _stalls(market: Entity, rng: random.Random, today: datetime.date, actor: User) -> list[Stall]:
+def _stalls(market: Entity, rng: random.Random, today: datetime.date, actor: User, vendors: list) -> list[Stall]:
     since = today - datetime.timedelta(days=DAYS + rng.randint(30, 300))
     rows = []
     for n, category in enumerate(LAYOUT[:STALLS], 1):
         number = f"{'A' if n <= 10 else 'B'}{(n - 1) % 10 + 1:02d}"
         operator, name, phone = None, "", ""
-        if n % 4 == 0:
-            operator = Entity.objects.create(
-                name=f"{market.name}{number}号摊（{person_name(rng)[0]}记）", region_id=market.region_id,
-                business_type=BusinessType.SMALL, sub_type=SubType.STALL, address=f"{market.address}{number}号摊位",
-            )  # fmt: skip
+        if n % 4 == 0 and vendors:
+            operator = vendors.pop()
         else:
             name, phone = person_name(rng), mobile_number(rng)
         extra = ["fruit"] if category == "vegetables" and rng.random() < 0.3 else []
@@ -132,10 +129,13 @@ def load_markets(*, county: Region, seed: int, today: datetime.date) -> dict[str
         return {}
     rng = random.Random(f"{seed}:markets:{county.code}")
     made = {"markets": 0, "stalls": 0, "tests": 0, "failed": 0, "on_hold": 0}
+    # registered 食品摊贩 of the county run every fourth stall (the registry's own, none made here)
+    vendors = list(narrow_to(Entity.objects.filter(sub_type=SubType.STALL, status=Entity.Status.OPERATING), county.code)
+                   .order_by("-pk")[: 2 * STALLS // 4])  # fmt: skip
     with transaction.atomic():
         for n, market in enumerate(_markets(county)):
             actor = _account(market, "market" if n == 0 else f"market{n + 1}")
-            stalls = _stalls(market, rng, today, actor)
+            stalls = _stalls(market, rng, today, actor, vendors)
             tests, failed = _days(market, stalls, rng, today, actor)
             made["markets"] += 1
             made["stalls"] += len(stalls)
