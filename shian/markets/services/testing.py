@@ -113,7 +113,8 @@ def _maybe_hold(actor, stall: Stall, test: StallTest) -> None:
         return
     window = rules.value(HOLD_WINDOW.code, stall.region_id, on=test.day)
     needed = rules.value(HOLD_FAILURES.code, stall.region_id, on=test.day)
-    since = test.day - datetime.timedelta(days=max(window, 1) - 1)
+    back = min(max(window, 1) - 1, test.day.toordinal() - 1)  # never before 0001-01-01
+    since = test.day - datetime.timedelta(days=back)
     failures = StallTest.objects.filter(stall=stall, result=StallTest.Result.FAIL, day__gte=since,
                                         day__lte=test.day).count()  # fmt: skip
     if failures < max(needed, 1):
