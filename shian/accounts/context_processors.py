@@ -29,6 +29,7 @@ NAV = [
     ("lists:entry_list", _("严重违法失信名单"), None),
     ("credit:rating_list", _("信用档案"), None),
     ("notices:notice_list", _("三书一函"), None),
+    ("markets:market_list", _("智慧菜市场"), None),
     ("portal:home", _("公众服务"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

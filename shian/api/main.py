@@ -29,6 +29,7 @@ from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
 from shian.lists.api import router as lists_router
+from shian.markets.api import router as markets_router
 from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
@@ -139,4 +140,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/emergency", emergency_router)
 api.add_router("/lists", lists_router)
 api.add_router("/notices", notices_router)
+api.add_router("/markets", markets_router)
 api.add_router("/credit", credit_router)

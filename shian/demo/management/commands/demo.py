@@ -26,6 +26,7 @@ from shian.demo.entities import load_county_entities
 from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
 from shian.demo.lists import load_lists
+from shian.demo.markets import load_markets
 from shian.demo.notices import load_notices
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self._cases(region, seed, today)
         self._emergency(region, seed, today)
         self._credit(region, seed, today)
+        self._markets(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -204,6 +206,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"信用档案：{made.get('ratings', 0)} 户已评级（{bands}），责任保险 {made.get('policies', 0)} 份"
                 f"（已脱保 {made.get('lapsed', 0)}），更正申请 {made.get('corrections', 0)} 件"
+                f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _markets(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Two smart markets with their stalls, a month of stall rapid tests and a week of prices
+        (shian/demo/markets.py), before the KPI history is recorded."""
+        started = time.monotonic()
+        made = load_markets(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"智慧菜市场：{made['markets']} 个市场（账号 market），摊位 {made['stalls']} 个，近一个月摊位快检 "
+                f"{made['tests']} 批次（不合格 {made['failed']}，暂停销售 {made['on_hold']} 个摊位）"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
 

@@ -1,0 +1,3 @@
+"""markets over /api/v1/markets (docs/markets.md §4)."""
+
+from .markets import router  # noqa: F401
