@@ -32,6 +32,7 @@ from shian.lists.api import router as lists_router
 from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
+from shian.trace.api import router as trace_router
 from shian.visits.api import router as visits_router
 
 
@@ -140,3 +141,4 @@ api.add_router("/emergency", emergency_router)
 api.add_router("/lists", lists_router)
 api.add_router("/notices", notices_router)
 api.add_router("/credit", credit_router)
+api.add_router("/trace", trace_router)
