@@ -42,6 +42,7 @@ from .world_lists import EXTENSIONS as LISTS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
 from .world_sampling import EXTENSIONS as SAMPLING
+from .world_trace import EXTENSIONS as TRACE
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}
@@ -247,7 +248,7 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + CREDIT + PORTAL:
+    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + CREDIT + PORTAL + TRACE:
         extend(w, w.users)
     return w
 

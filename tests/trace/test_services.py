@@ -114,7 +114,10 @@ def test_trace_reaches_every_downstream_holder(world):
     holders = {h.entity_id: h for h in downstream([world.batch.pk])}
     assert set(holders) == {world.producer.pk, world.wholesaler.pk, world.stall.pk}
     assert (holders[world.producer.pk].held, holders[world.wholesaler.pk].held, holders[world.stall.pk].held) == (
-        40, 35, 20)
+        40,
+        35,
+        20,
+    )
 
 
 def test_recall_deadlines_holders_confirmations_and_overdue(world):

@@ -119,13 +119,14 @@ def record_event(*, actor, batch: Batch, kind: str, from_entity: Entity | None, 
                  now: datetime.datetime | None = None) -> tuple[ChainEvent, bool]:  # fmt: skip
     """Record one hand-over; returns (event, created). A repeat of an idempotent request returns (first, False)."""
     now = now or timezone.now()
+    given_at = occurred_at  # a repeat that left the time out is the same request
     occurred_at = occurred_at or now
     key = str(idempotency_key or "").strip()
     if len(key) > KEY_LIMIT:
         raise ValidationError({"idempotency_key": [_("幂等键不能超过 %(n)d 个字符。") % {"n": KEY_LIMIT}]})
     digest = _request_hash(batch=batch.pk, kind=kind, f=getattr(from_entity, "pk", None),
-                           t=getattr(to_entity, "pk", None), q=str(quantity), at=occurred_at.isoformat()
-                           if isinstance(occurred_at, datetime.datetime) else str(occurred_at),
+                           t=getattr(to_entity, "pk", None), q=str(quantity), at=given_at.isoformat()
+                           if isinstance(given_at, datetime.datetime) else str(given_at or ""),
                            a=attributes or {})  # fmt: skip
     if key:
         first = _repeat(actor, key, digest)

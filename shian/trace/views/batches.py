@@ -157,8 +157,8 @@ def batch_labels(request, pk: int):
     return attachment(f"追溯码-{batch.batch_number}.pdf", pdf)
 
 
-@require_POST
 @access(WRITERS, objects="trace_batch")
+@require_POST
 def batch_revoke(request, pk: int):
     """Revoke the batch's code (a scan of it then says so) and issue a new one."""
     batch = selectors.batch_get(user=request.user, pk=pk)

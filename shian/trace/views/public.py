@@ -14,8 +14,8 @@ from ..ruledefs import SCAN_PER_MINUTE
 from ..selectors.public import scan
 
 
-@require_safe
 @access(ANYONE, objects="public_trace_code")
+@require_safe
 def scan_page(request, code: str):
     wait = over_limit(request, rule=SCAN_PER_MINUTE.code, bucket="trace-scan")
     if wait:

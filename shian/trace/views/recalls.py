@@ -99,8 +99,8 @@ def recall_detail(request, pk: int):
     return render(request, "trace/recall_detail.html", context)
 
 
-@require_POST
 @access(WRITERS, objects="trace_recall")
+@require_POST
 def recall_confirm(request, pk: int):
     """A holder confirms removal (an enterprise account for its own entity; the station for a holder it names)."""
     user = request.user
