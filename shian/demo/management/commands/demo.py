@@ -31,6 +31,7 @@ from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
+from shian.demo.trace import load_trace
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         self._cases(region, seed, today)
         self._emergency(region, seed, today)
         self._credit(region, seed, today)
+        self._trace(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -205,6 +207,17 @@ class Command(BaseCommand):
                 f"信用档案：{made.get('ratings', 0)} 户已评级（{bands}），责任保险 {made.get('policies', 0)} 份"
                 f"（已脱保 {made.get('lapsed', 0)}），更正申请 {made.get('corrections', 0)} 件"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _trace(self, county: Region, seed: int, today: datetime.date) -> None:
+        """一品一码: products, a year of batches and hand-overs, a completed recall and one in progress
+        (shian/demo/trace.py)."""
+        started = time.monotonic()
+        made = load_trace(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"追溯与召回：{made['batches']} 个批次、{made.get('events', 0)} 条流通记录，召回 {made.get('completed')}（已完成）"
+                f"和 {made.get('open')}（召回中）（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _boundaries(self, county: Region) -> None:
