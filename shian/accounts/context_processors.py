@@ -31,6 +31,7 @@ NAV = [
     ("notices:notice_list", _("三书一函"), None),
     ("trace:overview", _("追溯与召回"), None),
     ("trace:scan", _("扫码录入流通"), None),
+    ("trace:import", _("导入流通记录"), None),
     ("portal:home", _("公众服务"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

@@ -30,3 +30,7 @@ SCAN_PER_MINUTE = register_rule(
     "trace.scan_per_minute", default=120, unit=COUNT, name="追溯码公开查询每个客户端地址每分钟请求数上限",
     source="本平台约定（同公开门户，docs/trace.md §2）",
 )  # fmt: skip
+IMPORT_MAX_ROWS = register_rule(
+    "trace.import_max_rows", default=1_000_000, unit=COUNT, name="一次导入流通记录的最多行数",
+    source="本平台约定（docs/trace.md §3）",
+)  # fmt: skip

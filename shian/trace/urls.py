@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import batches, events, public, recalls
+from .views import batches, events, importing, public, recalls
 
 app_name = "trace"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("batches/<int:pk>/labels.pdf", batches.batch_labels, name="batch_labels"),
     path("batches/<int:pk>/revoke/", batches.batch_revoke, name="batch_revoke"),
     path("scan/", events.scan, name="scan"),
+    path("import/", importing.import_page, name="import"),
+    path("import/template.xlsx", importing.import_template, name="import_template"),
     path("scan/<str:code>/", events.handover, name="handover"),
     path("recalls/", recalls.recall_list, name="recall_list"),
     path("recalls/new/<int:pk>/", recalls.recall_new, name="recall_new"),
