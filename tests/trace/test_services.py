@@ -154,3 +154,19 @@ def test_only_regulators_order_a_recall(world):
     with pytest.raises(PermissionDenied):
         recalls.start_recall(actor=world.producer_user, batches=[world.batch], kind=Recall.Kind.ORDERED, level=3,
                              reason="x", now=NOW)  # fmt: skip
+
+
+def test_recall_figures(world):
+    from shian.core import kpis as registry
+    from shian.core.kpis import Grouping
+
+    _chain(world)
+    now = timezone.now()
+    recall = recalls.start_recall(actor=world.station, batches=[world.batch], kind=Recall.Kind.ORDERED, level=3,
+                                  reason="标签不合格", now=now)  # fmt: skip
+    recalls.confirm_removal(actor=world.stall_user, recall=recall, entity=world.stall, now=now)
+    provider = next(p for p in registry.providers() if p.key == "trace")
+    parts = registry.total(provider.count(prefix="370725", grouping=Grouping(6), as_of=timezone.localdate()).values())
+    figures = {k.key: k.value(parts) for k in provider.kpis}
+    assert figures["trace.recalls"] == 1 and figures["trace.recall_completion"] is None  # nothing due yet
+    assert figures["trace.recall_confirmation"] == round(100 / 3, 1) and figures["trace.recalls_overdue"] == 0
