@@ -25,6 +25,7 @@ UNIT_LIMIT = 10
 REASON_LIMIT = 200
 GTIN_LENGTHS = (8, 12, 13, 14)
 MAX_QUANTITY = 10**12
+EARLIEST_YEAR = 1900  # a sanity bound on dates typed by hand, not a rule
 # regulators who may register or record for a business in their jurisdiction (grid workers, cadres and auditors read)
 RECORDERS = frozenset(
     {Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.STATION_STAFF}
@@ -133,6 +134,8 @@ def create_batch(*, actor, product: Product, batch_number: str, produced_on: dat
     now = now or timezone.now()
     if not isinstance(produced_on, datetime.date):
         errors["produced_on"] = [_("请填写生产日期（年-月-日）。")]
+    elif produced_on.year < EARLIEST_YEAR:
+        errors["produced_on"] = [_("生产日期无效：%(d)s。") % {"d": produced_on.isoformat()}]
     elif produced_on > timezone.localdate(now):
         errors["produced_on"] = [_("生产日期不能晚于今天。")]
     if not errors and Batch.objects.filter(product=product, batch_number=batch_number).exists():

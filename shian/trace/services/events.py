@@ -26,7 +26,7 @@ from shian.entities.models import Entity
 
 from ..models import Batch, ChainEvent, EventKind
 from ..selectors.trace import held_by
-from .catalog import quantity_of, require_acts_for
+from .catalog import EARLIEST_YEAR, quantity_of, require_acts_for
 
 GIVER_KINDS = {EventKind.SOLD, EventKind.RETAIL_SOLD}
 TAKER_KINDS = {EventKind.RECEIVED, EventKind.STALL_RECEIVED}
@@ -100,6 +100,8 @@ def validate_event(*, batch: Batch, kind: str, from_entity: Entity | None, to_en
         errors["to_entity"] = [_("交出方和接收方不能是同一单位。")]
     if not isinstance(occurred_at, datetime.datetime):
         errors["occurred_at"] = [_("请填写发生时间。")]
+    elif occurred_at.year < EARLIEST_YEAR:
+        errors["occurred_at"] = [_("发生时间无效。")]
     elif occurred_at > now + datetime.timedelta(minutes=5):
         errors["occurred_at"] = [_("发生时间不能晚于现在。")]
     clean = {}

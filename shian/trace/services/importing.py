@@ -32,7 +32,7 @@ from shian.imports.workbooks import error_report_xlsx
 from .. import codes
 from ..models import Batch, ChainEvent, EventKind, TraceCode
 from ..ruledefs import IMPORT_MAX_ROWS
-from .catalog import RECORDERS
+from .catalog import EARLIEST_YEAR, RECORDERS
 from .events import GIVER_KINDS, TAKER_KINDS, clean_attributes
 
 CHUNK = 5000
@@ -184,7 +184,9 @@ def import_events(*, actor, data: bytes, filename: str, now: datetime.datetime |
         if kind == EventKind.RETAIL_SOLD and row["to_uscc"]:
             bad.append(sheet.cell_error(row.number, "to_uscc", "rule", _("零售记录没有接收单位"), row["to_uscc"]))
         day = row["occurred_on"]
-        if isinstance(day, datetime.date) and day > timezone.localdate(now):
+        if isinstance(day, datetime.date) and day.year < EARLIEST_YEAR:
+            bad.append(sheet.cell_error(row.number, "occurred_on", "rule", _("日期无效"), day))
+        elif isinstance(day, datetime.date) and day > timezone.localdate(now):
             bad.append(sheet.cell_error(row.number, "occurred_on", "future", _("日期晚于今天"), day))
         quantity = row["quantity"]
         if isinstance(quantity, int) and quantity <= 0:

@@ -27,7 +27,7 @@ from shian.entities.models import Entity
 from ..models import Batch, Recall, RecallLevel, RecallNotice
 from ..ruledefs import FINISH, START
 from ..selectors.trace import downstream, ever_held, held_by
-from .catalog import require_acts_for
+from .catalog import EARLIEST_YEAR, require_acts_for
 
 REASON_MAX = 500
 NOTE_LIMIT = 300
@@ -81,6 +81,8 @@ def start_recall(*, actor, batches: list[Batch], kind: str, level, reason: str,
     learned_at = learned_at or now
     if learned_at > now:
         errors["learned_at"] = [_("知悉风险时间不能晚于现在。")]
+    elif learned_at.year < EARLIEST_YEAR:
+        errors["learned_at"] = [_("知悉风险时间无效。")]
     open_ = Recall.objects.filter(status=Recall.Status.OPEN, batches__in=[b.pk for b in batches]).first()
     if open_ is not None:
         errors["batches"] = [_("所选批次已在召回中（%(n)s）。") % {"n": open_.number}]
