@@ -77,8 +77,8 @@ def one(url: str) -> dict:
                      FROM generate_series(%s, %s) g JOIN trace_product p ON p.id = %s + (g %% %s)""",
                 [village, k * w, root.pk, start, end - 1, products[0].pk, len(products)],
             )  # fmt: skip
-        cursor.execute("INSERT INTO trace_tracecode (batch_id, token, created_at) "
-                       "SELECT id, 'b' || lpad(id::text, 7, '0'), now() FROM trace_batch")  # fmt: skip
+        cursor.execute("INSERT INTO trace_tracecode (batch_id, token, created_at, revoked_reason) "
+                       "SELECT id, 'b' || lpad(id::text, 7, '0'), now(), '' FROM trace_batch")  # fmt: skip
         cursor.execute("SELECT min(id), max(id) FROM trace_batch")
         low, high = cursor.fetchone()
         node = "(%(first)s + ((b.id * 7919 + {j} * 104729) %% %(e)s))"

@@ -255,23 +255,20 @@ def _write(actor, good, data: bytes, filename: str) -> tuple[int, int]:
     batch_ids = sorted({g[1] for g in good})
     for part in _in_chunks(batch_ids):  # the same lock as a single entry: no hand-over races the import
         list(Batch.objects.select_for_update().filter(pk__in=part).order_by("pk").values_list("pk", flat=True))
-    rows = [ChainEvent(batch_id=batch_id, kind=kind, from_entity=giver, to_entity=taker, region_id=side.region_id,
-                       quantity=n, occurred_at=timezone.make_aware(datetime.datetime.combine(day, EVENT_TIME)),
-                       attributes=attrs, source="import", created_by=actor, counted=confirms is None)
-            for _number, batch_id, kind, giver, taker, n, day, attrs, side, confirms in good]  # fmt: skip
-    made = ChainEvent.objects.bulk_create(rows, batch_size=CHUNK)
-    confirmations = 0
-    links = []
-    for (*_head, confirms), event in zip(good, made, strict=True):
-        if confirms is None:
-            continue
-        confirmations += 1
-        event.confirms_id = confirms if confirms >= 0 else made[-confirms - 1].pk
-        links.append(event)
+    pks: list[int] = []  # written chunk by chunk: a million model instances would not fit in memory at once
+    for part in _in_chunks(good):
+        rows = [ChainEvent(batch_id=batch_id, kind=kind, from_entity=giver, to_entity=taker, region_id=side.region_id,
+                           quantity=n, occurred_at=timezone.make_aware(datetime.datetime.combine(day, EVENT_TIME)),
+                           attributes=attrs, source="import", created_by=actor, counted=confirms is None)
+                for _number, batch_id, kind, giver, taker, n, day, attrs, side, confirms in part]  # fmt: skip
+        pks += [event.pk for event in ChainEvent.objects.bulk_create(rows)]
+    links = [ChainEvent(pk=pks[i], confirms_id=confirms if confirms >= 0 else pks[-confirms - 1])
+             for i, (*_head, confirms) in enumerate(good) if confirms is not None]  # fmt: skip
+    confirmations = len(links)
     if links:
         ChainEvent.objects.bulk_update(links, ["confirms"], batch_size=CHUNK)
     audit.record(actor=actor, action="trace.import", object_type="trace.chainevent", object_repr=filename[:200],
                  region_code=scope_prefix(actor) or "",
                  after={"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "rows": len(good),
                         "confirmations": confirmations})  # fmt: skip
-    return len(made), confirmations
+    return len(pks), confirmations
