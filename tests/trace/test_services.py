@@ -170,3 +170,16 @@ def test_recall_figures(world):
     figures = {k.key: k.value(parts) for k in provider.kpis}
     assert figures["trace.recalls"] == 1 and figures["trace.recall_completion"] is None  # nothing due yet
     assert figures["trace.recall_confirmation"] == round(100 / 3, 1) and figures["trace.recalls_overdue"] == 0
+
+
+def test_work_list_items(world):
+    from shian.trace.worklist import items
+
+    _chain(world)
+    recalls.start_recall(actor=world.station, batches=[world.batch], kind=Recall.Kind.ORDERED, level=3, reason="x")
+    today = timezone.localdate()
+    mine = {i.key: i.count for i in items(user=world.stall_user, region_code=None, today=today)}
+    assert mine == {"trace.confirm_overdue": 0, "trace.confirm": 1}
+    station = {i.key: i.count for i in items(user=world.station, region_code=None, today=today)}
+    assert station == {"trace.recalls_overdue": 0, "trace.recalls_open": 1}
+    assert items(user=world.outsider, region_code=None, today=today)[1].count == 0
