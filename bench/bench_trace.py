@@ -42,6 +42,7 @@ def one(url: str) -> dict:
     from shian.accounts.models import User
     from shian.core.models import DeadlineRule
     from shian.entities.models import Entity
+    from shian.regions.models import Region
     from shian.trace import codes
     from shian.trace.models import Batch, Category, Product, TraceCode
     from shian.trace.selectors.trace import downstream
@@ -49,10 +50,12 @@ def one(url: str) -> dict:
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("load_regions", "--villages", "370725", verbosity=0)
-    DeadlineRule.objects.create(code="trace.scan_per_minute", name="基准测试", region_prefix="", version=99, unit="n",
-                                amount=10**9, valid_from=datetime.date(2000, 1, 1), source="基准测试")  # fmt: skip
+    DeadlineRule.objects.get_or_create(code="trace.scan_per_minute", region_prefix="", version=99, defaults={
+        "name": "基准测试", "unit": "n", "amount": 10**9, "valid_from": datetime.date(2000, 1, 1), "source": "基准测试"})  # fmt: skip
     root = User.objects.create_superuser(username="bench-root", password="bench-pass")
-    village = "370725001001"
+    village = (
+        Region.objects.filter(code__startswith="370725", level=5).order_by("code").values_list("code", flat=True)[0]
+    )
     businesses = max(1000, EVENTS // 1000)
     started = time.perf_counter()
     Entity.objects.bulk_create(
