@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shian.lists",
     "shian.notices",
     "shian.markets",
+    "shian.trace",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

@@ -7,6 +7,7 @@ from shian.api.main import api
 from shian.api.open import open_api
 from shian.core import views as core_views
 from shian.core.access import access
+from shian.trace.urls import public_urlpatterns as trace_public
 from shian.web import views as web_views
 
 urlpatterns = [
@@ -30,6 +31,8 @@ urlpatterns = [
     path("notices/", include("shian.notices.urls")),
     path("markets/", include("shian.markets.urls")),
     path("credit/", include("shian.credit.urls")),
+    path("trace/", include("shian.trace.urls")),
+    path("public/trace/", include(trace_public)),
     path("public/", include("shian.portal.urls")),
     path("dashboard/", include("shian.dashboard.urls")),
     path("core/", include("shian.core.urls")),

@@ -52,6 +52,8 @@ ELSEWHERE = {
     "credit.insured_central_kitchen",
     # issue 26 smart markets (tests/markets/test_selectors_kpis.py)
     "markets.posted", "markets.posted_rate", "markets.stalls_tested", "markets.failure_rate",
+    # issue 26 (tests/trace/test_services.py)
+    "trace.recalls", "trace.recall_completion", "trace.recall_confirmation", "trace.recalls_overdue",
 }  # fmt: skip
 
 

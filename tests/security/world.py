@@ -43,6 +43,7 @@ from .world_markets import EXTENSIONS as MARKETS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
 from .world_sampling import EXTENSIONS as SAMPLING
+from .world_trace import EXTENSIONS as TRACE
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}
@@ -248,7 +249,8 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL:
+    extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
+    for extend in extensions + TRACE:
         extend(w, w.users)
     return w
 

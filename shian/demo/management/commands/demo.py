@@ -32,6 +32,7 @@ from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
+from shian.demo.trace import load_trace
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
 from shian.regions.models import Region
@@ -95,6 +96,7 @@ class Command(BaseCommand):
         self._emergency(region, seed, today)
         self._credit(region, seed, today)
         self._markets(region, seed, today)
+        self._trace(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -219,6 +221,17 @@ class Command(BaseCommand):
                 f"智慧菜市场：{made['markets']} 个市场（账号 market），摊位 {made['stalls']} 个，近一个月摊位快检 "
                 f"{made['tests']} 批次（不合格 {made['failed']}，暂停销售 {made['on_hold']} 个摊位）"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _trace(self, county: Region, seed: int, today: datetime.date) -> None:
+        """一品一码: products, a year of batches and hand-overs, a completed recall and one in progress
+        (shian/demo/trace.py)."""
+        started = time.monotonic()
+        made = load_trace(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"追溯与召回：{made['batches']} 个批次、{made.get('events', 0)} 条流通记录，召回 {made.get('completed')}（已完成）"
+                f"和 {made.get('open')}（召回中）（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _boundaries(self, county: Region) -> None:

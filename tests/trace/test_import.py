@@ -1,0 +1,70 @@
+"""Chain events from Excel through the import engine (docs/trace.md §3): all or nothing, cell-level errors (forged
+code, unknown business, over-handover replayed in time order, a missing pig certificate), confirmations of sales."""
+
+import pytest
+from django.test import Client
+
+from shian.imports.reading import read_sheet
+from shian.trace import codes
+from shian.trace.models import ChainEvent
+from shian.trace.services import catalog, importing
+
+
+def _csv(rows) -> bytes:
+    head = "追溯码,环节,交出方统一社会信用代码,接收方统一社会信用代码,数量,日期,附加信息\n"
+    return (head + "\n".join(",".join(str(v) for v in r) for r in rows) + "\n").encode("utf-8")
+
+
+def _code(w):
+    return codes.sign(catalog.active_code(w.batch).token)
+
+
+def test_a_good_file_is_written_with_confirmations(world):
+    code = _code(world)
+    data = _csv([
+        (code, "销售给企业", world.producer.uscc, world.wholesaler.uscc, 60, "2026-11-02", ""),
+        (code, "收货", world.producer.uscc, world.wholesaler.uscc, 60, "2026-11-02", ""),
+        (code, "销售给企业", world.wholesaler.uscc, world.stall.uscc, 20, "2026-11-03", ""),
+        (code, "零售", world.stall.uscc, "", 5, "2026-11-04", ""),
+    ])  # fmt: skip
+    outcome = importing.import_events(actor=world.county, data=data, filename="events.csv")
+    assert (outcome.created, outcome.confirmations) == (4, 1)
+    confirmation = ChainEvent.objects.get(kind="received")
+    assert not confirmation.counted and confirmation.confirms.kind == "sold"
+
+
+def test_a_bad_file_writes_nothing_and_names_each_cell(world):
+    code = _code(world)
+    before = ChainEvent.objects.count()
+    data = _csv([
+        (code, "销售给企业", world.producer.uscc, world.wholesaler.uscc, 90, "2026-11-02", ""),
+        (code, "销售给企业", world.producer.uscc, world.stall.uscc, 20, "2026-11-03", ""),  # 10 left: over
+        (code[:-1] + "x", "收货", world.producer.uscc, world.stall.uscc, 1, "2026-11-03", ""),
+        (code, "收货", world.producer.uscc, "91370725MA3T009999", 1, "2026-11-03", ""),
+    ])  # fmt: skip
+    with pytest.raises(importing.ImportRefused) as exc:
+        importing.import_events(actor=world.county, data=data, filename="bad.csv")
+    cells = {(c["row"], c["code"]) for c in exc.value.cells}
+    assert {(3, "over"), (4, "forged"), (5, "unknown")} <= cells
+    assert any("此时持有该批次 10，不能交出 20" in m for m in exc.value.messages)
+    assert ChainEvent.objects.count() == before
+    report = read_sheet(exc.value.report, "report.xlsx", importing.EVENTS)
+    assert len(report.rows) == 4
+
+
+def test_an_enterprise_imports_only_its_own_side(world):
+    data = _csv([(_code(world), "销售给企业", world.producer.uscc, world.wholesaler.uscc, 5, "2026-11-02", "")])
+    with pytest.raises(importing.ImportRefused) as exc:
+        importing.import_events(actor=world.wholesaler_user, data=data, filename="e.csv")
+    assert exc.value.cells[0]["code"] == "scope"
+
+
+def test_import_page(world):
+    client = Client()
+    client.force_login(world.producer_user)
+    assert client.get("/trace/import/template.xlsx").status_code == 200
+    data = _csv([(_code(world), "销售给企业", world.producer.uscc, world.wholesaler.uscc, 500, "2026-11-02", "")])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post("/trace/import/", {"file": SimpleUploadedFile("e.csv", data)})
+    assert r.status_code == 422 and "不能交出 500" in r.content.decode() and "base64," in r.content.decode()
