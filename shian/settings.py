@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "shian.emergency",
     "shian.lists",
     "shian.notices",
+    "shian.dinners",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

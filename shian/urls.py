@@ -28,6 +28,7 @@ urlpatterns = [
     path("emergency/", include("shian.emergency.urls")),
     path("lists/", include("shian.lists.urls")),
     path("notices/", include("shian.notices.urls")),
+    path("dinners/", include("shian.dinners.urls")),
     path("credit/", include("shian.credit.urls")),
     path("public/", include("shian.portal.urls")),
     path("dashboard/", include("shian.dashboard.urls")),

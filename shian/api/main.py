@@ -22,6 +22,7 @@ from shian.core.api import router as audit_router
 from shian.core.rule_api import router as rules_router
 from shian.credit.api import router as credit_router
 from shian.dashboard.api import router as dashboard_router
+from shian.dinners.api import router as dinners_router
 from shian.duties.api import router as duties_router
 from shian.emergency.api import router as emergency_router
 from shian.entities.api import router as entities_router
@@ -139,4 +140,5 @@ api.add_router("/cases", cases_router)
 api.add_router("/emergency", emergency_router)
 api.add_router("/lists", lists_router)
 api.add_router("/notices", notices_router)
+api.add_router("/dinners", dinners_router)
 api.add_router("/credit", credit_router)
