@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shian.lists",
     "shian.notices",
     "shian.dinners",
+    "shian.foodborne",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("lists/", include("shian.lists.urls")),
     path("notices/", include("shian.notices.urls")),
     path("dinners/", include("shian.dinners.urls")),
+    path("foodborne/", include("shian.foodborne.urls")),
     path("credit/", include("shian.credit.urls")),
     path("public/", include("shian.portal.urls")),
     path("dashboard/", include("shian.dashboard.urls")),

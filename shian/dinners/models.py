@@ -68,7 +68,9 @@ class Dinner(models.Model):
     """A reported rural collective dinner (农村集体聚餐): when, where, how many, the chef, menu, ingredient sources,
     its insurance, and the guidance grade with the rule values it was graded on."""
 
-    region = models.ForeignKey("regions.Region", verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("村（社区）"), on_delete=models.PROTECT, related_name="+"
+    )
     place = models.CharField(_("举办地点"), max_length=200)
     held_on = models.DateField(_("聚餐日期"))
     occasion = models.CharField(_("事由"), max_length=50, blank=True)

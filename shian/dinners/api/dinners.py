@@ -110,7 +110,9 @@ def dinner_get(request, pk: Id):
     return selectors.dinner_get(user=request.user, pk=pk)
 
 
-@router.post("/dinners", response={201: DinnerOut}, summary="报告农村集体聚餐（无厨师则拒绝；达到指导人数生成指导任务）")
+@router.post(
+    "/dinners", response={201: DinnerOut}, summary="报告农村集体聚餐（无厨师则拒绝；达到指导人数生成指导任务）"
+)
 @access(REPORTERS)
 def dinner_create(request, payload: DinnerIn):
     dinner = services.report_dinner(actor=request.user, **payload.dict())

@@ -56,7 +56,9 @@ def add_chef(*, actor, region_code: str = "", name: str = "", id_number: str = "
     errors: dict = {}
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if region is None:
-        errors["region_code"] = [_("请选择登记区划。") if not region_code else _("区划“%(c)s”不存在。") % {"c": region_code}]
+        errors["region_code"] = [
+            _("请选择登记区划。") if not region_code else _("区划“%(c)s”不存在。") % {"c": region_code}
+        ]
     else:
         require_in_scope(actor, region.code)
     name = _text(name, "name", _("姓名"), 50, errors)
