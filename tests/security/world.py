@@ -41,6 +41,7 @@ from .world_inspections import EXTENSIONS as INSPECTIONS
 from .world_lists import EXTENSIONS as LISTS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
+from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
@@ -247,7 +248,7 @@ def build() -> World:
     w.users["enterprise_staff"] = _user("matrix-staff", Role.ENTERPRISE, own.region_id, entity=own,
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
-    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + CREDIT + PORTAL:
+    for extend in INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + CREDIT + PORTAL + RURAL:
         extend(w, w.users)
     return w
 

@@ -124,7 +124,7 @@ def add_training(*, actor, chef: Chef, held_on=None, title: str = "", hours=0) -
         raise ValidationError(errors)
     training = ChefTraining.objects.create(chef=chef, held_on=held_on, title=title, hours=hours, created_by=actor)
     audit.record(actor=actor, action="dinners.training_add", obj=chef, region_code=chef.region_id,
-                 after={"held_on": held_on, "title": title, "hours": hours})  # fmt: skip
+                 after={"held_on": held_on.isoformat(), "title": title, "hours": hours})  # fmt: skip
     return training
 
 
