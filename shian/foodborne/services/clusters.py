@@ -84,7 +84,7 @@ def _recount(cluster: Cluster) -> None:
 
 def _warn(cluster: Cluster) -> None:
     """The county's administrators and station staff are told at once; the warning is audited."""
-    users = User.objects.filter(is_active=True, role__in=OPENERS, region_id__startswith=cluster.county)
+    users = User.objects.filter(region_under(User, "region", cluster.county), is_active=True, role__in=OPENERS)
     text = _("食源性疾病聚集性病例预警：%(k)s“%(l)s”已报告 %(n)d 例，请核实并决定是否按事故处置。") % {
         "k": cluster.get_kind_display(), "l": cluster.label, "n": cluster.cases}  # fmt: skip
     notify(users=users, text=text, url=reverse("foodborne:cluster_detail", args=[cluster.pk]), kind="foodborne.cluster",
