@@ -56,8 +56,16 @@ def test_a_report_without_a_chef_is_refused_with_a_clear_message_and_nothing_wri
 
 def test_bad_input_names_every_field_at_once(world):
     with pytest.raises(ValidationError) as exc:
-        _report(world, actor=world["county"], region_code="370725001", diners=0, menu="", insured=True,
-                policy_number="", host_phone="12")
+        _report(
+            world,
+            actor=world["county"],
+            region_code="370725001",
+            diners=0,
+            menu="",
+            insured=True,
+            policy_number="",
+            host_phone="12",
+        )
     assert {"region_code", "diners", "menu", "policy_number", "host_phone"} <= set(exc.value.message_dict)
     assert "村（社区）" in " ".join(exc.value.message_dict["region_code"])
     assert not Dinner.objects.exists()
