@@ -5,7 +5,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.core import audit, rules
 from shian.core.jurisdiction import require_in_scope
+from shian.core.models import DeadlineRule
+from shian.core.regioncodes import COUNTY, ancestor, level_of, prefixes
 from shian.core.services import notify
 from shian.entities.validators import validate_phone, validate_resident_id
 from shian.regions.models import Region
@@ -133,26 +135,29 @@ def expiring_horizon(region_code: str, today: datetime.date) -> datetime.date:
 
 
 def remind_expiring(now: datetime.datetime) -> int:
-    """Tell the station staff and administrators over each active chef whose certificate expires within
-    `dinners.cert_expiry_days` (read in the chef's region), once per expiry date. Idempotent."""
+    """Tell the station staff and administrators (county level and below) over each active chef whose certificate
+    expires within `dinners.cert_expiry_days` (read in the chef's region), once per expiry date. Idempotent."""
     today = timezone.localdate(now)
-    widest = today + datetime.timedelta(days=max(366, rules.value(CERT_EXPIRY_DAYS.code, "", today)))
-    candidates = Chef.objects.filter(active=True, cert_expires_on__lte=widest).exclude(
-        reminded_for=F("cert_expires_on")
-    )
-    told = 0
-    keepers = list(User.objects.filter(is_active=True, role__in=KEEPERS).exclude(region__isnull=True))
-    for chef in candidates.order_by("pk").iterator():
-        if chef.cert_expires_on > expiring_horizon(chef.region_id, today):
-            continue
-        users = [u for u in keepers if chef.region_id.startswith(u.region_id) and len(u.region_id) >= 6]
+    longest = DeadlineRule.objects.filter(code=CERT_EXPIRY_DAYS.code).aggregate(n=Max("amount"))["n"] or 0
+    widest = today + datetime.timedelta(days=max(longest, rules.value(CERT_EXPIRY_DAYS.code, "", today)))
+    candidates = [
+        chef for chef in Chef.objects.filter(active=True, cert_expires_on__lte=widest)
+        .exclude(reminded_for=F("cert_expires_on")).order_by("pk")
+        if chef.cert_expires_on <= expiring_horizon(chef.region_id, today)
+    ]  # fmt: skip
+    above = {code for chef in candidates for code in prefixes(chef.region_id) if level_of(code) >= COUNTY}
+    keepers: dict[str, list] = {}
+    for user in User.objects.filter(is_active=True, role__in=KEEPERS, region_id__in=above):
+        keepers.setdefault(user.region_id, []).append(user)
+    for chef in candidates:
+        users = [u for code in prefixes(chef.region_id) for u in keepers.get(code, [])]
         text = _("流动厨师 %(n)s 的健康证明%(w)s（有效期至 %(d)s），请提醒其及时办理。") % {
             "n": chef.name, "d": chef.cert_expires_on,
             "w": _("已过期") if chef.cert_expires_on < today else _("即将到期")}  # fmt: skip
         with transaction.atomic():
             notify(users=users, text=text, url=reverse("dinners:chef_detail", args=[chef.pk]),
-                   kind="dinners.cert_expiring", group=chef.region_id[:6], group_text=_("%(n)d 名厨师健康证明将到期"),
+                   kind="dinners.cert_expiring", group=ancestor(chef.region_id, COUNTY),
+                   group_text=_("%(n)d 名厨师健康证明将到期"),
                    group_url=reverse("dinners:chef_list") + "?expiring=1")  # fmt: skip
             Chef.objects.filter(pk=chef.pk).update(reminded_for=chef.cert_expires_on)
-        told += 1
-    return told
+    return len(candidates)
