@@ -66,8 +66,13 @@ def server_env(tmp_path_factory):
         url, cleanup = _postgres_database(url)
     else:
         url = f"sqlite:///{var / 'e2e.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "SHIAN_VAR_DIR": str(var), "SHIAN_DEBUG": "0",
-           "SHIAN_HOLIDAY_CACHE_SECONDS": "2"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SHIAN_VAR_DIR": str(var),
+        "SHIAN_DEBUG": "0",
+        "SHIAN_HOLIDAY_CACHE_SECONDS": "2",
+    }
     _run(env, "migrate", "--noinput", "-v0")
     _run(env, "load_regions", "--villages", "370725")
     _run(env, "demo")
