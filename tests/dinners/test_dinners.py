@@ -215,3 +215,24 @@ def test_the_figures_count_insurance_and_guidance(world):
                            host_signer="李四")  # fmt: skip
     parts = kpis.count(prefix="370725", grouping=Grouping(6), as_of=timezone.localdate())["370725"]
     assert parts["dinners_guided"] == 1
+
+
+def test_the_api_reports_a_dinner_refuses_one_without_a_chef_and_masks_the_chef(world, client):
+    client.force_login(world["worker"])
+    body = {"region_code": VILLAGE, "place": "村委会", "held_on": timezone.localdate().isoformat(), "host_name": "李四",
+            "diners": 120, "menu": "八大碗", "sources": "集市"}  # fmt: skip
+    refused = client.post("/api/v1/dinners/dinners", body, content_type="application/json")
+    assert refused.status_code == 422 and not Dinner.objects.exists()
+    made = client.post("/api/v1/dinners/dinners", body | {"chef_id": world["chef"].pk},
+                       content_type="application/json")  # fmt: skip
+    assert made.status_code == 201 and made.json()["grade"] == "guided" and made.json()["task"]["status"] == "open"
+    task_id = made.json()["task"]["id"]
+    sheet = client.get(f"/api/v1/dinners/tasks/{task_id}/checklist").json()
+    answers = [{"item": i["id"], "result": "pass"} for i in sheet["items"]]
+    signed = client.post(f"/api/v1/dinners/tasks/{task_id}/guidance",
+                         {"client_key": str(uuid.uuid4()), "checklist_id": sheet["checklist_id"], "answers": answers,
+                          "host_signer": "李四"}, content_type="application/json")  # fmt: skip
+    assert signed.status_code == 201 and GuidanceTask.objects.get(pk=task_id).status == "done"
+    client.force_login(world["county"])
+    chef = client.get(f"/api/v1/dinners/chefs/{world['chef'].pk}").json()
+    assert chef["id_number"] == "1101**********002X" and chef["phone"] == "138****5678"

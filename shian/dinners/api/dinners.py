@@ -87,7 +87,10 @@ class DinnerOut(Schema):
 
     @staticmethod
     def resolve_task(obj):
-        return GuidanceTask.objects.filter(dinner=obj).first()
+        try:
+            return obj.task  # select_related by the selectors
+        except GuidanceTask.DoesNotExist:
+            return None
 
 
 class DinnerFilter(Schema):

@@ -25,7 +25,7 @@ def dinner_list(*, user, region_code: str | None = None, grade: str = "", q: str
 
 
 def dinner_get(*, user, pk: int) -> Dinner:
-    return get_in_scope(Dinner.objects.select_related("region", "chef", "reported_by"), user, pk=pk)
+    return get_in_scope(Dinner.objects.select_related("region", "chef", "reported_by", "task"), user, pk=pk)
 
 
 def task_list(*, user, region_code: str | None = None, status: str = "", mine: bool = False) -> QuerySet[GuidanceTask]:

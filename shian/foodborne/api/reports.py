@@ -73,7 +73,7 @@ class ReportOut(Schema):
 
     @staticmethod
     def resolve_cluster_ids(obj):
-        return sorted(obj.clusters.values_list("pk", flat=True))
+        return sorted(c.pk for c in obj.clusters.all())  # prefetched by the list
 
 
 class ReportFilter(Schema):
@@ -85,7 +85,9 @@ class ReportFilter(Schema):
 @access(READERS)
 @paginate(Pages)
 def report_list(request, filters: Query[ReportFilter]):
-    return selectors.report_list(user=request.user, region_code=filters.region, q=filters.q)
+    return selectors.report_list(user=request.user, region_code=filters.region, q=filters.q).prefetch_related(
+        "clusters"
+    )
 
 
 @router.get("/reports/{pk}", response=ReportOut, summary="病例报告详情（患者信息脱敏）")
