@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
-from shian.core.regioncodes import COUNTY, ancestor, level_of
+from shian.core.regioncodes import COUNTY, level_of, prefixes
 
 from ..models import Chef, Dinner, Grade, GuidanceTask, GuidanceVisit
 from ..services.chefs import expiring_horizon
@@ -66,11 +66,11 @@ def chef_get(*, user, pk: int) -> Chef:
 
 
 def chef_choices(*, user, on: datetime.date | None = None) -> QuerySet[Chef]:
-    """The chefs a reporter may name: active chefs registered in the reporter's county (or anywhere in a wider
-    jurisdiction)."""
+    """The chefs a reporter may name: active chefs registered inside the reporter's jurisdiction, or in a region
+    above it down from the county (the county's registry, the township's)."""
     prefix = scope_prefix(user)
     if prefix is None:
         raise Http404
-    if (level_of(prefix) or 0) > COUNTY:
-        prefix = ancestor(prefix, COUNTY)
-    return narrow_to(Chef.objects.filter(active=True), prefix).order_by("name", "id")
+    above = [code for code in prefixes(prefix) if level_of(code) >= COUNTY]
+    qs = Chef.objects.filter(active=True)
+    return (narrow_to(qs, prefix) | qs.filter(region_id__in=above)).order_by("name", "id")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import ADMIN_ROLES, Role, User
 from shian.core import audit, rules
 from shian.core.jurisdiction import require_in_scope
-from shian.core.regioncodes import COUNTY, VILLAGE, ancestor, level_of, prefixes
+from shian.core.regioncodes import COUNTY, VILLAGE, level_of, prefixes
 from shian.core.services import notify
 from shian.entities.validators import validate_phone
 from shian.regions.models import Grid, Region
@@ -97,8 +97,9 @@ def _chef(chef_id, region: Region | None, held_on, errors: dict) -> Chef | None:
         errors["chef_id"] = [_("未填写厨师：农村集体聚餐须由流动厨师名录中登记在册的厨师掌勺，请先登记厨师再报告。")]
         return None
     chef = Chef.objects.filter(pk=chef_id, active=True).first() if str(chef_id).isdigit() else None
-    if chef is None or (region is not None and ancestor(chef.region_id, COUNTY) != ancestor(region.code, COUNTY)):
-        errors["chef_id"] = [_("厨师不在本县流动厨师名录中，请先登记。")]
+    registries = [code for code in prefixes(region.code) if level_of(code) >= COUNTY] if region else []
+    if chef is None or (region is not None and chef.region_id not in registries):
+        errors["chef_id"] = [_("厨师不在本县（或本乡镇、本村）流动厨师名录中，请先登记。")]
         return None
     if isinstance(held_on, datetime.date) and chef.cert_expires_on < held_on:
         errors["chef_id"] = [_("厨师 %(n)s 的健康证明有效期至 %(d)s，聚餐当天已过期，须换证后再掌勺。") % {
