@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "shian.notices",
     "shian.markets",
     "shian.trace",
+    "shian.dinners",
+    "shian.foodborne",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

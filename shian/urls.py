@@ -30,6 +30,8 @@ urlpatterns = [
     path("lists/", include("shian.lists.urls")),
     path("notices/", include("shian.notices.urls")),
     path("markets/", include("shian.markets.urls")),
+    path("dinners/", include("shian.dinners.urls")),
+    path("foodborne/", include("shian.foodborne.urls")),
     path("credit/", include("shian.credit.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),

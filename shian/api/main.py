@@ -22,9 +22,11 @@ from shian.core.api import router as audit_router
 from shian.core.rule_api import router as rules_router
 from shian.credit.api import router as credit_router
 from shian.dashboard.api import router as dashboard_router
+from shian.dinners.api import router as dinners_router
 from shian.duties.api import router as duties_router
 from shian.emergency.api import router as emergency_router
 from shian.entities.api import router as entities_router
+from shian.foodborne.api import router as foodborne_router
 from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
@@ -142,5 +144,7 @@ api.add_router("/emergency", emergency_router)
 api.add_router("/lists", lists_router)
 api.add_router("/notices", notices_router)
 api.add_router("/markets", markets_router)
+api.add_router("/dinners", dinners_router)
+api.add_router("/foodborne", foodborne_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)

@@ -42,6 +42,7 @@ from .world_lists import EXTENSIONS as LISTS
 from .world_markets import EXTENSIONS as MARKETS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
+from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
 from .world_trace import EXTENSIONS as TRACE
 
@@ -250,7 +251,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE:
+    for extend in extensions + TRACE + RURAL:
         extend(w, w.users)
     return w
 

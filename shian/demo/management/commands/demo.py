@@ -30,6 +30,7 @@ from shian.demo.markets import load_markets
 from shian.demo.notices import load_notices
 from shian.demo.province import load_province
 from shian.demo.rules import load_demo_rule_versions
+from shian.demo.rural import load_rural
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
 from shian.demo.trace import load_trace
@@ -94,6 +95,7 @@ class Command(BaseCommand):
         self._complaints(region, seed, today)
         self._cases(region, seed, today)
         self._emergency(region, seed, today)
+        self._rural(region, seed, today)
         self._credit(region, seed, today)
         self._markets(region, seed, today)
         self._trace(region, seed, today)
@@ -180,6 +182,19 @@ class Command(BaseCommand):
                 f"应急处置：食品安全事件 {made['incidents']} 起（报告 {made['reports']} 份），舆情 {made['opinions']} 条"
                 f"（反馈迟报 {made['opinions_late']} 条），应急预案 {made['plans']} 份，培训与演练 {made['exercises']} 次"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _rural(self, county: Region, seed: int, today: datetime.date) -> None:
+        """流动厨师, reported dinners with guidance visits, and a foodborne cluster that opened an incident
+        (shian/demo/rural.py), after the emergency records (which are made only in a county without incidents)."""
+        started = time.monotonic()
+        made = load_rural(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"农村集体聚餐：流动厨师 {made['chefs']} 人（健康证明将到期 {made['expiring']}），聚餐 {made['dinners']} 场"
+                f"（投保 {made['insured']}，已现场指导 {made['guided']}，待指导 {made['open_tasks']}）；"
+                f"食源性疾病：病例 {made.get('cases', 0)} 例，聚集性预警 {made.get('clusters', 0)} 起，"
+                f"开立事故 {made.get('incidents', 0)} 起（医院账号 hospital）（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _credit(self, county: Region, seed: int, today: datetime.date) -> None:
