@@ -11,6 +11,8 @@ from shian.checklists import services
 from shian.checklists.forms import item_lines, parse_item_lines
 from shian.checklists.kinds import is_kind, kind_choices
 from shian.checklists.models import Checklist, Severity
+from shian.dinners import defaults as dinner_defaults
+from shian.dinners.models import GUIDANCE_KIND
 from shian.inspections.defaults import DEFAULT_CHECKLISTS
 from shian.visits.checklists import DEFAULTS
 from shian.visits.models import ChecklistKind
@@ -27,7 +29,8 @@ def test_visits_registers_its_kinds_and_the_field_shows_their_labels(db):
 
 
 def test_the_seeded_defaults_are_version_1_of_every_kind(db):
-    seeded = {**DEFAULTS, **DEFAULT_CHECKLISTS}  # the 包保 督导检查表 and the 监督检查要点表
+    # the 包保 督导检查表, the 监督检查要点表 and the 农村集体聚餐现场指导检查表
+    seeded = {**DEFAULTS, **DEFAULT_CHECKLISTS, GUIDANCE_KIND: (dinner_defaults.TITLE, dinner_defaults.ITEMS)}
     defaults = Checklist.objects.filter(region__isnull=True, version=1)
     assert {c.kind for c in defaults} == {str(k) for k in seeded}
     for checklist in defaults:

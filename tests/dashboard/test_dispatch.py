@@ -125,6 +125,8 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "cases.on_time", "cases.filed_rate", "notices.on_time", "credit.insured_priority", "credit.insured_meat",
         "credit.insured_egg", "credit.insured_milk", "credit.insured_baijiu", "credit.insured_school",
         "credit.insured_rural_dinner", "credit.insured_group_meal", "credit.insured_central_kitchen",
+        "markets.posted_rate", "markets.stalls_tested", "trace.recall_completion", "trace.recall_confirmation",
+        "dinners.insured_rate", "dinners.guidance_rate",
     }  # fmt: skip
 
     def score(values):

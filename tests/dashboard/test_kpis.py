@@ -54,6 +54,9 @@ ELSEWHERE = {
     "markets.posted", "markets.posted_rate", "markets.stalls_tested", "markets.failure_rate",
     # issue 26 (tests/trace/test_services.py)
     "trace.recalls", "trace.recall_completion", "trace.recall_confirmation", "trace.recalls_overdue",
+    # issue 26 rural dinners and foodborne reports (tests/dinners, tests/foodborne)
+    "dinners.reported", "dinners.insured_rate", "dinners.guidance_rate", "dinners.chef_cert_expiring",
+    "foodborne.cases", "foodborne.clusters",
 }  # fmt: skip
 
 

@@ -49,5 +49,8 @@ def test_a_dinner_report_produces_a_guidance_task_the_grid_worker_completes(brow
     assert "端到端户主" in page.inner_text("[data-testid=visit]")
     page.goto(f"{live_url}/dinners/tasks/?mine=1&status=done")
     assert "端到端村委会大院" in page.content()
-    assert not errors, errors
+    # the refused report (no chef) is answered 422 on purpose; the browser logs that answer, nothing else may appear
+    unexpected = [e for e in errors if "status of 422" not in e]
+    assert len(errors) - len(unexpected) == 1
+    assert not unexpected, unexpected
     context.close()
