@@ -123,9 +123,8 @@ class Entity(models.Model):
         "accounts.Department", verbose_name=_("行业主管部门"), null=True, blank=True, on_delete=models.PROTECT
     )
     baobao_grade = models.CharField(_("包保等级"), max_length=1, choices=Grade.choices, blank=True)
-    # 风险等级 (docs/inspections.md §2): A = LOWEST risk, the opposite of the 包保 letters; kept by inspections'
-    # grading service, shown always with its words (A级（低风险）) so the two are never mixed up.
-    risk_grade = models.CharField(_("风险等级"), max_length=1, blank=True, db_index=True)
+    # 风险等级 (docs/inspections.md §2) is not a column here: it is the entity's current inspections.RiskGrade,
+    # joined where it is read (a province's regrading then never rewrites this wide, much-indexed table).
     grid = models.ForeignKey(
         "regions.Grid", verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

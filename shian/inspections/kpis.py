@@ -37,6 +37,7 @@ from .models import (
     PlannedInspection,
     RectificationOrder,
     RiskBand,
+    current_grade,
 )  # fmt: skip
 from .ruledefs import CATERING_FLOOR_PCT, COVERAGE_YEARS, KITCHEN_HOSPITAL, KITCHEN_SCHOOL
 
@@ -71,17 +72,17 @@ def operating(prefix: str, as_of: datetime.date):
 
 def count_coverage(*, prefix: str, grouping, as_of: datetime.date) -> dict:
     """Operating entities, those inspected this year by `as_of`, those inspected within the coverage floor
-    (`inspections.coverage_years`), and the risk band each has now."""
+    (`inspections.coverage_years`), and the risk band each has now (its current grade, joined; none: ungraded)."""
     year_start = as_of.replace(month=1, day=1)
     floor_start = years_before(as_of, rules.value(COVERAGE_YEARS.code, prefix, as_of))
     signed = Inspection.objects.filter(entity=OuterRef("pk"), inspected_on__lte=as_of)
     sums = grouping.sums(
-        operating(prefix, as_of), "region_id", "pk",
+        operating(prefix, as_of).annotate(grade=current_grade()), "region_id", "pk",
         insp_entities=Count("pk"),
         insp_year=Count("pk", filter=Exists(signed.filter(inspected_on__gte=year_start))),
         insp_floor=Count("pk", filter=Exists(signed.filter(inspected_on__gt=floor_start))),
-        **{f"risk_{band}": Count("pk", filter=Q(risk_grade=band)) for band in RiskBand.values},
-        risk_none=Count("pk", filter=~Q(risk_grade__in=RiskBand.values)),
+        **{f"risk_{band}": Count("pk", filter=Q(grade__band=band)) for band in RiskBand.values},
+        risk_none=Count("pk", filter=Q(grade__isnull=True)),
     )  # fmt: skip
     out: dict = {}
     for group, parts in sums.items():

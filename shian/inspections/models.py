@@ -2,8 +2,12 @@
 draws, tasks, signed inspections on the checklist engine, rectification orders with re-checks, case referrals,
 catering 量化分级 and the 明厨亮灶 registry."""
 
+import hashlib
+import json
+
 from django.conf import settings
 from django.db import models
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
 from shian.checklists.models import RecordAddendum, SignedAnswer, SignedRecord, StoredFile
@@ -103,10 +107,33 @@ class RiskScheme(models.Model):
         return f"{self.get_variant_display()} {self.region_id or '默认'} v{self.version}"
 
 
+class RiskFactorSet(models.Model):
+    """One distinct list of scored factors, stored once and shared by every grade that scored alike (most of a
+    province's entities share a few thousand lists): a grade row stays small, so a province run writes little.
+    Rows are only ever added; `sha256` is the digest of the list's canonical JSON (`digest`)."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    factors = models.JSONField(_("计分项"), default=list)
+
+    class Meta:
+        verbose_name = _("风险计分项")
+        verbose_name_plural = _("风险计分项")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+    @staticmethod
+    def digest(factors) -> str:
+        """SHA-256 of the factors' canonical JSON (sorted keys, no spaces): the same list, the same digest."""
+        text = json.dumps(factors, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
 class RiskGrade(models.Model):
-    """One grading of an entity: the scheme version, the factors that scored and the band. The newest row per
-    entity is current (`is_current`), and the band is copied to `Entity.risk_grade`. A manual adjustment is a row
-    of its own with a reason; automatic regrading keeps it (`manual`) until someone lifts it."""
+    """One grading of an entity: the scheme version, the factors that scored (`factor_set`, shared) and the band.
+    The newest row per entity is current (`is_current`, at most one: a partial unique index) and is THE entity's
+    band: readers join it (`current_grade()`); an entity without one is ungraded. A manual adjustment is a row of
+    its own with a reason; automatic regrading keeps it (`manual`) until someone lifts it."""
 
     entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="risk_grades")
     scheme = models.ForeignKey(RiskScheme, on_delete=models.PROTECT, related_name="+")
@@ -116,7 +143,7 @@ class RiskGrade(models.Model):
     total = models.DecimalField(_("风险总分"), max_digits=5, decimal_places=1)
     computed_band = models.CharField(_("计算等级"), max_length=1, choices=RiskBand.choices)
     band = models.CharField(_("风险等级"), max_length=1, choices=RiskBand.choices)
-    factors = models.JSONField(_("计分项"), default=list)
+    factor_set = models.ForeignKey(RiskFactorSet, verbose_name=_("计分项"), on_delete=models.PROTECT, related_name="+")
     manual = models.BooleanField(_("人工调整"), default=False)
     reason = models.CharField(_("调整理由"), max_length=300, blank=True)
     trigger = models.CharField(_("评定起因"), max_length=50, blank=True)
@@ -130,10 +157,23 @@ class RiskGrade(models.Model):
         verbose_name = _("风险等级评定")
         verbose_name_plural = _("风险等级评定")
         ordering = ["-graded_at", "-id"]
-        indexes = [models.Index(fields=["entity", "is_current"], name="riskgrade_entity_current")]
+        constraints = [
+            models.UniqueConstraint(fields=["entity"], condition=Q(is_current=True), name="riskgrade_one_current"),
+        ]
 
     def __str__(self):
         return f"{self.entity_id} {self.band}"
+
+    @property
+    def factors(self) -> list:
+        """The factors that scored (the shared list; select_related("factor_set") when listing many)."""
+        return self.factor_set.factors
+
+
+def current_grade() -> FilteredRelation:
+    """An entity's current grade as one LEFT JOIN on the partial unique index, e.g.
+    `Entity.objects.annotate(grade=current_grade()).values("grade__band")`: band None = ungraded."""
+    return FilteredRelation("risk_grades", condition=Q(risk_grades__is_current=True))
 
 
 class InspectionPlan(models.Model):

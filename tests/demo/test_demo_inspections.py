@@ -28,6 +28,7 @@ from shian.inspections.models import (
     RiskGrade,
     Signature,
     Station,
+    current_grade,
 )
 from shian.inspections.services.draws import verify_draw
 from shian.regions.models import Region
@@ -101,7 +102,8 @@ def test_loads_a_realistic_history_once(county):
     # risk grades from that history, this year's plan, one published draw (the services of the commands)
     graded = RiskGrade.objects.filter(is_current=True)
     assert graded.count() == operating == sum(made[f"band_{b}"] for b in "ABCD")
-    assert Entity.objects.filter(status=Entity.Status.OPERATING, risk_grade="").count() == 0
+    ungraded = Entity.objects.filter(status=Entity.Status.OPERATING).annotate(grade=current_grade())
+    assert ungraded.filter(grade__isnull=True).count() == 0
     assert made["band_A"] > 0 and made["band_B"] + made["band_C"] + made["band_D"] > 0
     plan = InspectionPlan.objects.get(region_id="370725", year=TODAY.year)
     assert made["planned"] == plan.items.count() >= operating

@@ -34,6 +34,8 @@ from shian.inspections.models import (
     RectificationOrder,
 )
 
+from .grading_world import give_band
+
 CST = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=CST)
 TODAY = NOW.date()
@@ -63,9 +65,10 @@ class Builder:
 
     def entity(self, name, region, business_type, sub_type="", risk="", status=Entity.Status.OPERATING):
         entity = Entity.objects.create(
-            name=name, region_id=region, business_type=business_type, sub_type=sub_type, risk_grade=risk,
-            status=status, address=f"{name}地址",
+            name=name, region_id=region, business_type=business_type, sub_type=sub_type, status=status,
+            address=f"{name}地址",
         )  # fmt: skip
+        give_band(entity, risk)
         Entity.objects.filter(pk=entity.pk).update(created_at=REGISTERED)
         return entity
 

@@ -12,6 +12,8 @@ from shian.checklists.models import Checklist
 from shian.entities.models import Entity
 from shian.inspections.models import Inspection, Outcome, Signature, Station
 
+from .grading_world import give_band
+
 BAODU, QIAOGUAN = "370725001001", "370725107201"
 
 
@@ -25,10 +27,12 @@ class PlanWorld:
 
     def entity(self, region=BAODU, grade="", sub_type="", business_type="catering", **fields) -> Entity:
         self.n += 1
-        return Entity.objects.create(
-            name=fields.pop("name", f"主体{self.n}"), region_id=region, risk_grade=grade, sub_type=sub_type,
+        entity = Entity.objects.create(
+            name=fields.pop("name", f"主体{self.n}"), region_id=region, sub_type=sub_type,
             business_type=business_type, uscc=fields.pop("uscc", f"91370725MA{self.n:08d}"), address="路1号", **fields,
         )  # fmt: skip
+        give_band(entity, grade)
+        return entity
 
 
 def inspected(entity, day: datetime.date, signers=(), outcome=Outcome.CONFORM) -> Inspection:

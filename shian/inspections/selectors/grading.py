@@ -15,7 +15,7 @@ from shian.core.regioncodes import child_length, prefixes
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from ..models import RiskBand, RiskGrade, RiskScheme
+from ..models import RiskBand, RiskGrade, RiskScheme, current_grade
 
 VARIANT_RULE = "inspections.risk_variant"
 BANDS = [band for band, _label in RiskBand.choices]
@@ -87,21 +87,22 @@ def graded_entities(*, user, region_code: str | None = None):
 
 
 def distribution(*, user, region_code: str | None = None) -> dict:
-    """Entities by band in the region and in each child region (one grouped query each):
+    """Entities by their current band in the region and in each child region (one grouped query each, joining the
+    current grades; no grade: ungraded):
     {"bands": {A: n, ...}, "ungraded": n, "total": n, "children": [{"code", "name", "bands", "ungraded", "total"}]}."""
     code = region_code or ""
-    entities = graded_entities(user=user, region_code=code)
-    totals = {row["risk_grade"]: row["n"] for row in entities.values("risk_grade").annotate(n=Count("pk")).order_by()}
+    entities = graded_entities(user=user, region_code=code).annotate(grade=current_grade())
+    totals = {row["grade__band"]: row["n"] for row in entities.values("grade__band").annotate(n=Count("pk")).order_by()}
     length = child_length(code)
     by_child: dict[str, dict] = {}
     rows = (
         entities.annotate(child=Substr("region_id", 1, length))
-        .values("child", "risk_grade")
+        .values("child", "grade__band")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
-        by_child.setdefault(row["child"], {})[row["risk_grade"]] = row["n"]
+        by_child.setdefault(row["child"], {})[row["grade__band"]] = row["n"]
     names = dict(Region.objects.filter(code__in=list(by_child)).values_list("code", "name"))
     children = [
         {
@@ -148,7 +149,7 @@ def entity_for_grading(*, user, entity_id: int) -> Entity:
 def entity_grade(*, user, entity_id: int) -> tuple[Entity, RiskGrade | None, list[RiskGrade]]:
     """(entity, its current grade or None, its grading history newest first)."""
     entity = entity_for_grading(user=user, entity_id=entity_id)
-    history = list(RiskGrade.objects.filter(entity=entity).select_related("scheme", "graded_by"))
+    history = list(RiskGrade.objects.filter(entity=entity).select_related("scheme", "graded_by", "factor_set"))
     current = next((g for g in history if g.is_current), None)
     return entity, current, history
 

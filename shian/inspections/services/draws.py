@@ -33,7 +33,7 @@ from shian.core.workdays import add_working_days
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from ..models import Inspection, InspectionTask, InspectorConflict, RandomDraw, Signature, Station
+from ..models import Inspection, InspectionTask, InspectorConflict, RandomDraw, Signature, Station, current_grade
 from ..ruledefs import MIN_INSPECTORS, PUBLISH_RESULTS
 from ..selectors.stations import station_map, station_of
 
@@ -172,10 +172,12 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
     mapping = station_map()
     by_region: dict[str, int | None] = {}
     candidates, no_station, regions = [], [], {}
-    rows = (  # one plain fetch by the region index, ordered here: a cursor ordered by id walks the whole table
+    rows = (  # one plain fetch by the region index joined to the current grades, ordered here: a cursor ordered
+        # by id walks the whole table
         Entity.objects.filter(region_under(Entity, "region", region_code), status=Entity.Status.OPERATING)
+        .annotate(grade=current_grade())
         .order_by()
-        .values_list("id", "uscc", "risk_grade", "region_id")
+        .values_list("id", "uscc", "grade__band", "region_id")
     )
     only = station.pk if station is not None else None
     for eid, uscc, grade, region_id in sorted(rows):

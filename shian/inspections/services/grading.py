@@ -1,6 +1,6 @@
 """Risk grading (docs/inspections.md §2): score each operating entity by the scheme in force in its region (static
 factors from what the entity is, dynamic factors from what happened, credit in the 2022 variant), band the total
-by the scheme's cut-offs and keep the grade (`RiskGrade`, copied to `Entity.risk_grade`).
+by the scheme's cut-offs and keep the grade (`RiskGrade`: the current row is the entity's band).
 
     grade_region(actor=None, region_code=, trigger=) -> GradingRun  every operating entity under a region, in bulk
     regrade_entities(entity_ids, *, trigger, actor=None) -> int     a few entities now (after an inspection...)
@@ -12,20 +12,17 @@ Bulk: entity fields are read in key order (one server-side cursor on PostgreSQL,
 factor is one query for all the entities (the last inspection's outcome here, the other codes from
 `shian.inspections.riskfactors` providers), the scores are computed in Python once per distinct input (an entity
 without events by its raw fields alone) and only the grades that changed are written (`gradewrites`: a region's
-run on PostgreSQL stages small rows and writes set-based at the end; otherwise plain rows page by page), so
-regrading an unchanged province writes nothing."""
+run on PostgreSQL stages small rows and writes set-based at the end; otherwise plain rows page by page; each
+distinct factors list is stored once, `RiskFactorSet`), so regrading an unchanged province writes nothing."""
 
 import datetime
 import functools
-import json
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +34,7 @@ from shian.core.ruleversions import check_policy_version, save_policy_version
 from shian.entities.models import BusinessType, Entity
 
 from .. import riskfactors
-from ..models import Inspection, RiskBand, RiskGrade, RiskScheme
+from ..models import Inspection, RiskBand, RiskFactorSet, RiskGrade, RiskScheme
 from ..selectors.grading import BANDS, SchemeResolver, entity_for_grading, scheme_for
 from .gradewrites import DirectWrites, Score, StagedWrites
 
@@ -230,18 +227,20 @@ def _dynamic_for(entity_id: int, scheme: RiskScheme, inputs: dict, today: dateti
 
 
 _CURRENT_FIELDS = ("pk", "entity_id", "scheme_id", "static_score", "dynamic_score", "credit_score", "computed_band",
-                   "band", "manual", "reason")  # fmt: skip
+                   "band", "factor_set_id", "manual", "reason")  # fmt: skip
 
 
 class _Scorer:
     """Scores memoised by their inputs: most entities share a scheme, a category, a scale and no events, so a
-    province is a few thousand distinct computations (`Score`, numbered); stored factors are parsed once per
-    distinct text. An entity without events is looked up by its raw fields alone (`quiet`)."""
+    province is a few thousand distinct computations (`Score`, numbered); the stored factor sets are read once
+    each and compared once per (set, score). An entity without events is looked up by its raw fields alone
+    (`quiet`)."""
 
     def __init__(self):
         self._scores: dict[tuple, Score] = {}
         self._quiet: dict[tuple, Score] = {}
-        self._parsed: dict[str, list] = {}
+        self._sets: dict[int, list] = {}
+        self._same: dict[tuple, bool] = {}
         self._scale: dict[int, dict] = {}
 
     def score(self, scheme: RiskScheme, values: tuple, dynamic: dict) -> Score:
@@ -267,13 +266,19 @@ class _Scorer:
             found = self._quiet[key] = self.score(scheme, values, dynamic)
         return found
 
-    def stored(self, text) -> list:
-        """The stored factors (JSON text, or already parsed by the database driver)."""
-        if not isinstance(text, str):
-            return text
-        if text not in self._parsed:
-            self._parsed[text] = json.loads(text)
-        return self._parsed[text]
+    def read_sets(self, current: dict[int, dict]) -> None:
+        """Read the factor sets of these current grades that were not read yet (one query; none once a run has
+        met its few sets)."""
+        wanted = {row["factor_set_id"] for row in current.values()} - self._sets.keys()
+        for chunk in chunked(sorted(wanted)):
+            self._sets.update(RiskFactorSet.objects.filter(pk__in=chunk).values_list("pk", "factors"))
+
+    def same_factors(self, factor_set_id: int, score: Score) -> bool:
+        """Whether the stored set lists the score's factors (`read_sets` first)."""
+        key = (factor_set_id, score.number)
+        if key not in self._same:
+            self._same[key] = self._sets[factor_set_id] == score.factors
+        return self._same[key]
 
 
 def _pages(entities, *, stream: bool):
@@ -304,11 +309,7 @@ def _current_grades(page: list) -> dict[int, dict]:
     """The current grades of a page's entities (pages are in key order: a range reads them without a 20,000-item
     IN list)."""
     first, last = page[0][0], page[-1][0]
-    rows = (
-        RiskGrade.objects.filter(entity_id__gte=first, entity_id__lte=last, is_current=True)
-        .annotate(factors_text=Cast("factors", TextField()))
-        .values(*_CURRENT_FIELDS, "factors_text")
-    )
+    rows = RiskGrade.objects.filter(entity_id__gte=first, entity_id__lte=last, is_current=True).values(*_CURRENT_FIELDS)
     if len(page) == last - first + 1:  # no gaps: every row in the range is the page's
         return {row["entity_id"]: row for row in rows}
     wanted = {values[0] for values in page}
@@ -323,7 +324,7 @@ def _unchanged(old: dict, score: Score, scorer: _Scorer) -> bool:
         and old["dynamic_score"] == sums["dynamic"]
         and old["credit_score"] == sums["credit"]
         and old["computed_band"] == score.computed
-        and scorer.stored(old["factors_text"]) == score.factors
+        and scorer.same_factors(old["factor_set_id"], score)
     )
 
 
@@ -341,6 +342,7 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
     for page in _pages(entities, stream=staged):
         run.entities += len(page)
         current = _current_grades(page)
+        scorer.read_sets(current)
         for values in page:
             pk, region_id = values[0], values[1]
             if region_id in schemes:
@@ -360,15 +362,14 @@ def _grade(entities, *, prefix: str, entity_ids, trigger: str, actor, run: Gradi
             old = current.get(pk)
             if old is None:
                 bands[score.computed] = bands.get(score.computed, 0) + 1
-                writes.add(pk, score, band=score.computed, manual=False, reason="", stale=None, band_changed=True)
+                writes.add(pk, score, band=score.computed, manual=False, reason="", stale=None)
                 continue
             manual = old["manual"]
             band = old["band"] if manual else score.computed
             bands[band] = bands.get(band, 0) + 1
             if _unchanged(old, score, scorer):
                 continue
-            writes.add(pk, score, band=band, manual=manual, reason=old["reason"] if manual else "", stale=old["pk"],
-                       band_changed=old["band"] != band)  # fmt: skip
+            writes.add(pk, score, band=band, manual=manual, reason=old["reason"] if manual else "", stale=old["pk"])
         writes.flush()
     writes.finish()
     run.graded += writes.written
@@ -396,6 +397,13 @@ def grade_region(*, actor=None, region_code: str | None = None, trigger: str = "
     return run
 
 
+def _lock(entity_ids) -> None:
+    """Lock the entities' rows (in key order) before their grades are read: one regrade or adjustment of an entity
+    at a time, the second reading what the first wrote (PostgreSQL; SQLite writes one at a time anyway)."""
+    for chunk in chunked(entity_ids):
+        list(Entity.objects.select_for_update(no_key=True).filter(pk__in=chunk).order_by("pk").values_list("pk"))
+
+
 def regrade_entities(entity_ids, *, trigger: str, actor=None) -> int:
     """Regrade these entities now (after an inspection, a failed sample...); returns how many were graded (new
     grade rows: an unchanged grade writes nothing). Callers have already checked who may act on the entities."""
@@ -404,6 +412,7 @@ def regrade_entities(entity_ids, *, trigger: str, actor=None) -> int:
         return 0
     run = GradingRun()
     with transaction.atomic():
+        _lock(ids)
         entities = Entity.objects.filter(pk__in=ids, status=Entity.Status.OPERATING)
         _grade(entities, prefix="", entity_ids=ids, trigger=trigger, actor=actor, run=run)
         if run.graded:
@@ -430,12 +439,10 @@ def _current(entity: Entity, actor) -> RiskGrade:
 
 
 def _replace(old: RiskGrade, **changes) -> RiskGrade:
-    RiskGrade.objects.filter(pk=old.pk).update(is_current=False)
+    RiskGrade.objects.filter(entity_id=old.entity_id, is_current=True).update(is_current=False)
     fields = {f.attname: getattr(old, f.attname) for f in RiskGrade._meta.concrete_fields if not f.primary_key}
     fields.update(changes, is_current=True, graded_at=timezone.now())
-    grade = RiskGrade.objects.create(**fields)
-    Entity.objects.filter(pk=old.entity_id).update(risk_grade=grade.band)
-    return grade
+    return RiskGrade.objects.create(**fields)
 
 
 def _reason(reason: str) -> str:
@@ -463,6 +470,7 @@ def adjust_grade(*, actor, entity_id: int, band: str, reason: str) -> RiskGrade:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    _lock([entity.pk])
     old = _current(entity, actor)
     grade = _replace(old, band=band, manual=True, reason=reason, trigger="adjust", graded_by_id=actor.pk)
     audit.record(
@@ -480,6 +488,7 @@ def lift_adjustment(*, actor, entity_id: int, reason: str) -> RiskGrade:
     entity = entity_for_grading(user=actor, entity_id=entity_id)
     require_in_scope(actor, entity.region_id)
     reason = _reason(reason)
+    _lock([entity.pk])
     old = RiskGrade.objects.select_for_update().filter(entity=entity, is_current=True).first()
     if old is None or not old.manual:
         raise ValidationError(_("该主体的风险等级没有人工调整，无需取消。"))

@@ -35,7 +35,7 @@ from shian.core.workdays import is_working_day
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
-from ..models import Inspection, InspectionPlan, InspectionTask, PlannedInspection, Station
+from ..models import Inspection, InspectionPlan, InspectionTask, PlannedInspection, Station, current_grade
 from ..ruledefs import (
     COVERAGE_YEARS,
     HEALTH_FOOD_SHARE,
@@ -101,8 +101,9 @@ def entity_needs(*, region_code: str, year: int, scheme) -> dict:
     coverage = rules.value(COVERAGE_YEARS.code, region_code)
     entities = list(
         Entity.objects.filter(region_under(Entity, "region", region_code), status=Entity.Status.OPERATING)
+        .annotate(grade=current_grade())
         .order_by("id")
-        .values_list("id", "region_id", "risk_grade", "sub_type")
+        .values_list("id", "region_id", "grade__band", "sub_type")
     )
     last = dict(
         Inspection.objects.filter(region_under(Inspection, "region", region_code),
