@@ -127,8 +127,9 @@ def _history_of(county, seed: int) -> list:
     try:
         with transaction.atomic():
             load_inspections(county=county, seed=seed, today=TODAY)
-            rows = list(Inspection.objects.order_by("entity_id", "inspected_on").values_list(
-                "entity_id", "inspected_on", "outcome", "signed_by__username"))  # fmt: skip
+            # sorted on every column: an entity can be inspected twice on one day, and PostgreSQL returns such
+            # ties in whatever order the rolled-back first run left the heap in
+            rows = sorted(Inspection.objects.values_list("entity_id", "inspected_on", "outcome", "signed_by__username"))
             raise _Rollback
     except _Rollback:
         return rows
