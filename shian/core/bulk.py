@@ -87,6 +87,37 @@ def insert_rows(model, attnames: list[str], rows: list[tuple], *, using: str = D
             cursor.execute(head + ", ".join([placeholder] * len(chunk)), [v for row in chunk for v in row])
 
 
+def update_rows(model, key: str, attnames: list[str], rows: list[tuple], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Set `attnames` on the rows whose `key` column holds each row's first value: `rows` are
+    `(key, value, ...)` tuples of values ready for the database (as for `insert_rows`). On PostgreSQL from
+    `COPY_MIN_ROWS` rows on, the rows are copied into a temporary table and written by one UPDATE ... FROM (a
+    million single-row UPDATEs would each pay a round trip); otherwise one executemany of single-row UPDATEs."""
+    if not rows:
+        return
+    connection = connections[using]
+    opts = model._meta
+    by_attname = {f.attname: f for f in opts.concrete_fields}
+    quote = connection.ops.quote_name
+    table, key_column = quote(opts.db_table), quote(by_attname[key].column)
+    columns = [quote(by_attname[a].column) for a in attnames]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) >= COPY_MIN_ROWS:
+            stage = quote(f"stage_{opts.db_table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {stage}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} AS SELECT {key_column}, {', '.join(columns)} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY {stage} ({key_column}, {', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            sets = ", ".join(f"{c} = s.{c}" for c in columns)
+            cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {stage} AS s WHERE t.{key_column} = s.{key_column}")
+            cursor.execute(f"DROP TABLE {stage}")
+            return
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {key_column} = %s", [(*r[1:], r[0]) for r in rows])
+
+
 def _copy_many(connection, model, objs: list, fields: list, using: str) -> None:
     """PostgreSQL's COPY for `insert_many`: keys from the sequence (when the database numbers them), then one COPY
     of all the rows, each value prepared by its field as for the INSERT."""

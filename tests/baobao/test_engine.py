@@ -176,3 +176,23 @@ def test_commands_without_region_run_over_every_region_the_database_holds(county
     runs = AssignmentRun.objects.filter(pk__in=[line["run"] for line in lines]).order_by("region_id")
     assert [run.region_id for run in runs] == ["11", "37"]  # one run per province of the database
     assert sum(line["entities"] for line in lines) == 1501 and sum(line["assigned"] for line in lines) == 1500
+
+
+def test_regrading_writes_only_what_changed(county, django_assert_max_num_queries):
+    """A re-grade of an unchanged county writes no grading; an entity whose fields changed gets its new grade,
+    its rules and a new graded_at, and only it (docs/performance.md: the province path is set-based)."""
+    services.grade_entities(actor=county, region_code="370725")
+    stamps = dict(EntityGrade.objects.values_list("entity_id", "graded_at"))
+    with django_assert_max_num_queries(12):  # one read, the policy lookups, the audit: no write per entity
+        again = services.grade_entities(actor=county, region_code="370725")
+    assert dict(EntityGrade.objects.values_list("entity_id", "graded_at")) == stamps
+    shop = Entity.objects.filter(baobao_grade="D", business_type="catering").first()
+    Entity.objects.filter(pk=shop.pk).update(sub_type="school_canteen")
+    services.grade_entities(actor=county, region_code="370725")
+    shop.refresh_from_db()
+    policy = policy_for(shop.region_id)
+    grade, fired = evaluate(policy.grade_rules, {f: getattr(shop, f) for f in ("sub_type", "business_type", "diners",
+                                                                            "floor_area", "sales_band")})  # fmt: skip
+    assert grade != "D" and shop.baobao_grade == shop.grading.computed_grade == grade and shop.grading.fired == fired
+    moved = {pk for pk, when in EntityGrade.objects.values_list("entity_id", "graded_at") if stamps[pk] != when}
+    assert moved == {shop.pk} and sum(again.values()) == len(stamps)

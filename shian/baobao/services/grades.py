@@ -1,13 +1,14 @@
 """包保 grading: every entity graded by its county's policy in one audited batch; manual overrides with a reason."""
 
-from collections import defaultdict
+import json
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.bulk import chunked
+from shian.core.bulk import insert_rows, update_rows
 from shian.core.jurisdiction import narrow_to, require_in_scope
 from shian.core.permissions import require_perm
 from shian.entities.models import Entity
@@ -18,35 +19,45 @@ from .scope import scope_region
 
 
 def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
-    """Grade every active entity under the region by its county's policy; overrides stand. One audit batch."""
+    """Grade every active entity under the region by its county's policy; overrides stand. One audit batch.
+
+    Set-based for a province (docs/performance.md): one read of the entities with their current grading, each
+    distinct (policy, fields) evaluated once, and only what changed is written: new gradings inserted, changed
+    ones updated (their `graded_at` moves, so it says when the grade last changed), and `Entity.baobao_grade`
+    set only where it differs. A re-grade of an unchanged region writes nothing but its audit entry."""
     require_perm(actor, "baobao.manage_cadres")
     prefix = scope_region(actor, region_code)
     entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix)
-    overrides = dict(
-        narrow_to(EntityGrade.objects.exclude(override_grade=""), prefix, "entity__region").values_list(
-            "entity_id", "override_grade"
-        )
-    )
+    read = entities.order_by().values_list(
+        "pk", "region_id", "baobao_grade", "grading__computed_grade", "grading__policy_id",
+        "grading__override_grade", "grading__fired", *grading.ENTITY_FIELDS,
+    )  # fmt: skip
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     policies: dict[str, Policy] = {}
-    rows, by_grade = [], defaultdict(list)
-    for values in entities.values("pk", "region_id", *grading.ENTITY_FIELDS).iterator(chunk_size=5000):
-        county = values["region_id"][:6]
+    outcomes: dict[tuple, tuple[str, list, str]] = {}
+    new, changed, moves = [], [], []
+    counts = dict.fromkeys(grading.GRADES, 0)
+    for pk, region_id, current, old_grade, old_policy, override, old_fired, *values in read.iterator(chunk_size=10_000):
+        county = region_id[:6]
         policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
-        grade, fired = grading.evaluate(policy.grade_rules, values)
-        rows.append(EntityGrade(entity_id=values["pk"], computed_grade=grade, fired=fired, policy=policy))
-        by_grade[overrides.get(values["pk"], grade)].append(values["pk"])
+        key = (policy.pk, *values)
+        outcome = outcomes.get(key)
+        if outcome is None:
+            grade, fired = grading.evaluate(policy.grade_rules, dict(zip(grading.ENTITY_FIELDS, values, strict=True)))
+            outcome = outcomes[key] = (grade, fired, json.dumps(fired, ensure_ascii=False))
+        grade, fired, fired_json = outcome
+        if old_policy is None:
+            new.append((pk, grade, fired_json, policy.pk, "", "", None, now))
+        elif (old_grade, old_policy, old_fired) != (grade, policy.pk, fired):
+            changed.append((pk, grade, fired_json, policy.pk, now))
+        effective = override or grade
+        counts[effective] += 1
+        if current != effective:
+            moves.append((pk, effective))
     with transaction.atomic():
-        EntityGrade.objects.bulk_create(
-            rows,
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["entity"],
-            update_fields=["computed_grade", "fired", "policy", "graded_at"],
-        )
-        for grade, ids in by_grade.items():
-            for chunk in chunked(ids, 20_000):
-                Entity.objects.filter(pk__in=chunk).update(baobao_grade=grade)
-        counts = {grade: len(by_grade.get(grade, [])) for grade in grading.GRADES}
+        insert_rows(EntityGrade, GRADING_COLUMNS, new)
+        update_rows(EntityGrade, "entity_id", ["computed_grade", "fired", "policy_id", "graded_at"], changed)
+        update_rows(Entity, "id", ["baobao_grade"], moves)
         audit.record(
             actor=actor,
             action="baobao.grade",
@@ -55,6 +66,10 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
             after={"counts": counts, "policies": sorted({p.pk for p in policies.values()})},
         )
     return counts
+
+
+GRADING_COLUMNS = ["entity_id", "computed_grade", "fired", "policy_id", "override_grade", "override_reason",
+                   "overridden_by_id", "graded_at"]  # fmt: skip
 
 
 @transaction.atomic
