@@ -8,6 +8,7 @@ import datetime
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from shian.core.jurisdiction import region_under
 from shian.core.kpis import Kpi, Provider, records_url, register
 from shian.core.regioncodes import COUNTY, ancestor, level_of
 
@@ -19,7 +20,7 @@ def _latest(prefix: str, kind: str, as_of: datetime.date) -> list[int]:
     qs = Survey.objects.filter(kind=kind, period_start__lte=as_of).exclude(status=Survey.Status.DRAFT)
     if prefix:
         level = level_of(prefix)
-        qs = qs.filter(region_id__startswith=ancestor(prefix, COUNTY) if level and level > COUNTY else prefix)
+        qs = qs.filter(region_under(Survey, "region", ancestor(prefix, COUNTY) if level and level > COUNTY else prefix))
     seen: dict[str, int] = {}
     for pk, region in qs.order_by("-period_end", "-pk").values_list("pk", "region_id"):
         seen.setdefault(region, pk)
@@ -36,7 +37,7 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
             continue
         pops = {(s, t): p for s, t, p in Stratum.objects.filter(survey_id__in=ids)
                 .values_list("survey_id", "township_id", "population")}  # fmt: skip
-        rows = (Response.objects.filter(survey_id__in=ids, township_id__startswith=prefix)
+        rows = (Response.objects.filter(region_under(Response, "township", prefix), survey_id__in=ids)
                 .values("survey_id", "township_id").order_by().annotate(n=Count("pk"), total=Sum("score")))  # fmt: skip
         for r in rows:
             population = pops.get((r["survey_id"], r["township_id"]), 0)
