@@ -241,3 +241,17 @@ def test_load_survey_command(admin, tmp_path, capsys):
         call_command("load_survey", "--region", "370725", "--file", str(bad), "--start", "2026-10-01",
                      "--end", "2026-10-31", "--user", admin.username)  # fmt: skip
     assert Survey.objects.count() == 1
+
+
+def test_demo_rounds(admin):
+    from shian.demo.surveys import load_surveys
+
+    made = load_surveys(county=Region.objects.get(code="370725"), seed=7, today=datetime.date(2026, 12, 5))
+    assert made["satisfaction"] > 1000 and made["awareness"] > 1000  # ±3 % over two townships' synthetic population
+    assert set(Survey.objects.values_list("status", flat=True)) == {"closed"}
+    for survey in Survey.objects.all():
+        out = selectors.results(survey)
+        assert out["overall"]["n"] == made[survey.kind] and 50 < out["overall"]["mean"] < 100
+        assert out["overall"]["low"] < out["overall"]["mean"] < out["overall"]["high"]
+    assert Response.objects.filter(mode="interview", interviewer=admin).exists()
+    assert load_surveys(county=Region.objects.get(code="370725"), seed=7, today=datetime.date(2026, 12, 5)) == {}
