@@ -27,7 +27,6 @@ from shian.duties.api import router as duties_router
 from shian.emergency.api import router as emergency_router
 from shian.entities.api import router as entities_router
 from shian.foodborne.api import router as foodborne_router
-from shian.surveys.api import router as surveys_router
 from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
 from shian.ledgers.api import router as ledgers_router
@@ -36,6 +35,7 @@ from shian.markets.api import router as markets_router
 from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
+from shian.surveys.api import router as surveys_router
 from shian.trace.api import router as trace_router
 from shian.visits.api import router as visits_router
 

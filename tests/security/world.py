@@ -43,8 +43,8 @@ from .world_markets import EXTENSIONS as MARKETS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
 from .world_rural import EXTENSIONS as RURAL
-from .world_surveys import EXTENSIONS as SURVEYS
 from .world_sampling import EXTENSIONS as SAMPLING
+from .world_surveys import EXTENSIONS as SURVEYS
 from .world_trace import EXTENSIONS as TRACE
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
