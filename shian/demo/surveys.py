@@ -47,7 +47,7 @@ def _round(*, actor, county: Region, kind: str, start: datetime.date, rng: rando
             answers, values = {}, []
             for qi, q in enumerate(questions, 1):
                 if kind == Survey.Kind.SATISFACTION:
-                    weights = [0.45 + bias, 0.35, 0.12 - bias / 2, 0.05 - bias / 4, 0.03 - bias / 4]
+                    weights = [0.55 + bias, 0.30, 0.10 - bias / 2, 0.03 - bias / 4, 0.02 - bias / 4]
                     oi = rng.choices(range(len(q["options"])), weights=[max(w, 0.01) for w in weights])[0]
                     values.append(q["options"][oi]["score"])
                 else:

@@ -253,5 +253,10 @@ def test_demo_rounds(admin):
         out = selectors.results(survey)
         assert out["overall"]["n"] == made[survey.kind] and 50 < out["overall"]["mean"] < 100
         assert out["overall"]["low"] < out["overall"]["mean"] < out["overall"]["high"]
+        # one township of the satisfaction round falls below the line, the other passes
+        if survey.kind == "satisfaction":
+            assert sorted(t["passed"] for t in out["townships"]) == [False, True]
+        else:
+            assert out["overall"]["passed"]
     assert Response.objects.filter(mode="interview", interviewer=admin).exists()
     assert load_surveys(county=Region.objects.get(code="370725"), seed=7, today=datetime.date(2026, 12, 5)) == {}
