@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shian.trace",
     "shian.dinners",
     "shian.foodborne",
+    "shian.surveys",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

@@ -35,6 +35,7 @@ from shian.markets.api import router as markets_router
 from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
+from shian.surveys.api import router as surveys_router
 from shian.trace.api import router as trace_router
 from shian.visits.api import router as visits_router
 
@@ -146,5 +147,6 @@ api.add_router("/notices", notices_router)
 api.add_router("/markets", markets_router)
 api.add_router("/dinners", dinners_router)
 api.add_router("/foodborne", foodborne_router)
+api.add_router("/surveys", surveys_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)

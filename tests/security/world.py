@@ -44,6 +44,7 @@ from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
 from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
+from .world_surveys import EXTENSIONS as SURVEYS
 from .world_trace import EXTENSIONS as TRACE
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
@@ -251,7 +252,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL:
+    for extend in extensions + TRACE + RURAL + SURVEYS:
         extend(w, w.users)
     return w
 

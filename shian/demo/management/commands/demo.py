@@ -33,6 +33,7 @@ from shian.demo.rules import load_demo_rule_versions
 from shian.demo.rural import load_rural
 from shian.demo.sampling import load_sampling
 from shian.demo.sampling_public import load_sampling_public
+from shian.demo.surveys import load_surveys
 from shian.demo.trace import load_trace
 from shian.demo.visits import load_county_visits
 from shian.entities.models import Entity
@@ -96,6 +97,7 @@ class Command(BaseCommand):
         self._cases(region, seed, today)
         self._emergency(region, seed, today)
         self._rural(region, seed, today)
+        self._surveys(region, seed, today)
         self._credit(region, seed, today)
         self._markets(region, seed, today)
         self._trace(region, seed, today)
@@ -195,6 +197,16 @@ class Command(BaseCommand):
                 f"（投保 {made['insured']}，已现场指导 {made['guided']}，待指导 {made['open_tasks']}）；"
                 f"食源性疾病：病例 {made.get('cases', 0)} 例，聚集性预警 {made.get('clusters', 0)} 起，"
                 f"开立事故 {made.get('incidents', 0)} 起（医院账号 hospital）（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _surveys(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Two completed survey rounds, satisfaction and awareness (shian/demo/surveys.py)."""
+        started = time.monotonic()
+        made = load_surveys(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"满意度与知晓率调查：满意度答卷 {made['satisfaction']} 份，知晓率答卷 {made['awareness']} 份"
+                f"（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _credit(self, county: Region, seed: int, today: datetime.date) -> None:
