@@ -41,9 +41,9 @@ def _rows(data: bytes, sheet: str) -> list:
     return CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name(sheet).to_python()
 
 
-def _meeting(people, held_on=D(2026, 3, 2)):
+def _meeting(people, held_on=None):
     return meetings.create_meeting(actor=people.county, region_code="370725", kind="plenary", title="县食安委全体会议",
-                                   held_on=held_on, agenda="部署年度工作", attendees=["education", "health"])  # fmt: skip
+                                   held_on=held_on or D(2026, 3, 2), agenda="部署年度工作", attendees=["education", "health"])  # fmt: skip
 
 
 # -- meetings and decisions ------------------------------------------------------------------------------------
