@@ -239,3 +239,24 @@ def test_volunteers_are_counted_per_township_and_their_phone_is_masked_in_the_au
     with pytest.raises(ValidationError, match="手机号格式不正确"):
         volunteers.register(actor=people.county, township_code="370725001", name="李四", phone="12345",
                             joined_on=D(2026, 1, 5))  # fmt: skip
+
+
+# -- demo ------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_decisions_in_every_state_a_package_a_round_and_volunteers(make_user, regions):
+    from shian.commission.models import AssessmentRound, Volunteer
+    from shian.demo.commission import load_commission
+    from shian.regions.models import Region
+
+    make_user(Role.COUNTY_ADMIN, "370725", username="county")
+    county = Region.objects.get(code="370725")
+    made = load_commission(county=county, seed=7, today=D(2026, 11, 20))
+    assert made["meetings"] == 4
+    decisions = list(Decision.objects.all())
+    assert {d.status for d in decisions} == set(Decision.Status.values)
+    assert any(d.on_time() for d in decisions) and any(d.on_time() is False for d in decisions)
+    assert any(d.overdue_at and d.status != "done" for d in decisions)
+    assert SharingPackage.objects.count() == 1 and AssessmentRound.objects.get().scores.count() > 0
+    assert Volunteer.objects.count() == 4
+    assert load_commission(county=county, seed=7, today=D(2026, 11, 20)) == {"created": 0}
