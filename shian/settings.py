@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shian.surveys",
     "shian.credit",
     "shian.portal",
+    "shian.commission",
     "shian.dashboard",
     "shian.demo",
     "shian.api",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("dinners/", include("shian.dinners.urls")),
     path("foodborne/", include("shian.foodborne.urls")),
     path("surveys/", include("shian.surveys.urls")),
+    path("commission/", include("shian.commission.urls")),
     path("credit/", include("shian.credit.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),

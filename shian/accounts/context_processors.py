@@ -29,6 +29,7 @@ NAV = [
     ("lists:entry_list", _("严重违法失信名单"), None),
     ("credit:rating_list", _("信用档案"), None),
     ("notices:notice_list", _("三书一函"), None),
+    ("commission:index", _("食安委统筹协调"), None),
     ("markets:market_list", _("智慧菜市场"), None),
     ("trace:overview", _("追溯与召回"), None),
     ("trace:scan", _("扫码录入流通"), None),

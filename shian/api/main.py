@@ -15,6 +15,7 @@ from shian.accounts.api import router as accounts_router
 from shian.accounts.services import authenticate_token
 from shian.baobao.api import router as baobao_router
 from shian.cases.api import router as cases_router
+from shian.commission.api import router as commission_router
 from shian.complaints.api import router as complaints_router
 from shian.core.access import check_operation
 from shian.core.api import operations_router
@@ -148,5 +149,6 @@ api.add_router("/markets", markets_router)
 api.add_router("/dinners", dinners_router)
 api.add_router("/foodborne", foodborne_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/commission", commission_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)

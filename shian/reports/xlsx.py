@@ -91,6 +91,40 @@ def write_xlsx(
     return total
 
 
+def write_workbook(output: str | IO[bytes], sheets: Sequence[tuple[str, Sequence[Column], Iterable[Sequence]]]) -> int:
+    """Several small sheets in one workbook (a data-sharing package: a sheet per department), each with the
+    header row, formats and filter of `write_xlsx`; sheet names are cleaned and made unique. Returns the rows
+    written over all sheets."""
+    workbook = xlsxwriter.Workbook(output, {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "remove_timezone": True})  # fmt: skip
+    header_format = workbook.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    datetime_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    used: set[str] = set()
+    total = 0
+    for name, columns, rows in sheets:
+        base = _SHEET_NAME_BAD.sub("_", str(name))[:31] or "Sheet"
+        clean, n = base, 1
+        while clean.lower() in used:
+            n += 1
+            clean = f"{base[:27]} ({n})"
+        used.add(clean.lower())
+        sheet = workbook.add_worksheet(clean)
+        for index, column in enumerate(columns):
+            sheet.set_column(index, index, column.excel_width())
+            sheet.write_string(0, index, str(column.header), header_format)
+        sheet.freeze_panes(1, 0)
+        row_index = 0
+        for values in rows:
+            row_index += 1
+            for col, value in enumerate(values):
+                _write_cell(sheet, row_index, col, value, date_format, datetime_format)
+        sheet.autofilter(0, 0, max(row_index, 0), max(len(columns) - 1, 0))
+        total += row_index
+    workbook.close()
+    return total
+
+
 def _write_cell(sheet, row: int, col: int, value, date_format, datetime_format) -> None:
     if value is None or value == "":
         return

@@ -34,6 +34,7 @@ from shian.regions.models import Region
 from shian.visits.models import Attachment, Problem, ProblemEvent, Visit
 
 from .world_cases import EXTENSIONS as CASES
+from .world_commission import EXTENSIONS as COMMISSION
 from .world_complaints import EXTENSIONS as COMPLAINTS
 from .world_credit import EXTENSIONS as CREDIT
 from .world_emergency import EXTENSIONS as EMERGENCY
@@ -252,7 +253,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL + SURVEYS:
+    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION:
         extend(w, w.users)
     return w
 

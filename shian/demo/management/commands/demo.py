@@ -18,6 +18,7 @@ from shian.demo.accounts import DEMO_PASSWORD, load_demo_accounts, load_demo_gri
 from shian.demo.boundaries import county_boundaries
 from shian.demo.cadres import link_cadre_login, load_city_cadres, load_county_cadres
 from shian.demo.cases import load_cases
+from shian.demo.commission import load_commission
 from shian.demo.complaints import load_complaints
 from shian.demo.credit import load_credit
 from shian.demo.duties import DAYS, load_county_duties
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         self._credit(region, seed, today)
         self._markets(region, seed, today)
         self._trace(region, seed, today)
+        self._commission(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -184,6 +186,17 @@ class Command(BaseCommand):
                 f"应急处置：食品安全事件 {made['incidents']} 起（报告 {made['reports']} 份），舆情 {made['opinions']} 条"
                 f"（反馈迟报 {made['opinions_late']} 条），应急预案 {made['plans']} 份，培训与演练 {made['exercises']} 次"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _commission(self, county: Region, seed: int, today: datetime.date) -> None:
+        """The commission's meetings, decision tasks, key-work ledger, a sharing package, an assessment round and
+        volunteers (shian/demo/commission.py)."""
+        started = time.monotonic()
+        made = load_commission(county=county, seed=seed, today=today)
+        if made.get("created"):
+            self.stdout.write(
+                f"食安委统筹：会议 {made['meetings']} 次，议定事项 {made['decisions']} 项，重点工作 {made['keywork']} 项，"
+                f"数据共享包 1 个，成员单位评议 1 轮，志愿者 {made['volunteers']} 人（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _rural(self, county: Region, seed: int, today: datetime.date) -> None:
