@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "shian.foodborne",
     "shian.credit",
     "shian.portal",
+    "shian.evaluation",
     "shian.dashboard",
     "shian.demo",
     "shian.api",
