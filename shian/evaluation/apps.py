@@ -8,3 +8,6 @@ class EvaluationConfig(AppConfig):
 
     name = "shian.evaluation"
     verbose_name = _("示范创建评价")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  registers the task generation and the Monday snapshot

@@ -225,3 +225,25 @@ def test_start_is_refused_twice_and_outside_a_county(world, make_user):
     with pytest.raises(ValidationError, match="不是县"):
         services.start_evaluation(actor=world["office"], region_code="370725001", catalog_version="test-1")
     assert Evaluation.objects.count() == 1 and Decimal(world["catalog"].total_points) == 20
+
+
+def test_weekly_snapshot_and_the_monday_dispatch_section(world):
+    from shian.dashboard import documents
+    from shian.evaluation.services import snapshots
+    from shian.regions.models import Region
+
+    ev = world["evaluation"]
+    _points(world, s1=2)
+    snapshots.take(ev, TODAY)
+    assert snapshots.take_all(TODAY) == 1 and ev.snapshots.count() == 1  # the same week is replaced
+    _points(world, s3=3)
+    next_week = snapshots.monday(TODAY) + datetime.timedelta(days=7)
+    as_of = datetime.date(2026, 4, 2)  # the March task of sub-item 2 is overdue
+    [section] = snapshots.weekly_section(region_code="370725", week=next_week, as_of=as_of)
+    assert (section["total"], section["before"]) == (5.0, 2.0)
+    assert section["behind"] == [{"department": "市场监督管理局", "overdue": 1}]
+    assert section["losing"][0] == {"item": "5. 放心肉菜", "lost": 5.0}
+    data = documents.dispatch_data(region=Region.objects.get(code="370725"), week=next_week)
+    text = str(documents.dispatch_sections(data)[0])
+    assert "六、示范创建评价" in text, text
+    assert "七、下周工作要求" in text and "当前得分 5.0 分" in text and "较上周 +3" in text
