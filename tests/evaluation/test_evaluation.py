@@ -247,3 +247,33 @@ def test_weekly_snapshot_and_the_monday_dispatch_section(world):
     text = str(documents.dispatch_sections(data)[0])
     assert "六、示范创建评价" in text, text
     assert "七、下周工作要求" in text and "当前得分 5.0 分" in text and "较上周 +3" in text
+
+
+def test_pages_and_api_a_department_submits_the_office_accepts_and_the_score_moves(world, client):
+    from django.urls import reverse
+
+    task = Task.objects.get(sub_item__no=3, department="education")
+    client.force_login(world["school"])
+    page = client.get(reverse("evaluation:task_list"))
+    assert page.status_code == 200 and f'data-testid="task-{task.pk}"' in page.content.decode()
+    assert "养老机构食堂" not in page.content.decode()  # the bureau's task is not listed
+    other = Task.objects.get(sub_item__no=5)
+    assert client.post(reverse("evaluation:task_evidence", args=[other.pk]), {"note": "x"}).status_code == 404
+    client.post(reverse("evaluation:task_evidence", args=[task.pk]), {"note": "学校食堂自查报告"})
+    assert Task.objects.get(pk=task.pk).status == Task.Status.SUBMITTED
+    client.force_login(world["office"])
+    detail = reverse("evaluation:evaluation_detail", args=[world["evaluation"].pk])
+    assert "学校食堂自查报告" in client.get(detail).content.decode()
+    client.post(reverse("evaluation:task_review", args=[task.pk]), {"decision": "accept"})
+    sub = _sub(world, 3)
+    response = client.post(reverse("evaluation:sub_item_decide", args=[world["evaluation"].pk]),
+                           {"sub_item": sub.pk, "points": "9"}, follow=True)  # fmt: skip
+    assert "0 至 3 分之间" in response.content.decode()
+    client.post(
+        reverse("evaluation:sub_item_decide", args=[world["evaluation"].pk]), {"sub_item": sub.pk, "points": "3"}
+    )
+    api = client.get(f"/api/v1/evaluation/evaluations/{world['evaluation'].pk}/score").json()
+    assert api["total"] == 3.0 and Task.objects.get(pk=task.pk).status == Task.Status.ACCEPTED
+    client.force_login(world["school"])
+    tasks = client.get("/api/v1/evaluation/tasks").json()
+    assert {t["department"] for t in tasks["items"]} == {"education"}

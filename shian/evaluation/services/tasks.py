@@ -189,7 +189,7 @@ def assign_points(*, actor, evaluation: Evaluation, sub_item: SubItem, points) -
         raise ValidationError({"points": [_("否决项不计分，只认定是否否决。")]})
     if value < 0 or value > sub_item.points or value != value.quantize(Decimal("0.1")):
         raise ValidationError({"points": [_("第 %(n)d 小项得分须在 0 至 %(m)s 分之间（最多一位小数），%(v)s 超出范围。")
-                                          % {"n": sub_item.no, "m": sub_item.points, "v": points}]})  # fmt: skip
+                                          % {"n": sub_item.no, "m": f"{sub_item.points.normalize():f}", "v": points}]})  # fmt: skip
     result = _result(evaluation, sub_item)
     before = {"points": str(result.points) if result.points is not None else None}
     result.points, result.not_applicable, result.decided_by = value, False, actor
