@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "shian.credit",
     "shian.portal",
     "shian.commission",
+    "shian.evaluation",
     "shian.dashboard",
     "shian.demo",
     "shian.api",

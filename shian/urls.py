@@ -34,6 +34,7 @@ urlpatterns = [
     path("foodborne/", include("shian.foodborne.urls")),
     path("surveys/", include("shian.surveys.urls")),
     path("commission/", include("shian.commission.urls")),
+    path("evaluation/", include("shian.evaluation.urls")),
     path("credit/", include("shian.credit.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),

@@ -27,6 +27,7 @@ from shian.dinners.api import router as dinners_router
 from shian.duties.api import router as duties_router
 from shian.emergency.api import router as emergency_router
 from shian.entities.api import router as entities_router
+from shian.evaluation.api import router as evaluation_router
 from shian.foodborne.api import router as foodborne_router
 from shian.inspections.api import router as inspections_router
 from shian.knowledge.api import router as knowledge_router
@@ -150,5 +151,6 @@ api.add_router("/dinners", dinners_router)
 api.add_router("/foodborne", foodborne_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/commission", commission_router)
+api.add_router("/evaluation", evaluation_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)

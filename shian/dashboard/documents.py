@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import kpis as registry
+from shian.evaluation.services import snapshots as evaluation
 from shian.reports.documents import (
     Section,
     chinese_date,
@@ -81,6 +82,7 @@ def dispatch_data(*, region, week: datetime.date) -> dict:
         "region": {"code": code, "name": region.name},
         "week": week.isoformat(), "end": end.isoformat(), "as_of": as_of.isoformat(), "before": before.isoformat(),
         "kpis": kpis, "units": units, "lagging": lagging, "overdue": overdue,
+        "evaluation": evaluation.weekly_section(region_code=code, week=week, as_of=as_of),
     }  # fmt: skip
 
 
@@ -119,6 +121,30 @@ def _requirements(data: dict) -> list[str]:
     if not items:
         items.append(_("各项指标运行平稳，请继续落实日管控、周排查、月调度工作机制。"))
     return items
+
+
+def _evaluation_blocks(evaluations: list[dict]) -> list:
+    """Score, change since last week's snapshot, departments behind schedule, items losing the most points
+    (docs/evaluation.md §4)."""
+    blocks = []
+    for ev in evaluations:
+        change = fmt_change(ev["total"], ev["before"], "")
+        blocks.append(paragraph(
+            _("%(catalog)s：当前得分 %(total)s 分（满分 %(max)s 分），较上周 %(change)s；按期完成全部待办任务预计可得 "
+              "%(projected)s 分。") % {"catalog": ev["catalog"], "total": ev["total"], "max": ev["max"],
+                                    "change": change, "projected": ev["projected"]}
+        ))  # fmt: skip
+        for veto in ev["veto_failed"]:
+            blocks.append(paragraph(_("否决项（%(no)s）%(text)s：%(reason)s") % veto))
+        if ev["behind"]:
+            blocks.append(subheading(_("进度滞后部门")))
+            blocks.append(table([_("部门"), _("逾期任务")], [[b["department"], str(b["overdue"])] for b in ev["behind"]],
+                                (100, 50), compact=True))  # fmt: skip
+        if ev["losing"]:
+            blocks.append(subheading(_("失分较多的评价项")))
+            blocks.append(table([_("评价项"), _("失分")], [[r["item"], fmt_value(r["lost"], "")] for r in ev["losing"]],
+                                (120, 30), compact=True))  # fmt: skip
+    return blocks
 
 
 def dispatch_sections(data: dict) -> list[Section]:
@@ -166,7 +192,11 @@ def dispatch_sections(data: dict) -> list[Section]:
             blocks.append(table(block["headers"], block["rows"], widths, compact=True))
             if block["total"] > len(block["rows"]):
                 blocks.append(paragraph(_("仅列出逾期最久的 %(n)d 项，完整清单见系统。") % {"n": len(block["rows"])}))
-    blocks.append(heading(_("六、下周工作要求")))
+    evaluations = data.get("evaluation") or []  # reports archived before issue 23 have none
+    if evaluations:
+        blocks.append(heading(_("六、示范创建评价")))
+        blocks += _evaluation_blocks(evaluations)
+    blocks.append(heading(_("七、下周工作要求") if evaluations else _("六、下周工作要求")))
     blocks += numbered(_requirements(data))
     blocks.append(signature([_("%(region)s食品安全委员会办公室") % {"region": data["region"]["name"]},
                              chinese_date(timezone.localdate())]))  # fmt: skip

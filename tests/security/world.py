@@ -38,6 +38,7 @@ from .world_commission import EXTENSIONS as COMMISSION
 from .world_complaints import EXTENSIONS as COMPLAINTS
 from .world_credit import EXTENSIONS as CREDIT
 from .world_emergency import EXTENSIONS as EMERGENCY
+from .world_evaluation import EXTENSIONS as EVALUATION
 from .world_inspections import EXTENSIONS as INSPECTIONS
 from .world_lists import EXTENSIONS as LISTS
 from .world_markets import EXTENSIONS as MARKETS
@@ -253,7 +254,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION:
+    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION + EVALUATION:
         extend(w, w.users)
     return w
 

@@ -1,0 +1,163 @@
+"""The live score of an evaluation (docs/evaluation.md §3): pure functions over rows loaded in a few queries.
+
+A sub-item earns the points the 食安办 assigned, else its indicator's points, else nothing. An item with `pick` n
+counts its best n sub-items; an aspect counts its mandatory items and its best `optional_count` optional items.
+合理缺项 removes the points that can no longer be earned, and the total is rescaled as earned ÷ (max − NA) × max when
+the rule `evaluation.na_rescale` is on. A failed veto fails the evaluation whatever the score. The projection assumes
+every open task still in time is completed with full points and every overdue one earns nothing."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from shian.core import rules
+
+from ..models import Evaluation, Item, Result, SubItem, Task
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+@dataclass
+class Sub:
+    id: int
+    no: int
+    text: str
+    points: Decimal
+    may_be_na: bool = False
+    veto: bool = False
+    indicator: str = ""
+
+
+@dataclass
+class ItemRow:
+    id: int
+    no: int
+    title: str
+    points: Decimal
+    mandatory: bool
+    pick: int
+    subs: list[Sub] = field(default_factory=list)
+
+
+@dataclass
+class AspectRow:
+    no: int
+    name: str
+    points: Decimal
+    optional_count: int
+    items: list[ItemRow] = field(default_factory=list)
+
+
+@dataclass
+class Rows:
+    """Everything the score needs: the catalog's tree, the findings and the tasks of one evaluation."""
+
+    max_points: Decimal
+    aspects: list[AspectRow]
+    vetoes: list[Sub]
+    results: dict[int, dict]  # sub_item_id -> {"points", "not_applicable", "veto_failed", "reason"}
+    tasks: dict[int, list[tuple[str, datetime.date]]]  # sub_item_id -> [(status, due)]
+    indicator_points: dict[int, Decimal] = field(default_factory=dict)
+    rescale: bool = True
+
+
+def _best(values: list[Decimal], n: int) -> Decimal:
+    ordered = sorted(values, reverse=True)
+    return sum(ordered[:n] if n else ordered, ZERO)
+
+
+def sub_earned(rows: Rows, sub: Sub) -> Decimal:
+    found = rows.results.get(sub.id) or {}
+    if found.get("points") is not None:
+        return min(Decimal(found["points"]), sub.points)
+    return min(rows.indicator_points.get(sub.id, ZERO), sub.points)
+
+
+def sub_projected(rows: Rows, sub: Sub, today: datetime.date) -> Decimal:
+    found = rows.results.get(sub.id) or {}
+    if found.get("points") is not None or sub.id in rows.indicator_points:
+        return sub_earned(rows, sub)
+    tasks = rows.tasks.get(sub.id) or []
+    if tasks and all(status == Task.Status.ACCEPTED or due >= today for status, due in tasks):
+        return sub.points
+    return ZERO
+
+
+def _na(rows: Rows, sub: Sub) -> bool:
+    return sub.may_be_na and bool((rows.results.get(sub.id) or {}).get("not_applicable"))
+
+
+def _item(rows: Rows, item: ItemRow, value) -> tuple[Decimal, Decimal]:
+    """(earned, available max) of one item, its pick rule applied, 合理缺项 sub-items left out."""
+    live = [s for s in item.subs if not _na(rows, s)]
+    available = min(_best([s.points for s in live], item.pick), item.points)
+    earned = min(_best([value(s) for s in live], item.pick), available)
+    return earned, available
+
+
+def _aspect(rows: Rows, aspect: AspectRow, value) -> tuple[Decimal, Decimal, dict]:
+    per_item = {it.no: _item(rows, it, value) for it in aspect.items}
+    mandatory = [it for it in aspect.items if it.mandatory]
+    optional = [it for it in aspect.items if not it.mandatory]
+    earned = sum((per_item[it.no][0] for it in mandatory), ZERO)
+    available = sum((per_item[it.no][1] for it in mandatory), ZERO)
+    earned += _best([per_item[it.no][0] for it in optional], aspect.optional_count) if optional else ZERO
+    available += _best([per_item[it.no][1] for it in optional], aspect.optional_count) if optional else ZERO
+    return earned, min(available, aspect.points), per_item
+
+
+def _total(rows: Rows, value) -> tuple[Decimal, Decimal, dict, dict]:
+    earned = available = ZERO
+    by_aspect, by_item = {}, {}
+    for aspect in rows.aspects:
+        a_earned, a_available, per_item = _aspect(rows, aspect, value)
+        earned += a_earned
+        available += a_available
+        by_aspect[aspect.name] = float(a_earned.quantize(CENT))
+        by_item.update({str(no): [float(e), float(av)] for no, (e, av) in per_item.items()})
+    na = rows.max_points - available
+    total = earned
+    if rows.rescale and na > 0 and available > 0:
+        total = earned / available * rows.max_points
+    return total.quantize(CENT), na, by_aspect, by_item
+
+
+def compute(rows: Rows, today: datetime.date) -> dict:
+    """The score as the CLI and the pages show it (plus `by_item`: item no -> [earned, available])."""
+    total, na, by_aspect, by_item = _total(rows, lambda s: sub_earned(rows, s))
+    projected, *_ = _total(rows, lambda s: sub_projected(rows, s, today))
+    vetoed = [{"no": v.no, "text": v.text, "reason": (rows.results.get(v.id) or {}).get("reason", "")}
+              for v in rows.vetoes if (rows.results.get(v.id) or {}).get("veto_failed")]  # fmt: skip
+    return {"total": float(total), "max": float(rows.max_points), "by_aspect": by_aspect,
+            "not_applicable": float(na), "veto_failed": vetoed, "projected": float(projected),
+            "by_item": by_item}  # fmt: skip
+
+
+def load_rows(evaluation: Evaluation) -> Rows:
+    """The evaluation's rows in four queries."""
+    catalog = evaluation.catalog
+    aspects: dict[int, AspectRow] = {a.id: AspectRow(a.no, a.name, a.points, a.optional_count)
+                                     for a in catalog.aspects.order_by("no")}  # fmt: skip
+    items: dict[int, ItemRow] = {}
+    for it in Item.objects.filter(aspect__catalog=catalog).order_by("aspect__no", "no"):
+        items[it.id] = ItemRow(it.id, it.no, it.title, it.points, it.mandatory, it.pick)
+        aspects[it.aspect_id].items.append(items[it.id])
+    vetoes = []
+    for s in SubItem.objects.filter(catalog=catalog).order_by("no"):
+        sub = Sub(s.id, s.no, s.text, s.points, s.may_be_na, s.veto, s.indicator)
+        if s.veto:
+            vetoes.append(sub)
+        elif s.item_id in items:
+            items[s.item_id].subs.append(sub)
+    results = {r["sub_item_id"]: r for r in Result.objects.filter(evaluation=evaluation).values(
+        "sub_item_id", "points", "not_applicable", "veto_failed", "reason")}  # fmt: skip
+    tasks: dict[int, list] = {}
+    for sub_id, status, due in Task.objects.filter(evaluation=evaluation).values_list("sub_item_id", "status", "due"):
+        tasks.setdefault(sub_id, []).append((status, due))
+    rescale = bool(rules.value("evaluation.na_rescale", evaluation.region_id))
+    return Rows(catalog.total_points, list(aspects.values()), vetoes, results, tasks, rescale=rescale)
+
+
+def score(evaluation: Evaluation, today: datetime.date | None = None) -> dict:
+    return compute(load_rows(evaluation), today or datetime.date.today())

@@ -1,0 +1,121 @@
+"""Pages of the evaluation (docs/evaluation.md §5): the evaluation page (aspects → items → sub-items with points,
+tasks, evidence; every point traced to a finding), a department's task list that fits a phone with the evidence
+form, and the 食安办's review and points."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from shian.accounts.access import ADMINS, STATION
+from shian.accounts.models import Role
+from shian.core.access import access
+from shian.core.forms import error_messages
+
+from ..models import Evidence, SubItem, Task
+from ..selectors import tasks as selectors
+from ..services import score as scoring
+from ..services import tasks as services
+
+READERS = STATION | {Role.DEPARTMENT_STAFF, Role.AUDITOR}
+WORKERS = ADMINS | {Role.DEPARTMENT_STAFF}
+
+
+@access(READERS)
+def evaluation_list(request):
+    return render(request, "evaluation/evaluation_list.html",
+                  {"evaluations": selectors.evaluation_list(user=request.user)[:50]})  # fmt: skip
+
+
+@access(READERS, objects="evaluation")
+def evaluation_detail(request, pk: int):
+    evaluation = selectors.evaluation_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    rows = scoring.load_rows(evaluation)
+    result = scoring.compute(rows, today)
+    tasks: dict[int, list] = {}
+    for task in selectors.task_list(user=request.user, evaluation=evaluation).select_related(None).select_related(
+        "department"
+    ):  # fmt: skip
+        tasks.setdefault(task.sub_item_id, []).append(task)
+    evidence: dict[int, list] = {}
+    for ev in Evidence.objects.filter(task__in=[t for ts in tasks.values() for t in ts]).select_related("task"):
+        evidence.setdefault(ev.task.sub_item_id, []).append(ev)
+    aspects = []
+    for aspect in rows.aspects:
+        items = []
+        for item in aspect.items:
+            subs = [{"sub": s, "earned": scoring.sub_earned(rows, s), "result": rows.results.get(s.id) or {},
+                     "tasks": tasks.get(s.id, []), "evidence": evidence.get(s.id, [])} for s in item.subs]  # fmt: skip
+            earned, available = result["by_item"][str(item.no)]
+            items.append({"item": item, "earned": earned, "available": available, "subs": subs})
+        aspects.append({"aspect": aspect, "earned": result["by_aspect"][aspect.name], "items": items})
+    return render(request, "evaluation/evaluation_detail.html", {
+        "evaluation": evaluation, "result": result, "aspects": aspects, "vetoes": rows.vetoes,
+        "can_review": services.is_reviewer(request.user) and not request.user.role == Role.AUDITOR,
+    })  # fmt: skip
+
+
+@access(WORKERS)
+def task_list(request):
+    """A department's tasks (the 食安办 sees all in its jurisdiction), open ones first, with the evidence form."""
+    status = request.GET.get("status", "")
+    status = status if status in Task.Status.values else ""
+    tasks = selectors.task_list(user=request.user, status=status).prefetch_related("evidence")[:200]
+    return render(request, "evaluation/task_list.html", {"tasks": tasks, "status": status,
+                                                         "statuses": Task.Status.choices, "today": timezone.localdate()})  # fmt: skip
+
+
+@access(WORKERS, objects="evaluation_task")
+@require_POST
+def task_evidence(request, pk: int):
+    task = selectors.task_get(user=request.user, pk=pk)
+    try:
+        services.add_evidence(actor=request.user, task=task, upload=request.FILES.get("file"),
+                              link=request.POST.get("link", ""), note=request.POST.get("note", ""))  # fmt: skip
+        messages.success(request, "佐证材料已提交，等待食安办审核。")
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+    return redirect("evaluation:task_list")
+
+
+@access(ADMINS, objects="evaluation_task")
+@require_POST
+def task_review(request, pk: int):
+    task = selectors.task_get(user=request.user, pk=pk)
+    try:
+        services.review(actor=request.user, task=task, accept=request.POST.get("decision") == "accept",
+                        reason=request.POST.get("reason", ""))  # fmt: skip
+        messages.success(request, "已审核。")
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+    return redirect("evaluation:evaluation_detail", pk=task.evaluation_id)
+
+
+@access(ADMINS, objects="evaluation")
+@require_POST
+def sub_item_decide(request, pk: int):
+    """Points, 合理缺项 or a veto decision for one sub-item of the evaluation."""
+    evaluation = selectors.evaluation_get(user=request.user, pk=pk)
+    sub = SubItem.objects.filter(catalog=evaluation.catalog, pk=request.POST.get("sub_item") or 0).first()
+    try:
+        if sub is None:
+            raise ValidationError("小项不存在。")
+        action = request.POST.get("action")
+        if action == "na":
+            services.mark_not_applicable(actor=request.user, evaluation=evaluation, sub_item=sub,
+                                         reason=request.POST.get("reason", ""))  # fmt: skip
+        elif action == "veto":
+            services.decide_veto(actor=request.user, evaluation=evaluation, sub_item=sub,
+                                 failed=request.POST.get("failed") == "1", reason=request.POST.get("reason", ""))  # fmt: skip
+        else:
+            services.assign_points(actor=request.user, evaluation=evaluation, sub_item=sub,
+                                   points=request.POST.get("points", ""))  # fmt: skip
+        messages.success(request, "已保存。")
+    except ValidationError as exc:
+        for message in error_messages(exc):
+            messages.error(request, message)
+    return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
