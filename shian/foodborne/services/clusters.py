@@ -81,8 +81,10 @@ def sweep(*, now: datetime.datetime | None = None) -> int:
     report saved out of onset order, entered in bulk or judged before a rule changed still forms its cluster. A report
     already clustered is left alone, and a second run forms nothing new: idempotent. Returns the clusters formed."""
     now = now or timezone.now()
-    hours = max(rules.rule(CLUSTER_WINDOW.code, code, timezone.localdate(now)).value
-                for code in {""} | set(CaseReport.objects.order_by().values_list("region_id", flat=True).distinct()))
+    hours = max(
+        rules.rule(CLUSTER_WINDOW.code, code, timezone.localdate(now)).value
+        for code in {""} | set(CaseReport.objects.order_by().values_list("region_id", flat=True).distinct())
+    )
     recent = CaseReport.objects.filter(onset_at__gte=now - datetime.timedelta(hours=2 * hours), onset_at__lte=now)
     formed = 0
     for report in recent.prefetch_related("clusters").order_by("onset_at", "id"):
