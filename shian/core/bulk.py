@@ -176,3 +176,30 @@ def _copy_reader(field, connection):
 
         return read_json
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
+def reserve_keys(model, count: int, *, using: str = DEFAULT_DB_ALIAS) -> list[int]:
+    """`count` new primary keys for `insert_rows`, known before the rows are written (so rows of one file can point
+    at each other). PostgreSQL: from the table's sequence, one `nextval` query. SQLite: after the highest key ever
+    given (AUTOINCREMENT's `sqlite_sequence` or the table's max) — SQLite serialises writers, and a concurrent
+    writer taking the same keys fails on the primary key, so the caller's transaction rolls back whole."""
+    if count <= 0:
+        return []
+    connection = connections[using]
+    opts = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT coalesce(max({quote(opts.pk.column)}), 0) FROM {quote(opts.db_table)}")
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [opts.db_table])
+            found = cursor.fetchone()
+            top = max(top, found[0] if found else 0)
+    return list(range(top + 1, top + 1 + count))

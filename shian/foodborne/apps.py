@@ -8,3 +8,6 @@ class FoodborneConfig(AppConfig):
 
     name = "shian.foodborne"
     verbose_name = _("食源性疾病报告")
+
+    def ready(self):
+        from . import jobs  # noqa: F401  registers the cluster sweep

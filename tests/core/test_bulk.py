@@ -58,3 +58,23 @@ def test_plain_rows_are_stored_without_model_instances(superuser, path):
     stored = list(ImportRow.objects.filter(batch=batch).order_by("row").values_list("row", "object_id", "before"))
     assert stored == [(n, str(n), {"名称": "旧\t店\n二号\\后院"} if n % 2 else None) for n in range(1, 6)]
     bulk.insert_rows(ImportRow, ["batch_id"], [])  # nothing to write: no query
+
+
+def test_reserved_keys_come_after_every_key_ever_given_and_insert_rows_takes_them(superuser, path):
+    """Rows that point at each other need their keys before the write: reserved keys are new (past a deleted top row
+    too, as AUTOINCREMENT promises), `insert_rows` stores rows under them, and the next save is numbered after."""
+    batch = ImportBatch.objects.create(kind="entities", file_name="b.csv", file_hash="y" * 64, created_by=superuser)
+
+    def row(n):
+        return ImportRow.objects.create(batch=batch, row=n, action="created", object_type="x", object_id=str(n))
+
+    first, top = row(1), row(2)
+    top_pk = top.pk
+    top.delete()
+    keys = bulk.reserve_keys(ImportRow, 3)
+    assert len(set(keys)) == 3 and min(keys) > top_pk > first.pk
+    bulk.insert_rows(ImportRow, ["id", "batch_id", "row", "action", "object_type", "object_id", "before"],
+                     [(k, batch.pk, k, "created", "x", str(k), None) for k in keys])  # fmt: skip
+    assert set(ImportRow.objects.filter(object_type="x", row__in=keys).values_list("pk", flat=True)) == set(keys)
+    assert row(9).pk > max(keys)
+    assert bulk.reserve_keys(ImportRow, 0) == []

@@ -36,7 +36,7 @@ def test_every_periodic_chore_is_a_registered_job(db):
     assert names >= {
         "visits.escalate_problems", "baobao.detect_changes", "duties.remind_daily", "duties.remind_weekly",
         "duties.remind_monthly", "knowledge.close_attempts", "dashboard.refresh", "dashboard.weekly_dispatch",
-        "dashboard.kpi_history",
+        "dashboard.kpi_history", "foodborne.cluster_sweep",
     }  # fmt: skip
     for job in schedule.jobs():
         assert job.label and job.schedule_text(), job.name

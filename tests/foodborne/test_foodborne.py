@@ -117,3 +117,22 @@ def test_the_patient_is_masked_in_the_audit_and_the_api_and_a_department_sees_it
     assert "张三丰" not in page and "11010519491231002X" not in page
     page = client.post(f"/foodborne/{report.pk}/", {"unmask": "1"}).content.decode()
     assert "张三丰" in page and AuditEntry.objects.filter(action="pii.unmask").count() == 1
+
+
+def test_the_scheduled_sweep_clusters_reports_the_save_check_missed_and_runs_idempotently(world):
+    """A rule lowered after the reports were saved (or reports written in bulk): the sweep forms the cluster the
+    on-save check could not, warns once, and a second run changes nothing."""
+    from shian.core import schedule
+
+    DeadlineRule.objects.create(code="foodborne.cluster_cases", region_prefix="", version=50, unit="n", amount=3,
+                                name="测试", valid_from=datetime.date(2000, 1, 1), source="测试")  # fmt: skip
+    _case(world)
+    _case(world, patient_name="李四", suspected_food="红烧肉")
+    assert not Cluster.objects.exists()
+    DeadlineRule.objects.filter(code="foodborne.cluster_cases", version=50).update(amount=2)
+    assert clusters.sweep() == 1
+    cluster = Cluster.objects.get()
+    assert cluster.kind == "place" and cluster.cases == 2
+    assert clusters.sweep() == 0 and Cluster.objects.count() == 1 and cluster.reports.count() == 2
+    assert Notification.objects.filter(kind="foodborne.cluster").count() == 2
+    assert "foodborne.cluster_sweep" in {job.name for job in schedule.jobs()}

@@ -68,3 +68,26 @@ def test_import_page(world):
 
     r = client.post("/trace/import/", {"file": SimpleUploadedFile("e.csv", data)})
     assert r.status_code == 422 and "不能交出 500" in r.content.decode() and "base64," in r.content.decode()
+
+
+def test_a_large_file_goes_in_bulk_and_later_entries_get_fresh_keys(world):
+    """From `core.bulk.COPY_MIN_ROWS` rows on PostgreSQL copies: the reserved keys, the in-file confirmations and the
+    attributes survive, and the next single entry is numbered after the file."""
+    from shian.core.bulk import COPY_MIN_ROWS
+
+    code = _code(world)
+    pairs = 2 * (COPY_MIN_ROWS // 4 + 1)  # the goods go back and forth: the holder never runs short
+    rows = []
+    for giver, taker in [(world.producer, world.wholesaler), (world.wholesaler, world.producer)] * (pairs // 2):
+        rows.append((code, "销售给企业", giver.uscc, taker.uscc, 1, "2026-11-02", ""))
+        rows.append((code, "收货", giver.uscc, taker.uscc, 1, "2026-11-02", ""))
+    before = set(ChainEvent.objects.values_list("pk", flat=True))
+    outcome = importing.import_events(actor=world.county, data=_csv(rows), filename="big.csv")
+    assert (outcome.created, outcome.confirmations) == (2 * pairs, pairs)
+    written = ChainEvent.objects.exclude(pk__in=before)
+    assert written.filter(kind="received", counted=False, confirms__kind="sold").count() == pairs
+    assert written.filter(source="import", attributes={}).count() == 2 * pairs
+    top = max(written.values_list("pk", flat=True))
+    later = ChainEvent.objects.create(batch=world.batch, kind="retail_sold", from_entity=world.wholesaler,
+                                      region_id=world.wholesaler.region_id, quantity=1, occurred_at=written[0].occurred_at)  # fmt: skip
+    assert later.pk > top

@@ -75,6 +75,28 @@ def check_report(report: CaseReport) -> list[Cluster]:
     return formed
 
 
+def sweep(*, now: datetime.datetime | None = None) -> int:
+    """The scheduled cluster check beside the on-save one (docs/foodborne.md §2): reports whose onset lies within the
+    longest window of any region and that are not yet in a cluster of each kind they can join are checked again, so a
+    report saved out of onset order, entered in bulk or judged before a rule changed still forms its cluster. A report
+    already clustered is left alone, and a second run forms nothing new: idempotent. Returns the clusters formed."""
+    now = now or timezone.now()
+    hours = max(
+        rules.rule(CLUSTER_WINDOW.code, code, timezone.localdate(now)).value
+        for code in {""} | set(CaseReport.objects.order_by().values_list("region_id", flat=True).distinct())
+    )
+    recent = CaseReport.objects.filter(onset_at__gte=now - datetime.timedelta(hours=2 * hours), onset_at__lte=now)
+    formed = 0
+    for report in recent.prefetch_related("clusters").order_by("onset_at", "id"):
+        kinds = {c.kind for c in report.clusters.all()}
+        wanted = {k for k, key in ((Cluster.Kind.PLACE, report.place_key), (Cluster.Kind.FOOD, report.food_key)) if key}
+        if wanted <= kinds:
+            continue
+        with transaction.atomic():
+            formed += len(check_report(report))
+    return formed
+
+
 def _recount(cluster: Cluster) -> None:
     agg = cluster.reports.aggregate(n=Sum("patient_count"))
     onsets = list(cluster.reports.order_by("onset_at").values_list("onset_at", flat=True))

@@ -11,11 +11,12 @@ One audit entry (`trace.import`) with the file's hash and counts; rows are writt
 
 import datetime
 import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_noop as N_
 
 from shian.accounts.models import Role
 from shian.core import audit
+from shian.core.bulk import insert_rows, reserve_keys
 from shian.core.jurisdiction import scope_prefix
 from shian.entities.models import Entity
 from shian.imports.scoped import open_scoped_sheet
@@ -36,6 +38,9 @@ from .catalog import EARLIEST_YEAR, RECORDERS
 from .events import GIVER_KINDS, TAKER_KINDS, clean_attributes
 
 CHUNK = 5000
+COLUMNS = ["id", "batch_id", "kind", "from_entity_id", "to_entity_id", "region_id", "quantity", "occurred_at",
+           "attributes", "confirms_id", "counted", "source", "idempotency_key", "request_hash", "created_by_id",
+           "created_at"]  # fmt: skip
 EVENT_TIME = datetime.time(12)  # the file gives the day; the event counts on that day
 
 EVENTS = TableSpec(
@@ -97,9 +102,12 @@ def _in_chunks(values, size=CHUNK):
         yield values[i : i + size]
 
 
-def _lookups(rows) -> tuple[dict, dict]:
-    tokens = {codes.unsign(str(r["code"] or "")) for r in rows} - {None}
-    batch_of: dict[str, Batch] = {}
+def _lookups(rows) -> tuple[dict, dict, dict]:
+    """One signature check per distinct code text (a file repeats a batch's code on many rows), then the codes and
+    the businesses in chunked IN queries."""
+    token_of = {text: codes.unsign(text) for text in {str(r["code"] or "") for r in rows}}
+    tokens = set(token_of.values()) - {None}
+    batch_of: dict[str, TraceCode | None] = {}
     for part in _in_chunks(tokens):
         for code in TraceCode.objects.filter(token__in=part).select_related("batch__product__category"):
             batch_of[code.token] = code if code.revoked_at is None else None
@@ -109,7 +117,7 @@ def _lookups(rows) -> tuple[dict, dict]:
         entity_of.update(
             {e.uscc: e for e in Entity.objects.filter(uscc__in=part).only("pk", "uscc", "region_id", "name")}
         )
-    return batch_of, entity_of
+    return token_of, batch_of, entity_of
 
 
 def _may_act(actor, entity: Entity, prefix: str) -> bool:
@@ -159,11 +167,14 @@ def import_events(*, actor, data: bytes, filename: str, now: datetime.datetime |
     outcome = Outcome(rows=len(sheet.rows))
     errors = list(sheet.errors)
     failed = {number for number, _key in sheet.error_cells()}
-    batch_of, entity_of = _lookups(sheet.rows)
+    token_of, batch_of, entity_of = _lookups(sheet.rows)
+    today = timezone.localdate(now)
+    allowed: dict[int, bool] = {}  # per business: may the actor record its side
+    cleaned: dict[tuple, dict | list] = {}  # per (batch, kind, attribute text): the fields or the messages
     good: list[tuple] = []
     for row in sheet.rows:
         bad = []
-        token = codes.unsign(str(row["code"] or ""))
+        token = token_of[str(row["code"] or "")]
         code = batch_of.get(token) if token else None
         if token is None:
             bad.append(sheet.cell_error(row.number, "code", "forged", _("追溯码无效（签名校验失败）"), row["code"]))
@@ -186,24 +197,31 @@ def import_events(*, actor, data: bytes, filename: str, now: datetime.datetime |
         day = row["occurred_on"]
         if isinstance(day, datetime.date) and day.year < EARLIEST_YEAR:
             bad.append(sheet.cell_error(row.number, "occurred_on", "rule", _("日期无效"), day))
-        elif isinstance(day, datetime.date) and day > timezone.localdate(now):
+        elif isinstance(day, datetime.date) and day > today:
             bad.append(sheet.cell_error(row.number, "occurred_on", "future", _("日期晚于今天"), day))
         quantity = row["quantity"]
         if isinstance(quantity, int) and quantity <= 0:
             bad.append(sheet.cell_error(row.number, "quantity", "rule", _("数量应大于 0"), quantity))
         side_key = "from_uscc" if kind in GIVER_KINDS else "to_uscc"
         side = sides.get(side_key)
-        if side is not None and not _may_act(actor, side, prefix):
+        if side is not None and side.pk not in allowed:
+            allowed[side.pk] = _may_act(actor, side, prefix)
+        if side is not None and not allowed[side.pk]:
             bad.append(sheet.cell_error(row.number, side_key, "scope",
                                         _("只能导入本单位（或管辖范围内单位）一方的记录"), row[side_key]))  # fmt: skip
         attributes = {}
         if code is not None and kind:
-            try:
-                attributes = clean_attributes(
-                    code.batch, kind, _attributes(row["attributes"], code.batch.product.category.fields or [])
-                )
-            except ValidationError as exc:
-                bad += [sheet.cell_error(row.number, "attributes", "rule", m, row["attributes"]) for m in exc.messages]
+            key = (code.batch_id, kind, row["attributes"])
+            if key not in cleaned:
+                try:
+                    cleaned[key] = clean_attributes(
+                        code.batch, kind, _attributes(row["attributes"], code.batch.product.category.fields or [])
+                    )
+                except ValidationError as exc:
+                    cleaned[key] = exc.messages
+            attributes = cleaned[key]
+            if isinstance(attributes, list):
+                bad += [sheet.cell_error(row.number, "attributes", "rule", m, row["attributes"]) for m in attributes]
         errors += bad
         if not bad and row.number not in failed:
             good.append((row.number, code.batch_id, kind, sides["from_uscc"], sides["to_uscc"], quantity, day,
@@ -252,23 +270,32 @@ def _replay(sheet, good) -> list:
 
 @transaction.atomic
 def _write(actor, good, data: bytes, filename: str) -> tuple[int, int]:
+    """Plain rows with keys reserved up front (a confirmation may point at a sale of the same file), one COPY on
+    PostgreSQL (`core.bulk.insert_rows`): a million model instances would cost more than the writing itself."""
     batch_ids = sorted({g[1] for g in good})
     for part in _in_chunks(batch_ids):  # the same lock as a single entry: no hand-over races the import
         list(Batch.objects.select_for_update().filter(pk__in=part).order_by("pk").values_list("pk", flat=True))
-    pks: list[int] = []  # written chunk by chunk: a million model instances would not fit in memory at once
-    for part in _in_chunks(good):
-        rows = [ChainEvent(batch_id=batch_id, kind=kind, from_entity=giver, to_entity=taker, region_id=side.region_id,
-                           quantity=n, occurred_at=timezone.make_aware(datetime.datetime.combine(day, EVENT_TIME)),
-                           attributes=attrs, source="import", created_by=actor, counted=confirms is None)
-                for _number, batch_id, kind, giver, taker, n, day, attrs, side, confirms in part]  # fmt: skip
-        pks += [event.pk for event in ChainEvent.objects.bulk_create(rows)]
-    links = [ChainEvent(pk=pks[i], confirms_id=confirms if confirms >= 0 else pks[-confirms - 1])
-             for i, (*_head, confirms) in enumerate(good) if confirms is not None]  # fmt: skip
-    confirmations = len(links)
-    if links:
-        ChainEvent.objects.bulk_update(links, ["confirms"], batch_size=CHUNK)
+    pks = reserve_keys(ChainEvent, len(good))
+    ops = connection.ops
+    created = ops.adapt_datetimefield_value(timezone.now())
+    when: dict[datetime.date, object] = {}
+    texts: dict[int, tuple] = {}
+    confirmations = 0
+    rows = []
+    for pk, (_number, batch_id, kind, giver, taker, n, day, attrs, side, confirms) in zip(pks, good, strict=True):
+        if day not in when:
+            when[day] = ops.adapt_datetimefield_value(timezone.make_aware(datetime.datetime.combine(day, EVENT_TIME)))
+        text = texts.get(id(attrs))
+        if text is None or text[0] is not attrs:  # memoised attributes are shared: dump each once
+            text = texts[id(attrs)] = (attrs, json.dumps(attrs, ensure_ascii=False))
+        if confirms is not None:
+            confirmations += 1
+            confirms = confirms if confirms >= 0 else pks[-confirms - 1]
+        rows.append((pk, batch_id, kind, giver.pk, getattr(taker, "pk", None), side.region_id, n, when[day], text[1],
+                     confirms, confirms is None, "import", "", "", actor.pk, created))  # fmt: skip
+    insert_rows(ChainEvent, COLUMNS, rows)
     audit.record(actor=actor, action="trace.import", object_type="trace.chainevent", object_repr=filename[:200],
                  region_code=scope_prefix(actor) or "",
                  after={"file": filename, "sha256": hashlib.sha256(data).hexdigest(), "rows": len(good),
                         "confirmations": confirmations})  # fmt: skip
-    return len(pks), confirmations
+    return len(rows), confirmations
