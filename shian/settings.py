@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "shian.trace",
     "shian.dinners",
     "shian.foodborne",
+    "shian.warnings",
     "shian.credit",
     "shian.portal",
     "shian.dashboard",

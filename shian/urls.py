@@ -32,6 +32,7 @@ urlpatterns = [
     path("markets/", include("shian.markets.urls")),
     path("dinners/", include("shian.dinners.urls")),
     path("foodborne/", include("shian.foodborne.urls")),
+    path("warnings/", include("shian.warnings.urls")),
     path("credit/", include("shian.credit.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),

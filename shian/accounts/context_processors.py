@@ -36,6 +36,7 @@ NAV = [
     ("dinners:dinner_list", _("农村集体聚餐"), None),
     ("dinners:task_list", _("聚餐指导任务"), None),
     ("foodborne:report_list", _("食源性疾病报告"), None),
+    ("warnings:warning_list", _("风险预警"), None),
     ("portal:home", _("公众服务"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

@@ -37,6 +37,7 @@ from shian.regions.api import router as regions_router
 from shian.sampling.api import router as sampling_router
 from shian.trace.api import router as trace_router
 from shian.visits.api import router as visits_router
+from shian.warnings.api import router as warnings_router
 
 
 class BearerToken(HttpBearer):
@@ -146,5 +147,6 @@ api.add_router("/notices", notices_router)
 api.add_router("/markets", markets_router)
 api.add_router("/dinners", dinners_router)
 api.add_router("/foodborne", foodborne_router)
+api.add_router("/warnings", warnings_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)
