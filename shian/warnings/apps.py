@@ -10,4 +10,6 @@ class WarningsConfig(AppConfig):
     verbose_name = _("风险预警")
 
     def ready(self):
-        from . import auditlabels, jobs  # noqa: F401  labels, the scheduled run
+        from . import auditlabels, events, jobs  # noqa: F401  labels, the scheduled run
+
+        events.connect()

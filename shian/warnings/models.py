@@ -57,8 +57,9 @@ class WarningRule(models.Model):
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="warnings_rule_code_version"),
-            models.UniqueConstraint(fields=["code"], condition=models.Q(is_current=True),
-                                    name="warnings_rule_one_current"),  # fmt: skip
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(is_current=True), name="warnings_rule_one_current"
+            ),  # fmt: skip
         ]
 
     def __str__(self):

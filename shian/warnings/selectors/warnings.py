@@ -41,7 +41,9 @@ def level_counts(*, user, region_code: str | None = None, open_only: bool = True
 
 
 def warning_get(*, user, pk: int) -> RiskWarning:
-    return get_in_scope(RiskWarning.objects.select_related("region", "office", "station", "rule", "entity"), user, pk=pk)
+    return get_in_scope(
+        RiskWarning.objects.select_related("region", "office", "station", "rule", "entity"), user, pk=pk
+    )
 
 
 def rule_list() -> QuerySet[WarningRule]:

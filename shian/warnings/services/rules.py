@@ -35,7 +35,9 @@ def edit_rule(*, actor, code: str, changes: dict) -> WarningRule:
         raise PermissionDenied(_("只有县级及以上管理员可以修改预警规则。"))
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
-        raise ValidationError(_("预警规则没有字段“%(f)s”（可改：%(a)s）。") % {"f": "、".join(unknown), "a": "、".join(FIELDS)})
+        raise ValidationError(
+            _("预警规则没有字段“%(f)s”（可改：%(a)s）。") % {"f": "、".join(unknown), "a": "、".join(FIELDS)}
+        )
     signals.load()
     with transaction.atomic():
         old = WarningRule.objects.select_for_update().filter(code=code, is_current=True).first()
@@ -43,7 +45,9 @@ def edit_rule(*, actor, code: str, changes: dict) -> WarningRule:
             raise ValidationError(_("没有编码为“%(c)s”的预警规则。") % {"c": code})
         level = changes.get("level", old.level)
         if level not in Level.values:
-            raise ValidationError(_("预警等级“%(l)s”无效（可选：%(a)s）。") % {"l": level, "a": "、".join(Level.values)})
+            raise ValidationError(
+                _("预警等级“%(l)s”无效（可选：%(a)s）。") % {"l": level, "a": "、".join(Level.values)}
+            )
         window = _int(changes.get("window_days", old.window_days), _("时间窗"))
         params = signals.validate(kind=old.kind, scope=old.scope, window_days=window,
                                   params=changes.get("params", old.params))  # fmt: skip

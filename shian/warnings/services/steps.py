@@ -47,7 +47,9 @@ def _advance(actor, w: RiskWarning, state: str, due_rule, stamp: str, now, **ext
     before = {"state": w.state}
     w.state = state
     setattr(w, stamp, now)
-    w.step_due = workdays.compute_due(rule_code=due_rule.code, start=now, region_code=w.region_id).due_at if due_rule else None
+    w.step_due = (
+        workdays.compute_due(rule_code=due_rule.code, start=now, region_code=w.region_id).due_at if due_rule else None
+    )
     w.overdue_at = None
     w.handled_by = actor
     for k, v in extra.items():

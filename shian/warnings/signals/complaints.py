@@ -8,6 +8,7 @@ import math
 from django.db.models import Count
 
 from shian.complaints.models import Complaint
+from shian.core.jurisdiction import region_under
 
 from . import Hit, KindSpec, item, register, window_start
 
@@ -26,7 +27,7 @@ def poisson_tail(k: int, lam: float) -> float:
 def detect(rule, at, prefix: str = "") -> list[Hit]:
     start = window_start(rule, at)
     p = rule.params
-    base = Complaint.objects.filter(entity__isnull=False, region_id__startswith=prefix)
+    base = Complaint.objects.filter(region_under(Complaint, "region", prefix), entity__isnull=False)
     now = (base.filter(received_at__gt=start, received_at__lte=at).values("entity_id").annotate(n=Count("id"))
            .filter(n__gte=p["min_count"]))  # fmt: skip
     counts = {r["entity_id"]: r["n"] for r in now}

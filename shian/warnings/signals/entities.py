@@ -4,7 +4,9 @@ a licence expired (or expiring within `ahead_days`) while the entity is register
 import datetime
 
 from django.db.models import Max
+from django.utils import timezone
 
+from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity, License
 from shian.inspections.models import InspectionTask, current_grade
 
@@ -16,9 +18,9 @@ BANDS = ("A", "B", "C", "D")
 def detect_high_risk(rule, at, prefix: str = "") -> list[Hit]:
     """Bands are given as the lowest band that counts (`min_band`: 3 = C, 4 = D)."""
     bands = BANDS[rule.params["min_band"] - 1 :]
-    risky = (Entity.objects.filter(status=Entity.Status.OPERATING, region_id__startswith=prefix)
+    risky = (Entity.objects.filter(region_under(Entity, "region", prefix), status=Entity.Status.OPERATING)
              .annotate(grade=current_grade()).filter(grade__band__in=bands))  # fmt: skip
-    tasks = (InspectionTask.objects.filter(status=InspectionTask.Status.OPEN, due_on__lt=at.date(),
+    tasks = (InspectionTask.objects.filter(status=InspectionTask.Status.OPEN, due_on__lt=timezone.localdate(at),
                                            entity__in=risky.values("pk"))
              .select_related("entity").order_by("entity_id", "due_on", "pk"))  # fmt: skip
     by_entity: dict[int, list] = {}
@@ -34,9 +36,8 @@ def detect_high_risk(rule, at, prefix: str = "") -> list[Hit]:
 
 
 def detect_licence(rule, at, prefix: str = "") -> list[Hit]:
-    limit = at.date() + datetime.timedelta(days=rule.params["ahead_days"])
-    last = (License.objects.filter(entity__status=Entity.Status.OPERATING, expires_on__isnull=False,
-                                   entity__region_id__startswith=prefix)
+    limit = timezone.localdate(at) + datetime.timedelta(days=rule.params["ahead_days"])
+    last = (License.objects.filter(region_under(License, "entity__region", prefix), entity__status=Entity.Status.OPERATING, expires_on__isnull=False)
             .values("entity_id", "kind").annotate(last=Max("expires_on")).filter(last__lte=limit))  # fmt: skip
     pairs = {(r["entity_id"], r["kind"]) for r in last}
     if not pairs:
@@ -50,7 +51,7 @@ def detect_licence(rule, at, prefix: str = "") -> list[Hit]:
             by_entity.setdefault(lic.entity_id, []).append(lic)
     hits = []
     for eid, lics in sorted(by_entity.items()):
-        expired = any(lic.expires_on < at.date() for lic in lics)
+        expired = any(lic.expires_on < timezone.localdate(at) for lic in lics)
         hits.append(Hit(
             scope_key=f"entity:{eid}", region_code=lics[0].entity.region_id, entity_id=eid,
             label=f"{lics[0].entity.name}：许可证{'已过期' if expired else '即将到期'}仍在营",

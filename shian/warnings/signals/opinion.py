@@ -2,14 +2,14 @@
 
 from django.db.models import Count
 
+from shian.core.jurisdiction import region_under
 from shian.emergency.models import Opinion
 
 from . import Hit, KindSpec, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
-    qs = Opinion.objects.filter(entity__isnull=False, found_at__gt=window_start(rule, at), found_at__lte=at,
-                                region_id__startswith=prefix)  # fmt: skip
+    qs = Opinion.objects.filter(region_under(Opinion, "region", prefix), entity__isnull=False, found_at__gt=window_start(rule, at), found_at__lte=at)  # fmt: skip
     keep = list(qs.values("entity_id").annotate(n=Count("id")).filter(n__gte=rule.params["min_count"])
                 .order_by("entity_id").values_list("entity_id", flat=True))  # fmt: skip
     hits = []

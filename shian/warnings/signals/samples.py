@@ -1,9 +1,10 @@
-"""Failed samples of one food category in one township ≥ `min_count` within the window (DOMAIN §8: multi-batch
+"""Failed samples of one food category in one township ≥ `min_count` sampled within the window (DOMAIN §8: multi-batch
 failures are followed up as a cluster)."""
 
 from django.db.models import Count
 from django.db.models.functions import Length, Substr
 
+from shian.core.jurisdiction import region_under
 from shian.core.regioncodes import LEVEL_LENGTH, TOWNSHIP
 from shian.sampling.models import Sample
 
@@ -12,14 +13,16 @@ from . import Hit, KindSpec, item, register, window_start
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
     size = LEVEL_LENGTH[TOWNSHIP]
-    qs = Sample.objects.filter(conclusion=Sample.Conclusion.FAIL, report_date__gt=window_start(rule, at).date(),
-                               report_date__lte=at.date(), region_id__startswith=prefix)  # fmt: skip
-    qs = qs.annotate(code_len=Length("region_id")).filter(code_len__gte=size).annotate(town=Substr("region_id", 1, size))
+    qs = Sample.objects.filter(region_under(Sample, "region", prefix), conclusion=Sample.Conclusion.FAIL, sampled_at__gt=window_start(rule, at),
+                               sampled_at__lte=at)  # fmt: skip
+    qs = (
+        qs.annotate(code_len=Length("region_id")).filter(code_len__gte=size).annotate(town=Substr("region_id", 1, size))
+    )
     groups = (qs.values("town", "category").annotate(n=Count("id")).filter(n__gte=rule.params["min_count"])
               .order_by("town", "category"))  # fmt: skip
     hits = []
     for g in groups:
-        rows = qs.filter(town=g["town"], category=g["category"]).order_by("report_date", "pk")
+        rows = qs.filter(town=g["town"], category=g["category"]).order_by("sampled_at", "pk")
         hits.append(Hit(
             scope_key=f"township:{g['town']}:{g['category']}", region_code=g["town"],
             label=f"{g['category']}：{rule.window_days} 天内抽检不合格 {g['n']} 批次",

@@ -3,8 +3,10 @@
 from collections import Counter
 
 from django.db.models import Count
+from django.utils import timezone
 
 from shian.cases.models import Case
+from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity
 from shian.inspections.models import Inspection, Outcome
 
@@ -13,10 +15,9 @@ from . import Hit, KindSpec, item, register, window_start
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
     start = window_start(rule, at)
-    insp = Inspection.objects.filter(outcome=Outcome.NONCONFORM, inspected_on__gt=start.date(),
-                                     inspected_on__lte=at.date(), region_id__startswith=prefix)  # fmt: skip
-    cases = Case.objects.filter(entity__isnull=False, opened_at__gt=start, opened_at__lte=at,
-                                region_id__startswith=prefix)  # fmt: skip
+    insp = Inspection.objects.filter(region_under(Inspection, "region", prefix), outcome=Outcome.NONCONFORM, inspected_on__gt=timezone.localdate(start),
+                                     inspected_on__lte=timezone.localdate(at))  # fmt: skip
+    cases = Case.objects.filter(region_under(Case, "region", prefix), entity__isnull=False, opened_at__gt=start, opened_at__lte=at)  # fmt: skip
     total = Counter()
     for qs in (insp, cases):
         total.update(dict(qs.values("entity_id").annotate(n=Count("id")).values_list("entity_id", "n")))

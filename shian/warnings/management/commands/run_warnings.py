@@ -41,4 +41,6 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(jsonlib.dumps(counts, ensure_ascii=False))
         else:
-            self.stdout.write("运行规则 {rules} 条，新发预警 {raised} 条，合并 {merged} 条，逾期升级 {escalated} 条".format(**counts))
+            self.stdout.write(
+                "运行规则 {rules} 条，新发预警 {raised} 条，合并 {merged} 条，逾期升级 {escalated} 条".format(**counts)
+            )
