@@ -45,6 +45,7 @@ from .world_portal import EXTENSIONS as PORTAL
 from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
 from .world_trace import EXTENSIONS as TRACE
+from .world_warnings import EXTENSIONS as WARNINGS
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}
@@ -251,7 +252,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL:
+    for extend in extensions + TRACE + RURAL + WARNINGS:
         extend(w, w.users)
     return w
 

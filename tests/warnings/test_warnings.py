@@ -300,3 +300,16 @@ def test_pages_and_api(ww, client):
     bad = client.post("/api/v1/warnings/rules/samples_fail_cluster", {"params": {"nope": 1}},
                       content_type="application/json")  # fmt: skip
     assert bad.status_code in (400, 422) and "nope" in bad.content.decode()
+
+
+def test_the_demo_burst_raises_warnings_in_several_states_once(ww):
+    from shian.demo.warnings import load_warnings
+    from shian.regions.models import Region
+
+    county = Region.objects.get(code="370725")
+    made = load_warnings(county=county, seed=7, today=timezone.localdate())
+    assert made["raised"] >= 2 and made["handled"] >= 2
+    assert {"samples_fail_cluster", "complaints_above_baseline"} <= set(
+        RiskWarning.objects.values_list("rule_code", flat=True))  # fmt: skip
+    assert len(set(RiskWarning.objects.values_list("state", flat=True))) >= 2
+    assert load_warnings(county=county, seed=7, today=timezone.localdate()) == {}
