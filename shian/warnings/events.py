@@ -13,7 +13,6 @@ from . import signals
 
 
 def _kinds(event: str) -> set[str]:
-    signals.load()
     return {kind for kind, spec in signals.KINDS.items() if event in spec.events}
 
 

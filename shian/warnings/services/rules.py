@@ -38,7 +38,6 @@ def edit_rule(*, actor, code: str, changes: dict) -> WarningRule:
         raise ValidationError(
             _("预警规则没有字段“%(f)s”（可改：%(a)s）。") % {"f": "、".join(unknown), "a": "、".join(FIELDS)}
         )
-    signals.load()
     with transaction.atomic():
         old = WarningRule.objects.select_for_update().filter(code=code, is_current=True).first()
         if old is None:

@@ -78,7 +78,6 @@ def run(*, at: datetime.datetime | None = None, prefix: str = "", kinds: set[str
         escalate: bool = True) -> dict[str, int]:  # fmt: skip
     """Every current, active rule (of `kinds`, over regions under `prefix`) at `at`, then the escalation."""
     at = at or timezone.now()
-    signals.load()
     counts = {"rules": 0, "raised": 0, "merged": 0, "escalated": 0}
     rules = WarningRule.objects.filter(is_current=True, active=True).order_by("code")
     for rule in rules:

@@ -10,7 +10,7 @@ from django.db.models import Count
 from shian.complaints.models import Complaint
 from shian.core.jurisdiction import region_under
 
-from . import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, item, register, window_start
 
 
 def poisson_tail(k: int, lam: float) -> float:

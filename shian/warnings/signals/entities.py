@@ -10,7 +10,7 @@ from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity, License
 from shian.inspections.models import InspectionTask, current_grade
 
-from . import Hit, KindSpec, item, register
+from .base import Hit, KindSpec, item, register
 
 BANDS = ("A", "B", "C", "D")
 

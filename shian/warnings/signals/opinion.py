@@ -1,11 +1,11 @@
-"""A burst of public-opinion items naming one entity: ≥ `min_count` items found within the window (DOMAIN §10)."""
+"""A burst of public-opinion items naming one entity: ≥ `min_count` items found within the window (docs/domain.md §10)."""
 
 from django.db.models import Count
 
 from shian.core.jurisdiction import region_under
 from shian.emergency.models import Opinion
 
-from . import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:

@@ -1,4 +1,4 @@
-"""Failed samples of one food category in one township ≥ `min_count` sampled within the window (DOMAIN §8: multi-batch
+"""Failed samples of one food category in one township ≥ `min_count` sampled within the window (docs/domain.md §8: multi-batch
 failures are followed up as a cluster)."""
 
 from django.db.models import Count
@@ -8,7 +8,7 @@ from shian.core.jurisdiction import region_under
 from shian.core.regioncodes import LEVEL_LENGTH, TOWNSHIP
 from shian.sampling.models import Sample
 
-from . import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:

@@ -1,4 +1,4 @@
-"""Repeat violation: ≥ `min_count` 不符合 inspections or filed cases of one entity within the window (DOMAIN §6)."""
+"""Repeat violation: ≥ `min_count` 不符合 inspections or filed cases of one entity within the window (docs/domain.md §6)."""
 
 from collections import Counter
 
@@ -10,7 +10,7 @@ from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity
 from shian.inspections.models import Inspection, Outcome
 
-from . import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
