@@ -313,3 +313,17 @@ def test_the_demo_burst_raises_warnings_in_several_states_once(ww):
         RiskWarning.objects.values_list("rule_code", flat=True))  # fmt: skip
     assert len(set(RiskWarning.objects.values_list("state", flat=True))) >= 2
     assert load_warnings(county=county, seed=7, today=timezone.localdate()) == {}
+
+
+def test_the_work_list_counts_open_and_overdue_warnings_by_level(ww):
+    from shian.core.worklist import items_for
+
+    only("samples_fail_cluster")
+    failed_sample(ww["shop"], days_ago=2)
+    failed_sample(ww["neighbour"], days_ago=1)
+    run()
+    run(at=RiskWarning.objects.get().step_due + datetime.timedelta(minutes=1))
+    got = {i.key: i for i in items_for(ww["station_user"], None)}
+    assert got["warnings.open"].count == 1 and "橙色 1" in got["warnings.open"].note
+    assert got["warnings.overdue"].count == 1
+    assert not any(i.key.startswith("warnings.") and i.count for i in items_for(ww["qiaoguan"], None))
