@@ -327,3 +327,20 @@ def test_the_work_list_counts_open_and_overdue_warnings_by_level(ww):
     assert got["warnings.open"].count == 1 and "橙色 1" in got["warnings.open"].note
     assert got["warnings.overdue"].count == 1
     assert not any(i.key.startswith("warnings.") and i.count for i in items_for(ww["qiaoguan"], None))
+
+
+def test_the_rule_page_refuses_bad_input_and_saves_a_version(ww, client):
+    client.force_login(ww["county"])
+    url = "/warnings/rules/samples_fail_cluster/"
+    bad = client.post(
+        url, {"level": "orange", "window_days": "30", "params": '{"min_count": 2, "x": 1}', "active": "1"}
+    )
+    assert bad.status_code == 422 and "不是“failed_samples”类规则的字段" in bad.content.decode()
+    assert (
+        client.post(url, {"level": "orange", "window_days": "30", "params": "{oops", "active": "1"}).status_code == 422
+    )
+    good = client.post(url, {"level": "red", "window_days": "20", "params": '{"min_count": 3}', "active": "1"})
+    assert good.status_code == 302
+    assert WarningRule.objects.get(code="samples_fail_cluster", is_current=True).window_days == 20
+    client.force_login(ww["station_user"])
+    assert "保存为新版本" not in client.get(url).content.decode()
