@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "shian.dinners",
     "shian.foodborne",
     "shian.surveys",
+    "shian.warnings",
     "shian.credit",
     "shian.portal",
     "shian.commission",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("surveys/", include("shian.surveys.urls")),
     path("commission/", include("shian.commission.urls")),
     path("evaluation/", include("shian.evaluation.urls")),
+    path("warnings/", include("shian.warnings.urls")),
     path("credit/", include("shian.credit.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),

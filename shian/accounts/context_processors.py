@@ -39,6 +39,7 @@ NAV = [
     ("foodborne:report_list", _("食源性疾病报告"), None),
     ("surveys:survey_list", _("满意度与知晓率调查"), None),
     ("evaluation:evaluation_list", _("示范创建评价"), None),
+    ("warnings:warning_list", _("风险预警"), None),
     ("portal:home", _("公众服务"), None),
     ("ledgers:list", _("台账导入"), "ledgers.import_ledger"),
     ("regions:browse", _("行政区划与网格"), None),

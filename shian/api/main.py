@@ -40,6 +40,7 @@ from shian.sampling.api import router as sampling_router
 from shian.surveys.api import router as surveys_router
 from shian.trace.api import router as trace_router
 from shian.visits.api import router as visits_router
+from shian.warnings.api import router as warnings_router
 
 
 class BearerToken(HttpBearer):
@@ -152,5 +153,6 @@ api.add_router("/foodborne", foodborne_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/commission", commission_router)
 api.add_router("/evaluation", evaluation_router)
+api.add_router("/warnings", warnings_router)
 api.add_router("/credit", credit_router)
 api.add_router("/trace", trace_router)

@@ -48,6 +48,7 @@ from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
 from .world_surveys import EXTENSIONS as SURVEYS
 from .world_trace import EXTENSIONS as TRACE
+from .world_warnings import EXTENSIONS as WARNINGS
 
 MARKERS = {"own": "〔本店〕", "neighbour": "〔邻店〕", "township": "〔乔官〕", "outside": "〔外省〕"}
 PLACES = {"own": "370725001001", "neighbour": "370725001001", "township": "370725107201", "outside": "110105"}
@@ -254,7 +255,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION + EVALUATION:
+    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION + EVALUATION + WARNINGS:
         extend(w, w.users)
     return w
 

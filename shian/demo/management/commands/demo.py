@@ -37,6 +37,7 @@ from shian.demo.sampling_public import load_sampling_public
 from shian.demo.surveys import load_surveys
 from shian.demo.trace import load_trace
 from shian.demo.visits import load_county_visits
+from shian.demo.warnings import load_warnings
 from shian.entities.models import Entity
 from shian.regions.models import Region
 from shian.regions.selectors import has_child_boundaries
@@ -103,6 +104,7 @@ class Command(BaseCommand):
         self._markets(region, seed, today)
         self._trace(region, seed, today)
         self._commission(region, seed, today)
+        self._warnings(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
         if county_admin and load_demo_rule_versions(county=region, actor=county_admin, today=today):
@@ -249,6 +251,17 @@ class Command(BaseCommand):
                 f"信用档案：{made.get('ratings', 0)} 户已评级（{bands}），责任保险 {made.get('policies', 0)} 份"
                 f"（已脱保 {made.get('lapsed', 0)}），更正申请 {made.get('corrections', 0)} 件"
                 f"（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _warnings(self, county: Region, seed: int, today: datetime.date) -> None:
+        """A burst of failed samples and complaints, the rules run over the county, warnings in several states
+        (shian/demo/warnings.py), after every module whose records raise warnings."""
+        started = time.monotonic()
+        made = load_warnings(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"风险预警：运行规则 {made['rules']} 条，发出 {made['raised']} 条（合并 {made['merged']}），"
+                f"已处理 {made['handled']} 条（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _markets(self, county: Region, seed: int, today: datetime.date) -> None:

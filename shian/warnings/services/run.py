@@ -1,0 +1,94 @@
+"""Running the rules and the clock (docs/warnings.md §2, §3): every current rule over its kind's query; a hit whose
+rule and scope key already have an open warning inside the window merges into it (one more hit, the new records
+added to its evidence), else it raises a warning routed to the owning office; then every overdue step escalates
+once to the level above. Running twice at one instant raises, merges and escalates nothing the second time."""
+
+import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shian.core import audit, workdays
+from shian.core.deadlinechecks import mark_each
+from shian.core.services import notify
+
+from .. import signals
+from ..models import RiskWarning, WarningRule
+from ..ruledefs import ACK_DAYS
+from .routing import above, office_users, route
+
+
+def _keys(evidence: list[dict]) -> set[tuple[str, int]]:
+    return {(e["model"], e["pk"]) for e in evidence}
+
+
+def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str:
+    """'raised', 'merged' or '' (nothing new) for one hit."""
+    with transaction.atomic():
+        latest = (RiskWarning.objects.select_for_update().filter(rule_code=rule.code, scope_key=hit.scope_key)
+                  .order_by("-last_seen_at", "-pk").first())  # fmt: skip
+        new = [e for e in hit.evidence if (e["model"], e["pk"]) not in _keys(latest.evidence if latest else [])]
+        if latest is not None and not new:
+            return ""
+        window = datetime.timedelta(days=rule.window_days)
+        if latest is not None and latest.state != RiskWarning.State.CLOSED and latest.last_seen_at >= at - window:
+            latest.evidence = latest.evidence + new
+            latest.hits += 1
+            latest.last_seen_at = at
+            latest.save(update_fields=["evidence", "hits", "last_seen_at"])
+            audit.record(actor=None, action="warnings.merge", obj=latest, region_code=latest.region_id,
+                         after={"hits": latest.hits, "new_evidence": new})  # fmt: skip
+            return "merged"
+        office, station = route(hit.region_code)
+        warning = RiskWarning.objects.create(
+            rule=rule, rule_code=rule.code, level=rule.level, scope_key=hit.scope_key, label=hit.label[:300],
+            region_id=hit.region_code, office_id=office, station=station, entity_id=hit.entity_id,
+            evidence=hit.evidence, raised_at=at, last_seen_at=at,
+            step_due=workdays.compute_due(rule_code=ACK_DAYS.code, start=at, region_code=hit.region_code).due_at,
+        )  # fmt: skip
+        audit.record(actor=None, action="warnings.raise", obj=warning, region_code=warning.region_id,
+                     after={"rule": rule.code, "version": rule.version, "level": rule.level, "office": office,
+                            "evidence": len(hit.evidence)})  # fmt: skip
+        notify(users=office_users(office, station.pk if station else None),
+               text=_("%(l)s预警：%(t)s，请签收并核查。") % {"l": warning.get_level_display(), "t": warning.label},
+               url=reverse("warnings:warning_detail", args=[warning.pk]), kind="warnings.raised", group=office,
+               group_text=_("%(n)d 条风险预警"), group_url=reverse("warnings:warning_list"))  # fmt: skip
+        return "raised"
+
+
+def escalate_overdue(at: datetime.datetime) -> int:
+    """Mark each open warning whose step is past due (once per step) and tell the level above."""
+    qs = RiskWarning.objects.exclude(state=RiskWarning.State.CLOSED).filter(step_due__lt=at)
+
+    def tell(w, told):
+        up = above(w.office_id)
+        RiskWarning.objects.filter(pk=w.pk).update(escalated_to=up)
+        told.notify(users=office_users(up) if up else [],
+                    text=_("风险预警逾期未处理（%(s)s）：%(t)s") % {"s": w.get_state_display(), "t": w.label},
+                    url=reverse("warnings:warning_detail", args=[w.pk]), kind="warnings.escalated")  # fmt: skip
+        told.audit(action="warnings.escalate", obj=w, region_code=w.region_id,
+                   after={"state": w.state, "due": w.step_due.isoformat(), "to": up})  # fmt: skip
+
+    return mark_each(qs, field="overdue_at", now=at, tell=tell, related=())
+
+
+def run(*, at: datetime.datetime | None = None, prefix: str = "", kinds: set[str] | None = None,
+        escalate: bool = True) -> dict[str, int]:  # fmt: skip
+    """Every current, active rule (of `kinds`, over regions under `prefix`) at `at`, then the escalation."""
+    at = at or timezone.now()
+    counts = {"rules": 0, "raised": 0, "merged": 0, "escalated": 0}
+    rules = WarningRule.objects.filter(is_current=True, active=True).order_by("code")
+    for rule in rules:
+        spec = signals.KINDS.get(rule.kind)
+        if spec is None or (kinds is not None and rule.kind not in kinds):
+            continue
+        counts["rules"] += 1
+        for hit in spec.detect(rule, at, prefix):
+            outcome = apply_hit(rule, hit, at)
+            if outcome:
+                counts[outcome] += 1
+    if escalate:
+        counts["escalated"] = escalate_overdue(at)
+    return counts
