@@ -168,11 +168,18 @@ class Task(models.Model):
         verbose_name_plural = _("评价任务")
         ordering = ["due", "id"]
         constraints = [
+            # one task per period, and one for a one-off sub-item (no period): two partial indexes, since SQLite
+            # cannot treat NULLs as equal in one unique constraint
             models.UniqueConstraint(
                 fields=["evaluation", "sub_item", "department", "period_start"],
+                condition=models.Q(period_start__isnull=False),
                 name="evaluation_task_period",
-                nulls_distinct=False,
-            ),  # fmt: skip
+            ),
+            models.UniqueConstraint(
+                fields=["evaluation", "sub_item", "department"],
+                condition=models.Q(period_start__isnull=True),
+                name="evaluation_task_once",
+            ),
         ]
         indexes = [models.Index(fields=["evaluation", "department"], name="evaluation_task_dept")]
 

@@ -60,7 +60,7 @@ def test_the_catalog_loads_with_its_counts_and_new_departments_and_twice_is_a_no
     out = io.StringIO()
     call_command("load_catalog", "--file", str(FIXTURE), "--json", stdout=out)
     result = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert result == {"catalog": "test-1", "aspects": 2, "items": 5, "sub_items": 9, "veto_items": 2,
+    assert result == {"catalog": "test-1", "aspects": 2, "items": 5, "sub_items": 11, "veto_items": 2,
                       "max_points": 20.0}  # fmt: skip
     assert Department.objects.get(code="party_office").name == "区委办"
     assert list(_sub({"catalog": Catalog.objects.get()}, 1).lead.values_list("code", flat=True)) == ["party_office"]
