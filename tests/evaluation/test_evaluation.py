@@ -277,3 +277,26 @@ def test_pages_and_api_a_department_submits_the_office_accepts_and_the_score_mov
     client.force_login(world["school"])
     tasks = client.get("/api/v1/evaluation/tasks").json()
     assert {t["department"] for t in tasks["items"]} == {"education"}
+
+
+def test_the_evaluation_page_counts_tasks_and_lists_only_those_awaiting_review(world, monkeypatch):
+    """The page stays the size of the catalog: per sub-item the task counts by state and the newest tasks waiting
+    for review; the full list (with the review form) is the task list filtered by sub-item."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from shian.evaluation.views import pages
+
+    monkeypatch.setattr(pages, "PENDING_SHOWN", 1)
+    client = Client()
+    client.force_login(world["office"])
+    sub = _sub(world, 1)  # a lead and a supporting department: two tasks
+    mine = list(Task.objects.filter(sub_item=sub).order_by("id"))
+    assert len(mine) >= 2
+    Task.objects.filter(sub_item=sub).update(status=Task.Status.SUBMITTED)
+    page = client.get(reverse("evaluation:evaluation_detail", args=[world["evaluation"].pk])).content.decode()
+    shown = [t for t in mine if f'data-testid="accept-{t.pk}"' in page]
+    assert shown == [mine[-1]] and 'data-testid="counts-1"' in page and "待审核的仅显示最近几项" in page
+    listed = client.get(reverse("evaluation:task_list"), {"sub_item": sub.pk}).content.decode()
+    assert all(f'data-testid="accept-{t.pk}"' in listed for t in mine)
+    assert not any(f'data-testid="task-{t.pk}"' in listed for t in Task.objects.exclude(sub_item=sub))

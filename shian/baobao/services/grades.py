@@ -11,6 +11,7 @@ from shian.core import audit
 from shian.core.bulk import insert_rows, update_rows
 from shian.core.jurisdiction import narrow_to, require_in_scope
 from shian.core.permissions import require_perm
+from shian.core.regioncodes import COUNTY, ancestor
 from shian.entities.models import Entity
 
 from .. import grading
@@ -38,7 +39,7 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
     new, changed, moves = [], [], []
     counts = dict.fromkeys(grading.GRADES, 0)
     for pk, region_id, current, old_grade, old_policy, override, old_fired, *values in read.iterator(chunk_size=10_000):
-        county = region_id[:6]
+        county = ancestor(region_id, COUNTY)
         policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
         key = (policy.pk, *values)
         outcome = outcomes.get(key)

@@ -20,6 +20,7 @@ from ..services import tasks as services
 
 READERS = STATION | {Role.DEPARTMENT_STAFF, Role.AUDITOR}
 WORKERS = ADMINS | {Role.DEPARTMENT_STAFF}
+PENDING_SHOWN = 5  # tasks awaiting review shown per sub-item on the evaluation page (a page size, not a rule)
 
 
 @access(READERS)
@@ -34,20 +35,27 @@ def evaluation_detail(request, pk: int):
     today = timezone.localdate()
     rows = scoring.load_rows(evaluation)
     result = scoring.compute(rows, today)
+    # the page stays the size of the catalog: per sub-item the task counts by state, and only the tasks
+    # waiting for review (the newest few, with their evidence); the rest is on the task list (?sub_item=)
+    counts = selectors.task_counts(user=request.user, evaluation=evaluation)
     tasks: dict[int, list] = {}
-    for task in selectors.task_list(user=request.user, evaluation=evaluation).select_related(None).select_related(
-        "department"
-    ):  # fmt: skip
-        tasks.setdefault(task.sub_item_id, []).append(task)
+    waiting = selectors.task_list(user=request.user, evaluation=evaluation, status=Task.Status.SUBMITTED)
+    for task in waiting.select_related(None).select_related("department").order_by("-id").iterator():
+        shown = tasks.setdefault(task.sub_item_id, [])
+        if len(shown) < PENDING_SHOWN:
+            shown.append(task)
     evidence: dict[int, list] = {}
-    for ev in Evidence.objects.filter(task__in=[t for ts in tasks.values() for t in ts]).select_related("task"):
+    for ev in Evidence.objects.filter(task__in=[t.pk for ts in tasks.values() for t in ts]).select_related("task"):
         evidence.setdefault(ev.task.sub_item_id, []).append(ev)
+    labels = dict(Task.Status.choices)
     aspects = []
     for aspect in rows.aspects:
         items = []
         for item in aspect.items:
             subs = [{"sub": s, "earned": scoring.sub_earned(rows, s), "result": rows.results.get(s.id) or {},
-                     "tasks": tasks.get(s.id, []), "evidence": evidence.get(s.id, [])} for s in item.subs]  # fmt: skip
+                     "tasks": tasks.get(s.id, []), "evidence": evidence.get(s.id, []),
+                     "counts": [(labels[k], n) for k, n in sorted(counts.get(s.id, {}).items())],
+                     "more": counts.get(s.id, {}).get(Task.Status.SUBMITTED, 0) > PENDING_SHOWN} for s in item.subs]  # fmt: skip
             earned, available = result["by_item"][str(item.no)]
             items.append({"item": item, "earned": earned, "available": available, "subs": subs})
         aspects.append({"aspect": aspect, "earned": result["by_aspect"][aspect.name], "items": items})
@@ -62,9 +70,14 @@ def task_list(request):
     """A department's tasks (the 食安办 sees all in its jurisdiction), open ones first, with the evidence form."""
     status = request.GET.get("status", "")
     status = status if status in Task.Status.values else ""
-    tasks = selectors.task_list(user=request.user, status=status).prefetch_related("evidence")[:200]
-    return render(request, "evaluation/task_list.html", {"tasks": tasks, "status": status,
-                                                         "statuses": Task.Status.choices, "today": timezone.localdate()})  # fmt: skip
+    sub_item = request.GET.get("sub_item", "")
+    sub_item_id = int(sub_item) if sub_item.isdigit() else None
+    tasks = selectors.task_list(user=request.user, status=status, sub_item_id=sub_item_id).prefetch_related("evidence")
+    return render(request, "evaluation/task_list.html", {
+        "tasks": tasks[:200], "status": status, "sub_item": sub_item_id or "", "statuses": Task.Status.choices,
+        "today": timezone.localdate(),
+        "can_review": services.is_reviewer(request.user) and not request.user.role == Role.AUDITOR,
+    })  # fmt: skip
 
 
 @access(WORKERS, objects="evaluation_task")
