@@ -270,6 +270,8 @@ def _decimal(raw) -> Decimal | None:
 
 
 def _read_int(raw):
+    if type(raw) is str and raw.isascii() and raw.isdigit() and len(raw) < NUMBER_DIGITS:
+        return int(raw)  # the common case of a CSV count, without the NFKC and Decimal round trip
     if isinstance(raw, str) and not _number_text(raw):
         return None
     number = _decimal(raw)

@@ -122,15 +122,27 @@ class ChainEvent(models.Model):
     """One hand-over of a quantity of a batch: from a business (none for `produced`) to a business (none for
     `retail_sold`, which leaves the chain). `region` is the recording side's region (the scope of the row)."""
 
-    batch = models.ForeignKey(Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="events")
+    # batch, to_entity and region lead the composite indexes below, so they carry no index of their own: each index
+    # is paid for on every imported row (docs/performance.md)
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
     from_entity = models.ForeignKey(
         "entities.Entity", verbose_name=_("交出方"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     to_entity = models.ForeignKey(
-        "entities.Entity", verbose_name=_("接收方"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "entities.Entity",
+        verbose_name=_("接收方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
-    region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     quantity = models.PositiveBigIntegerField(_("数量"))
     occurred_at = models.DateTimeField(_("发生时间"))
     attributes = models.JSONField(_("附加信息"), default=dict, blank=True)
