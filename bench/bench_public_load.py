@@ -1,70 +1,33 @@
 """Issue 22 (docs/portal.md §5), load: 200 concurrent public users, without accounts, on the production server
-(gunicorn with shian/gunicorn_conf.py and the task worker, as `make serve` starts them) on the demo county: the
-portal's home and search, business pages, editions, the map points, the public API's establishment pages and
-sampling results. Prints p50/p95/p99 per page group and the error count as JSON; the target is 0 errors.
+(gunicorn with shian/gunicorn_conf.py and the task worker, as `make serve` starts them): the portal's home and
+search, business pages, editions, the map points, the public API's establishment pages and sampling results, driven
+by locust (bench/locustfile_public.py, headless). Prints p50/p95/p99 per page group and the error count as JSON;
+the target is 0 errors.
 
-Each virtual user is one visitor behind the site's reverse proxy: the server trusts 127.0.0.1 as its proxy
-(SHIAN_TRUSTED_PROXIES) and each user sends its own X-Forwarded-For, as nginx would, so the per-client limits
-(`portal.per_minute`, `open_api.per_minute`) apply per visitor, as in production. An error is any answer but 200,
-or no answer (a 429 counts: a visitor at a human pace must never meet the limit).
+The server trusts 127.0.0.1 as its proxy (SHIAN_TRUSTED_PROXIES) and each visitor sends its own X-Forwarded-For,
+as nginx would, so the per-client limits (`portal.per_minute`, `open_api.per_minute`) apply per visitor, as in
+production. An error is any answer but 200, or no answer (a 429 counts). Visitors start over the ramp; the figures
+are reset when all have started (locust's --reset-stats), so only the steady state is timed.
 
-The threads, sessions and figures are bench_load's (`Load`, `Session`); the server and the demo build are
-common's. Configuration as bench_load, with its own variables: BENCH_PUBLIC_LOAD_USERS (200),
-BENCH_PUBLIC_LOAD_SECONDS (120), BENCH_PUBLIC_LOAD_THINK ("1-5"), BENCH_PUBLIC_LOAD_RAMP (20),
-BENCH_PUBLIC_LOAD_URL (measure a running server with the demo loaded and 127.0.0.1 trusted; loopback only)."""
+By default the demo county is built into a scratch database (SQLite, or BENCH_DATABASE_URL) and served;
+BENCH_PUBLIC_LOAD_URL measures a server that is already running with the demo county loaded and 127.0.0.1 trusted
+(the province demo in PostgreSQL, for instance; loopback only). BENCH_PUBLIC_LOAD_USERS (200),
+BENCH_PUBLIC_LOAD_SECONDS (120), BENCH_PUBLIC_LOAD_THINK ("1-5"), BENCH_PUBLIC_LOAD_RAMP (20)."""
 
 import argparse
+import csv
 import json
 import os
-import random
+import subprocess
 import sys
-import time
-import urllib.parse
+import tempfile
 import urllib.request
 from pathlib import Path
 
-from bench_load import Load, Session
-
 from common import build_demo, emit, loopback_only, production_server, scratch_env
 
-
-class PublicLoad(Load):
-    """bench_load's Load with anonymous visitors: each picks a public page at random after each think time."""
-
-    def __init__(self, base, users, seconds, think, ramp, names: list[str], ids: list[int]):
-        super().__init__(base, users, seconds, think, ramp)
-        self.names, self.ids = names, ids
-
-    def page(self, rng: random.Random) -> tuple[str, str]:
-        kind = rng.choices(["home", "search", "business", "editions", "map_points", "api_establishments",
-                            "api_sampling"], weights=[1, 4, 4, 1, 1, 2, 1])[0]  # fmt: skip
-        if kind == "search":
-            name = rng.choice(self.names)
-            return kind, "/public/?" + urllib.parse.urlencode({"q": name[-4:]})
-        if kind == "business":
-            return kind, f"/public/b/{rng.choice(self.ids)}/"
-        paths = {"home": "/public/", "editions": "/public/editions/", "map_points": "/public/map/points.json?county=370725",
-                 "api_establishments": f"/api/open/v1/establishments?region=370725&after={rng.choice(self.ids)}",
-                 "api_sampling": "/api/open/v1/sampling/results?region=370725"}  # fmt: skip
-        return kind, paths[kind]
-
-    def user(self, index: int, account: str) -> None:
-        rng = random.Random(index)
-        time.sleep(self.ramp * index / max(1, self.users))
-        address = f"10.{index // 65536 % 256}.{index // 256 % 256}.{index % 256 + 1}"
-        session = Session(self.base, headers={"X-Forwarded-For": address})
-        while True:
-            time.sleep(rng.uniform(*self.think))
-            began = time.perf_counter()
-            if began >= self.stop:
-                return
-            group, path = self.page(rng)
-            try:
-                status, _, ms = session.request("GET", path)
-            except Exception as exc:  # no answer: counted, and the visitor goes on
-                self.record(group, None, began, f"{path} {type(exc).__name__}")
-                continue
-            self.record(group, ms, began, None if status == 200 else f"{path} answered {status}")
+HERE = Path(__file__).resolve().parent
+TARGET_P95_MS = 500  # per page group, as bench_load's pages
 
 
 def sample_businesses(base: str) -> tuple[list[str], list[int]]:
@@ -85,20 +48,46 @@ def sample_businesses(base: str) -> tuple[list[str], list[int]]:
 
 
 def measure(base: str, opts) -> dict:
+    """Run locust headless against `base`; its per-group statistics (the CSV it writes) as the figures."""
     names, ids = sample_businesses(base)
-    return PublicLoad(base, opts.users, opts.seconds, opts.think, opts.ramp, names, ids).run()
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "sample.json"
+        sample.write_text(json.dumps({"names": names, "ids": ids}))
+        env = {**os.environ, "BENCH_PUBLIC_LOAD_SAMPLE": str(sample), "BENCH_PUBLIC_LOAD_THINK": opts.think}
+        rate = max(1.0, opts.users / max(opts.ramp, 1.0))
+        command = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile_public.py"), "--headless",
+                   "--users", str(opts.users), "--spawn-rate", f"{rate:g}", "--run-time", f"{int(opts.ramp + opts.seconds)}s",
+                   "--host", base, "--reset-stats", "--only-summary", "--csv", str(Path(tmp) / "run"), "--exit-code-on-error", "0"]  # fmt: skip
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        stats_file = Path(tmp) / "run_stats.csv"
+        if not stats_file.exists():
+            raise SystemExit(f"locust did not run: {done.stderr[-800:]}")
+        rows = list(csv.DictReader(stats_file.open()))
+        failures = list(csv.DictReader((Path(tmp) / "run_failures.csv").open()))
+    groups = {}
+    for row in rows:
+        if row["Name"] == "Aggregated":
+            continue
+        groups[row["Name"]] = {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
+                               "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]),
+                               "target_p95_ms": TARGET_P95_MS}  # fmt: skip
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    errors = int(total["Failure Count"])
+    return {"runner": "locust", "users": opts.users, "seconds": opts.seconds, "think_s": opts.think,
+            "ramp_s": opts.ramp, "requests": int(total["Request Count"]),
+            "requests_per_s": round(float(total["Requests/s"]), 1), "errors": errors,
+            "error_samples": [f"{f['Name']}: {f['Error']} ×{f['Occurrences']}" for f in failures[:5]],
+            "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]), "p99_ms": float(total["99%"]),
+            "groups": dict(sorted(groups.items())),
+            "targets_met": errors == 0 and all(g["p95_ms"] < g["target_p95_ms"] for g in groups.values())}  # fmt: skip
 
 
 def options(argv=None):
-    def think(text: str) -> tuple[float, float]:
-        low, _, high = text.partition("-")
-        return float(low), float(high or low)
-
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=int(env("BENCH_PUBLIC_LOAD_USERS", 200)))
     parser.add_argument("--seconds", type=float, default=float(env("BENCH_PUBLIC_LOAD_SECONDS", 120)))
-    parser.add_argument("--think", type=think, default=think(env("BENCH_PUBLIC_LOAD_THINK", "1-5")))
+    parser.add_argument("--think", default=env("BENCH_PUBLIC_LOAD_THINK", "1-5"))
     parser.add_argument("--ramp", type=float, default=float(env("BENCH_PUBLIC_LOAD_RAMP", 20)))
     parser.add_argument("--url", default=env("BENCH_PUBLIC_LOAD_URL", ""))
     return parser.parse_args(argv)

@@ -31,9 +31,11 @@ timeout = _int("SHIAN_WEB_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (with jitter so they do not all restart together): a slow leak in
-# a library cannot grow for weeks.
-max_requests = 2000
-max_requests_jitter = 200
+# a library cannot grow for weeks. Not much fewer: a replacement boots the whole app (about 2 s on two busy cores)
+# while its share of requests waits, and at 2,000 the public load test (64 requests/s) replaced each worker every
+# minute and its p99 was the boot time (docs/portal.md §5).
+max_requests = 20000
+max_requests_jitter = 2000
 
 accesslog = os.environ.get("SHIAN_ACCESS_LOG", "-")
 errorlog = "-"
