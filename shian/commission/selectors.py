@@ -3,8 +3,10 @@ and ledger lines its department leads, a township sees the decisions it leads (d
 
 from django.db.models import Q, QuerySet
 
-from shian.accounts.models import Role
+from shian.accounts.models import Department, Role
 from shian.core.jurisdiction import scope_prefix, scope_queryset
+from shian.core.regioncodes import TOWNSHIP
+from shian.regions.models import Region
 
 from .models import AssessmentRound, Decision, KeyWork, Meeting, SharingPackage, Volunteer
 
@@ -45,3 +47,15 @@ def rounds_for(user) -> QuerySet:
 
 def volunteers_for(user) -> QuerySet:
     return scope_queryset(Volunteer.objects.all(), user, field="township")
+
+
+def departments() -> QuerySet:
+    """The member units a form offers as leads and attendees (the department list is not regional)."""
+    return Department.objects.order_by("code")
+
+
+def townships_under(region_code: str) -> QuerySet:
+    """The townships of the office's region, for the forms that name a township (a decision's lead, a volunteer)."""
+    if not region_code:
+        return Region.objects.none()
+    return Region.objects.filter(code__startswith=region_code, level=TOWNSHIP).order_by("code")

@@ -1,6 +1,6 @@
 """The matrix world's commission objects (docs/commission.md): at each position's county a meeting with a decision
 led by the education department, a key-work line, a sharing package and an assessment round (kinds
-"commission_decision", "commission_keywork", "commission_package", "commission_round"), each named with the
+"commission_decision", "commission_meeting", "commission_keywork", "commission_package", "commission_round"), each named with the
 position's marker."""
 
 
@@ -24,6 +24,7 @@ def add_all(w, users) -> None:
                                            lead_department_id="education",
                                            deadline=today + datetime.timedelta(days=30))  # fmt: skip
         w.objects.setdefault("commission_decision", []).append(Instance(pos, {"pk": decision.pk}, county))
+        w.objects.setdefault("commission_meeting", []).append(Instance(pos, {"pk": meeting.pk}, county))
         line = KeyWork.objects.create(region_id=county, year=today.year, project=f"{m}重点工作",
                                       lead_department_id="education", deadline=today)  # fmt: skip
         w.objects.setdefault("commission_keywork", []).append(Instance(pos, {"pk": line.pk}, county))
