@@ -17,11 +17,18 @@ from shian.core.services import notify
 from .. import signals
 from ..models import RiskWarning, WarningRule
 from ..ruledefs import ACK_DAYS
+from ..signals.base import CHUNK
 from .routing import above, office_users, route
 
 
-def _keys(evidence: list[dict]) -> set[tuple[str, int]]:
-    return {(e["model"], e["pk"]) for e in evidence}
+def _key(e: dict) -> tuple:
+    """What makes an evidence entry new: its record and, for a recurring fact about one record (a 包保 visit missed
+    in a quarter), its period."""
+    return e["model"], e["pk"], e.get("period", "")
+
+
+def _keys(evidence: list[dict]) -> set[tuple]:
+    return {_key(e) for e in evidence}
 
 
 def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str:
