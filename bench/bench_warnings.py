@@ -160,7 +160,7 @@ def events(ids, now: datetime.datetime, days: dict, rng: random.Random, staff, c
         for i, at in moments("complaints") for e, r in [pick()]))  # fmt: skip
     out["cases"] = _bulk(Case, (
         Case(number=f"BA{tag}-{at.timestamp():.0f}-{i}", region_id=r, entity_id=e, title="合成案由", opened_at=at,
-             created_by=staff)
+             decision_due=at + datetime.timedelta(days=90), created_by=staff)
         for i, at in moments("cases") for e, r in [pick()]))  # fmt: skip
     out["opinions"] = _bulk(Opinion, (
         Opinion(number=f"BO{tag}-{at.timestamp():.0f}-{i}", region_id=r,
