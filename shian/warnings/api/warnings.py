@@ -1,5 +1,6 @@
 """Risk warnings over /api/v1/warnings (docs/warnings.md §4): the list and counts by level and region, one warning
-with its evidence, its steps, and the rules with their versions (editing adds a version)."""
+with its evidence, its steps, the rules with their versions (editing adds a version), and the quarterly risk
+consultation of a county (§5) as figures or as its document."""
 
 import datetime
 from typing import Annotated, Literal
@@ -12,7 +13,10 @@ from shian.accounts.access import ADMINS, STATION
 from shian.accounts.models import Role
 from shian.core.access import access
 from shian.core.api_types import Id, Pages, RegionCode
+from shian.reports.documents import attachment
 
+from .. import documents
+from ..selectors import consultation as consultation_selectors
 from ..selectors import warnings as selectors
 from ..services import rules as rule_services
 from ..services import steps
@@ -157,3 +161,76 @@ class RuleIn(Schema):
 def rule_edit(request, code: Code, payload: RuleIn):
     changes = {k: v for k, v in payload.dict().items() if v is not None}
     return rule_services.edit_rule(actor=request.user, code=code, changes=changes)
+
+
+class ConsultationQuery(Schema):
+    region: Annotated[str, StringConstraints(max_length=12)] = Field(..., description="县（区）区划代码")
+    quarter: Annotated[str, StringConstraints(max_length=10)] = Field(..., description="季度，如 2026Q3")
+
+
+class RankRow(Schema):
+    key: str
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+class OnTimeOut(Schema):
+    on_time: int
+    late: int
+    pending: int
+    rate: float | None
+
+
+class FocusOut(Schema):
+    text: str
+    reason: str
+
+
+class ConsultationOut(Schema):
+    headline: dict
+    kinds: list[dict]
+    ack: OnTimeOut
+    closure: OnTimeOut
+    townships: list[RankRow]
+    business_types: list[RankRow]
+    food_categories: list[RankRow]
+    model: dict | None
+    focus: list[FocusOut]
+
+
+def _rows(rows):
+    return [{"key": r.key, "name": r.name, "counts": r.counts, "total": r.total} for r in rows]
+
+
+def _tally(t):
+    return {"on_time": t.on_time, "late": t.late, "pending": t.pending, "rate": t.rate}
+
+
+@router.get(
+    "/consultation", response=ConsultationOut, summary="季度风险会商：县（区）某季度的预警、风险集中情况和下季度重点"
+)
+@access(READERS)
+def consultation(request, filters: Query[ConsultationQuery]):
+    c = consultation_selectors.consultation(user=request.user, region_code=filters.region, quarter=filters.quarter)
+    m = c.model
+    return {
+        "headline": c.headline(),
+        "kinds": [{"kind": k, "label": label, "raised": r, "closed": cl} for k, label, r, cl in c.kinds],
+        "ack": _tally(c.ack), "closure": _tally(c.closure), "townships": _rows(c.townships),
+        "business_types": _rows(c.business_types), "food_categories": _rows(c.food_categories),
+        "model": None if m is None else {"version": m.version, "auc": m.auc, "baseline_auc": m.baseline_auc,
+                                         "rows": m.rows, "cutoff": m.cutoff.isoformat()},
+        "focus": [{"text": f.text, "reason": f.reason} for f in c.focus],
+    }  # fmt: skip
+
+
+class DocumentQuery(ConsultationQuery):
+    format: Literal["docx", "pdf"] = "docx"
+
+
+@router.get("/consultation/document", summary="下载季度风险会商报告（Word 或 PDF）")
+@access(READERS)
+def consultation_document(request, filters: Query[DocumentQuery]):
+    c = consultation_selectors.consultation(user=request.user, region_code=filters.region, quarter=filters.quarter)
+    return attachment(*documents.render(c, filters.format))

@@ -17,11 +17,18 @@ from shian.core.services import notify
 from .. import signals
 from ..models import RiskWarning, WarningRule
 from ..ruledefs import ACK_DAYS
+from ..signals.base import CHUNK
 from .routing import above, office_users, route
 
 
-def _keys(evidence: list[dict]) -> set[tuple[str, int]]:
-    return {(e["model"], e["pk"]) for e in evidence}
+def _key(e: dict) -> tuple:
+    """What makes an evidence entry new: its record and, for a recurring fact about one record (a 包保 visit missed
+    in a quarter), its period."""
+    return e["model"], e["pk"], e.get("period", "")
+
+
+def _keys(evidence: list[dict]) -> set[tuple]:
+    return {_key(e) for e in evidence}
 
 
 def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str:
@@ -29,7 +36,8 @@ def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str
     with transaction.atomic():
         latest = (RiskWarning.objects.select_for_update().filter(rule_code=rule.code, scope_key=hit.scope_key)
                   .order_by("-last_seen_at", "-pk").first())  # fmt: skip
-        new = [e for e in hit.evidence if (e["model"], e["pk"]) not in _keys(latest.evidence if latest else [])]
+        seen = _keys(latest.evidence if latest else [])
+        new = [e for e in hit.evidence if _key(e) not in seen]
         if latest is not None and not new:
             return ""
         window = datetime.timedelta(days=rule.window_days)
@@ -56,6 +64,18 @@ def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str
                url=reverse("warnings:warning_detail", args=[warning.pk]), kind="warnings.raised", group=office,
                group_text=_("%(n)d 条风险预警"), group_url=reverse("warnings:warning_list"))  # fmt: skip
         return "raised"
+
+
+def _latest(rule: WarningRule, keys: list[str]) -> dict[str, RiskWarning]:
+    """The newest warning of `rule` per scope key, for every hit at once (a few queries per rule)."""
+    latest: dict[str, RiskWarning] = {}
+    keys = sorted(set(keys))
+    for i in range(0, len(keys), CHUNK):
+        rows = (RiskWarning.objects.filter(rule_code=rule.code, scope_key__in=keys[i : i + CHUNK])
+                .order_by("scope_key", "-last_seen_at", "-pk").only("scope_key", "evidence"))  # fmt: skip
+        for w in rows:
+            latest.setdefault(w.scope_key, w)
+    return latest
 
 
 def escalate_overdue(at: datetime.datetime) -> int:
@@ -85,7 +105,12 @@ def run(*, at: datetime.datetime | None = None, prefix: str = "", kinds: set[str
         if spec is None or (kinds is not None and rule.kind not in kinds):
             continue
         counts["rules"] += 1
-        for hit in spec.detect(rule, at, prefix):
+        hits = spec.detect(rule, at, prefix)
+        latest = _latest(rule, [h.scope_key for h in hits])
+        for hit in hits:
+            known = latest.get(hit.scope_key)
+            if known is not None and not (_keys(hit.evidence) - _keys(known.evidence)):
+                continue  # nothing new: no lock, no write (most hits of a daily run)
             outcome = apply_hit(rule, hit, at)
             if outcome:
                 counts[outcome] += 1

@@ -44,6 +44,20 @@ def item(obj, label: str) -> dict:
     return {"model": obj._meta.label_lower, "pk": obj.pk, "label": str(label)[:120]}
 
 
+CHUNK = 2000  # keys per IN list: a few queries for a province's hits, within every database's parameter limit
+
+
+def grouped_rows(qs, field: str, keys, order: tuple[str, ...] = ("pk",)) -> dict:
+    """The rows of `qs` whose `field` is one of `keys`, grouped by it: the evidence of every firing group in one
+    query per CHUNK keys rather than one query per hit."""
+    out: dict = {}
+    keys = sorted(set(keys))
+    for i in range(0, len(keys), CHUNK):
+        for row in qs.filter(**{f"{field}__in": keys[i : i + CHUNK]}).order_by(field, *order):
+            out.setdefault(getattr(row, field), []).append(row)
+    return out
+
+
 def window_start(rule, at: datetime.datetime) -> datetime.datetime:
     return at - datetime.timedelta(days=rule.window_days)
 

@@ -10,7 +10,7 @@ from django.db.models import Count
 from shian.complaints.models import Complaint
 from shian.core.jurisdiction import region_under
 
-from .base import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, grouped_rows, item, register, window_start
 
 
 def poisson_tail(k: int, lam: float) -> float:
@@ -36,14 +36,17 @@ def detect(rule, at, prefix: str = "") -> list[Hit]:
     before = start - datetime.timedelta(days=p["baseline_days"])
     past = dict(base.filter(entity_id__in=counts, received_at__gt=before, received_at__lte=start)
                 .values("entity_id").annotate(n=Count("id")).values_list("entity_id", "n"))  # fmt: skip
-    hits = []
+    firing = {}
     for entity_id, n in sorted(counts.items()):
         lam = (past.get(entity_id, 0) + 1) * rule.window_days / p["baseline_days"]
         tail = poisson_tail(n, lam)
-        if tail * 1000 >= p["p_permille"]:
-            continue
-        rows = list(base.filter(entity_id=entity_id, received_at__gt=start, received_at__lte=at)
-                    .select_related("entity").order_by("received_at", "pk"))  # fmt: skip
+        if tail * 1000 < p["p_permille"]:
+            firing[entity_id] = (n, lam, tail)
+    found = grouped_rows(base.filter(received_at__gt=start, received_at__lte=at).select_related("entity"),
+                         "entity_id", firing, ("received_at", "pk"))  # fmt: skip
+    hits = []
+    for entity_id, (n, lam, tail) in firing.items():
+        rows = found[entity_id]
         hits.append(Hit(
             scope_key=f"entity:{entity_id}", region_code=rows[0].entity.region_id, entity_id=entity_id,
             label=f"{rows[0].entity.name}：{rule.window_days} 天内投诉举报 {n} 件，基线期望 {lam:.1f} 件（P={tail:.4f}）",

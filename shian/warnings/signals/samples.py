@@ -8,7 +8,7 @@ from shian.core.jurisdiction import region_under
 from shian.core.regioncodes import LEVEL_LENGTH, TOWNSHIP
 from shian.sampling.models import Sample
 
-from .base import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, grouped_rows, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
@@ -20,9 +20,16 @@ def detect(rule, at, prefix: str = "") -> list[Hit]:
     )
     groups = (qs.values("town", "category").annotate(n=Count("id")).filter(n__gte=rule.params["min_count"])
               .order_by("town", "category"))  # fmt: skip
+    groups = list(groups)
+    pairs = {(g["town"], g["category"]) for g in groups}
+    found: dict[tuple, list] = {}
+    for town, rows in grouped_rows(qs, "town", {t for t, _c in pairs}, ("sampled_at", "pk")).items():
+        for s in rows:
+            if (town, s.category) in pairs:
+                found.setdefault((town, s.category), []).append(s)
     hits = []
     for g in groups:
-        rows = qs.filter(town=g["town"], category=g["category"]).order_by("sampled_at", "pk")
+        rows = found[(g["town"], g["category"])]
         hits.append(Hit(
             scope_key=f"township:{g['town']}:{g['category']}", region_code=g["town"],
             label=f"{g['category']}：{rule.window_days} 天内抽检不合格 {g['n']} 批次",

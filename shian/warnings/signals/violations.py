@@ -10,7 +10,7 @@ from shian.core.jurisdiction import region_under
 from shian.entities.models import Entity
 from shian.inspections.models import Inspection, Outcome
 
-from .base import Hit, KindSpec, item, register, window_start
+from .base import Hit, KindSpec, grouped_rows, item, register, window_start
 
 
 def detect(rule, at, prefix: str = "") -> list[Hit]:
@@ -23,11 +23,12 @@ def detect(rule, at, prefix: str = "") -> list[Hit]:
         total.update(dict(qs.values("entity_id").annotate(n=Count("id")).values_list("entity_id", "n")))
     keep = sorted(e for e, n in total.items() if n >= rule.params["min_count"])
     entities = Entity.objects.in_bulk(keep)
+    found_insp, found_cases = grouped_rows(insp, "entity_id", keep), grouped_rows(cases, "entity_id", keep)
     hits = []
     for entity_id in keep:
         entity = entities[entity_id]
-        evidence = [item(i, f"检查不符合 {i.inspected_on}") for i in insp.filter(entity_id=entity_id).order_by("pk")]
-        evidence += [item(c, f"立案 {c.number}") for c in cases.filter(entity_id=entity_id).order_by("pk")]
+        evidence = [item(i, f"检查不符合 {i.inspected_on}") for i in found_insp.get(entity_id, [])]
+        evidence += [item(c, f"立案 {c.number}") for c in found_cases.get(entity_id, [])]
         hits.append(Hit(scope_key=f"entity:{entity_id}", region_code=entity.region_id, entity_id=entity_id,
                         label=f"{entity.name}：{rule.window_days} 天内不符合或立案 {total[entity_id]} 次",
                         evidence=evidence))  # fmt: skip
