@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from shian.accounts.models import Department
 from shian.core import audit
 
+from .. import indicators
 from ..models import Aspect, Catalog, Item, Recurrence, SubItem
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "catalog_nm2023.toml"
@@ -70,10 +71,13 @@ def _sub(raw: dict, where: str, departments: set[str], errors: list, *, veto: bo
                       % {"w": where, "r": recurrence, "all": "、".join(sorted(RECURRENCES))})  # fmt: skip
     if not str(raw.get("text") or "").strip():
         errors.append(_("%(w)s：缺少要求内容（text）。") % {"w": where})
+    indicator = str(raw.get("indicator") or "").strip()
+    if indicator and (problem := indicators.check(indicator, veto=veto)):
+        errors.append(f"{where}：{problem}")
     return {"no": raw.get("no"), "text": str(raw.get("text") or "").strip(), "lead": lead, "support": support,
             "points": Decimal(0) if veto else _dec(raw.get("points", 0), where, errors),
             "start": _date(raw.get("start"), where, errors), "recurrence": recurrence,
-            "may_be_na": bool(raw.get("may_be_na", False)), "indicator": str(raw.get("indicator") or ""),
+            "may_be_na": bool(raw.get("may_be_na", False)), "indicator": indicator,
             "veto": veto}  # fmt: skip
 
 

@@ -10,8 +10,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from shian.core import rules
 
+from .. import indicators
 from ..models import Evaluation, Item, Result, SubItem, Task
 
 ZERO = Decimal(0)
@@ -60,6 +63,7 @@ class Rows:
     tasks: dict[int, list[tuple[str, datetime.date]]]  # sub_item_id -> [(status, due)]
     indicator_points: dict[int, Decimal] = field(default_factory=dict)
     rescale: bool = True
+    figures: dict[int, indicators.Figure] = field(default_factory=dict)  # sub_item_id -> its indicator's figure
 
 
 def _best(values: list[Decimal], n: int) -> Decimal:
@@ -127,15 +131,38 @@ def compute(rows: Rows, today: datetime.date) -> dict:
     """The score as the CLI and the pages show it (plus `by_item`: item no -> [earned, available])."""
     total, na, by_aspect, by_item = _total(rows, lambda s: sub_earned(rows, s))
     projected, *_ = _total(rows, lambda s: sub_projected(rows, s, today))
-    vetoed = [{"no": v.no, "text": v.text, "reason": (rows.results.get(v.id) or {}).get("reason", "")}
-              for v in rows.vetoes if (rows.results.get(v.id) or {}).get("veto_failed")]  # fmt: skip
+    vetoed = []
+    for v in rows.vetoes:
+        found, figure = rows.results.get(v.id) or {}, rows.figures.get(v.id)
+        reasons = [found.get("reason", "")] if found.get("veto_failed") else []
+        if figure is not None and figure.failed:  # the figure fails it whatever the 食安办 decided
+            reasons.append(f"{indicators.FAILED_BY}{figure.text}")
+        if reasons:
+            vetoed.append({"no": v.no, "text": v.text, "reason": "；".join(r for r in reasons if r)})
     return {"total": float(total), "max": float(rows.max_points), "by_aspect": by_aspect,
             "not_applicable": float(na), "veto_failed": vetoed, "projected": float(projected),
             "by_item": by_item}  # fmt: skip
 
 
-def load_rows(evaluation: Evaluation) -> Rows:
-    """The evaluation's rows in four queries."""
+def fill_indicators(rows: Rows, region_code: str, as_of: datetime.date) -> None:
+    """Each automatic sub-item's figure on `as_of` (docs/evaluation.md §6) and the points it earns."""
+    subs = [s for a in rows.aspects for it in a.items for s in it.subs if s.indicator] + [
+        v for v in rows.vetoes if v.indicator
+    ]
+    if not subs:
+        return
+    figures = indicators.evaluate(region_code, as_of, {s.indicator for s in subs})
+    for sub in subs:
+        figure = figures.get(sub.indicator)
+        if figure is None:
+            continue
+        rows.figures[sub.id] = figure
+        if not sub.veto:
+            rows.indicator_points[sub.id] = figure.points(sub.points)
+
+
+def load_rows(evaluation: Evaluation, as_of: datetime.date | None = None) -> Rows:
+    """The evaluation's rows in four queries, and the automatic indicators' figures on `as_of` (default today)."""
     catalog = evaluation.catalog
     aspects: dict[int, AspectRow] = {a.id: AspectRow(a.no, a.name, a.points, a.optional_count)
                                      for a in catalog.aspects.order_by("no")}  # fmt: skip
@@ -156,8 +183,11 @@ def load_rows(evaluation: Evaluation) -> Rows:
     for sub_id, status, due in Task.objects.filter(evaluation=evaluation).values_list("sub_item_id", "status", "due"):
         tasks.setdefault(sub_id, []).append((status, due))
     rescale = bool(rules.value("evaluation.na_rescale", evaluation.region_id))
-    return Rows(catalog.total_points, list(aspects.values()), vetoes, results, tasks, rescale=rescale)
+    rows = Rows(catalog.total_points, list(aspects.values()), vetoes, results, tasks, rescale=rescale)
+    fill_indicators(rows, evaluation.region_id, as_of or timezone.localdate())
+    return rows
 
 
 def score(evaluation: Evaluation, today: datetime.date | None = None) -> dict:
-    return compute(load_rows(evaluation), today or datetime.date.today())
+    today = today or timezone.localdate()
+    return compute(load_rows(evaluation, today), today)

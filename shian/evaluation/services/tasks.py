@@ -50,8 +50,9 @@ def period_of(recurrence: str, day: datetime.date) -> tuple[datetime.date | None
 
 
 def _one_off_due(catalog: Catalog, started_on: datetime.date) -> datetime.date:
-    """One-off work is due by the end of the catalog's last valid year (the acceptance)."""
-    return datetime.date(catalog.valid_to or started_on.year, 12, 31)
+    """One-off work is due by the end of the catalog's last valid year (the acceptance), or of the year the
+    evaluation started when a county takes up a catalog after its last valid year."""
+    return datetime.date(max(catalog.valid_to or started_on.year, started_on.year), 12, 31)
 
 
 def generate_tasks(evaluation: Evaluation, as_of: datetime.date) -> int:

@@ -33,7 +33,7 @@ def evaluation_list(request):
 def evaluation_detail(request, pk: int):
     evaluation = selectors.evaluation_get(user=request.user, pk=pk)
     today = timezone.localdate()
-    rows = scoring.load_rows(evaluation)
+    rows = scoring.load_rows(evaluation, today)
     result = scoring.compute(rows, today)
     # the page stays the size of the catalog: per sub-item the task counts by state, and only the tasks
     # waiting for review (the newest few, with their evidence); the rest is on the task list (?sub_item=)
@@ -53,14 +53,16 @@ def evaluation_detail(request, pk: int):
         items = []
         for item in aspect.items:
             subs = [{"sub": s, "earned": scoring.sub_earned(rows, s), "result": rows.results.get(s.id) or {},
-                     "tasks": tasks.get(s.id, []), "evidence": evidence.get(s.id, []),
+                     "tasks": tasks.get(s.id, []), "evidence": evidence.get(s.id, []), "figure": rows.figures.get(s.id),
+                     "figure_points": rows.indicator_points.get(s.id),
                      "counts": [(labels[k], n) for k, n in sorted(counts.get(s.id, {}).items())],
                      "more": counts.get(s.id, {}).get(Task.Status.SUBMITTED, 0) > PENDING_SHOWN} for s in item.subs]  # fmt: skip
             earned, available = result["by_item"][str(item.no)]
             items.append({"item": item, "earned": earned, "available": available, "subs": subs})
         aspects.append({"aspect": aspect, "earned": result["by_aspect"][aspect.name], "items": items})
     return render(request, "evaluation/evaluation_detail.html", {
-        "evaluation": evaluation, "result": result, "aspects": aspects, "vetoes": rows.vetoes,
+        "evaluation": evaluation, "result": result, "aspects": aspects,
+        "vetoes": [{"sub": v, "figure": rows.figures.get(v.id)} for v in rows.vetoes],
         "can_review": services.is_reviewer(request.user) and not request.user.role == Role.AUDITOR,
     })  # fmt: skip
 

@@ -24,6 +24,7 @@ from shian.demo.credit import load_credit
 from shian.demo.duties import DAYS, load_county_duties
 from shian.demo.emergency import load_emergency
 from shian.demo.entities import load_county_entities
+from shian.demo.evaluation import load_evaluation
 from shian.demo.history import backdate_county
 from shian.demo.inspections import load_inspections
 from shian.demo.lists import load_lists
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         self._markets(region, seed, today)
         self._trace(region, seed, today)
         self._commission(region, seed, today)
+        self._evaluation(region, seed, today)
         self._warnings(region, seed, today)
         self._dashboard(region, today)
         county_admin = User.objects.filter(username="county").first()
@@ -199,6 +201,18 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"食安委统筹：会议 {made['meetings']} 次，议定事项 {made['decisions']} 项，重点工作 {made['keywork']} 项，"
                 f"数据共享包 1 个，成员单位评议 1 轮，志愿者 {made['volunteers']} 人（{time.monotonic() - started:.1f} 秒）"
+            )
+
+    def _evaluation(self, county: Region, seed: int, today: datetime.date) -> None:
+        """Seed 001's catalog and the county's evaluation mid-way: tasks in every state, evidence, 合理缺项
+        (shian/demo/evaluation.py), after the modules whose figures the automatic indicators read."""
+        started = time.monotonic()
+        made = load_evaluation(county=county, seed=seed, today=today)
+        if made:
+            self.stdout.write(
+                f"示范创建评价：任务 {made['tasks']} 项（待办 {made['open']}，已提交 {made['submitted']}，已退回 "
+                f"{made['returned']}，已通过 {made['accepted']}），评定得分 {made['points']} 个小项，合理缺项 "
+                f"{made['not_applicable']} 个（/evaluation/{made['evaluation']}/）（{time.monotonic() - started:.1f} 秒）"
             )
 
     def _rural(self, county: Region, seed: int, today: datetime.date) -> None:
