@@ -57,7 +57,7 @@ def priority_list(*, user, region_code: str | None = None) -> QuerySet[EntitySco
 def bands_of(entity_ids) -> dict[int, str]:
     """Current risk bands with their words (风险 A = lowest risk), '' for an ungraded entity."""
     rows = Entity.objects.filter(pk__in=list(entity_ids)).annotate(g=current_grade()).values_list("pk", "g__band")
-    return {pk: RiskBand(band).label if band else "" for pk, band in rows}
+    return {pk: str(RiskBand(band).label) if band else "" for pk, band in rows}
 
 
 def reasons_with_labels(reasons) -> list[dict]:
