@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shian.surveys",
     "shian.warnings",
     "shian.credit",
+    "shian.riskmodel",
     "shian.portal",
     "shian.commission",
     "shian.evaluation",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("evaluation/", include("shian.evaluation.urls")),
     path("warnings/", include("shian.warnings.urls")),
     path("credit/", include("shian.credit.urls")),
+    path("riskmodel/", include("shian.riskmodel.urls")),
     path("trace/", include("shian.trace.urls")),
     path("public/trace/", include(trace_public)),
     path("public/", include("shian.portal.urls")),

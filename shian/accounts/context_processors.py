@@ -28,6 +28,7 @@ NAV = [
     ("lists:edition_list", _("红黑榜"), None),
     ("lists:entry_list", _("严重违法失信名单"), None),
     ("credit:rating_list", _("信用档案"), None),
+    ("riskmodel:priority_list", _("检查优先级"), None),
     ("notices:notice_list", _("三书一函"), None),
     ("commission:index", _("食安委统筹协调"), None),
     ("markets:market_list", _("智慧菜市场"), None),

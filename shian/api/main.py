@@ -36,6 +36,7 @@ from shian.lists.api import router as lists_router
 from shian.markets.api import router as markets_router
 from shian.notices.api import router as notices_router
 from shian.regions.api import router as regions_router
+from shian.riskmodel.api import router as riskmodel_router
 from shian.sampling.api import router as sampling_router
 from shian.surveys.api import router as surveys_router
 from shian.trace.api import router as trace_router
@@ -155,4 +156,5 @@ api.add_router("/commission", commission_router)
 api.add_router("/evaluation", evaluation_router)
 api.add_router("/warnings", warnings_router)
 api.add_router("/credit", credit_router)
+api.add_router("/riskmodel", riskmodel_router)
 api.add_router("/trace", trace_router)

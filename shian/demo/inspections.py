@@ -5,12 +5,25 @@ grades, rectification orders at every stage (closed after an answer and a re-che
 overdue, one escalated into a case referral), this month's tasks for the demo inspector, 明厨亮灶 links and a few
 declared conflicts. Idempotent per county; seeded, so the same seed makes the same history.
 
+**Outcomes come from a hidden process** (docs/riskmodel.md §7), so the inspection-priority model has something
+real to learn and nothing to copy: whether an inspection finds a 重点项 failure is drawn from a logistic process
+whose log-odds are `HIDDEN["base"]` plus, for facts the model's features also see, known before that inspection:
+the format (catering or canteen +0.9, 三小 +0.7, production or special food +0.4), the scale (+0.25 × ln(1 +
+diners)), the entity's earlier inspections in this history (+1.2 if the last one found a 重点项 failure, +0.5 per
+earlier such inspection up to three, +0.6 if none in the year before), the season (June to September +0.5), and a
+per-entity random effect (normal, sd 0.4) that no feature sees, as real management quality would not be. Only
+the entity's fixed facts and its own earlier draws enter each draw: never the outcome being drawn, nor anything
+dated on or after that day, so the model can learn the process only through features computed before the
+inspection (no label leakage). An inspection without a 重点项 failure is 基本符合 with probability
+`HIDDEN["basic"]`, else 符合.
+
 `load_inspections(county=, seed=, today=)` returns what it made. On top of the history it runs the services behind
 the commands, as a county would: `grade_risk` (the risk grades from that history), `plan_inspections` (this
 year's plan) and one weighted 双随机 draw by the county administrator, published, so the overview, the risk
 bands, the on-plan figures and the draw pages have real content."""
 
 import datetime
+import math
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -59,7 +72,10 @@ PER_YEAR = {BusinessType.CANTEEN: 2.0, BusinessType.PRODUCTION: 1.6, BusinessTyp
 PER_YEAR_DEFAULT = 1.0
 DRAW_COUNT = 30  # entities in the demo's 双随机 draw (a county draws a few dozen a quarter)
 DRAW_TITLE = "{year}年第{quarter}季度双随机抽查（演示）"
-OUTCOMES = ((Outcome.CONFORM, 0.85), (Outcome.BASIC, 0.11), (Outcome.NONCONFORM, 0.04))
+# the hidden process behind the outcomes (see the module docstring): log-odds weights of a 重点项 failure
+HIDDEN = {"base": -4.0, "catering": 0.9, "small": 0.7, "production": 0.4, "diners": 0.25, "last_failed": 1.2,
+          "per_failure": 0.5, "max_failures": 3, "lapsed": 0.6, "lapse_days": 365, "summer": 0.5, "months": (6, 7, 8, 9),
+          "entity_sd": 0.4, "basic": 0.12}  # fmt: skip
 KITCHEN_SHARE = {SubType.SCHOOL_CANTEEN: 0.97, SubType.KINDERGARTEN_CANTEEN: 0.97, SubType.ELDERLY_CANTEEN: 0.85,
                  SubType.HOSPITAL_CANTEEN: 0.6, SubType.CENTRAL_KITCHEN: 0.8, SubType.GROUP_MEAL: 0.8,
                  SubType.LARGE_RESTAURANT: 0.3, SubType.OFFICE_CANTEEN: 0.2}  # fmt: skip
@@ -97,6 +113,29 @@ def _kind_of(entity: Entity) -> str:
     ):  # fmt: skip
         return InspectionKind.CATERING
     return InspectionKind.SALES
+
+
+def _hidden_log_odds(entity: Entity, on: datetime.date, earlier: list[tuple[datetime.date, bool]], effect: float):
+    """The hidden process's log-odds of a 重点项 failure on `on`, from facts known before it (module docstring)."""
+    w = HIDDEN
+    z = w["base"] + effect + w["diners"] * math.log1p(entity.diners or 0)
+    if entity.business_type in (BusinessType.CATERING, BusinessType.CANTEEN):
+        z += w["catering"]
+    elif entity.business_type == BusinessType.SMALL:
+        z += w["small"]
+    elif entity.business_type in (BusinessType.PRODUCTION, BusinessType.SPECIAL):
+        z += w["production"]
+    if earlier:
+        z += w["last_failed"] * earlier[-1][1] + w["per_failure"] * min(sum(f for _d, f in earlier), w["max_failures"])
+    if not earlier or (on - earlier[-1][0]).days > w["lapse_days"]:
+        z += w["lapsed"]
+    return z + (w["summer"] if on.month in w["months"] else 0.0)
+
+
+def _hidden_outcome(rng: random.Random, z: float) -> str:
+    if rng.random() < 1.0 / (1.0 + math.exp(-z)):
+        return Outcome.NONCONFORM
+    return Outcome.BASIC if rng.random() < HIDDEN["basic"] else Outcome.CONFORM
 
 
 def _pick(rng: random.Random, weighted) -> object:
@@ -216,7 +255,8 @@ class _Loader:
         inspections, answers, signatures = [], [], []
         self.failed: dict[int, list[dict]] = {}  # id(inspection) -> failed items
         demo_entity = User.objects.filter(username="enterprise").values_list("entity_id", flat=True).first()
-        for entity in entities.order_by("pk").only("pk", "region_id", "business_type", "sub_type", "created_at"):
+        for entity in entities.order_by("pk").only("pk", "region_id", "business_type", "sub_type", "diners",
+                                                   "created_at"):  # fmt: skip
             station = stations.get(station_of.get(entity.region_id[:9]))
             if station is None:
                 continue
@@ -229,10 +269,14 @@ class _Loader:
                     today - datetime.timedelta(days=3)
                 ]
             kind = _kind_of(entity)
+            effect, earlier = rng.gauss(0.0, HIDDEN["entity_sd"]), []
             for on in days:
                 if on < registered:
                     continue
-                outcome = Outcome.BASIC if entity.pk == demo_entity and on == days[-1] else _pick(rng, OUTCOMES)
+                outcome = _hidden_outcome(rng, _hidden_log_odds(entity, on, earlier, effect))
+                if entity.pk == demo_entity and on == days[-1]:
+                    outcome = Outcome.BASIC
+                earlier.append((on, outcome == Outcome.NONCONFORM))
                 inspection = self._inspection(entity, station, checklists[kind], items[kind], on, outcome, kind,
                                               answers, signatures, publish_days)  # fmt: skip
                 inspections.append(inspection)

@@ -1,7 +1,19 @@
-"""What other apps read of the risk model (the quarterly consultation report's model section)."""
+"""What the pages, the API and other apps read of the risk model (docs/riskmodel.md §5): the model in use (the
+quarterly consultation report's model section reads `current_model`), the versions, a station's prioritised list
+and one entity's score with its reasons, every read scoped to the user's jurisdiction."""
 
 import datetime
 from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from shian.core.bulk import chunked
+from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.entities.models import Entity
+from shian.inspections.models import RiskBand, current_grade
+
+from .features import LABELS
+from .models import EntityScore, ModelVersion
 
 
 @dataclass(frozen=True)
@@ -20,4 +32,55 @@ class ModelSummary:
 
 def current_model() -> ModelSummary | None:
     """The model in use, or None while no model has been trained."""
-    return None
+    model = ModelVersion.objects.filter(in_use=True).first()
+    if model is None:
+        return None
+    return ModelSummary(model.version, model.trained_at, model.cutoff, model.rows, tuple(model.features), model.auc,
+                        model.baseline_auc)  # fmt: skip
+
+
+def versions() -> QuerySet[ModelVersion]:
+    return ModelVersion.objects.select_related("trained_by").defer("means", "scales")
+
+
+def model_in_use() -> ModelVersion | None:
+    return ModelVersion.objects.filter(in_use=True).first()
+
+
+def priority_list(*, user, region_code: str | None = None) -> QuerySet[EntityScore]:
+    """The in-use model's scores of the entities the user may see, highest probability first."""
+    qs = EntityScore.objects.filter(model__in_use=True).select_related("entity", "region")
+    qs = narrow_to(scope_entity_rows(qs, user), region_code)
+    return qs.order_by("-probability", "entity_id")
+
+
+def bands_of(entity_ids) -> dict[int, str]:
+    """Current risk bands with their words (风险 A = lowest risk), '' for an ungraded entity."""
+    rows = Entity.objects.filter(pk__in=list(entity_ids)).annotate(g=current_grade()).values_list("pk", "g__band")
+    return {pk: str(RiskBand(band).label) if band else "" for pk, band in rows}
+
+
+def reasons_with_labels(reasons) -> list[dict]:
+    return [{"code": code, "label": LABELS.get(code, code), "contribution": value} for code, value in reasons]
+
+
+def entity_score(*, user, entity_id: int) -> dict:
+    """One entity (404 outside the user's reach) and its score under the model in use (None when not scored)."""
+    entity = get_entity_row(Entity.objects.select_related("region"), user, entity_field="pk", pk=entity_id)
+    score = EntityScore.objects.filter(model__in_use=True, entity_id=entity.pk).select_related("model").first()
+    return {
+        "entity": entity,
+        "score": score,
+        "reasons": reasons_with_labels(score.reasons) if score else [],
+        "band": bands_of([entity.pk]).get(entity.pk, ""),
+        "model": score.model if score else model_in_use(),
+    }
+
+
+def probabilities(entity_ids: list[int]) -> dict[int, float]:
+    """The in-use model's probabilities of these entities: the plan's weight within a band (inspections.priority)."""
+    out: dict[int, float] = {}
+    qs = EntityScore.objects.filter(model__in_use=True)
+    for chunk in chunked(entity_ids):
+        out.update(qs.filter(entity_id__in=chunk).values_list("entity_id", "probability"))
+    return out

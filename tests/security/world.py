@@ -44,6 +44,7 @@ from .world_lists import EXTENSIONS as LISTS
 from .world_markets import EXTENSIONS as MARKETS
 from .world_notices import EXTENSIONS as NOTICES
 from .world_portal import EXTENSIONS as PORTAL
+from .world_riskmodel import EXTENSIONS as RISKMODEL
 from .world_rural import EXTENSIONS as RURAL
 from .world_sampling import EXTENSIONS as SAMPLING
 from .world_surveys import EXTENSIONS as SURVEYS
@@ -255,7 +256,7 @@ def build() -> World:
                                         entity_role=KeyPerson.Role.SAFETY_OFFICER)  # fmt: skip
     w.users["anonymous"] = None
     extensions = INSPECTIONS + SAMPLING + COMPLAINTS + CASES + EMERGENCY + LISTS + NOTICES + MARKETS + CREDIT + PORTAL
-    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION + EVALUATION + WARNINGS:
+    for extend in extensions + TRACE + RURAL + SURVEYS + COMMISSION + EVALUATION + WARNINGS + RISKMODEL:
         extend(w, w.users)
     return w
 

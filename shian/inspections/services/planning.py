@@ -35,6 +35,7 @@ from shian.core.workdays import is_working_day
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
+from .. import priority
 from ..models import Inspection, InspectionPlan, InspectionTask, PlannedInspection, Station, current_grade
 from ..ruledefs import (
     COVERAGE_YEARS,
@@ -179,9 +180,10 @@ def plan_year(*, actor=None, region_code: str, year: int, variant: str | None = 
     min_insp = rules.value(MIN_INSPECTORS.code, region_code)
     capacity = rules.value(INSPECTOR_MONTHLY.code, region_code)
 
-    groups: dict[tuple, list] = defaultdict(list)  # (station, month) -> [(priority, entity, reason)]
+    groups: dict[tuple, list] = defaultdict(list)  # (station, month) -> [(reason, band, -weight, entity, reason)]
     by_band, by_reason = Counter(), Counter()
     unstationed = {"entities": 0, "planned": 0}
+    weight = priority.weights([eid for eid, _b, _s, reasons in needs if reasons])
     for eid, band, sid, reasons in needs:
         if sid is None and reasons:
             unstationed["entities"] += 1
@@ -189,7 +191,7 @@ def plan_year(*, actor=None, region_code: str, year: int, variant: str | None = 
         for month, reason in _lay_out(eid, reasons):
             by_band[band] += 1
             by_reason[reason] += 1
-            groups[(sid, month)].append((REASON_ORDER[reason], BAND_RANK[band], eid, reason))
+            groups[(sid, month)].append((REASON_ORDER[reason], BAND_RANK[band], -weight.get(eid, 0.0), eid, reason))
 
     station_ids = {sid for sid, _m in groups if sid is not None}
     names = dict(Station.objects.filter(pk__in=station_ids).values_list("pk", "name"))
@@ -200,7 +202,7 @@ def plan_year(*, actor=None, region_code: str, year: int, variant: str | None = 
         items.sort()
         people = inspectors.get(sid, []) if sid is not None else []
         can = len(people) * capacity // min_insp if len(people) >= min_insp else 0
-        for n, (_p, _b, eid, reason) in enumerate(items):
+        for n, (_p, _b, _w, eid, reason) in enumerate(items):
             lead = people[n % len(people)] if n < can else None
             rows.append((eid, sid, month, lead, reason))
         if sid is not None and len(items) > can:
