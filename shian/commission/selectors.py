@@ -5,8 +5,6 @@ from django.db.models import Q, QuerySet
 
 from shian.accounts.models import Department, Role
 from shian.core.jurisdiction import scope_prefix, scope_queryset
-from shian.core.regioncodes import TOWNSHIP
-from shian.regions.models import Region
 
 from .models import AssessmentRound, Decision, KeyWork, Meeting, SharingPackage, Volunteer
 
@@ -52,10 +50,3 @@ def volunteers_for(user) -> QuerySet:
 def departments() -> QuerySet:
     """The member units a form offers as leads and attendees (the department list is not regional)."""
     return Department.objects.order_by("code")
-
-
-def townships_under(region_code: str) -> QuerySet:
-    """The townships of the office's region, for the forms that name a township (a decision's lead, a volunteer)."""
-    if not region_code:
-        return Region.objects.none()
-    return Region.objects.filter(code__startswith=region_code, level=TOWNSHIP).order_by("code")

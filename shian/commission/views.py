@@ -17,8 +17,10 @@ from django.views.decorators.http import require_POST
 from shian.accounts.models import ADMIN_ROLES, Role
 from shian.core.access import access
 from shian.core.current_region import current_region_code
-from shian.core.forms import error_messages, int_or_none
+from shian.core.forms import date_or_none, error_messages, int_or_none
 from shian.core.masking import mask_phone
+from shian.core.regioncodes import TOWNSHIP
+from shian.regions.selectors import region_list
 from shian.reports.xlsx import xlsx_response
 
 from . import selectors, sources
@@ -160,16 +162,13 @@ def volunteer_list(request):
 
 
 def _date(text, field: str, label: str) -> datetime.date | None:
-    """A form's date, or a ValidationError naming the field (the services expect dates, not text)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
+    """A form's date, None when blank, or a ValidationError naming the field (the services expect dates, not text)."""
+    day = date_or_none(text)
+    if day is None and (text or "").strip():
         raise ValidationError(
-            {field: [_("%(l)s不是有效日期（如 2026-03-05）：%(v)s") % {"l": label, "v": text}]}
-        ) from None
+            {field: [_("%(l)s不是有效日期（如 2026-03-05）：%(v)s") % {"l": label, "v": text.strip()}]}
+        )
+    return day
 
 
 def _office_region(request) -> str:
@@ -183,7 +182,10 @@ def _refused(request, exc: ValidationError | PermissionDenied) -> None:
 
 
 def _townships(request):
-    return selectors.townships_under(_office_region(request))
+    """The townships of the office's region, within the user's jurisdiction (a decision's lead, a volunteer)."""
+    region = _office_region(request)
+    townships = region_list(user=request.user, level=TOWNSHIP)
+    return townships.filter(code__startswith=region) if region else townships.none()
 
 
 @access(OFFICE)

@@ -72,6 +72,16 @@ def int_or_none(value) -> int | None:
         return None
 
 
+def date_or_none(text: str | None):
+    """A posted date (`type=date`, ISO) or None when it is blank or not one (the service then names the field)."""
+    from django.utils.dateparse import parse_date
+
+    try:
+        return parse_date((text or "").strip())
+    except ValueError:
+        return None
+
+
 def parse_moment(text: str | None):
     """A posted date-time (`datetime-local` or ISO) as an aware datetime in the current time zone, or None."""
     from django.utils import timezone

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from shian.accounts.access import STATION
 from shian.core.access import access
 from shian.core.current_region import current_region_code
+from shian.core.forms import date_or_none as _date
 from shian.core.forms import error_messages
 from shian.core.jurisdiction import scope_queryset
 from shian.core.pii import unmask
@@ -21,13 +21,6 @@ from shian.regions.models import Region
 from ..selectors import dinners as selectors
 from ..services import chefs as services
 from .common import CHEF_READERS, PER_PAGE
-
-
-def _date(text):
-    try:
-        return parse_date((text or "").strip())
-    except ValueError:
-        return None
 
 
 @access(CHEF_READERS)

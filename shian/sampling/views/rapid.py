@@ -1,18 +1,16 @@
 """Rapid-test rooms (快检室, docs/sampling.md §5): the rooms of the jurisdiction with a new-room form, and a room's
 page with one day's tests and the form for the next; editing and deactivating a room."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from shian.accounts.access import REGULATORS
 from shian.core.access import access
 from shian.core.current_region import current_region_code
+from shian.core.forms import date_or_none as _date
 from shian.core.forms import error_messages
 from shian.core.jurisdiction import scope_queryset
 from shian.inspections.models import Station
@@ -21,13 +19,6 @@ from ..models import RapidTest
 from ..selectors import campaigns as selectors
 from ..services import rapid as services
 from .samples import _int
-
-
-def _date(text) -> datetime.date | None:
-    try:
-        return parse_date((text or "").strip())
-    except ValueError:
-        return None
 
 
 @access(REGULATORS)
