@@ -80,7 +80,10 @@ def entity_score(*, user, entity_id: int) -> dict:
 def probabilities(entity_ids: list[int]) -> dict[int, float]:
     """The in-use model's probabilities of these entities: the plan's weight within a band (inspections.priority)."""
     out: dict[int, float] = {}
-    qs = EntityScore.objects.filter(model__in_use=True)
+    model = ModelVersion.objects.filter(in_use=True).values_list("pk", flat=True).first()
+    if model is None:  # no model in use: one query, not one per chunk of a province's entities
+        return out
+    qs = EntityScore.objects.filter(model_id=model)
     for chunk in chunked(entity_ids):
         out.update(qs.filter(entity_id__in=chunk).values_list("entity_id", "probability"))
     return out
