@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 1
 
-.PHONY: install system-deps messages migrate demo demo-data serve test test-fast lint format bench lock clean
+.PHONY: install system-deps messages migrate demo demo-data serve test test-unit test-e2e test-fast lint format bench lock clean
 
 install: $(VENV)/.installed
 
@@ -57,7 +57,13 @@ format: install
 
 # The unit tests run on every core (pytest-xdist; a file stays on one worker, so module fixtures are built once).
 test: install system-deps messages lint
+	@$(MAKE) --no-print-directory test-unit test-e2e
+
+# The two halves of `make test`, without its preparation; .ci/run calls them separately to overlap the browser runs.
+test-unit:
 	$(BIN)/pytest -m "not e2e" -n auto --dist loadfile
+
+test-e2e:
 	$(BIN)/pytest -m e2e tests/e2e
 
 test-fast: messages
