@@ -39,6 +39,7 @@ CATERING_TYPES = ("catering", "canteen")
 SMALL_TYPES = ("small",)
 PRODUCTION_TYPES = ("production", "special")
 SUMMER = (6, 7, 8, 9)
+UNKNOWN = ("", None, "")  # an entity the history does not hold
 
 
 def _i(values) -> np.ndarray:
@@ -112,9 +113,10 @@ def compute(history: History, ent, day, *, window: int, duty_window: int, days_c
     """The feature matrix (rows: the (entity, day) pairs; columns: CODES) as of each day, before it."""
     ent, day = _i(ent), _i(day)
     n = len(ent)
-    types = np.array([history.entities.get(int(e), ("", None, ""))[0] for e in ent], dtype=object)
-    diners = np.array([history.entities.get(int(e), ("", None, ""))[1] or 0 for e in ent], dtype=np.float64)
-    sales = np.array([SALES.get(history.entities.get(int(e), ("", None, ""))[2], 0) for e in ent], dtype=np.float64)
+    info = [history.entities.get(e, UNKNOWN) for e in ent.tolist()]
+    types = np.array([i[0] for i in info], dtype=object)
+    diners = np.array([i[1] or 0 for i in info], dtype=np.float64)
+    sales = np.array([SALES.get(i[2], 0) for i in info], dtype=np.float64)
     h = history
     found, last_day, last_key = last_before(h.inspections, ent, day)
     since = np.where(found, np.minimum(day - last_day, days_cap), days_cap)
@@ -126,7 +128,8 @@ def compute(history: History, ent, day, *, window: int, duty_window: int, days_c
     graded, _g, band = last_before(h.grades, ent, day)
     rated, _c, credit = last_before(h.credit, ent, day)
     has_licence, first_licence, _v = last_before(h.licences, ent, day)
-    months = np.array([_month(int(d)) for d in day]) if n else np.zeros(0)
+    days, at = np.unique(day, return_inverse=True)  # a few hundred distinct days for a million rows
+    months = np.array([_month(d) for d in days.tolist()], dtype=np.int64)[at] if n else np.zeros(0)
     columns = {
         "format_catering": np.isin(types, CATERING_TYPES),
         "format_small": np.isin(types, SMALL_TYPES),

@@ -38,8 +38,12 @@ def contributions(p: Params, X: np.ndarray) -> np.ndarray:
 
 
 def probability(p: Params, X: np.ndarray) -> np.ndarray:
-    z = contributions(p, X).sum(axis=1) + p.intercept
-    return 1.0 / (1.0 + np.exp(-z))
+    return probability_of(p, contributions(p, X))
+
+
+def probability_of(p: Params, parts: np.ndarray) -> np.ndarray:
+    """The probability from the rows' contributions (already computed for their reasons)."""
+    return 1.0 / (1.0 + np.exp(-(parts.sum(axis=1) + p.intercept)))
 
 
 def baseline_score(X: np.ndarray) -> np.ndarray:

@@ -45,9 +45,12 @@ class EntityScore(models.Model):
     """An operating entity's probability of a 重点项 failure at its next inspection under one model version, with
     the three features that pushed it up most ([[code, contribution in log-odds], ...])."""
 
-    model = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="scores")
-    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # No database constraints: a region's scores are derived rows, rewritten in one transaction from the rows read
+    # in it, and three million reference checks at commit cost more than the scoring (docs/riskmodel.md §5).
+    # Django still cascades and protects on delete.
+    model = models.ForeignKey(ModelVersion, on_delete=models.CASCADE, related_name="scores", db_constraint=False)
+    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     probability = models.FloatField(_("不符合概率"))
     reasons = models.JSONField(_("主要因素"), default=list)
     scored_at = models.DateTimeField(_("评分时间"))

@@ -48,12 +48,18 @@ def model_in_use() -> ModelVersion:
     return model
 
 
-def reasons(p: fitting.Params, X: np.ndarray) -> list[list]:
-    """The TOP features adding most to each row's log-odds (only those that add: a reason raises the risk)."""
-    parts = fitting.contributions(p, X)
+def reason_texts(parts: np.ndarray, codes) -> list[str]:
+    """Each row's TOP features adding most to its log-odds (only those that add: a reason raises the risk), as the
+    JSON text stored in `EntityScore.reasons` ([[code, contribution], ...]): the ordering and rounding are done on
+    whole columns and only the text is built per row, since at a province's million entities a list and a
+    `json.dumps` per row cost more than the scoring itself."""
     order = np.argsort(-parts, axis=1)[:, :TOP]
-    codes = p.features
-    return [[[codes[j], round(float(parts[i, j]), 3)] for j in order[i] if parts[i, j] > 0] for i in range(len(X))]
+    top = np.take_along_axis(parts, order, axis=1)
+    names = [json.dumps(code, ensure_ascii=False) for code in codes]
+    return [
+        "[" + ", ".join(f"[{names[j]}, {v}]" for j, v, up in zip(js, vs, ups, strict=True) if up) + "]"
+        for js, vs, ups in zip(order.tolist(), np.round(top, 3).tolist(), (top > 0).tolist(), strict=True)
+    ]
 
 
 def score_region(*, actor=None, region_code: str = "", today: datetime.date | None = None) -> ScoreRun:
@@ -68,12 +74,12 @@ def score_region(*, actor=None, region_code: str = "", today: datetime.date | No
                 .order_by("pk").values_list("pk", "region_id"))  # fmt: skip
     ent = np.asarray([r[0] for r in rows], dtype=np.int64)
     X = Settings.of(region_code, today).matrix(history.load(region_code), ent, np.full(len(ent), today.toordinal()))
-    prob = fitting.probability(p, X) if len(ent) else np.zeros(0)
-    why = reasons(p, X) if len(ent) else []
-    now = timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    parts = fitting.contributions(p, X)
+    prob = fitting.probability_of(p, parts)
+    why = reason_texts(parts, p.features)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     out = [
-        (model.pk, e, region, float(pr), _json(w), stamp) for (e, region), pr, w in zip(rows, prob, why, strict=True)
+        (model.pk, e, region, pr, w, stamp) for (e, region), pr, w in zip(rows, prob.tolist(), why, strict=True)
     ]
     with transaction.atomic():
         narrow_to(EntityScore.objects.all(), region_code).delete()  # older models' scores go too
@@ -83,7 +89,3 @@ def score_region(*, actor=None, region_code: str = "", today: datetime.date | No
                        round(time.monotonic() - started, 2))  # fmt: skip
         audit.record(actor=actor, action="riskmodel.score", obj=model, region_code=region_code, after=run.as_dict())
     return run
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
