@@ -78,9 +78,7 @@ def score_region(*, actor=None, region_code: str = "", today: datetime.date | No
     prob = fitting.probability_of(p, parts)
     why = reason_texts(parts, p.features)
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    out = [
-        (model.pk, e, region, pr, w, stamp) for (e, region), pr, w in zip(rows, prob.tolist(), why, strict=True)
-    ]
+    out = [(model.pk, e, region, pr, w, stamp) for (e, region), pr, w in zip(rows, prob.tolist(), why, strict=True)]
     with transaction.atomic():
         narrow_to(EntityScore.objects.all(), region_code).delete()  # older models' scores go too
         bulk.insert_rows(EntityScore, ["model_id", "entity_id", "region_id", "probability", "reasons", "scored_at"],
