@@ -27,7 +27,10 @@ from shian.imports.workbooks import error_report_sheets_xlsx
 
 from .models import Recurrence
 
-YES_NO = (Choice(True, N_("是"), ("y", "yes", "√", "1", "true")), Choice(False, N_("否"), ("n", "no", "×", "0", "false")))
+YES_NO = (
+    Choice(True, N_("是"), ("y", "yes", "√", "1", "true")),
+    Choice(False, N_("否"), ("n", "no", "×", "0", "false")),
+)
 
 HEAD = TableSpec(
     kind="evaluation_catalog",
@@ -83,8 +86,19 @@ ITEMS = TableSpec(
     identity=("no",),
 )  # fmt: skip
 
-ASPECT_FIELDS = {"no": "aspect_no", "name": "aspect_name", "points": "aspect_points", "optional_count": "optional_count"}
-ITEM_FIELDS = {"no": "item_no", "title": "item_title", "points": "item_points", "mandatory": "mandatory", "pick": "pick"}
+ASPECT_FIELDS = {
+    "no": "aspect_no",
+    "name": "aspect_name",
+    "points": "aspect_points",
+    "optional_count": "optional_count",
+}
+ITEM_FIELDS = {
+    "no": "item_no",
+    "title": "item_title",
+    "points": "item_points",
+    "mandatory": "mandatory",
+    "pick": "pick",
+}
 SUB_FIELDS = ("no", "text", "points", "lead", "support", "start", "recurrence", "may_be_na", "indicator")
 _SPLIT = re.compile(r"[、，,；;/／\n]+")
 

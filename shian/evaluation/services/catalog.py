@@ -80,7 +80,9 @@ def _date(node: dict, where: str, errors: Problems):
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        errors.add(node, "start", _("%(w)s：启动日期“%(v)s”不是有效日期（格式 YYYY-MM-DD）。") % {"w": where, "v": value})
+        errors.add(
+            node, "start", _("%(w)s：启动日期“%(v)s”不是有效日期（格式 YYYY-MM-DD）。") % {"w": where, "v": value}
+        )
         return None
 
 
