@@ -8,12 +8,15 @@ import json
 
 import pytest
 import xlsxwriter
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
 
-from shian.accounts.models import Department
-from shian.evaluation.models import Catalog, SubItem
+from shian.accounts.models import Department, Role
+from shian.core.models import AuditEntry
+from shian.evaluation.models import Catalog, CatalogUpload, SubItem
 from shian.evaluation.services import catalog as catalogs
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +160,67 @@ def test_the_command_loads_a_workbook_and_prints_the_cell_report_for_a_bad_one(r
         call_command("load_catalog", "--file", str(bad), "--json", stdout=out, stderr=out)
     assert "工作表“评价项目”第 3 行 J 列“小项编号”：第 1 小项：小项编号重复" in out.getvalue()
     assert not Catalog.objects.filter(version="prov-2027").exists()
+
+
+@pytest.fixture
+def office(make_user, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    user = make_user(Role.COUNTY_ADMIN, "370725", name="食安办")
+    client.force_login(user)
+    return user
+
+
+def _upload(client, book: bytes, name="某省细则.xlsx"):
+    return client.post("/evaluation/catalogs/", {"file": SimpleUploadedFile(name, book)})
+
+
+def test_the_office_uploads_a_version_sees_it_listed_and_the_same_version_again_is_refused(office, client):
+    page = client.get("/evaluation/")
+    assert 'href="/evaluation/catalogs/"' in page.content.decode()
+    response = _upload(client, _book())
+    batch = CatalogUpload.objects.get()
+    assert response.status_code == 302 and response.url == f"/evaluation/catalogs/uploads/{batch.pk}/"
+    assert batch.status == CatalogUpload.Status.COMMITTED and batch.catalog.version == "prov-2026"
+    assert batch.counts["sub_items"] == 7 and batch.created_by == office
+    listing = client.get("/evaluation/catalogs/").content.decode()
+    assert "prov-2026" in listing and "某省细则.xlsx" in listing
+    assert AuditEntry.objects.filter(action="evaluation.catalog_upload", object_id=str(batch.pk)).exists()
+    assert AuditEntry.objects.filter(action="evaluation.catalog_load").count() == 1
+
+    _upload(client, _book(), "again.xlsx")
+    again = CatalogUpload.objects.latest("id")
+    assert again.status == CatalogUpload.Status.REJECTED and Catalog.objects.count() == 1
+    assert [(e["sheet"], e["row"], e["column"]) for e in again.errors] == [("细则信息", 2, "细则版本")]
+
+
+def test_a_bad_upload_shows_its_cells_and_the_report_marks_them(office, client):
+    _upload(client, _book(rows=_edit(_rows(), 3, "小项编号", 1)))
+    batch = CatalogUpload.objects.get()
+    assert batch.status == CatalogUpload.Status.REJECTED and not Catalog.objects.exists()
+    page = client.get(f"/evaluation/catalogs/uploads/{batch.pk}/").content.decode()
+    assert "小项编号重复" in page and "评价项目" in page
+    report = client.get(f"/evaluation/catalogs/uploads/{batch.pk}/report/")
+    assert report.status_code == 200
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(report.streaming_content)))
+    assert wb.sheet_names == ["细则信息", "部门", "评价项目", "错误清单"]
+    listed = wb.get_sheet_by_name("错误清单").to_python()
+    assert listed[1][:3] == ["评价项目", 3, "小项编号"] and "小项编号重复" in listed[1][5]
+
+
+def test_a_file_that_is_no_workbook_fails_with_a_message(office, client):
+    _upload(client, b"not a workbook at all", "notes.xlsx")
+    batch = CatalogUpload.objects.get()
+    assert batch.status == CatalogUpload.Status.FAILED and "没有找到细则信息的表头" in batch.message
+
+
+def test_the_template_is_the_shipped_catalog_and_only_the_office_may_load(office, client, make_user):
+    response = client.get("/evaluation/catalogs/template/")
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(wb.get_sheet_by_name("评价项目").to_python()) == 1 + 111
+    department = make_user(Role.DEPARTMENT_STAFF, "370725")
+    client.force_login(department)
+    assert client.get("/evaluation/catalogs/").status_code == 403
+    assert _upload(client, _book()).status_code == 403
+    assert not CatalogUpload.objects.exists() and "catalogs-link" not in client.get("/evaluation/").content.decode()
+    with pytest.raises(PermissionDenied):
+        catalogs.upload_workbook(actor=department, name="x.xlsx", data=_book())
