@@ -7,6 +7,7 @@ from shian.core.actionlabels import register_labels
 register_labels(
     {
         "evaluation.catalog_load": _("载入评价细则"),
+        "evaluation.catalog_upload": _("上传评价细则工作簿"),
         "evaluation.start": _("启动示范创建评价"),
         "evaluation.evidence": _("提交评价佐证材料"),
         "evaluation.review": _("审核评价任务"),

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shian.imports.models import ImportBatchBase
+
 
 class Recurrence(models.TextChoices):
     NONE = "none", _("一次性")
@@ -36,6 +38,31 @@ class Catalog(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.version}）"
+
+
+class CatalogUpload(ImportBatchBase):
+    """A catalog workbook uploaded on the catalog page (docs/evaluation.md §1.1): the import engine's batch (file,
+    hash, status, cell errors, error report), with the catalog it loaded. All or nothing: no rows to roll back."""
+
+    class Kind(models.TextChoices):
+        CATALOG = "catalog", _("评价细则")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.CATALOG)
+    file = models.FileField(_("上传文件"), upload_to="evaluation/catalogs/%Y/%m/")
+    report = models.FileField(_("错误报告"), upload_to="evaluation/catalogs/reports/%Y/%m/", blank=True)
+    region = models.ForeignKey("regions.Region", verbose_name=_("上传人区划"), null=True, on_delete=models.PROTECT,
+                               related_name="+")  # fmt: skip
+    catalog = models.ForeignKey(Catalog, verbose_name=_("载入的细则"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = _("评价细则上传")
+        verbose_name_plural = _("评价细则上传")
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def audit_region(self) -> str:
+        return self.region_id or ""
 
 
 class Aspect(models.Model):

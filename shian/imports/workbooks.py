@@ -27,7 +27,7 @@ from .cells import RULE_LABELS, CellError, column_letter, display, reader_for
 from .reading import Sheet
 from .specs import Column, ColumnType, TableSpec
 
-__all__ = ["error_report_xlsx", "template_xlsx", "write_error_report"]
+__all__ = ["error_report_sheets_xlsx", "error_report_xlsx", "template_xlsx", "write_error_report"]
 
 _OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 _BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}  # Excel's own "Bad" cell style
@@ -237,7 +237,44 @@ def write_error_report(
     sheet = source if isinstance(source, Sheet) else Sheet.from_rows(spec, source)
     errors = sorted(errors, key=lambda e: (e.row, sheet.positions.get(e.key, -1), e.column))
     workbook = xlsxwriter.Workbook(output, {**_OPTIONS, "constant_memory": True})
-    formats = {
+    formats = _report_formats(workbook)
+    _write_copy(workbook, sheet, errors, formats)
+    _write_error_list(workbook, sheet, errors, formats["header"])
+    workbook.close()
+    return len(errors)
+
+
+def error_report_sheets_xlsx(parts: Iterable[tuple[Sheet, Iterable[CellError]]]) -> bytes:
+    """The error report of a workbook read as several tables (an evaluation catalog: its header, departments
+    and items, each a sheet): a copy of each sheet with its bad cells marked as in :func:`write_error_report`,
+    and one "错误清单" sheet whose first column names the sheet of each error."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {**_OPTIONS, "constant_memory": True})
+    formats = _report_formats(workbook)
+    listed: list[tuple[str, CellError]] = []
+    for sheet, errors in parts:
+        errors = sorted(errors, key=lambda e: (e.row, sheet.positions.get(e.key, -1), e.column))
+        _write_copy(workbook, sheet, errors, formats)
+        listed += [(sheet.sheet_name or sheet.spec.label(), e) for e in errors]
+    ws = workbook.add_worksheet(_sheet_name(_("错误清单")))
+    headings = [(_("工作表"), 14), (_("行号"), 8), (_("列名"), 22), (_("值"), 24), (_("规则"), 12), (_("说明"), 80)]
+    for col, (heading, width) in enumerate(headings):
+        ws.set_column(col, col, width)
+        ws.write_string(0, col, heading, formats["header"])
+    for index, (name, error) in enumerate(listed, start=1):
+        ws.write_string(index, 0, name)
+        ws.write_number(index, 1, error.row)
+        ws.write_string(index, 2, error.column)
+        ws.write_string(index, 3, error.value)
+        ws.write_string(index, 4, _(RULE_LABELS[error.code]) if error.code in RULE_LABELS else error.code)
+        ws.write_string(index, 5, error.message)
+    ws.freeze_panes(1, 0)
+    workbook.close()
+    return output.getvalue()
+
+
+def _report_formats(workbook) -> dict:
+    return {
         "header": workbook.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1}),
         "header_bad": workbook.add_format({"bold": True, "border": 1, **_BAD}),
         "bad": workbook.add_format(_BAD),
@@ -245,10 +282,6 @@ def write_error_report(
         "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
         "note": workbook.add_format({"font_color": "#9C0006"}),
     }
-    _write_copy(workbook, sheet, errors, formats)
-    _write_error_list(workbook, sheet, errors, formats["header"])
-    workbook.close()
-    return len(errors)
 
 
 def _cells_of(sheet: Sheet, error: CellError) -> list[int]:

@@ -85,7 +85,7 @@ def test_the_catalog_loads_with_its_counts_and_new_departments_and_twice_is_a_no
             "第 2 方面：必选项分值加选做项计分合计 15 与方面分值 10 不符",
         ),
         (lambda d: d["catalog"].update(total_points=25), "各方面分值合计 20 与总分 25 不符"),
-        (lambda d: d["vetoes"][1].update(lead=["nobody"]), "第 109 否决项：部门编码“nobody”未在"),
+        (lambda d: d["vetoes"][1].update(lead=["nobody"]), "第 109 否决项：部门“nobody”未在"),
         (
             lambda d: d["aspects"][0]["items"][0]["sub_items"][1].update(recurrence="daily"),
             "第 2 小项：频次“daily”无效",

@@ -1,9 +1,12 @@
 """Pages of the evaluation (docs/evaluation.md §5): the evaluation page (aspects → items → sub-items with points,
 tasks, evidence; every point traced to a finding), a department's task list that fits a phone with the evidence
-form, and the 食安办's review and points."""
+form, the 食安办's review and points, and the catalog page (loaded versions, a new version from a workbook)."""
+
+import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,10 +14,15 @@ from django.views.decorators.http import require_POST
 from shian.accounts.access import ADMINS, STATION
 from shian.accounts.models import Role
 from shian.core.access import access
+from shian.core.feedback import service_errors_as_messages
 from shian.core.forms import error_messages
+from shian.imports.batches import report_response
+from shian.reports.xlsx import CONTENT_TYPE
 
 from ..models import Evidence, SubItem, Task
+from ..selectors import catalogs as catalog_selectors
 from ..selectors import tasks as selectors
+from ..services import catalog as catalog_services
 from ..services import score as scoring
 from ..services import tasks as services
 
@@ -26,7 +34,8 @@ PENDING_SHOWN = 5  # tasks awaiting review shown per sub-item on the evaluation 
 @access(READERS)
 def evaluation_list(request):
     return render(request, "evaluation/evaluation_list.html",
-                  {"evaluations": selectors.evaluation_list(user=request.user)[:50]})  # fmt: skip
+                  {"evaluations": selectors.evaluation_list(user=request.user)[:50],
+                   "can_load": services.is_reviewer(request.user)})  # fmt: skip
 
 
 @access(READERS, objects="evaluation")
@@ -134,3 +143,45 @@ def sub_item_decide(request, pk: int):
         for message in error_messages(exc):
             messages.error(request, message)
     return redirect("evaluation:evaluation_detail", pk=evaluation.pk)
+
+
+# -- catalogs (docs/evaluation.md §1.1) ---------------------------------------------------------------------------
+
+UPLOADS_SHOWN = 20  # recent uploads listed on the catalog page (a page size, not a rule)
+ERRORS_SHOWN = 200
+
+
+@access(ADMINS)
+def catalog_list(request):
+    """The loaded catalog versions, the workbook upload (a new version, all or nothing) and the recent uploads."""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要上传的评价细则工作簿（xlsx）。")
+        else:
+            with service_errors_as_messages(request):
+                batch = catalog_services.upload_workbook(actor=request.user, name=upload.name, data=upload.read())
+                return redirect("evaluation:catalog_upload", pk=batch.pk)
+    return render(request, "evaluation/catalog_list.html", {
+        "catalogs": catalog_selectors.catalog_list(),
+        "uploads": catalog_selectors.upload_list(user=request.user)[:UPLOADS_SHOWN],
+    })  # fmt: skip
+
+
+@access(ADMINS, objects="catalog_upload")
+def catalog_upload(request, pk: int):
+    """One upload: its status, the catalog it loaded, or its cell errors and the error report."""
+    batch = catalog_selectors.upload_get(user=request.user, pk=pk)
+    return render(request, "evaluation/catalog_upload.html", {"batch": batch, "errors": batch.errors[:ERRORS_SHOWN]})
+
+
+@access(ADMINS, objects="catalog_upload")
+def catalog_upload_report(request, pk: int):
+    return report_response(catalog_selectors.upload_get(user=request.user, pk=pk), "该次上传没有错误报告。")
+
+
+@access(ADMINS)
+def catalog_template(request):
+    """The shipped catalog in the workbook format: the example a clerk edits into a new version."""
+    return FileResponse(io.BytesIO(catalog_services.template_xlsx()), as_attachment=True,
+                        filename="评价细则模板（内蒙古 2023 版示例）.xlsx", content_type=CONTENT_TYPE)  # fmt: skip
