@@ -3,21 +3,25 @@ registry for the county on the score's day, threshold from the rule store (a cou
 proportion or all-or-nothing, assigned points winning, a veto failed by its figure, and the page showing it all."""
 
 import datetime
+import io
+import json
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.core import kpis as registry
 from shian.core.models import DeadlineRule
+from shian.dashboard import history
 from shian.emergency.models import Exercise, Grade, Incident
 from shian.evaluation import indicators
-from shian.evaluation.models import SubItem
+from shian.evaluation.models import Result, SubItem
 from shian.evaluation.services import catalog as catalogs
 from shian.evaluation.services import score as scoring
 from shian.evaluation.services import tasks as services
@@ -150,3 +154,69 @@ def test_a_major_incident_fails_the_veto_with_the_figure_as_reason(world, client
     client.force_login(world["office"])
     page = client.get(reverse("evaluation:evaluation_detail", args=[ev.pk])).content.decode()
     assert "未达标，一票否决" in page and 'data-testid="figure-7"' in page and "/test/?region=370725" in page
+
+
+def test_a_past_day_is_read_from_the_kpi_history_with_the_figures_of_a_recount(world, monkeypatch):
+    """Month and quarter ends the dashboard stored are read in one row, not recounted, and give the same figures."""
+    monkeypatch.setitem(indicators.INDICATORS, "test.drills_month", indicators.Indicator(
+        "test.drills_month", "上月末实战演练", (indicators.Part("emergency.live_drills", "evaluation.live_drills"),),
+        mode=indicators.ALL_OR_NOTHING, on=indicators.MONTH_END))  # fmt: skip
+    Exercise.objects.create(region_id="370725", kind=Exercise.Kind.LIVE, title="实战演练",
+                            held_on=datetime.date(2025, 12, 10), created_by=world["office"])  # fmt: skip
+    keys = {"test.drills_month", "baobao.coverage_visits", "lists.editions", "emergency.live_drill"}
+    recount = indicators.evaluate("370725", TODAY, keys)
+    assert recount["test.drills_month"].share == 1 and not any(f.stored for f in recount.values())
+    for day in {f.on for f in recount.values()} - {TODAY}:
+        history.record_day(day=day)
+    emergency = registry._providers["emergency"]
+    asked = []
+    monkeypatch.setattr(emergency, "count", lambda *, as_of, **kw: asked.append(as_of) or {})
+    read = indicators.evaluate("370725", TODAY, keys)
+    assert {k for k, f in read.items() if f.stored} == {"test.drills_month", "baobao.coverage_visits", "lists.editions"}
+    assert asked == [TODAY]  # the emergency provider counted only the day not stored
+    for key in keys - {"emergency.live_drill"}:
+        assert (read[key].rows, read[key].share, read[key].on) == (
+            recount[key].rows,
+            recount[key].share,
+            recount[key].on,
+        )
+
+
+def test_every_point_of_the_score_is_traced_to_assigned_points_or_an_indicator(world, client):
+    """Per aspect: the points the 食安办 assigned + the indicators' points in use = the aspect's score, in the API
+    and in `evaluation_score --json` alike; each indicator names its KPIs, figures, thresholds and records."""
+    ev, office = world["evaluation"], world["office"]
+    world["rate"].update(t_done=3, t_due=4)  # (7): 75 % of 100 % -> 3.8 of 5
+    Exercise.objects.create(region_id="370725", kind=Exercise.Kind.LIVE, title="实战演练",
+                            held_on=TODAY - datetime.timedelta(days=30), created_by=office)  # fmt: skip
+    for no, points in ((2, "1"), (3, "2"), (4, "1"), (8, "2")):
+        services.assign_points(actor=office, evaluation=ev, sub_item=_sub(world, no), points=points)
+    client.force_login(office)
+
+    def traced(result):
+        assigned = Result.objects.filter(evaluation=ev, points__isnull=False, not_applicable=False)
+        for aspect, earned in result["by_aspect"].items():
+            by_officer = sum(r.points for r in assigned.select_related("sub_item__item__aspect")
+                             if r.sub_item.item.aspect.name == aspect)  # fmt: skip
+            by_figure = sum(f["points"] for f in result["indicators"] if f["used"] and f["aspect"] == aspect)
+            assert earned == pytest.approx(float(by_officer) + by_figure), aspect
+        assert result["total"] == pytest.approx(sum(result["by_aspect"].values()))
+
+    url = f"/api/v1/evaluation/evaluations/{ev.pk}/score"
+    api = client.get(url).json()
+    traced(api)
+    figures = {f["no"]: f for f in api["indicators"]}
+    assert set(figures) == {1, 7, 108}
+    assert (figures[1]["points"], figures[7]["points"], figures[7]["used"]) == (2.5, 3.8, True)
+    assert figures[7]["kpis"] == [{"key": "test.rate", "label": "测试达标率", "value": 75.0, "text": "75.0%",
+                                   "threshold": 100.0, "link": "/test/?region=370725"}]  # fmt: skip
+    assert (figures[108]["veto"], figures[108]["failed"], figures[108]["points"]) == (True, False, None)
+    services.assign_points(actor=office, evaluation=ev, sub_item=_sub(world, 1), points="1")  # the 食安办's wins
+    api = client.get(url).json()
+    traced(api)
+    assert [f["used"] for f in api["indicators"] if f["no"] == 1] == [False]
+    out = io.StringIO()
+    call_command("evaluation_score", "--region", "370725", "--json", stdout=out)
+    cli = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert cli["indicators"] == api["indicators"]
+    traced(cli)
