@@ -3,10 +3,8 @@ weekly reports (周排查) per week and month, and the staffing and yearly train
 people (S1 53, 72: the evaluation's indicator duties.*, docs/evaluation.md §6)."""
 
 import datetime
-from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Sum
 from django.utils.translation import gettext_lazy as _
 
 from shian.core import rules
@@ -40,11 +38,12 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
     merge(out, grouping.count(staffed, "region_id", "pk"), "staff_ok")
     people = KeyPerson.objects.filter(role__in=TRAINED, entity__in=entities.values("pk"))
     merge(out, grouping.count(people, "entity__region_id", "entity_id"), "train_due")
-    hours = TrainingRecord.objects.filter(person=OuterRef("pk"), day__gte=as_of.replace(month=1, day=1), day__lte=as_of)
-    taken = Coalesce(Subquery(hours.values("person").annotate(h=Sum("hours")).values("h")), Value(Decimal(0)),
-                     output_field=DecimalField(max_digits=8, decimal_places=1))  # fmt: skip
-    owed = rules.by_region(TRAINING_HOURS.code, "entity__region", within=prefix, on=as_of)
-    trained = people.annotate(h=taken).filter(h__gte=owed)
+    # the year's hours per person in one grouped pass over the region's training records (not a subquery per
+    # person: a province has millions), against the rule in force in the record's region
+    owed = rules.by_region(TRAINING_HOURS.code, "region", within=prefix, on=as_of)
+    year = narrow_to(TrainingRecord.objects.filter(day__gte=as_of.replace(month=1, day=1), day__lte=as_of), prefix)
+    enough = year.values("person_id", "region_id").annotate(h=Sum("hours")).filter(h__gte=owed).values("person_id")
+    trained = people.filter(pk__in=enough)
     merge(out, grouping.count(trained, "entity__region_id", "entity_id"), "train_ok")
     if series:
         reports = narrow_to(WeeklyReport.objects.all(), prefix)
