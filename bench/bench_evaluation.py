@@ -1,6 +1,9 @@
 """Issue 23 item 8: the evaluation's score over a county with ≈20k task and evidence records (< 500 ms), and the
 evaluation page's p95 (< 300 ms). A synthetic catalog of 5 aspects × 8 items × 3 sub-items (every fifth automatic,
-docs/evaluation.md §6) on a scratch SQLite database; BENCH_EVAL_RECORDS scales the tasks + evidence (half each)."""
+docs/evaluation.md §6) on a scratch SQLite database; BENCH_EVAL_RECORDS scales the tasks + evidence (half each).
+The score is timed cold (right after a write in the county: the figures cache dropped, month and quarter ends read
+from the KPI history the nightly job stores; also without that history, as `score_cold_recount_ms`) and warm (the
+figures cache holds today's counts), both against 500 ms (docs/performance.md)."""
 
 import datetime
 import os
@@ -23,8 +26,12 @@ import django  # noqa: E402
 django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from shian.accounts.models import Role, User  # noqa: E402
+from shian.core import figcache  # noqa: E402
+from shian.dashboard import history  # noqa: E402
 from shian.evaluation import indicators  # noqa: E402
 from shian.evaluation.models import Evidence, Result, SubItem, Task  # noqa: E402
 from shian.evaluation.services import catalog as catalogs  # noqa: E402
@@ -73,11 +80,21 @@ def main() -> None:
     Result.objects.bulk_create([Result(evaluation=evaluation, sub_item=s, points=s.points)
                                 for s in SubItem.objects.filter(catalog=evaluation.catalog, veto=False)[::2]])  # fmt: skip
     records = Task.objects.count() + Evidence.objects.count()
-    timings = []
-    for _n in range(5):
-        t0 = time.perf_counter()
-        result = scoring.score(evaluation, day)
-        timings.append(time.perf_counter() - t0)
+    # a serving process has its URL configuration loaded (its first request loads it): the indicators' links need
+    # it, and loading it (the whole API's schemas) is the process's cost, shown apart, not the score's
+    t0 = time.perf_counter()
+    reverse("evaluation:evaluation_list")
+    urlconf_ms = (time.perf_counter() - t0) * 1000
+    today = timezone.localdate()
+    figcache.invalidate("370725")
+    recount_ms = _timed(evaluation, today)  # cold, no KPI history: every day counted
+    keys = set(SubItem.objects.exclude(indicator="").values_list("indicator", flat=True))
+    for past in {indicators.day_for(indicators.INDICATORS[k], today) for k in keys} - {today}:
+        history.record_day(day=past)  # what the nightly dashboard.kpi_history job stored on those days
+    figcache.invalidate("370725")
+    cold_ms = _timed(evaluation, today)  # the first score after a write in the county
+    warm_ms = min(_timed(evaluation, today) for _n in range(5))  # the figures cache holds today's counts
+    result = scoring.score(evaluation, today)
     client = Client()
     client.force_login(office)
     pages = []
@@ -86,10 +103,17 @@ def main() -> None:
         response = client.get(f"/evaluation/{evaluation.pk}/", HTTP_HOST="127.0.0.1")
         pages.append(time.perf_counter() - t0)
         assert response.status_code == 200
-    # the first score counts the indicators' KPIs; the others find them in the figures cache, as pages do
-    emit("evaluation", records=records, score_ms=round(min(timings) * 1000, 1), score_target_ms=500,
-         score_cold_ms=round(timings[0] * 1000, 1), automatic=sum(1 for s in SubItem.objects.exclude(indicator="")),
-         total=result["total"], page_p95_ms=round(percentile(pages, 95) * 1000, 1), page_target_ms=300)  # fmt: skip
+    emit("evaluation", records=records, score_cold_ms=round(cold_ms, 1), score_warm_ms=round(warm_ms, 1),
+         score_target_ms=500, score_cold_ok=cold_ms < 500, score_warm_ok=warm_ms < 500,
+         score_cold_recount_ms=round(recount_ms, 1), urlconf_load_ms=round(urlconf_ms, 1),
+         automatic=sum(1 for s in SubItem.objects.exclude(indicator="")), total=result["total"],
+         page_p95_ms=round(percentile(pages, 95) * 1000, 1), page_target_ms=300)  # fmt: skip
+
+
+def _timed(evaluation, today) -> float:
+    t0 = time.perf_counter()
+    scoring.score(evaluation, today)
+    return (time.perf_counter() - t0) * 1000
 
 
 if __name__ == "__main__":

@@ -114,6 +114,23 @@ def series() -> list[Series]:
     return [s for p in _providers.values() for s in p.series]
 
 
+# -- the stored history: the dashboard keeps every region's parts at the end of each day (dashboard/history.py); an
+# app below the dashboard (the evaluation's indicators) reads a past day through here instead of recounting it.
+
+_history: Callable[[str, datetime.date], Parts | None] | None = None
+
+
+def keep_history(reader: Callable[[str, datetime.date], Parts | None]) -> None:
+    """Plug in the reader of stored days (the dashboard does at start-up)."""
+    global _history
+    _history = reader
+
+
+def stored_parts(code: str, day: datetime.date) -> Parts | None:
+    """The region's parts at the end of a past `day` as stored then, or None when that day was not stored."""
+    return _history(code, day) if _history is not None else None
+
+
 # -- helpers for providers and for the dashboard ----------------------------------------------------------------
 
 

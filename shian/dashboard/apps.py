@@ -11,4 +11,8 @@ class DashboardConfig(AppConfig):
     def ready(self):
         # every app's kpis.py registers its figures (see shian/core/kpis.py)
         autodiscover_modules("kpis")
-        from . import jobs  # noqa: F401  registers the refresh and Monday report jobs
+        from shian.core import kpis
+
+        from . import history, jobs  # noqa: F401  jobs registers the refresh and Monday report jobs
+
+        kpis.keep_history(history.stored_parts)  # the evaluation reads past days from the KPI history

@@ -4,7 +4,8 @@
 city, province and the country, and replaces that day's rows (idempotent: a second run of a day writes the
 same rows). The scheduler records yesterday every night (dashboard.kpi_history); the demo backfills its past
 through the same function. Readers: `parts_on(code, day)` (the weekly report's "change since last week") and
-`kpi_trend(code, as_of)` (the dashboard's trend of the rate KPIs), both None or empty when no history exists.
+`kpi_trend(code, as_of)` (the dashboard's trend of the rate KPIs), both None or empty when no history exists, and
+`stored_parts(code, day)` (the evaluation's month- and quarter-end indicators, through core.kpis.stored_parts).
 """
 
 import datetime
@@ -64,6 +65,15 @@ def backfill(days: Iterable[datetime.date]) -> int:
 def parts_on(code: str, day: datetime.date) -> Parts | None:
     """The region's stored parts at the end of `day`, or None when that day was not recorded."""
     return KpiHistory.objects.filter(region_code=code, day=day).values_list("parts", flat=True).first()
+
+
+def stored_parts(code: str, day: datetime.date) -> Parts | None:
+    """As `parts_on`, but {} for a region with nothing to count on a day that was recorded (the whole country's
+    row exists): the evaluation's indicators read past days through this (core.kpis.stored_parts)."""
+    rows = dict(KpiHistory.objects.filter(day=day, region_code__in=[code, ""]).values_list("region_code", "parts"))
+    if code in rows:
+        return rows[code]
+    return {} if rows else None
 
 
 def kpi_trend(code: str, as_of: datetime.date, weeks: int = registry.SERIES_LENGTH) -> list[dict]:

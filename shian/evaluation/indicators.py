@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,6 +54,12 @@ INDICATORS: dict[str, Indicator] = {i.key: i for i in (
     Indicator("baobao.coverage_visits", gettext_lazy("包保落实率、上季度督导完成率"),
               (Part("baobao.assigned_rate", "evaluation.baobao_pct"), Part("visits.quarter_rate", "evaluation.baobao_pct")),
               on=QUARTER_END, note=gettext_lazy("按上一个完整季度末计算")),
+    Indicator("duties.staffing", gettext_lazy("食品安全管理人员配备率"),
+              (Part("duties.staffed_rate", "evaluation.staffing_pct"),),
+              note=gettext_lazy("按在营主体登记的食品安全总监或安全员计；管理制度的完善仍需佐证")),
+    Indicator("duties.training_tests", gettext_lazy("年度培训学时达标率、监督抽考合格率"),
+              (Part("duties.trained_rate", "evaluation.training_pct"), Part("knowledge.pass_rate", "evaluation.test_pass_pct")),
+              note=gettext_lazy("学时与合格率均按本年度截至统计日计")),
     Indicator("inspections.full_coverage", gettext_lazy("日常监督检查全覆盖率"),
               (Part("inspections.coverage_floor", "evaluation.inspection_coverage_pct"),)),
     Indicator("sampling.plan_disposal_coverage", gettext_lazy("监督抽检完成率、核查处置率、生产企业抽检覆盖率"),
@@ -106,10 +113,11 @@ class Figure:
     key: str
     label: str
     on: datetime.date
-    rows: list[dict] = field(default_factory=list)  # {"label", "value", "text", "threshold", "link"}
+    rows: list[dict] = field(default_factory=list)  # {"key", "label", "value", "text", "threshold", "link"}
     share: Decimal = Decimal(0)  # 0…1 of the sub-item's points
     failed: bool = False
     note: str = ""
+    stored: bool = False  # read from the dashboard's KPI history of that day rather than counted now
 
     def points(self, maximum: Decimal) -> Decimal:
         return (maximum * self.share).quantize(TENTH, rounding=ROUND_HALF_UP)
@@ -131,9 +139,15 @@ def _providers_of(keys: set[str]) -> list:
     return [p for p in registry.providers() if any(k.key in keys for k in p.kpis)]
 
 
-def _parts(code: str, day: datetime.date, kpi_keys: set[str]) -> registry.Parts:
-    """The county's parts of the providers behind `kpi_keys` on `day`, summed over its areas as the dashboard sums
-    them (and kept a minute in the shared figures cache)."""
+def _parts(code: str, day: datetime.date, kpi_keys: set[str]) -> tuple[registry.Parts, bool]:
+    """The county's parts of the providers behind `kpi_keys` on `day` and whether they were stored. A past day
+    the dashboard's KPI history holds (month and quarter ends, recorded the night after) is read in one row;
+    otherwise only those providers count, once each, summed over the county's areas as the dashboard sums them
+    (and kept a minute in the shared figures cache)."""
+    if day < timezone.localdate():
+        stored = registry.stored_parts(code, day)
+        if stored is not None:
+            return stored, True
     providers = _providers_of(kpi_keys)
     names = tuple(sorted(p.key for p in providers))
 
@@ -145,7 +159,7 @@ def _parts(code: str, day: datetime.date, kpi_keys: set[str]) -> registry.Parts:
         return registry.total(g for c, g in groups.items() if c.startswith(code))
 
     parts, _at, _cached = figcache.remember(kind="evaluation", code=code, key=(day, *names), compute=compute)
-    return parts
+    return parts, False
 
 
 def _population(code: str) -> int | None:
@@ -163,12 +177,13 @@ def evaluate(code: str, as_of: datetime.date, keys) -> dict[str, Figure]:
     by_day: dict[datetime.date, set[str]] = {}
     for ind in wanted:
         by_day.setdefault(day_for(ind, as_of), set()).update(p.kpi for p in ind.parts)
-    parts_on = {day: _parts(code, day, kpi_keys) for day, kpi_keys in by_day.items()}
+    counted = {day: _parts(code, day, kpi_keys) for day, kpi_keys in by_day.items()}
+    parts_on = {day: parts for day, (parts, _stored) in counted.items()}
     population = _population(code) if any(p.per_thousand for i in wanted for p in i.parts) else None
     out = {}
     for ind in wanted:
         day = day_for(ind, as_of)
-        figure = Figure(ind.key, str(ind.label), day, note=str(ind.note))
+        figure = Figure(ind.key, str(ind.label), day, note=str(ind.note), stored=counted[day][1])
         shares, failed = [], False
         for part in ind.parts:
             kpi = registry.kpi(part.kpi)
@@ -191,7 +206,7 @@ def evaluate(code: str, as_of: datetime.date, keys) -> dict[str, Figure]:
             if ind.fails == AT_LEAST and value is not None and Decimal(str(value)) >= threshold:
                 failed = True
             figure.rows.append({
-                "label": str(kpi.label) if kpi else part.kpi, "value": value,
+                "key": part.kpi, "label": str(kpi.label) if kpi else part.kpi, "value": value,
                 "text": registry.fmt(value, unit) + ("" if unit == "%" or value is None else str(unit)),
                 "threshold": threshold, "threshold_text": f"{threshold.normalize():f}{'%' if unit == '%' else ''}",
                 "link": kpi.link(code) if kpi and kpi.link else "",

@@ -127,6 +127,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "credit.insured_rural_dinner", "credit.insured_group_meal", "credit.insured_central_kitchen",
         "markets.posted_rate", "markets.stalls_tested", "trace.recall_completion", "trace.recall_confirmation",
         "dinners.insured_rate", "dinners.guidance_rate", "surveys.awareness",
+        "duties.staffed_rate", "duties.trained_rate", "knowledge.pass_rate",
     }  # fmt: skip
 
     def score(values):

@@ -59,6 +59,8 @@ ELSEWHERE = {
     "foodborne.cases", "foodborne.clusters",
     # issue 23 surveys (tests/surveys/test_surveys.py: the weighted mean against a hand-computed case)
     "surveys.satisfaction", "surveys.awareness",
+    # issue 23 indicators (52/53/72): staffing, training hours, knowledge tests (tests/evaluation/test_indicators.py)
+    "duties.staffed_rate", "duties.trained_rate", "knowledge.pass_rate",
 }  # fmt: skip
 
 

@@ -213,7 +213,7 @@ def test_evaluation_score_command_prints_the_json_last(world):
     out = io.StringIO()
     call_command("evaluation_score", "--region", "370725", "--catalog", "test-1", "--json", stdout=out)
     result = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert set(result) == {"total", "max", "by_aspect", "not_applicable", "veto_failed", "projected"}
+    assert set(result) == {"total", "max", "by_aspect", "not_applicable", "veto_failed", "projected", "indicators"}
     assert result["total"] == 2.0 and result["max"] == 20.0
     with pytest.raises(CommandError, match="没有"):
         call_command("evaluation_score", "--region", "370304", "--json", stdout=io.StringIO())

@@ -44,6 +44,32 @@ class EvaluationOut(Schema):
     started_on: datetime.date
 
 
+class KpiFigureOut(Schema):
+    key: str
+    label: str
+    value: float | None
+    text: str
+    threshold: float
+    link: str = Field(..., description="平台内支撑该数字的记录列表")
+
+
+class IndicatorOut(Schema):
+    no: int = Field(..., description="小项序号")
+    aspect: str = Field(..., description="所属方面（否决项为空）")
+    item: int | None
+    indicator: str = Field(..., description="自动指标键（docs/evaluation.md §6）")
+    label: str
+    on: datetime.date = Field(..., description="统计日（上月末、上季度末或评分日）")
+    stored: bool = Field(..., description="读自一张图当日的指标历史，而非现算")
+    veto: bool
+    max: float | None
+    points: float | None = Field(..., description="指标折算的得分（否决项为空）")
+    used: bool = Field(..., description="该小项得分即指标得分（食安办未评定、非合理缺项）")
+    failed: bool = Field(..., description="否决项：指标未达标，一票否决")
+    kpis: list[KpiFigureOut]
+    note: str
+
+
 class ScoreOut(Schema):
     total: float
     max: float
@@ -51,6 +77,7 @@ class ScoreOut(Schema):
     not_applicable: float
     veto_failed: list[dict]
     projected: float
+    indicators: list[IndicatorOut]
 
 
 class TaskOut(Schema):

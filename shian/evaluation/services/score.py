@@ -141,7 +141,30 @@ def compute(rows: Rows, today: datetime.date) -> dict:
             vetoed.append({"no": v.no, "text": v.text, "reason": "；".join(r for r in reasons if r)})
     return {"total": float(total), "max": float(rows.max_points), "by_aspect": by_aspect,
             "not_applicable": float(na), "veto_failed": vetoed, "projected": float(projected),
-            "by_item": by_item}  # fmt: skip
+            "by_item": by_item, "indicators": figures(rows)}  # fmt: skip
+
+
+def figures(rows: Rows) -> list[dict]:
+    """Each automatic sub-item's figures, as the API and `evaluation_score --json` give them, so that every point
+    of the score can be traced: `points` are what the indicator earns, `used` whether they are the sub-item's
+    points (no points assigned by the 食安办, not 合理缺项), `failed` whether the figure fails a veto."""
+    where = {s.id: (a.name, it.no, s) for a in rows.aspects for it in a.items for s in it.subs}
+    where.update({v.id: ("", None, v) for v in rows.vetoes})
+    out = []
+    for sub_id, figure in rows.figures.items():
+        aspect, item, sub = where[sub_id]
+        assigned = (rows.results.get(sub_id) or {}).get("points") is not None
+        out.append({
+            "no": sub.no, "aspect": aspect, "item": item, "indicator": figure.key, "label": figure.label,
+            "on": figure.on.isoformat(), "stored": figure.stored, "veto": sub.veto,
+            "max": None if sub.veto else float(sub.points),
+            "points": None if sub.veto else float(rows.indicator_points.get(sub_id, ZERO)),
+            "used": not sub.veto and not assigned and not _na(rows, sub), "failed": figure.failed,
+            "kpis": [{"key": r["key"], "label": r["label"], "value": r["value"], "text": r["text"],
+                      "threshold": float(r["threshold"]), "link": r["link"]} for r in figure.rows],
+            "note": figure.note,
+        })  # fmt: skip
+    return sorted(out, key=lambda f: f["no"])
 
 
 def fill_indicators(rows: Rows, region_code: str, as_of: datetime.date) -> None:

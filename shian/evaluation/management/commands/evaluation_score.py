@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="县（区）区划代码")
         parser.add_argument("--catalog", default="", help="评价细则版本（默认该县最近启动的评价）")
-        parser.add_argument("--json", action="store_true", help="最后一行以 JSON 输出得分")
+        parser.add_argument(
+            "--json", action="store_true", help="最后一行以 JSON 输出得分（indicators：各自动指标小项的数字）"
+        )
 
     def handle(self, *args, region: str, catalog: str, json: bool, **options):
         qs = Evaluation.objects.select_related("catalog").filter(region_id=region)
@@ -26,5 +28,11 @@ class Command(BaseCommand):
         if json:
             self.stdout.write(_json.dumps(result, ensure_ascii=False))
         else:
+            for f in result["indicators"]:
+                figures = "；".join(f"{k['label']} {k['text']}（达标线 {k['threshold']:g}）" for k in f["kpis"])
+                points = (
+                    "否决项" + ("未达标" if f["failed"] else "达标") if f["veto"] else f"{f['points']} / {f['max']} 分"
+                )
+                self.stdout.write(f"（{f['no']}）{f['label']}（{f['on']}）：{figures} → {points}")
             self.stdout.write(f"得分 {result['total']} / {result['max']}，预计 {result['projected']}，"
                               f"合理缺项 {result['not_applicable']} 分，否决 {len(result['veto_failed'])} 项")  # fmt: skip
