@@ -100,6 +100,8 @@ class RiskWarning(models.Model):
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     investigating_at = models.DateTimeField(_("启动核查时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # the closing step's deadline, kept after closing so "closed on time" is one comparison (docs/kpis.md)
+    close_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
     finding = models.TextField(_("核查结论"), blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip

@@ -126,7 +126,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "credit.insured_egg", "credit.insured_milk", "credit.insured_baijiu", "credit.insured_school",
         "credit.insured_rural_dinner", "credit.insured_group_meal", "credit.insured_central_kitchen",
         "markets.posted_rate", "markets.stalls_tested", "trace.recall_completion", "trace.recall_confirmation",
-        "dinners.insured_rate", "dinners.guidance_rate", "surveys.awareness",
+        "dinners.insured_rate", "dinners.guidance_rate", "surveys.awareness", "warnings.closed_on_time",
     }  # fmt: skip
 
     def score(values):

@@ -3,6 +3,7 @@ the counts by level per child region (the drill-down) and one warning with its e
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
 from shian.core.regioncodes import CHILD_LENGTH
@@ -17,6 +18,8 @@ def warning_list(*, user, region_code: str | None = None, level: str = "", state
         qs = qs.filter(level=level)
     if state == "open":
         qs = qs.exclude(state=RiskWarning.State.CLOSED)
+    elif state == "overdue":  # the dashboard's drill-down: open, the current step past its deadline
+        qs = qs.exclude(state=RiskWarning.State.CLOSED).filter(step_due__lt=timezone.now())
     elif state in RiskWarning.State.values:
         qs = qs.filter(state=state)
     return qs.order_by("-raised_at", "-id")
