@@ -43,6 +43,20 @@ def level_counts(*, user, region_code: str | None = None, open_only: bool = True
     return {"total": total, "regions": regions}
 
 
+RECENT_CLOSED = 5  # closed warnings the entity page shows below the open ones (a display length, not a rule)
+
+
+def entity_warnings(*, user, entity) -> dict | None:
+    """The entity page's panel (docs/warnings.md §4): the entity's open warnings (most urgent deadline first) and
+    its latest closed ones, within the user's jurisdiction; None when there are none."""
+    qs = warning_list(user=user).filter(entity_id=entity.pk)
+    open_ = list(qs.exclude(state=RiskWarning.State.CLOSED).order_by("step_due", "-raised_at", "-id"))
+    closed = list(qs.filter(state=RiskWarning.State.CLOSED).order_by("-closed_at", "-id")[:RECENT_CLOSED])
+    if not open_ and not closed:
+        return None
+    return {"open": open_, "closed": closed}
+
+
 def warning_get(*, user, pk: int) -> RiskWarning:
     return get_in_scope(
         RiskWarning.objects.select_related("region", "office", "station", "rule", "entity"), user, pk=pk
