@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     HIGH_RISK_OVERDUE = "high_risk_overdue", _("高风险主体检查逾期")
     LICENCE_EXPIRED = "licence_expired", _("许可证过期仍在营")
     OPINION_BURST = "opinion_burst", _("舆情集中指向同一主体")
+    OPINION_PRODUCT = "opinion_product", _("舆情集中指向同一产品")
 
 
 class WarningRule(models.Model):

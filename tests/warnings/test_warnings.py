@@ -389,3 +389,32 @@ def test_a_batched_run_writes_what_the_per_warning_run_writes(ww):
     failed_sample(ww["shop"], days_ago=0)
     assert run()["merged"] == 1  # a hit with an open warning still merges
 
+
+def test_a_burst_of_opinion_items_naming_one_product_raises_per_county(ww, client):
+    from shian.emergency.services.opinions import create_opinion
+
+    only("opinion_product_burst")
+    now = timezone.now()
+
+    def opinion(product, region, entity=None):
+        return create_opinion(actor=ww["county"], region_code=region, entity_id=entity.pk if entity else None,
+                              source_url="https://example.com/p", title="网帖", summary="喝了拉肚子",
+                              found_at=now - datetime.timedelta(hours=1), product=product)  # fmt: skip
+
+    opinion("某某 Milk", VILLAGE, ww["shop"])
+    opinion("某某  milk", OTHER_VILLAGE)  # another township, no entity; spacing and case ignored
+    opinion("", VILLAGE, ww["neighbour"])  # names no product
+    opinion("辣条", VILLAGE)
+    assert run()["raised"] == 0
+    third = opinion("某某 MILK", VILLAGE, ww["neighbour"])
+    assert third.product == "某某 MILK"
+    assert run()["raised"] == 1
+    w = RiskWarning.objects.get()
+    assert w.scope_key == "product:370725:某某 milk" and w.office_id == "370725" and w.station is None
+    assert len(w.evidence) == 3 and w.rule.kind == "opinion_product"
+    client.force_login(ww["county"])
+    got = client.get(f"/api/v1/emergency/opinions/{third.pk}").json()
+    assert got["product"] == "某某 MILK"
+    # the threshold is rule data: a new version asking for four leaves the raised warning as it is
+    rule_services.edit_rule(actor=ww["county"], code="opinion_product_burst", changes={"params": {"min_count": 4}})
+    assert run() == {"rules": 1, "raised": 0, "merged": 0, "escalated": 0}
