@@ -21,11 +21,11 @@ from shian.regions.models import Region
 from shian.sampling.models import Sample
 
 OPINIONS = [
-    # (days before today, title, platform, summary, hours to feedback)
-    (150, "网传某超市销售过期牛奶", "微博", "网友发帖称在超市购买的牛奶已过保质期。", 6),
-    (96, "短视频称夜市烧烤摊卫生差", "抖音", "视频显示烧烤摊操作人员未戴口罩、生熟混放。", 20),
-    (41, "家长群反映学校食堂饭菜量少", "微信群", "家长反映学校食堂配餐分量不足、菜品单一。", 30),  # fed back late
-    (9, "论坛帖称饭店使用地沟油", "本地论坛", "帖子称某饭店后厨回收使用废弃油脂，配有模糊照片。", 3),
+    # (days before today, title, platform, summary, hours to feedback, product named)
+    (150, "网传某超市销售过期牛奶", "微博", "网友发帖称在超市购买的牛奶已过保质期。", 6, "纯牛奶"),
+    (96, "短视频称夜市烧烤摊卫生差", "抖音", "视频显示烧烤摊操作人员未戴口罩、生熟混放。", 20, ""),
+    (41, "家长群反映学校食堂饭菜量少", "微信群", "家长反映学校食堂配餐分量不足、菜品单一。", 30, ""),  # fed back late
+    (9, "论坛帖称饭店使用地沟油", "本地论坛", "帖子称某饭店后厨回收使用废弃油脂，配有模糊照片。", 3, "食用油"),
 ]
 
 
@@ -90,11 +90,11 @@ def _incident(county, actor, rng, today, made) -> None:
 
 def _opinions(county, actor, rng, today, made) -> None:
     townships = list(county.children.order_by("code").values_list("code", flat=True)) or [county.code]
-    for n, (days, title, platform, summary, hours) in enumerate(OPINIONS):
+    for n, (days, title, platform, summary, hours, product) in enumerate(OPINIONS):
         found = _at(today - datetime.timedelta(days=days), 9 + n, 15)
         opinion = opinions.create_opinion(
             actor=actor, region_code=rng.choice(townships), source_url=f"https://news.example.cn/post/{seed_id(rng)}",
-            source_name=platform, title=title, summary=summary, heat=rng.randint(800, 50_000), found_at=found,
+            source_name=platform, title=title, product=product, summary=summary, heat=rng.randint(800, 50_000), found_at=found,
         )  # fmt: skip
         opinion = opinions.give_feedback(actor=actor, opinion=opinion, fed_back_at=found + datetime.timedelta(hours=hours),
                                          feedback="已转属地市场监管所核查，并在平台回应。")  # fmt: skip

@@ -128,6 +128,8 @@ class Opinion(models.Model):
     source_url = models.URLField(_("来源链接"), max_length=500)
     source_name = models.CharField(_("来源平台"), max_length=100, blank=True)
     title = models.CharField(_("标题"), max_length=200)
+    # the product the item names, if any: the warnings' "burst naming one product" groups by it (docs/warnings.md §1)
+    product = models.CharField(_("涉及产品"), max_length=60, blank=True)
     summary = models.TextField(_("内容摘要"))
     heat = models.PositiveIntegerField(_("热度（阅读/转发量）"), default=0)
     found_at = models.DateTimeField(_("发现时间"))

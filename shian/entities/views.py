@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from shian.core.access import ACCOUNTS, access
 from shian.core.current_region import current_region_code
+from shian.core.entitypanels import panels_for
 from shian.core.paging import filtered_page
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import COUNTY, level_of
@@ -52,6 +53,7 @@ def entity_detail(request, pk: int):
         "history": history,
         "license_form": LicenseForm(),
         "person_form": KeyPersonForm(),
+        "panels": panels_for(request.user, entity),  # the upper apps' panels (shian/core/entitypanels.py)
     }
     return render(request, "entities/detail.html", context)
 

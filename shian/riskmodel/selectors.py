@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from shian.core.bulk import chunked
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows
+from shian.core.regioncodes import COUNTY, ancestor
 from shian.entities.models import Entity
 from shian.inspections.models import RiskBand, current_grade
 
@@ -74,6 +75,29 @@ def entity_score(*, user, entity_id: int) -> dict:
         "reasons": reasons_with_labels(score.reasons) if score else [],
         "band": bands_of([entity.pk]).get(entity.pk, ""),
         "model": score.model if score else model_in_use(),
+    }
+
+
+def entity_panel(*, user, entity: Entity) -> dict | None:
+    """The entity page's panel (docs/riskmodel.md §5): the entity's score under the model in use, its top reasons
+    in words, its risk band and its rank among the scored entities of that band in its county that the user may
+    see; None when the entity is not scored or not in the user's reach."""
+    score = (scope_entity_rows(EntityScore.objects.filter(model__in_use=True, entity_id=entity.pk), user)
+             .select_related("model").first())  # fmt: skip
+    if score is None:
+        return None
+    band = Entity.objects.filter(pk=entity.pk).annotate(g=current_grade()).values_list("g__band", flat=True).first()
+    peers = Entity.objects.annotate(g=current_grade()).filter(
+        **{"g__band": band} if band else {"g__band__isnull": True}
+    )
+    same = narrow_to(scope_entity_rows(EntityScore.objects.filter(model_id=score.model_id, entity__in=peers), user),
+                     ancestor(score.region_id, COUNTY) or score.region_id)  # fmt: skip
+    return {
+        "score": score,
+        "reasons": reasons_with_labels(score.reasons),
+        "band": str(RiskBand(band).label) if band else "",
+        "rank": same.filter(probability__gt=score.probability).count() + 1,
+        "of": same.count(),
     }
 
 

@@ -64,4 +64,14 @@ RULES = [
         {"min_count": 3},
         f"{SEED}；docs/domain.md §10",
     ),
+    (
+        "opinion_product_burst",
+        "舆情集中指向同一产品",
+        "opinion_product",
+        "orange",
+        "county",
+        7,
+        {"min_count": 3},
+        f"{SEED}（舆情集中指向同一产品）；docs/domain.md §10",
+    ),
 ]

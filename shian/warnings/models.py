@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     HIGH_RISK_OVERDUE = "high_risk_overdue", _("高风险主体检查逾期")
     LICENCE_EXPIRED = "licence_expired", _("许可证过期仍在营")
     OPINION_BURST = "opinion_burst", _("舆情集中指向同一主体")
+    OPINION_PRODUCT = "opinion_product", _("舆情集中指向同一产品")
 
 
 class WarningRule(models.Model):
@@ -100,6 +101,8 @@ class RiskWarning(models.Model):
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     investigating_at = models.DateTimeField(_("启动核查时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # the closing step's deadline, kept after closing so "closed on time" is one comparison (docs/kpis.md)
+    close_due = models.DateTimeField(_("办结期限"), null=True, blank=True)
     finding = models.TextField(_("核查结论"), blank=True)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")  # fmt: skip

@@ -128,6 +128,7 @@ def test_lagging_units_have_the_lowest_composite_score(world, county):
         "markets.posted_rate", "markets.stalls_tested", "trace.recall_completion", "trace.recall_confirmation",
         "dinners.insured_rate", "dinners.guidance_rate", "surveys.awareness",
         "duties.staffed_rate", "duties.trained_rate", "knowledge.pass_rate",
+        "warnings.closed_on_time",
     }  # fmt: skip
 
     def score(values):

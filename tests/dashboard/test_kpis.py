@@ -61,6 +61,8 @@ ELSEWHERE = {
     "surveys.satisfaction", "surveys.awareness",
     # issue 23 indicators (52/53/72): staffing, training hours, knowledge tests (tests/evaluation/test_indicators.py)
     "duties.staffed_rate", "duties.trained_rate", "knowledge.pass_rate",
+    # issue 24 warnings (tests/warnings/test_kpis.py)
+    "warnings.open", "warnings.open_red", "warnings.overdue", "warnings.closed_on_time", "warnings.raised_month",
 }  # fmt: skip
 
 

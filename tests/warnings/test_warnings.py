@@ -344,3 +344,77 @@ def test_the_rule_page_refuses_bad_input_and_saves_a_version(ww, client):
     assert WarningRule.objects.get(code="samples_fail_cluster", is_current=True).window_days == 20
     client.force_login(ww["station_user"])
     assert 'name="window_days"' not in client.get(url).content.decode()  # no edit form for the station
+
+
+def _outcome(at, batch: bool):
+    """The counts and every row a run writes (warnings, their audit entries, the offices' notifications), with
+    primary keys replaced by scope keys, rolled back afterwards."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        counts = run(at=at, batch=batch)
+        keys = {str(w.pk): w.scope_key for w in RiskWarning.objects.all()}
+        warnings = sorted(
+            (w.rule_code, w.level, w.scope_key, w.label, w.region_id, w.office_id, w.station_id, w.entity_id,
+             json.dumps(w.evidence, sort_keys=True), w.raised_at, w.step_due, w.state, w.hits)
+            for w in RiskWarning.objects.all()
+        )  # fmt: skip
+        entries = sorted(
+            (e.action, keys[e.object_id], e.object_repr, e.region_code, e.actor_name, json.dumps(e.after, sort_keys=True))
+            for e in AuditEntry.objects.filter(action__startswith="warnings.")
+        )  # fmt: skip
+        sent = sorted(
+            (n.user.username, n.text, n.kind, n.group_key, n.group_text, n.group_url, keys[n.url.rstrip("/").split("/")[-1]])
+            for n in Notification.objects.filter(kind="warnings.raised")
+        )  # fmt: skip
+        transaction.set_rollback(True)
+    return counts, warnings, entries, sent
+
+
+def test_a_batched_run_writes_what_the_per_warning_run_writes(ww):
+    failed_sample(ww["shop"], days_ago=3)
+    failed_sample(ww["neighbour"], days_ago=2)  # a cluster in the station's township
+    failed_sample(ww["far"], days_ago=2)
+    failed_sample(ww["far"], days_ago=1)  # a cluster in 乔官 (no station: the county desk)
+    today = timezone.localdate()
+    for n, entity in enumerate((ww["shop"], ww["far"])):
+        License.objects.create(entity=entity, kind="JY", number=f"JY{n}", expires_on=today - datetime.timedelta(days=5))
+    at = timezone.now()
+    one_by_one, batched = _outcome(at, batch=False), _outcome(at, batch=True)
+    assert one_by_one[0]["raised"] == 4 and one_by_one[1]  # the world raises, so the comparison is not empty
+    assert {w[5] for w in one_by_one[1]} == {"370725001", "370725"}  # both routes taken
+    assert batched == one_by_one
+    assert run(at=at) == {**one_by_one[0], "raised": 4}
+    assert run(at=at)["raised"] == 0  # idempotent after a batched run
+    failed_sample(ww["shop"], days_ago=0)
+    assert run()["merged"] == 1  # a hit with an open warning still merges
+
+
+def test_a_burst_of_opinion_items_naming_one_product_raises_per_county(ww, client):
+    from shian.emergency.services.opinions import create_opinion
+
+    only("opinion_product_burst")
+    now = timezone.now()
+
+    def opinion(product, region, entity=None):
+        return create_opinion(actor=ww["county"], region_code=region, entity_id=entity.pk if entity else None,
+                              source_url="https://example.com/p", title="网帖", summary="喝了拉肚子",
+                              found_at=now - datetime.timedelta(hours=1), product=product)  # fmt: skip
+
+    opinion("某某 Milk", VILLAGE, ww["shop"])
+    opinion("某某  milk", OTHER_VILLAGE)  # another township, no entity; spacing and case ignored
+    opinion("", VILLAGE, ww["neighbour"])  # names no product
+    opinion("辣条", VILLAGE)
+    assert run()["raised"] == 0
+    third = opinion("某某 MILK", VILLAGE, ww["neighbour"])
+    assert third.product == "某某 MILK"
+    assert run()["raised"] == 1
+    w = RiskWarning.objects.get()
+    assert w.scope_key == "product:370725:某某 milk" and w.office_id == "370725" and w.station is None
+    assert len(w.evidence) == 3 and w.rule.kind == "opinion_product"
+    client.force_login(ww["county"])
+    got = client.get(f"/api/v1/emergency/opinions/{third.pk}").json()
+    assert got["product"] == "某某 MILK"
+    # the threshold is rule data: a new version asking for four leaves the raised warning as it is
+    rule_services.edit_rule(actor=ww["county"], code="opinion_product_burst", changes={"params": {"min_count": 4}})
+    assert run() == {"rules": 1, "raised": 0, "merged": 0, "escalated": 0}

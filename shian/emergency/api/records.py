@@ -192,6 +192,7 @@ class OpinionIn(Schema):
     source_url: _text(500, True)
     source_name: _text(100) = ""
     title: _text(200, True)
+    product: _text(60) = Field("", description="舆情指向的产品名称（如有）：同一产品舆情集中预警按此分组")
     summary: _text(5000, True)
     heat: Count = 0
     found_at: AwareDatetime = Field(description="发现时间：反馈期限自此起算")
@@ -217,6 +218,7 @@ class OpinionOut(Schema):
     source_url: str
     source_name: str
     title: str
+    product: str
     summary: str
     heat: int
     found_at: datetime.datetime

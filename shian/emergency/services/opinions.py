@@ -23,20 +23,21 @@ from ..models import Opinion
 from ..ruledefs import FEEDBACK, OPINION_ESCALATE
 from . import common
 
-AUDITED = ["number", "region_id", "entity_id", "source_url", "source_name", "title", "heat", "found_at",
+AUDITED = ["number", "region_id", "entity_id", "source_url", "source_name", "title", "product", "heat", "found_at",
            "feedback_due", "fed_back_at", "feedback_late", "verification", "complaint_id", "case_id", "status",
            "closed_at"]  # fmt: skip
 _URL = URLValidator(schemes=["http", "https"])
 
 
 def create_opinion(*, actor, region_code: str = "", entity_id=None, source_url: str = "", source_name: str = "",
-                   title: str = "", summary: str = "", heat=0, found_at=None) -> Opinion:  # fmt: skip
+                   title: str = "", summary: str = "", heat=0, found_at=None, product: str = "") -> Opinion:  # fmt: skip
     """Record an item found at `found_at`: feedback is due `opinion.feedback` hours later (`feedback_due`, the
     rule kept in `due_rules`)."""
     common.require_writer(actor)
     errors: dict = {}
     region, entity = common.place(actor, region_code, entity_id, errors)
-    values = {"source_url": source_url, "source_name": source_name, "title": title, "summary": summary}
+    values = {"source_url": source_url, "source_name": source_name, "title": title, "summary": summary,
+              "product": " ".join(str(product or "").split())}  # fmt: skip
     source_url = common.text(values, Opinion, "source_url", errors, required=True)
     if source_url and "source_url" not in errors:
         try:
@@ -46,6 +47,7 @@ def create_opinion(*, actor, region_code: str = "", entity_id=None, source_url: 
     source_name = common.text(values, Opinion, "source_name", errors)
     title = common.text(values, Opinion, "title", errors, required=True)
     summary = common.text(values, Opinion, "summary", errors, required=True)
+    product = common.text(values, Opinion, "product", errors)
     heat = common.count(heat, "heat", _("热度"), errors)
     found_at = common.moment(found_at, "found_at", _("发现时间"), errors)
     if errors:
@@ -54,7 +56,7 @@ def create_opinion(*, actor, region_code: str = "", entity_id=None, source_url: 
     with transaction.atomic():
         opinion = common.create_numbered(
             Opinion, "YQ", region.code, found_at, region=region, entity=entity, source_url=source_url,
-            source_name=source_name, title=title, summary=summary, heat=heat, found_at=found_at,
+            source_name=source_name, title=title, product=product, summary=summary, heat=heat, found_at=found_at,
             feedback_due=due.due_at, due_rules={"feedback": due.rule}, created_by=actor,
         )  # fmt: skip
         audit.record(actor=actor, action="opinion.create", obj=opinion, region_code=opinion.region_id,

@@ -49,7 +49,7 @@ def opinion_new(request):
             opinion = services.create_opinion(
                 actor=request.user, region_code=post.get("region", ""), entity_id=post.get("entity", "").strip(),
                 source_url=post.get("source_url", ""), source_name=post.get("source_name", ""),
-                title=post.get("title", ""), summary=post.get("summary", ""), heat=post.get("heat") or 0,
+                title=post.get("title", ""), product=post.get("product", ""), summary=post.get("summary", ""), heat=post.get("heat") or 0,
                 found_at=common.moment(post.get("found_at")),
             )  # fmt: skip
         except ValidationError as exc:

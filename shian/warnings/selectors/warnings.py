@@ -3,6 +3,7 @@ the counts by level per child region (the drill-down) and one warning with its e
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_prefix, scope_queryset
 from shian.core.regioncodes import CHILD_LENGTH
@@ -17,6 +18,8 @@ def warning_list(*, user, region_code: str | None = None, level: str = "", state
         qs = qs.filter(level=level)
     if state == "open":
         qs = qs.exclude(state=RiskWarning.State.CLOSED)
+    elif state == "overdue":  # the dashboard's drill-down: open, the current step past its deadline
+        qs = qs.exclude(state=RiskWarning.State.CLOSED).filter(step_due__lt=timezone.now())
     elif state in RiskWarning.State.values:
         qs = qs.filter(state=state)
     return qs.order_by("-raised_at", "-id")
@@ -38,6 +41,20 @@ def level_counts(*, user, region_code: str | None = None, open_only: bool = True
     names = dict(Region.objects.filter(code__in=by_child).values_list("code", "name"))
     regions = [(code, names.get(code, code), c, sum(c.values())) for code, c in sorted(by_child.items())]
     return {"total": total, "regions": regions}
+
+
+RECENT_CLOSED = 5  # closed warnings the entity page shows below the open ones (a display length, not a rule)
+
+
+def entity_warnings(*, user, entity) -> dict | None:
+    """The entity page's panel (docs/warnings.md §4): the entity's open warnings (most urgent deadline first) and
+    its latest closed ones, within the user's jurisdiction; None when there are none."""
+    qs = warning_list(user=user).filter(entity_id=entity.pk)
+    open_ = list(qs.exclude(state=RiskWarning.State.CLOSED).order_by("step_due", "-raised_at", "-id"))
+    closed = list(qs.filter(state=RiskWarning.State.CLOSED).order_by("-closed_at", "-id")[:RECENT_CLOSED])
+    if not open_ and not closed:
+        return None
+    return {"open": open_, "closed": closed}
 
 
 def warning_get(*, user, pk: int) -> RiskWarning:
