@@ -79,11 +79,17 @@ def entity_score(*, user, entity_id: int) -> dict:
 
 def probabilities(entity_ids: list[int]) -> dict[int, float]:
     """The in-use model's probabilities of these entities: the plan's weight within a band (inspections.priority)."""
+    return scores_in_use(entity_ids)[1]
+
+
+def scores_in_use(entity_ids: list[int]) -> tuple[str | None, dict[int, float]]:
+    """The model in use (its version label) and its probabilities of these entities, read with one model lookup so
+    both belong to the same version: a score-weighted draw records the version (inspections.priority)."""
     out: dict[int, float] = {}
-    model = ModelVersion.objects.filter(in_use=True).values_list("pk", flat=True).first()
+    model = ModelVersion.objects.filter(in_use=True).values_list("pk", "version").first()
     if model is None:  # no model in use: one query, not one per chunk of a province's entities
-        return out
-    qs = EntityScore.objects.filter(model_id=model)
+        return None, out
+    qs = EntityScore.objects.filter(model_id=model[0])
     for chunk in chunked(entity_ids):
         out.update(qs.filter(entity_id__in=chunk).values_list("entity_id", "probability"))
-    return out
+    return model[1], out
