@@ -161,3 +161,19 @@ def test_the_draw_page_runs_a_score_draw_and_shows_algorithm_and_model(client, p
     draw = RandomDraw.objects.get()
     assert draw.algorithm == "sha256-sample-v2"
     assert "sha256-sample-v2" in page and "v3" in page and draw.weights_sha256 in page
+
+
+def test_the_api_runs_a_score_draw_and_refuses_one_without_a_model(client, pw):
+    pw.entity()
+    client.force_login(pw.county_admin)
+    api = "/api/v1/inspections/draws"
+    refused = client.post(api, {"count": 1, "use_score": True}, content_type="application/json")
+    assert refused.status_code == 422 and "没有在用的检查优先级模型" in refused.json()["message"]
+    assert not RandomDraw.objects.exists()
+    scored_world(pw, n=4)
+    made = client.post(api, {"count": 2, "seed": "api", "use_score": True}, content_type="application/json")
+    body = made.json()
+    assert made.status_code == 201 and body["algorithm"] == "sha256-sample-v2" and body["model_version"] == "v3"
+    assert body["weights_sha256"] == RandomDraw.objects.get().weights_sha256
+    verified = client.get(f"{api}/{body['id']}/verify").json()
+    assert verified["reproduced"] is True and verified["algorithm"] == "sha256-sample-v2"
