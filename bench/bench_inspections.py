@@ -1,6 +1,7 @@
 """Issue 19 on the province-scale demo (Shandong, ~1.06M entities) in PostgreSQL: risk grading of the province
 (`grade_risk --json`, < 60 s), a year's plan for the province (`plan_inspections --year Y --json`, < 60 s), a
-双随机 draw of 5,000 entities from ~100k candidates twice with the same seed (< 2 s each, identical result), and the
+双随机 draw of 5,000 entities from ~100k candidates twice with the same seed (< 2 s each, identical result; the plain
+draw, algorithm v1, and beside it the draw weighted by the risk model's score, v2), and the
 inspector's task list p95 over 100 requests to /inspections/tasks/ and /api/v1/inspections/tasks (< 150 ms) with a
 month's open tasks (the rule inspections.inspector_monthly_capacity) and a year of done ones.
 
@@ -175,6 +176,32 @@ def overview_p95() -> dict:
     return out
 
 
+def draw_twice(city: str, count: int, *extra: str) -> dict:
+    """The same draw twice with the same seed: both times, and whether tasks and hashes are identical."""
+    first = command("draw_inspections", "--region", city, "--count", str(count), "--seed", DRAW_SEED, *extra)
+    second = command("draw_inspections", "--region", city, "--count", str(count), "--seed", DRAW_SEED, *extra)
+    out = {"first": first.get("seconds", first), "second": second.get("seconds", second), "identical": None,
+           "candidates_sha256_equal": None}  # fmt: skip
+    if "missing" not in first:
+        out["identical"] = [t["entity"] for t in first["result"]["tasks"]] == [
+            t["entity"] for t in second["result"]["tasks"]
+        ]
+        out["candidates_sha256_equal"] = first["result"]["candidates_sha256"] == second["result"]["candidates_sha256"]
+        out["algorithm"] = first["result"].get("algorithm")
+    return out
+
+
+def scored_draw(city: str, count: int) -> dict:
+    """The score-weighted draw (algorithm v2, docs/inspections.md §4) beside the plain one: the region is scored
+    first with the model the demo trained (its scoring time reported apart), then drawn twice with --use-score."""
+    from shian.riskmodel.selectors import model_in_use
+
+    if model_in_use() is None:
+        return {"missing": "没有在用的检查优先级模型（demo 未训练）"}
+    scoring = command("score_risk_model", "--region", city)
+    return {"score_risk_model_s": scoring.get("seconds", scoring), **draw_twice(city, count, "--use-score")}
+
+
 def measure() -> dict:
     from django.utils import timezone
 
@@ -187,20 +214,15 @@ def measure() -> dict:
     plan = command("plan_inspections", "--year", str(year), "--region", region)
     city, candidates = draw_region()
     count = min(DRAW_COUNT, candidates // 2)
-    first = command("draw_inspections", "--region", city, "--count", str(count), "--seed", DRAW_SEED)
-    second = command("draw_inspections", "--region", city, "--count", str(count), "--seed", DRAW_SEED)
-    identical = None
-    if "missing" not in first:
-        identical = [t["entity"] for t in first["result"]["tasks"]] == [t["entity"] for t in second["result"]["tasks"]]
+    plain = draw_twice(city, count)
+    scored = scored_draw(city, count)
     inspector = User.objects.get(username="inspector")
     return {
         "scale": SCALE, "stations_added": stations,
         "grade_risk": grade, "grade_risk_target_s": 60,
         "plan_inspections": plan, "plan_inspections_target_s": 60,
-        "draw": {"region": city, "candidates": candidates, "count": count, "first": first.get("seconds", first),
-                 "second": second.get("seconds", second), "identical": identical,
-                 "candidates_sha256_equal": None if identical is None else
-                 first["result"]["candidates_sha256"] == second["result"]["candidates_sha256"]},
+        "draw": {"region": city, "candidates": candidates, "count": count, **plain},
+        "draw_scored": {"region": city, "candidates": candidates, "count": count, **scored},
         "draw_target_s": 2,
         "tasks": tasks_p95(inspector), "tasks_target_p95_ms": 150,
         "county_overview": overview_p95(),

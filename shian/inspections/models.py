@@ -226,7 +226,8 @@ class PlannedInspection(models.Model):
 
 class RandomDraw(models.Model):
     """A 双随机一公开 draw, frozen so anyone can recompute it (`verify_draw`): the algorithm version, the seed, the
-    candidate entities and inspectors as drawn from (with their SHA-256), the exclusions, who ran it and when.
+    candidate entities and inspectors as drawn from (with their SHA-256), the exclusions, who ran it and when; a
+    score-weighted draw also the model version and the candidates' weights (with their SHA-256).
     Results are published within the rule `inspection.publish` working days."""
 
     region = models.ForeignKey("regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+")
@@ -241,6 +242,11 @@ class RandomDraw(models.Model):
     inspectors = models.JSONField(_("候选执法人员"))
     inspectors_sha256 = models.CharField(max_length=64)
     exclusions = models.JSONField(_("排除情况"), default=list)
+    # algorithm sha256-sample-v2 only: the model whose scores weighted the draw, and each candidate's weight (in
+    # the order of `candidates`) frozen with its SHA-256, since the model's scores are replaced every night
+    model_version = models.CharField(_("评分模型版本"), max_length=20, blank=True)
+    weights = models.JSONField(_("候选主体权重"), null=True, blank=True)
+    weights_sha256 = models.CharField(max_length=64, blank=True)
     result = models.JSONField(_("抽取结果"), default=list)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("抽取时间"), auto_now_add=True)

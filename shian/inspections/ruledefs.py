@@ -92,3 +92,13 @@ PATROL_SIGNERS = register_rule(
     "inspections.patrol_signers", default=1, unit=COUNT, name="网格巡查记录最少签名人数（网格员）",
     source="docs/inspections.md §5",
 )  # fmt: skip
+DRAW_SCORE_FLOOR = register_rule(
+    "inspections.draw_score_floor_pct", default=5, unit=COUNT,
+    name="按评分加权抽取的权重下限（%，低于此概率按此计，任何主体都可能被抽中）",
+    source="本平台约定（docs/inspections.md §4 算法 sha256-sample-v2，待核实）",
+)  # fmt: skip
+DRAW_SCORE_UNSCORED = register_rule(
+    "inspections.draw_score_unscored_pct", default=10, unit=COUNT,
+    name="按评分加权抽取时尚未评分主体的概率（%，如上次夜间评分后新登记的主体）",
+    source="本平台约定（docs/inspections.md §4 算法 sha256-sample-v2，待核实）",
+)  # fmt: skip

@@ -10,10 +10,11 @@ class RiskModelConfig(AppConfig):
     verbose_name = _("检查优先级模型")
 
     def ready(self):
-        from shian.inspections.priority import register_priority
+        from shian.inspections.priority import register_priority, register_scores
 
-        from .selectors import probabilities
+        from .selectors import probabilities, scores_in_use
 
         register_priority(probabilities)
+        register_scores(scores_in_use)
 
         from . import jobs  # noqa: F401  registers the recurring job

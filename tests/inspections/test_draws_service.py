@@ -33,7 +33,7 @@ def test_same_seed_same_result_and_verify_reproduces(pw):
     a = run_draw(actor=pw.county_admin, region_code="370725", count=8, seed="2027-spring")
     b = run_draw(actor=pw.county_admin, region_code="370725", count=8, seed="2027-spring")
     assert crews(a) == crews(b) and a.candidates_sha256 == b.candidates_sha256
-    assert verify_draw(a.pk) == {"draw": a.pk, "reproduced": True, "problems": []}
+    assert verify_draw(a.pk) == {"draw": a.pk, "algorithm": "sha256-sample-v1", "reproduced": True, "problems": []}
     c = run_draw(actor=pw.county_admin, region_code="370725", count=8, seed="another")
     assert list(crews(c)) != list(crews(a))
     assert a.algorithm == "sha256-sample-v1" and a.inspectors["min_inspectors"] == 2
@@ -147,14 +147,19 @@ def test_cli_draw_and_verify_print_their_json_contract(pw, superuser):
     args = ["--region", "370725", "--count", "2", "--seed", "cli", "--user", "root", "--json"]
     call_command("draw_inspections", *args, stdout=out)
     first = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert set(first) == {"draw", "seed", "candidates_sha256", "tasks"} and first["seed"] == "cli"
+    assert set(first) == {"draw", "seed", "candidates_sha256", "tasks", "algorithm", "model"} and first["seed"] == "cli"
+    assert first["algorithm"] == "sha256-sample-v1" and first["model"] is None
     assert all(len(t["inspectors"]) == 2 and t["entity"].startswith("91370725") for t in first["tasks"])
     again = io.StringIO()
     call_command("draw_inspections", *args, stdout=again)
     assert json.loads(again.getvalue().strip().splitlines()[-1])["tasks"] == first["tasks"]
     verified = io.StringIO()
     call_command("verify_draw", str(first["draw"]), "--json", stdout=verified)
-    assert json.loads(verified.getvalue().strip().splitlines()[-1]) == {"draw": first["draw"], "reproduced": True}
+    assert json.loads(verified.getvalue().strip().splitlines()[-1]) == {
+        "draw": first["draw"],
+        "reproduced": True,
+        "algorithm": "sha256-sample-v1",
+    }
 
 
 def test_five_thousand_of_a_hundred_thousand_are_distinct_and_the_same_on_rerun():

@@ -101,6 +101,8 @@ class DrawOut(Schema):
     weighted: bool
     candidates_sha256: str
     inspectors_sha256: str
+    model_version: str
+    weights_sha256: str
     created_at: datetime.datetime
     publish_due: datetime.date | None
     published_at: datetime.datetime | None
@@ -116,12 +118,14 @@ class DrawIn(Schema):
     region_code: RegionCode | None = None
     seed: Seed = ""
     weighted: bool = False
+    use_score: bool = False
     station_id: IdField | None = None
     title: Text = ""
 
 
 class VerifyOut(Schema):
     draw: int
+    algorithm: str
     reproduced: bool
     problems: list[str]
 
@@ -157,6 +161,7 @@ def draw_create(request, payload: DrawIn):
     draw = draw_services.run_draw(
         actor=request.user, region_code=payload.region_code or request.user.region_id or "", count=payload.count,
         seed=payload.seed, weighted=payload.weighted, station_id=payload.station_id, title=payload.title,
+        use_score=payload.use_score,
     )  # fmt: skip
     return Status(201, draw)
 

@@ -17,7 +17,7 @@ def draw_list(*, user, region_code: str | None = None):
     qs = scope_queryset(RandomDraw.objects.select_related("region", "station", "created_by"), user)
     return (
         narrow_to(qs, region_code)
-        .defer("candidates", "inspectors", "exclusions", "result")
+        .defer("candidates", "inspectors", "exclusions", "result", "weights")
         .annotate(tasks_n=Count("tasks"))
         .order_by("-created_at", "-id")
     )
@@ -65,7 +65,7 @@ def public_draws():
     return (
         RandomDraw.objects.filter(published_at__isnull=False)
         .select_related("region")
-        .defer("candidates", "inspectors", "exclusions", "result")
+        .defer("candidates", "inspectors", "exclusions", "result", "weights")
         .order_by("-published_at", "-id")
     )
 

@@ -12,6 +12,14 @@ Algorithm `sha256-sample-v1`, recomputable by anyone from the frozen lists:
   weights of this version WEIGHTS (A 1, B 2, C 3, D 4; ungraded as B); ties by entity id;
 - per drawn entity, its station's inspectors minus the excluded ones (declared conflicts, the pair that
   inspected it last time), ranked by sha256("seed|entity_id|user_id"), the first `min_inspectors`.
+
+Algorithm `sha256-sample-v2` (a draw weighted by the risk model's score; v1 draws keep verifying as v1): the same,
+except that the weight of each candidate is frozen in the draw (`weights`, in the order of the candidates, with its
+SHA-256) and the `count` smallest -ln(u) / weight are drawn. weight = (the band weight above when `weighted`, else 1)
+x max(floor, p), p the probability of the model in use (`model_version`), or the rule's unscored probability for an
+entity it has not scored; floor and unscored are the rules `inspections.draw_score_floor_pct` and
+`inspections.draw_score_unscored_pct`. The floor keeps every candidate drawable; the weights are stored because the
+model's scores are replaced every night, so `verify_draw` recomputes from the draw alone.
 """
 
 import hashlib
@@ -33,12 +41,15 @@ from shian.core.workdays import add_working_days
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
+from .. import priority
 from ..models import Inspection, InspectionTask, InspectorConflict, RandomDraw, Signature, Station, current_grade
-from ..ruledefs import MIN_INSPECTORS, PUBLISH_RESULTS
+from ..ruledefs import DRAW_SCORE_FLOOR, DRAW_SCORE_UNSCORED, MIN_INSPECTORS, PUBLISH_RESULTS
 from ..selectors.stations import station_map, station_of
 
 ALGORITHM = "sha256-sample-v1"
-WEIGHTS = {"A": 1, "B": 2, "C": 3, "D": 4}  # part of ALGORITHM: another set of weights is another version
+SCORED = "sha256-sample-v2"  # ALGORITHM with each candidate's weight frozen in the draw (the risk model's score)
+WEIGHTS = {"A": 1, "B": 2, "C": 3, "D": 4}  # part of both versions: another set of weights is another version
+WEIGHT_DIGITS = 6  # stored weights are rounded so their JSON (and SHA-256) is the same on every database
 UNGRADED = "B"
 DRAWERS = ADMIN_ROLES | {Role.STATION_STAFF}
 
@@ -56,10 +67,16 @@ def _unit(seed: str, entity_id: int) -> float:
     return (int.from_bytes(digest[:7], "big") + 0.5) / 2**56
 
 
-def select_entities(candidates: list, *, seed: str, count: int, weighted: bool) -> list:
-    """The drawn candidate rows, in draw order (pure: the same inputs give the same rows)."""
+def select_entities(candidates: list, *, seed: str, count: int, weighted: bool, weights: list | None = None) -> list:
+    """The drawn candidate rows, in draw order (pure: the same inputs give the same rows). `weights` (v2): one
+    positive number per candidate, in their order, instead of the band weights."""
     sha, log = hashlib.sha256, math.log
-    if weighted:
+    if weights is not None:
+        keyed = [
+            (-log((int.from_bytes(sha(f"{seed}|{c[0]}".encode()).digest()[:7], "big") + 0.5) / 2**56) / w, c[0], n)
+            for n, (c, w) in enumerate(zip(candidates, weights, strict=True))
+        ]  # fmt: skip
+    elif weighted:
         default = WEIGHTS[UNGRADED]
         keyed = [
             (-log((int.from_bytes(sha(f"{seed}|{c[0]}".encode()).digest()[:7], "big") + 0.5) / 2**56)
@@ -69,6 +86,19 @@ def select_entities(candidates: list, *, seed: str, count: int, weighted: bool) 
     else:
         keyed = [(_unit(seed, c[0]), c[0], n) for n, c in enumerate(candidates)]
     return [candidates[n] for _key, _id, n in heapq.nsmallest(count, keyed)]
+
+
+def score_weights(candidates: list, probabilities: dict[int, float], *, weighted: bool, floor_pct: int,
+                  unscored_pct: int) -> list[float]:  # fmt: skip
+    """Each candidate's v2 weight: (its band weight when `weighted`, else 1) x max(floor, p), p its probability
+    (the unscored rule when it has none). Never 0, so no candidate is excluded."""
+    floor, unscored = floor_pct / 100, unscored_pct / 100
+    default = WEIGHTS[UNGRADED]
+    out = []
+    for c in candidates:
+        band = WEIGHTS.get(c[2], default) if weighted else 1
+        out.append(round(band * max(floor, probabilities.get(c[0], unscored)), WEIGHT_DIGITS))
+    return out
 
 
 def pick_inspectors(*, seed: str, entity_id: int, pool: list, excluded: set, need: int) -> list:
@@ -90,7 +120,7 @@ def _exclusions_by_entity(exclusions: list) -> dict[int, set]:
 
 
 def compute(*, candidates: list, inspectors: dict, seed: str, count: int, weighted: bool, exclusions: list,
-            drawn: list | None = None) -> list:  # fmt: skip
+            drawn: list | None = None, weights: list | None = None) -> list:  # fmt: skip
     """The draw's result from its frozen inputs: [{"entity", "uscc", "station", "inspectors": [user ids]}]
     (`drawn`: the entities already selected from these inputs, to save selecting twice)."""
     excluded = _exclusions_by_entity(exclusions)
@@ -98,7 +128,7 @@ def compute(*, candidates: list, inspectors: dict, seed: str, count: int, weight
     need = inspectors["min_inspectors"]
     out = []
     if drawn is None:
-        drawn = select_entities(candidates, seed=seed, count=count, weighted=weighted)
+        drawn = select_entities(candidates, seed=seed, count=count, weighted=weighted, weights=weights)
     for eid, uscc, _band, sid in drawn:
         crew = pick_inspectors(seed=seed, entity_id=eid, pool=stations.get(str(sid), []),
                                excluded=excluded.get(eid, set()), need=need)  # fmt: skip
@@ -147,9 +177,10 @@ def _require_drawer(actor, region_code: str) -> None:
 
 
 def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, weighted: bool = False,
-             station_id: int | None = None, title: str = "") -> RandomDraw:  # fmt: skip
+             station_id: int | None = None, title: str = "", use_score: bool = False) -> RandomDraw:  # fmt: skip
     """Draw `count` entities under `region_code` and an inspector crew for each, create their random-inspection
-    tasks (due with the publication deadline) and freeze everything `verify_draw` needs."""
+    tasks (due with the publication deadline) and freeze everything `verify_draw` needs. `use_score`: weight by
+    the risk model's score (algorithm v2; refused when no model is in use)."""
     _require_drawer(actor, region_code)
     region = Region.objects.filter(code=region_code).first()
     if region is None:
@@ -204,7 +235,21 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
         pools[str(sid)].append([uid, username])
     inspectors = {"min_inspectors": need, "stations": pools}
 
-    drawn = select_entities(candidates, seed=seed, count=count, weighted=weighted)
+    algorithm, model_version, weights = ALGORITHM, "", None
+    if use_score:
+        model_version, probabilities = priority.scores([c[0] for c in candidates])
+        if not model_version:
+            raise ValidationError({"use_score": [_("当前没有在用的检查优先级模型，无法按评分加权抽取：请先训练模型"
+                                                   "（train_risk_model），或取消“按评分加权”。")]})  # fmt: skip
+        floor = rules.value(DRAW_SCORE_FLOOR.code, region_code)
+        if floor <= 0:  # a zero weight would exclude entities from a random draw
+            raise ValidationError({"use_score": [_("按评分加权抽取的权重下限必须大于 0（规则 %(code)s 现为 %(v)s）。")
+                                                 % {"code": DRAW_SCORE_FLOOR.code, "v": floor}]})  # fmt: skip
+        algorithm = SCORED
+        weights = score_weights(candidates, probabilities, weighted=weighted, floor_pct=floor,
+                                unscored_pct=rules.value(DRAW_SCORE_UNSCORED.code, region_code))  # fmt: skip
+
+    drawn = select_entities(candidates, seed=seed, count=count, weighted=weighted, weights=weights)
     drawn_ids = [c[0] for c in drawn]
     exclusions: list[dict] = []
     if no_station:
@@ -221,7 +266,7 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
         exclusions.append({"kind": "last_pair", "entity": eid, "inspectors": crew})
 
     result = compute(candidates=candidates, inspectors=inspectors, seed=seed, count=count, weighted=weighted,
-                     exclusions=exclusions, drawn=drawn)  # fmt: skip
+                     exclusions=exclusions, drawn=drawn, weights=weights)  # fmt: skip
     short = [r for r in result if len(r["inspectors"]) < need]
     if short:
         names = dict(Station.objects.filter(pk__in={r["station"] for r in short}).values_list("pk", "name"))
@@ -237,9 +282,11 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
     with transaction.atomic():
         draw = RandomDraw.objects.create(
             region=region, station=station, title=(title or "").strip()[:100] or _("%(region)s %(day)s 双随机抽取")
-            % {"region": region.name, "day": today.isoformat()}, algorithm=ALGORITHM, seed=seed, count=count,
+            % {"region": region.name, "day": today.isoformat()}, algorithm=algorithm, seed=seed, count=count,
             weighted=weighted, candidates=candidates, candidates_sha256=sha256_of(candidates),
             inspectors=inspectors, inspectors_sha256=sha256_of(inspectors), exclusions=exclusions,
+            model_version=model_version, weights=weights,
+            weights_sha256=sha256_of(weights) if weights is not None else "",
             created_by=actor, publish_due=publish_due,
         )  # fmt: skip
         tasks = [
@@ -255,9 +302,10 @@ def run_draw(*, actor, region_code: str, count: int, seed: str | None = None, we
         draw.result = result
         draw.save(update_fields=["result"])
         audit.record(actor=actor, action="draw.run", obj=draw, region_code=region_code,
-                     after={"algorithm": ALGORITHM, "seed": seed, "count": count, "weighted": weighted,
+                     after={"algorithm": algorithm, "seed": seed, "count": count, "weighted": weighted,
                             "candidates": len(candidates), "candidates_sha256": draw.candidates_sha256,
-                            "inspectors_sha256": draw.inspectors_sha256})  # fmt: skip
+                            "inspectors_sha256": draw.inspectors_sha256, "model_version": model_version,
+                            "weights_sha256": draw.weights_sha256})  # fmt: skip
     return draw
 
 
@@ -266,19 +314,28 @@ def verify_draw(draw_id: int) -> dict:
     stored result. {"draw", "reproduced", "problems": [...]}."""
     draw = RandomDraw.objects.get(pk=draw_id)
     problems = []
-    if draw.algorithm != ALGORITHM:
+    weights = None
+    if draw.algorithm not in (ALGORITHM, SCORED):
         problems.append(_("算法版本 %(v)s 无法在本版本中复算。") % {"v": draw.algorithm})
     if sha256_of(draw.candidates) != draw.candidates_sha256:
         problems.append(_("候选主体名单的 SHA-256 与记录不符。"))
     if sha256_of(draw.inspectors) != draw.inspectors_sha256:
         problems.append(_("候选执法人员名单的 SHA-256 与记录不符。"))
+    if draw.algorithm == SCORED:
+        weights = draw.weights
+        if not isinstance(weights, list) or sha256_of(weights) != draw.weights_sha256:
+            problems.append(_("候选主体权重的 SHA-256 与记录不符。"))
+        elif len(weights) != len(draw.candidates) or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and w > 0 for w in weights
+        ):
+            problems.append(_("候选主体权重与候选名单不对应，或含有不大于 0 的权重。"))
     if not problems:
         again = compute(candidates=draw.candidates, inspectors=draw.inspectors, seed=draw.seed, count=draw.count,
-                        weighted=draw.weighted, exclusions=draw.exclusions)  # fmt: skip
+                        weighted=draw.weighted, exclusions=draw.exclusions, weights=weights)  # fmt: skip
         stored = [{k: r[k] for k in ("entity", "uscc", "station", "inspectors")} for r in draw.result]
         if again != stored:
             problems.append(_("复算结果与记录的抽取结果不一致。"))
-    return {"draw": draw.pk, "reproduced": not problems, "problems": problems}
+    return {"draw": draw.pk, "algorithm": draw.algorithm, "reproduced": not problems, "problems": problems}
 
 
 @transaction.atomic

@@ -28,7 +28,7 @@ def draw_list(request):
                 actor=request.user, region_code=code or request.user.region_id or "",
                 count=request.POST.get("count", ""), seed=request.POST.get("seed", ""),
                 weighted=request.POST.get("weighted") == "1", station_id=int(station) if station.isdigit() else None,
-                title=request.POST.get("title", ""),
+                title=request.POST.get("title", ""), use_score=request.POST.get("use_score") == "1",
             )  # fmt: skip
             messages.success(request, _("抽取完成：%(n)s 户主体。") % {"n": draw.count})
             return redirect("inspections:draw_detail", pk=draw.pk)

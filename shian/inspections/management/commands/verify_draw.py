@@ -18,7 +18,8 @@ class Command(BaseCommand):
             raise CommandError(f"抽取 #{draw} 不存在")
         result = verify_draw(draw)
         if json:
-            self.stdout.write(_json.dumps({"draw": result["draw"], "reproduced": result["reproduced"]}))
+            self.stdout.write(_json.dumps({"draw": result["draw"], "reproduced": result["reproduced"],
+                                           "algorithm": result["algorithm"]}))  # fmt: skip
             return
         if result["reproduced"]:
             self.stdout.write(f"抽取 #{draw} 复算一致。")
