@@ -205,9 +205,9 @@ def import_events(*, actor, data: bytes, filename: str, now: datetime.datetime |
             bad.append(sheet.cell_error(row.number, "quantity", "rule", _("数量应大于 0"), quantity))
         side_key = "from_uscc" if kind in GIVER_KINDS else "to_uscc"
         side = sides.get(side_key)
-        if side is not None and side.pk not in allowed:
-            allowed[side.pk] = _may_act(actor, side, prefix)
-        if side is not None and not allowed[side.pk]:
+        if side is not None and side.id not in allowed:  # `.id`, not `.pk`: the property costs 1 µs a call
+            allowed[side.id] = _may_act(actor, side, prefix)
+        if side is not None and not allowed[side.id]:
             bad.append(sheet.cell_error(row.number, side_key, "scope",
                                         _("只能导入本单位（或管辖范围内单位）一方的记录"), row[side_key]))  # fmt: skip
         attributes = {}
@@ -288,20 +288,21 @@ def _replay(sheet, good) -> list:
     for i, (number, batch_id, kind, giver, taker, n, _day, _attrs, _side) in sorted(
         enumerate(good), key=lambda p: (p[1][6], p[1][0])
     ):
-        key = (batch_id, giver.pk, getattr(taker, "pk", None), n)
+        giver_id, taker_id = giver.id, (None if taker is None else taker.id)
+        key = (batch_id, giver_id, taker_id, n)
         confirms = None
         if kind in TAKER_KINDS and (pool.get(key) or file_sales.get(key)):
             confirms = pool[key].pop(0) if pool.get(key) else -file_sales[key].pop(0) - 1
         if confirms is None:
-            have = held[(batch_id, giver.pk)]
+            have = held[(batch_id, giver_id)]
             if n > have:
                 errors.append(sheet.cell_error(number, "quantity", "over",
                                                _("%(e)s此时持有该批次 %(h)d，不能交出 %(n)d")
                                                % {"e": giver.name, "h": max(have, 0), "n": n}, n))  # fmt: skip
                 continue
-            held[(batch_id, giver.pk)] -= n
+            held[(batch_id, giver_id)] -= n
             if taker is not None:
-                held[(batch_id, taker.pk)] += n
+                held[(batch_id, taker_id)] += n
             if kind == EventKind.SOLD:
                 file_sales[key].append(i)
         good[i] = (*good[i][:9], confirms)
@@ -335,7 +336,7 @@ def _write(actor, good, data: bytes, filename: str, sheet, outcome: Outcome) -> 
         if confirms is not None:
             confirmations += 1
             confirms = confirms if confirms >= 0 else pks[-confirms - 1]
-        rows.append((pk, batch_id, kind, giver.pk, getattr(taker, "pk", None), side.region_id, n, when[day], text[1],
+        rows.append((pk, batch_id, kind, giver.id, None if taker is None else taker.id, side.region_id, n, when[day], text[1],
                      confirms, confirms is None, "import", "", "", actor.pk, created))  # fmt: skip
     insert_rows(ChainEvent, COLUMNS, rows)
     audit.record(actor=actor, action="trace.import", object_type="trace.chainevent", object_repr=filename[:200],
