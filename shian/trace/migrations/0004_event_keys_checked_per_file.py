@@ -6,43 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0004_drop_entity_risk_grade'),
-        ('regions', '0004_region_population'),
-        ('trace', '0003_event_indexes_once'),
+        ("entities", "0004_drop_entity_risk_grade"),
+        ("regions", "0004_region_population"),
+        ("trace", "0003_event_indexes_once"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='chainevent',
-            name='batch',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='trace.batch', verbose_name='批次'),
+            model_name="chainevent",
+            name="batch",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="trace.batch",
+                verbose_name="批次",
+            ),
         ),
         migrations.AlterField(
-            model_name='chainevent',
-            name='confirms',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='trace.chainevent', verbose_name='确认的销售记录'),
+            model_name="chainevent",
+            name="confirms",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="trace.chainevent",
+                verbose_name="确认的销售记录",
+            ),
         ),
         migrations.AlterField(
-            model_name='chainevent',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="chainevent",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='chainevent',
-            name='from_entity',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='entities.entity', verbose_name='交出方'),
+            model_name="chainevent",
+            name="from_entity",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="entities.entity",
+                verbose_name="交出方",
+            ),
         ),
         migrations.AlterField(
-            model_name='chainevent',
-            name='region',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='区划'),
+            model_name="chainevent",
+            name="region",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="regions.region",
+                verbose_name="区划",
+            ),
         ),
         migrations.AlterField(
-            model_name='chainevent',
-            name='to_entity',
-            field=models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='entities.entity', verbose_name='接收方'),
+            model_name="chainevent",
+            name="to_entity",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="entities.entity",
+                verbose_name="接收方",
+            ),
         ),
     ]
