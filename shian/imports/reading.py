@@ -188,6 +188,12 @@ def _check_columns(sheet: Sheet) -> None:
         )
 
 
+# One parse per distinct text cell of a column (a file repeats its codes, dates, kinds and counts on many rows); a
+# column of mostly distinct values stops being remembered after this many, which bounds the memory.
+MEMO_PER_COLUMN = 50_000
+_UNSEEN = object()
+
+
 def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
     spec = sheet.spec
     plan = [(key, position, reader_for(spec.column(key))) for key, position in sheet.positions.items()]
@@ -196,18 +202,27 @@ def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
     groups = [[key for key in group if key in sheet.positions] for group in spec.one_of]
     example = _example(spec, plan, template)
     errors = sheet.errors
+    seen = {key: {} for key, _position, _read in plan}  # per column: text cell -> value or CellProblem
+    plan = [(key, position, read, seen[key]) for key, position, read in plan]
     for number, cells in enumerate(rows, start=sheet.header_row + 1):
         row = Row(template, number=number, raw=cells)
         width = len(cells)
         empty = True
         failed = None
-        for key, position, read in plan:
+        for key, position, read, known in plan:
             raw = cells[position] if position < width else None
             if raw is None or raw == "":
                 continue
-            try:
-                value = read(raw)
-            except CellProblem as bad:
+            value = known.get(raw, _UNSEEN) if type(raw) is str else _UNSEEN
+            if value is _UNSEEN:
+                try:
+                    value = read(raw)
+                except CellProblem as bad:
+                    value = bad
+                if type(raw) is str and len(known) < MEMO_PER_COLUMN:
+                    known[raw] = value
+            if type(value) is CellProblem:
+                bad = value
                 errors.append(CellError(number, sheet.headers[key], display(raw), bad.code, bad.message, key))
                 failed = failed or set()
                 failed.add(key)

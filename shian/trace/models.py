@@ -123,13 +123,28 @@ class ChainEvent(models.Model):
     `retail_sold`, which leaves the chain). `region` is the recording side's region (the scope of the row)."""
 
     # batch, to_entity and region lead the composite indexes below, so they carry no index of their own: each index
-    # is paid for on every imported row (docs/performance.md)
+    # is paid for on every imported row (docs/performance.md). No foreign key carries a database constraint
+    # (`db_constraint=False`): PostgreSQL would check each key of each row at commit (six checks a row, a third of a
+    # large import's time). The writers resolve every reference first (the import checks and locks them once per
+    # file: `services.importing._present`), and deleting a referenced row stays refused by Django's PROTECT, which
+    # does not depend on the constraint; only a raw SQL delete, or one racing the write, is no longer stopped
     batch = models.ForeignKey(
-        Batch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="events", db_index=False
+        Batch,
+        verbose_name=_("批次"),
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="events",
+        db_index=False,
     )
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
     from_entity = models.ForeignKey(
-        "entities.Entity", verbose_name=_("交出方"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "entities.Entity",
+        verbose_name=_("交出方"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
     )
     to_entity = models.ForeignKey(
         "entities.Entity",
@@ -137,11 +152,17 @@ class ChainEvent(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        db_constraint=False,
         related_name="+",
         db_index=False,
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+", db_index=False
+        "regions.Region",
+        verbose_name=_("区划"),
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
+        db_index=False,
     )
     quantity = models.PositiveBigIntegerField(_("数量"))
     occurred_at = models.DateTimeField(_("发生时间"))
@@ -149,14 +170,20 @@ class ChainEvent(models.Model):
     # a `received` entered by the receiver for goods its supplier already recorded as `sold` confirms that event and
     # moves nothing (`counted` False), so one hand-over is never counted twice
     confirms = models.ForeignKey(
-        "self", verbose_name=_("确认的销售记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        verbose_name=_("确认的销售记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
+        related_name="+",
     )
     counted = models.BooleanField(_("计入持有量"), default=True)
     source = models.CharField(_("来源"), max_length=10, default="web")
     idempotency_key = models.CharField(_("幂等键"), max_length=80, blank=True, default="")
     request_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_constraint=False, related_name="+"
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 

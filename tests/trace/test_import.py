@@ -97,3 +97,30 @@ def test_a_large_file_goes_in_bulk_and_later_entries_get_fresh_keys(world):
     later = ChainEvent.objects.create(batch=world.batch, kind="retail_sold", from_entity=world.wholesaler,
                                       region_id=world.wholesaler.region_id, quantity=1, occurred_at=written[0].occurred_at)  # fmt: skip
     assert later.pk > top
+
+
+def test_a_business_gone_before_the_write_is_refused_by_cell(world, monkeypatch):
+    """The chain-event keys carry no database constraint (docs/performance.md): a business deleted between the
+    file's checks and its write is still refused, by row and column, and nothing is written."""
+    from shian.entities.models import Entity
+
+    gone = Entity.objects.create(name="临时商户", region_id=world.stall.region_id, uscc="91370725MA3T00GONE",
+                                 business_type="sales", address="临时地址")  # fmt: skip
+    replay = importing._replay
+
+    def replay_then_delete(sheet, good):
+        errors = replay(sheet, good)
+        Entity.objects.filter(pk=gone.pk).delete()
+        return errors
+
+    monkeypatch.setattr(importing, "_replay", replay_then_delete)
+    before = ChainEvent.objects.count()
+    data = _csv([
+        (_code(world), "销售给企业", world.producer.uscc, world.wholesaler.uscc, 1, "2026-11-02", ""),
+        (_code(world), "销售给企业", world.producer.uscc, gone.uscc, 1, "2026-11-02", ""),
+    ])  # fmt: skip
+    with pytest.raises(importing.ImportRefused) as exc:
+        importing.import_events(actor=world.county, data=data, filename="gone.csv")
+    assert exc.value.cells == [{"row": 3, "column": "接收方统一社会信用代码", "code": "unknown",
+                                "message": "未找到该统一社会信用代码的经营单位"}]  # fmt: skip
+    assert ChainEvent.objects.count() == before
