@@ -269,6 +269,9 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 # `manage.py backup` and the nightly backup job write here by default (shian.core.backup); retention prunes here.
+# A failing entity-page panel (shian/core/entitypanels.py) is logged and left out in production, so one broken module
+# does not take the page down; in development and in the tests it raises, so a broken panel cannot pass unseen.
+SHIAN_STRICT_PANELS = env_bool("SHIAN_STRICT_PANELS", DEBUG)
 SHIAN_BACKUP_DIR = Path(os.environ.get("SHIAN_BACKUP_DIR") or VAR_DIR / "backups")
 MEDIA_URL = "/media/"
 

@@ -60,6 +60,12 @@ def _no_nightly_backup(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _strict_panels(settings):
+    """A failing entity-page panel raises in the tests instead of being logged and left out (production)."""
+    settings.SHIAN_STRICT_PANELS = True
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Background tasks run inside the test that enqueues them (the e2e server uses the real worker)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -47,12 +47,17 @@ def panels() -> list[Panel]:
 
 def panels_for(user, entity) -> list[Shown]:
     """The panels with something to show `user` about `entity`, in order. A panel that fails is logged and left
-    out, so one broken module does not take the entity page down."""
+    out, so one broken module does not take the entity page down; with SHIAN_STRICT_PANELS (development and the
+    tests) it raises instead, so a broken panel fails its test rather than vanishing from the page."""
+    from django.conf import settings
+
     out = []
     for panel in panels():
         try:
             data = panel.context(user=user, entity=entity)
         except Exception:  # one failing module must not hide the page
+            if settings.SHIAN_STRICT_PANELS:
+                raise
             log.exception("entity panel %s failed", panel.key)
             continue
         if data:

@@ -239,7 +239,7 @@ def write_error_report(
     workbook = xlsxwriter.Workbook(output, {**_OPTIONS, "constant_memory": True})
     formats = _report_formats(workbook)
     _write_copy(workbook, sheet, errors, formats)
-    _write_error_list(workbook, sheet, errors, formats["header"])
+    _write_error_list(workbook, [(None, e) for e in errors], formats["header"])
     workbook.close()
     return len(errors)
 
@@ -256,19 +256,7 @@ def error_report_sheets_xlsx(parts: Iterable[tuple[Sheet, Iterable[CellError]]])
         errors = sorted(errors, key=lambda e: (e.row, sheet.positions.get(e.key, -1), e.column))
         _write_copy(workbook, sheet, errors, formats)
         listed += [(sheet.sheet_name or sheet.spec.label(), e) for e in errors]
-    ws = workbook.add_worksheet(_sheet_name(_("错误清单")))
-    headings = [(_("工作表"), 14), (_("行号"), 8), (_("列名"), 22), (_("值"), 24), (_("规则"), 12), (_("说明"), 80)]
-    for col, (heading, width) in enumerate(headings):
-        ws.set_column(col, col, width)
-        ws.write_string(0, col, heading, formats["header"])
-    for index, (name, error) in enumerate(listed, start=1):
-        ws.write_string(index, 0, name)
-        ws.write_number(index, 1, error.row)
-        ws.write_string(index, 2, error.column)
-        ws.write_string(index, 3, error.value)
-        ws.write_string(index, 4, _(RULE_LABELS[error.code]) if error.code in RULE_LABELS else error.code)
-        ws.write_string(index, 5, error.message)
-    ws.freeze_panes(1, 0)
+    _write_error_list(workbook, listed, formats["header"], with_sheet=True)
     workbook.close()
     return output.getvalue()
 
@@ -364,21 +352,29 @@ def _write_comments(ws, row: int, offset: int, bad: dict[int, list[str]], room: 
     return written
 
 
-def _write_error_list(workbook, sheet: Sheet, errors: list[CellError], header_format) -> None:
+def _write_error_list(
+    workbook, listed: list[tuple[str | None, CellError]], header_format, *, with_sheet: bool = False
+) -> None:
+    """The "错误清单" sheet: one line per error (行号, 列名, 值, 规则, 说明), led by a 工作表 column naming the
+    sheet of each error when the report covers several sheets."""
     ws = workbook.add_worksheet(_sheet_name(_("错误清单")))
-    for col, (heading, width) in enumerate(
-        [(_("行号"), 8), (_("列名"), 22), (_("值"), 24), (_("规则"), 12), (_("说明"), 80)]
-    ):
+    headings = [(_("行号"), 8), (_("列名"), 22), (_("值"), 24), (_("规则"), 12), (_("说明"), 80)]
+    if with_sheet:
+        headings.insert(0, (_("工作表"), 14))
+    for col, (heading, width) in enumerate(headings):
         ws.set_column(col, col, width)
         ws.write_string(0, col, heading, header_format)
-    for index, error in enumerate(errors, start=1):
-        ws.write_number(index, 0, error.row)
-        ws.write_string(index, 1, error.column)
-        ws.write_string(index, 2, error.value)
-        ws.write_string(index, 3, _(RULE_LABELS[error.code]) if error.code in RULE_LABELS else error.code)
-        ws.write_string(index, 4, error.message)
+    first = 1 if with_sheet else 0
+    for index, (name, error) in enumerate(listed, start=1):
+        if with_sheet:
+            ws.write_string(index, 0, name or "")
+        ws.write_number(index, first, error.row)
+        ws.write_string(index, first + 1, error.column)
+        ws.write_string(index, first + 2, error.value)
+        ws.write_string(index, first + 3, _(RULE_LABELS[error.code]) if error.code in RULE_LABELS else error.code)
+        ws.write_string(index, first + 4, error.message)
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(errors), 1), 4)
+    ws.autofilter(0, 0, max(len(listed), 1), len(headings) - 1)
 
 
 def _write_value(ws, row: int, col: int, value, fmt, date_fmt, *, blank: bool = False) -> None:
