@@ -61,7 +61,7 @@ test: install system-deps messages lint
 
 # The two halves of `make test`, without its preparation; .ci/run calls them separately to overlap the browser runs.
 test-unit:
-	$(BIN)/pytest -m "not e2e" -n auto --dist loadfile
+	$(BIN)/pytest -m "not e2e" -n auto --dist loadfile --durations=25
 
 test-e2e:
 	$(BIN)/pytest -m e2e tests/e2e

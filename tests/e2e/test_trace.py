@@ -1,6 +1,7 @@
-"""Issue 26's "done when" for 一品一码 (docs/trace.md): on a 390 px phone a wholesaler of the demo county types a
-batch's code, sees what it holds and records a sale to a shop; then, once a recall of the batch is started, a member
-of the public scanning the code sees the recall (no login)."""
+"""Issue 26's "done when" for 一品一码 (docs/trace.md): on a 390 px phone the producer of a demo batch prints its
+label sheet; a wholesaler of the demo county types the batch's code, sees what it holds and sells one to a market
+stall's operator, who confirms the receipt at the stall on their own phone (counted once); then, once a recall of the
+batch is started, a member of the public scanning the code sees the recall (no login)."""
 
 import json
 
@@ -21,17 +22,25 @@ from shian.accounts.models import Role, User
 from shian.demo.accounts import DEMO_PASSWORD
 from shian.trace import codes
 from shian.trace.models import Batch, ChainEvent
+from shian.markets.models import Stall
 from shian.trace.selectors.trace import held_by
 
 batch = Batch.objects.filter(recalls__isnull=True, product__category__code="general").order_by("-produced_on").first()
 sale = ChainEvent.objects.filter(batch=batch, kind="sold", from_entity=batch.producer).first()
 wholesaler = sale.to_entity
-shop = ChainEvent.objects.filter(batch=batch, from_entity=wholesaler).exclude(to_entity=None).first().to_entity
-User.objects.filter(username="e2e-wholesaler").delete()
+stall = (Stall.objects.exclude(operator=None).exclude(operator__uscc="").exclude(operator__in=[wholesaler, batch.producer])
+         .order_by("pk").first())
+operator = stall.operator
+User.objects.filter(username__in=["e2e-wholesaler", "e2e-producer", "e2e-stall"]).delete()
+User.objects.create_user(username="e2e-producer", password=DEMO_PASSWORD, role=Role.ENTERPRISE, entity=batch.producer,
+                         region_id=batch.producer.region_id, name="生产厂")
+User.objects.create_user(username="e2e-stall", password=DEMO_PASSWORD, role=Role.ENTERPRISE, entity=operator,
+                         region_id=operator.region_id, name="摊主")
 User.objects.create_user(username="e2e-wholesaler", password=DEMO_PASSWORD, role=Role.ENTERPRISE, entity=wholesaler,
                          region_id=wholesaler.region_id, name="批发部")
 print(json.dumps({"batch": batch.pk, "code": codes.sign(batch.codes.get(revoked_at=None).token),
-                  "shop": shop.uscc or str(shop.pk), "held": held_by(batch.pk, wholesaler.pk)}))
+                  "stall": operator.uscc, "wholesaler": wholesaler.uscc, "held": held_by(batch.pk, wholesaler.pk),
+                  "stall_held": held_by(batch.pk, operator.pk)}))
 """
 
 RECALL = """
@@ -48,11 +57,22 @@ def chain(server_env, live_url):
     return json.loads(_run(server_env, "shell", "-c", SETUP).strip().splitlines()[-1])
 
 
-def test_a_wholesaler_hands_over_on_a_phone_and_the_public_sees_the_recall(browser, live_url, server_env, chain):
-    assert DEMO_PASSWORD
+def test_codes_print_a_wholesaler_and_a_stall_hand_over_on_phones_and_the_public_sees_the_recall(
+    browser, live_url, server_env, chain
+):
+    assert DEMO_PASSWORD and chain["stall"] and chain["wholesaler"]
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
-    errors = _watch_console(page)
+    watched = [_watch_console(page)]  # each page's console errors
+    _login(page, live_url, "e2e-producer")  # the producer prints the batch's label sheet
+    page.goto(f"{live_url}/trace/batches/{chain['batch']}/")
+    _fits(page)
+    labels = page.request.get(live_url + page.get_attribute("[data-testid=labels]", "href"))
+    assert labels.ok and labels.headers["content-type"] == "application/pdf" and labels.body()[:5] == b"%PDF-"
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    watched.append(_watch_console(page))
     _login(page, live_url, "e2e-wholesaler")
     page.goto(f"{live_url}/trace/scan/")
     page.fill("#code", chain["code"])
@@ -61,14 +81,31 @@ def test_a_wholesaler_hands_over_on_a_phone_and_the_public_sees_the_recall(brows
     assert page.inner_text("[data-testid=held]").startswith(str(chain["held"]))
     _fits(page)
     page.check("input[name=kind][value=sold]")
-    page.fill("#other", chain["shop"])
+    page.fill("#other", chain["stall"])
     page.fill("#quantity", "1")
     page.click("[data-testid=handover-submit]")
     page.wait_for_selector("[data-testid=held]")
     assert page.inner_text("[data-testid=held]").startswith(str(chain["held"] - 1))
+
+    stall = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()  # the stall confirms the receipt
+    watched.append(_watch_console(stall))
+    _login(stall, live_url, "e2e-stall")
+    stall.goto(f"{live_url}/trace/scan/")
+    stall.fill("#code", chain["code"])
+    stall.click("[data-testid=scan-submit]")
+    stall.wait_for_selector("[data-testid=handover-form]")
+    assert stall.inner_text("[data-testid=held]").startswith(str(chain["stall_held"] + 1))  # the sale moved it
+    stall.check("input[name=kind][value=stall_received]")
+    stall.fill("#other", chain["wholesaler"])
+    stall.fill("#quantity", "1")
+    stall.click("[data-testid=handover-submit]")
+    stall.wait_for_selector("[data-testid=held]")
+    _fits(stall)
+    assert stall.inner_text("[data-testid=held]").startswith(str(chain["stall_held"] + 1))  # confirmed, not twice
+
     _run(server_env, "shell", "-c", RECALL.replace("{pk}", str(chain["batch"])))
     public = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     public.goto(f"{live_url}/public/trace/{chain['code']}/")
     assert "该批次正在召回" in public.inner_text("[data-testid=scan-recall]")
     _fits(public)
-    assert not errors, errors
+    assert not any(watched), watched
