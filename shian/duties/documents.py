@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.reports.documents import Section, chinese_date, paragraph, render_file, signature, subheading, table
@@ -66,7 +67,12 @@ def weekly(report: WeeklyReport) -> Section:
         paragraph(report.measures or _("无")),
         subheading(_("四、本周食品安全状况评价")),
         paragraph(report.conclusion),
-        signature([_("报告人：%(name)s") % {"name": report.reporter_name}, chinese_date(report.created_at.date())]),
+        signature(
+            [
+                _("报告人：%(name)s") % {"name": report.reporter_name},
+                chinese_date(timezone.localtime(report.created_at).date()),
+            ]
+        ),
     ]
     return Section("weekly", _("每周食品安全排查治理报告"), (), blocks)
 

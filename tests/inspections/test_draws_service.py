@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.core.audit import AuditEntry
@@ -74,8 +75,23 @@ def test_each_task_gets_two_inspectors_of_the_entitys_station_and_the_publicatio
     for task in InspectionTask.objects.filter(draw=draw):
         assert set(task.inspectors.values_list("pk", flat=True)) == qiaoguan
         assert task.kind == "random" and task.station_id == pw.qiaoguan.pk
-    assert draw.publish_due == add_working_days(draw.created_at.date(), 20)
+        assert (task.status, task.due_on, task.created_by, task.region_id) == (
+            "open",
+            draw.publish_due,
+            pw.county_admin,
+            task.entity.region_id,
+        )
+        assert task.created_at is not None and {r["task"] for r in draw.result if r["entity"] == task.entity_id} == {
+            task.pk
+        }
+    assert draw.publish_due == add_working_days(timezone.localtime(draw.created_at).date(), 20)  # the local day
     assert AuditEntry.objects.filter(action="draw.run", object_id=str(draw.pk)).exists()
+
+
+def test_the_tasks_are_written_as_rows_with_every_column():
+    """The draw writes its tasks as plain rows (draws.TASK_COLUMNS): a column added to InspectionTask must be
+    added there too, or the draw would leave it to a database default it does not have."""
+    assert set(draws.TASK_COLUMNS) == {f.attname for f in InspectionTask._meta.concrete_fields}
 
 
 def test_declared_conflicts_and_the_last_pair_are_excluded(pw, make_user):
