@@ -57,51 +57,47 @@ def chain(server_env, live_url):
     return json.loads(_run(server_env, "shell", "-c", SETUP).strip().splitlines()[-1])
 
 
+def _phone(browser, live_url, username, watched):
+    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    watched.append(_watch_console(page))
+    _login(page, live_url, username)
+    return page
+
+
+def _hand_over(page, live_url, code, *, kind, other, held_before) -> str:
+    """Scan `code`, check what the business holds, record one unit handed over; returns what it holds after."""
+    page.goto(f"{live_url}/trace/scan/")
+    page.fill("#code", code)
+    page.click("[data-testid=scan-submit]")
+    page.wait_for_selector("[data-testid=handover-form]")
+    assert page.inner_text("[data-testid=held]").startswith(str(held_before))
+    _fits(page)
+    page.check(f"input[name=kind][value={kind}]")
+    page.fill("#other", other)
+    page.fill("#quantity", "1")
+    page.click("[data-testid=handover-submit]")
+    page.wait_for_selector("[data-testid=held]")
+    return page.inner_text("[data-testid=held]")
+
+
 def test_codes_print_a_wholesaler_and_a_stall_hand_over_on_phones_and_the_public_sees_the_recall(
     browser, live_url, server_env, chain
 ):
     assert DEMO_PASSWORD and chain["stall"] and chain["wholesaler"]
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    watched = [_watch_console(page)]  # each page's console errors
-    _login(page, live_url, "e2e-producer")  # the producer prints the batch's label sheet
+    watched: list[list] = []  # each page's console errors
+    page = _phone(browser, live_url, "e2e-producer", watched)  # the producer prints the batch's label sheet
     page.goto(f"{live_url}/trace/batches/{chain['batch']}/")
     _fits(page)
     labels = page.request.get(live_url + page.get_attribute("[data-testid=labels]", "href"))
     assert labels.ok and labels.headers["content-type"] == "application/pdf" and labels.body()[:5] == b"%PDF-"
 
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    watched.append(_watch_console(page))
-    _login(page, live_url, "e2e-wholesaler")
-    page.goto(f"{live_url}/trace/scan/")
-    page.fill("#code", chain["code"])
-    page.click("[data-testid=scan-submit]")
-    page.wait_for_selector("[data-testid=handover-form]")
-    assert page.inner_text("[data-testid=held]").startswith(str(chain["held"]))
-    _fits(page)
-    page.check("input[name=kind][value=sold]")
-    page.fill("#other", chain["stall"])
-    page.fill("#quantity", "1")
-    page.click("[data-testid=handover-submit]")
-    page.wait_for_selector("[data-testid=held]")
-    assert page.inner_text("[data-testid=held]").startswith(str(chain["held"] - 1))
-
-    stall = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()  # the stall confirms the receipt
-    watched.append(_watch_console(stall))
-    _login(stall, live_url, "e2e-stall")
-    stall.goto(f"{live_url}/trace/scan/")
-    stall.fill("#code", chain["code"])
-    stall.click("[data-testid=scan-submit]")
-    stall.wait_for_selector("[data-testid=handover-form]")
-    assert stall.inner_text("[data-testid=held]").startswith(str(chain["stall_held"] + 1))  # the sale moved it
-    stall.check("input[name=kind][value=stall_received]")
-    stall.fill("#other", chain["wholesaler"])
-    stall.fill("#quantity", "1")
-    stall.click("[data-testid=handover-submit]")
-    stall.wait_for_selector("[data-testid=held]")
-    _fits(stall)
-    assert stall.inner_text("[data-testid=held]").startswith(str(chain["stall_held"] + 1))  # confirmed, not twice
+    page = _phone(browser, live_url, "e2e-wholesaler", watched)  # sells one to the stall's operator
+    held = _hand_over(page, live_url, chain["code"], kind="sold", other=chain["stall"], held_before=chain["held"])
+    assert held.startswith(str(chain["held"] - 1))
+    stall = _phone(browser, live_url, "e2e-stall", watched)  # the stall confirms the receipt: the sale moved it
+    held = _hand_over(stall, live_url, chain["code"], kind="stall_received", other=chain["wholesaler"],
+                      held_before=chain["stall_held"] + 1)  # fmt: skip
+    assert held.startswith(str(chain["stall_held"] + 1))  # confirmed, not counted twice
 
     _run(server_env, "shell", "-c", RECALL.replace("{pk}", str(chain["batch"])))
     public = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
