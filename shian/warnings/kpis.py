@@ -40,13 +40,23 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
                                                  closed_at__lte=F("close_due"))),
         warn_close_late=Count("pk", filter=open_then & Q(close_due__lt=instant)),
     ))  # fmt: skip
-    # a step's deadline is the current one's: past steps keep none, so "overdue" is as of now, not as of `as_of`
-    absorb(out, grouping.sums(warnings.exclude(state=CLOSED).filter(raised_at__lt=end, step_due__lt=instant),
-                              "region_id", "entity_id", warn_overdue=Count("pk")))  # fmt: skip
+    absorb(out, grouping.sums(warnings.filter(_overdue_at(instant)), "region_id", "entity_id",
+                              warn_overdue=Count("pk")))  # fmt: skip
     for parts in out.values():
         parts["warn_close_due"] = parts.get("warn_closed", 0) + parts.pop("warn_close_late", 0)
         parts.pop("warn_closed", None)
     return {g: {k: v for k, v in p.items() if v} for g, p in out.items()}
+
+
+def _overdue_at(t: datetime.datetime) -> Q:
+    """Open at `t` and past the deadline of the step it was in at `t`: signing (签收) until acknowledged,
+    investigating until the investigation started, closing after. Each step keeps its deadline on the warning
+    (`ack_due`, `investigate_due`, `close_due`), so a past day counts what was late that day, not today's state."""
+    signing = Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=t)
+    investigating = Q(acknowledged_at__lt=t) & (Q(investigating_at__isnull=True) | Q(investigating_at__gte=t))
+    closing = Q(investigating_at__lt=t)
+    late = (signing & Q(ack_due__lt=t)) | (investigating & Q(investigate_due__lt=t)) | (closing & Q(close_due__lt=t))
+    return Q(raised_at__lt=t) & (Q(closed_at__isnull=True) | Q(closed_at__gte=t)) & late
 
 
 def overdue_items(*, prefix: str, as_of: datetime.date, limit: int) -> tuple:

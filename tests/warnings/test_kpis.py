@@ -18,12 +18,19 @@ T1, T2 = "370725001", "370725107"
 
 
 def warning(region, level, *, days_ago=1, state="raised", step_due_in=5, closed_days_ago=None, close_due_days_ago=None):
+    """A warning as the services leave it: each finished step stamped (an hour apart after raising), the current
+    step's deadline `step_due_in` days from now, kept also as that step's own deadline."""
     rule = WarningRule.objects.filter(is_current=True).order_by("code").first()
     now = timezone.now()
+    raised = now - datetime.timedelta(days=days_ago)
+    step_due = None if state == "closed" else now + datetime.timedelta(days=step_due_in)
+    past = state in ("investigating", "closed")
     return RiskWarning.objects.create(
         rule=rule, rule_code=rule.code, level=level, scope_key=f"k{RiskWarning.objects.count()}", label="测试预警",
-        region_id=region, office_id=region[:9], state=state, raised_at=now - datetime.timedelta(days=days_ago),
-        last_seen_at=now, step_due=None if state == "closed" else now + datetime.timedelta(days=step_due_in),
+        region_id=region, office_id=region[:9], state=state, raised_at=raised, last_seen_at=now, step_due=step_due,
+        ack_due=step_due if state == "raised" else raised + datetime.timedelta(days=1),
+        acknowledged_at=raised + datetime.timedelta(hours=1) if past else None,
+        investigating_at=raised + datetime.timedelta(hours=2) if past else None,
         closed_at=None if closed_days_ago is None else now - datetime.timedelta(days=closed_days_ago),
         close_due=None if close_due_days_ago is None else now - datetime.timedelta(days=close_due_days_ago),
     )  # fmt: skip
@@ -63,6 +70,25 @@ def test_the_figures_per_township_match_the_warnings(world):
         prefix="370725", grouping=Grouping(9), as_of=world["today"] - datetime.timedelta(days=1)
     )
     assert registry.total(yesterday.values())["warn_open"] == 6
+
+
+def test_a_past_day_counts_the_steps_late_that_day_not_today(regions):
+    """Acknowledged late (two days after its signing deadline) and now within its investigation deadline: overdue
+    on the days between, not before its deadline, not today."""
+    w = warning(T1, "red", days_ago=10, state="acknowledged", step_due_in=5)
+    now = timezone.now()
+    RiskWarning.objects.filter(pk=w.pk).update(
+        ack_due=now - datetime.timedelta(days=7), acknowledged_at=now - datetime.timedelta(days=5),
+        investigate_due=now + datetime.timedelta(days=5),
+    )  # fmt: skip
+    today = timezone.localdate()
+
+    def overdue(days_before):
+        groups = registry._providers["warnings"].count(prefix="370725", grouping=Grouping(9),
+                                                       as_of=today - datetime.timedelta(days=days_before))  # fmt: skip
+        return registry.total(groups.values()).get("warn_overdue", 0)
+
+    assert [overdue(d) for d in (11, 8, 6, 0)] == [0, 0, 1, 0]
 
 
 def test_the_links_open_the_list_they_count(world, make_user, client):

@@ -197,8 +197,11 @@ def test_the_steps_in_order_with_links_and_a_finding(ww):
         steps.investigate(actor=ww["station_user"], warning=w)  # not acknowledged yet
     with pytest.raises(Http404):
         steps.acknowledge(actor=ww["qiaoguan"], warning=w)  # another township
-    steps.acknowledge(actor=ww["station_user"], warning=w)
-    steps.investigate(actor=ww["station_user"], warning=w)
+    assert w.ack_due == w.step_due is not None  # each step keeps its own deadline (the figures of a past day)
+    w = steps.acknowledge(actor=ww["station_user"], warning=w)
+    assert w.investigate_due == w.step_due > w.ack_due
+    w = steps.investigate(actor=ww["station_user"], warning=w)
+    assert w.close_due == w.step_due
     with pytest.raises(ValidationError, match="关联记录类型"):
         steps.link(actor=ww["station_user"], warning=w, kind="nonsense", pk=1)
     steps.link(actor=ww["station_user"], warning=w, kind="sample", pk=sample.pk)

@@ -51,11 +51,11 @@ def apply_hit(rule: WarningRule, hit: signals.Hit, at: datetime.datetime) -> str
                          after={"hits": latest.hits, "new_evidence": new})  # fmt: skip
             return "merged"
         office, station = route(hit.region_code)
+        due = workdays.compute_due(rule_code=ACK_DAYS.code, start=at, region_code=hit.region_code).due_at
         warning = RiskWarning.objects.create(
             rule=rule, rule_code=rule.code, level=rule.level, scope_key=hit.scope_key, label=hit.label[:300],
             region_id=hit.region_code, office_id=office, station=station, entity_id=hit.entity_id,
-            evidence=hit.evidence, raised_at=at, last_seen_at=at,
-            step_due=workdays.compute_due(rule_code=ACK_DAYS.code, start=at, region_code=hit.region_code).due_at,
+            evidence=hit.evidence, raised_at=at, last_seen_at=at, step_due=due, ack_due=due,
         )  # fmt: skip
         audit.record(actor=None, action="warnings.raise", obj=warning, region_code=warning.region_id,
                      after={"rule": rule.code, "version": rule.version, "level": rule.level, "office": office,
@@ -110,6 +110,7 @@ def raise_many(rule: WarningRule, hits: list[signals.Hit], at: datetime.datetime
                     rule=rule, rule_code=rule.code, level=rule.level, scope_key=hit.scope_key, label=hit.label[:300],
                     region_id=hit.region_code, office_id=office, station=station, entity_id=hit.entity_id,
                     evidence=hit.evidence, raised_at=at, last_seen_at=at, step_due=memo.due(hit.region_code),
+                    ack_due=memo.due(hit.region_code),
                 ))  # fmt: skip
             warnings = RiskWarning.objects.bulk_create(warnings)
             told = Told()

@@ -50,6 +50,8 @@ def _advance(actor, w: RiskWarning, state: str, due_rule, stamp: str, now, **ext
     w.step_due = (
         workdays.compute_due(rule_code=due_rule.code, start=now, region_code=w.region_id).due_at if due_rule else None
     )
+    if state == State.ACKNOWLEDGED:  # each step's deadline is kept after it (the figures of a past day)
+        w.investigate_due = w.step_due
     if state == State.INVESTIGATING:
         w.close_due = w.step_due  # kept after closing: the dashboard counts closures on time (docs/kpis.md)
     w.overdue_at = None
