@@ -1,6 +1,8 @@
-"""Issue 5 on SQLite: a generated 100,000-row entity ledger validated and committed (< 20 s, peak memory
-< 1 GiB), the error report for 100,000 rows with 5% bad rows (< 30 s), and the same 10,000-row file
-imported by django-import-export (a ModelResource for Entity, as its docs show) against ours (>= 5x)."""
+"""Issues 5 and 25 on SQLite: a generated 100,000-row entity ledger validated and committed (issue 25: < 5 s, peak
+memory < 500 MiB; issue 5 asked < 20 s, < 1 GiB), the error report for 100,000 rows with 5% bad rows (< 30 s), and
+the same 10,000-row file imported by django-import-export (a ModelResource for Entity, as its docs show) against
+ours (issue 25: >= 20x; issue 5: >= 5x). `load_1min` is the machine's load average when the run ended: on the
+shared 2-core machine the seconds are only comparable at similar load."""
 
 import os
 import resource
@@ -99,9 +101,10 @@ emit(
     "ledgers",
     rows=N_BIG,
     validate_commit_s=round(big_s, 2),
-    validate_commit_target_s=20,
+    validate_commit_target_s=5,
     peak_memory_gib=round(peak_gib, 2),
-    peak_memory_target_gib=1,
+    peak_memory_mib=round(peak_gib * 1024),
+    peak_memory_target_gib=round(500 / 1024, 3),
     error_report_rows=N_BIG,
     bad_rows=bad.counts["errors"],
     error_report_s=round(report_s, 2),
@@ -110,5 +113,6 @@ emit(
     ours_small_s=round(ours_small_s, 2),
     django_import_export_small_s=round(baseline_s, 2),
     speedup_vs_django_import_export=round(baseline_s / ours_small_s, 1),
-    speedup_target=5,
+    speedup_target=20,
+    load_1min=os.getloadavg()[0],
 )

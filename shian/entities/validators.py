@@ -17,6 +17,7 @@ Masking of ID and phone numbers (PIPL) lives in shian.core.pii.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -108,7 +109,10 @@ def normalize(value) -> str:
     are folded — not the whole of NFKC — so that e.g. circled digits or Roman numerals are not silently
     turned into valid-looking identifiers. Only ASCII letters are upper-cased for the same reason.
     """
-    text = _to_text(value).translate(_FULLWIDTH).translate(_ASCII_UPPER)
+    text = _to_text(value)
+    if text.isascii():  # the common case (an import checks 100,000 codes): split() drops what isspace() names
+        return "".join(text.split()).translate(_ASCII_UPPER)
+    text = text.translate(_FULLWIDTH).translate(_ASCII_UPPER)
     return "".join(c for c in text if not c.isspace())
 
 
@@ -124,7 +128,14 @@ def _prepare(value, label: str) -> str:
     return text
 
 
+@functools.cache
+def _charset(allowed: str) -> frozenset:
+    return frozenset(allowed)
+
+
 def _first_bad(text: str, allowed: str, start: int = 0) -> int | None:
+    if _charset(allowed).issuperset(text[start:] if start else text):
+        return None
     for i in range(start, len(text)):
         if text[i] not in allowed:
             return i

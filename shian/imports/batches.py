@@ -11,8 +11,11 @@ replaced, which is what :func:`rollback_batch` restores.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import json
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -23,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.bulk import insert_many
+from shian.core.bulk import insert_rows
 from shian.core.models import AuditEntry
 
 from .cells import ImportFileError
-from .importer import Importer
+from .importer import Importer, Written
 from .models import ImportBatchBase, ImportRowBase
 from .reading import read_sheet
 from .workbooks import error_report_xlsx
@@ -83,8 +86,29 @@ def _save_progress(batch: ImportBatchBase, done: int) -> None:
     type(batch).objects.filter(pk=batch.pk).update(rows_done=done)
 
 
+@contextmanager
+def _gc_paused():
+    """Python's cyclic garbage collector paused while a file is read, planned and written. The rows, their parsed
+    values and the planned instances are hundreds of thousands of long-lived objects that every collection walks
+    again (a third of a 100,000-row import's time); they form no cycles, so reference counting frees them as
+    before, and anything cyclic left behind is collected once the collector runs again."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     """Read, validate and (unless a dry run or refused) commit a queued batch; the batch records the outcome."""
+    with _gc_paused():
+        return _process(pipeline, batch)
+
+
+def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     model, actor = type(batch), batch.created_by
     model.objects.filter(pk=batch.pk).update(status=model.Status.RUNNING)
     importer_class = pipeline.importers[batch.kind]
@@ -113,20 +137,7 @@ def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase
     counts["skipped"] = len(bad)
     with transaction.atomic():
         written = importer_class.apply(changes)
-        insert_many(
-            pipeline.row_model,
-            [
-                pipeline.row_model(
-                    batch=batch,
-                    row=w.row,
-                    action=w.action,
-                    object_type=w.object_type,
-                    object_id=w.object_id,
-                    before=w.before,
-                )
-                for w in written
-            ],
-        )
+        _write_rows(pipeline, batch, written)
         batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)
         audit.record(
             actor=actor,
@@ -136,6 +147,20 @@ def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase
             after={"kind": batch.kind, "file": batch.file_name, "sha256": batch.file_hash, "counts": counts},
         )
     return batch
+
+
+_ROW_COLUMNS = ["batch_id", "row", "action", "object_type", "object_id", "before"]
+
+
+def _write_rows(pipeline: Pipeline, batch: ImportBatchBase, written: list[Written]) -> None:
+    """Each row's outcome as plain rows (no model instance per row: at 100,000 rows building and preparing
+    them cost more than writing them); the values before as their JSON text, as the field stores it."""
+    dumps = json.dumps
+    rows = [
+        (batch.pk, w.row, w.action, w.object_type, w.object_id, None if w.before is None else dumps(w.before))
+        for w in written
+    ]
+    insert_rows(pipeline.row_model, _ROW_COLUMNS, rows)
 
 
 def _finish(batch: ImportBatchBase, status: str, *, counts=None, errors=None, message: str = ""):

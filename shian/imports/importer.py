@@ -11,22 +11,27 @@ service (:mod:`shian.imports.batches`) owns transactions, audit and batches; an 
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_init, pre_init
 from django.utils.translation import gettext as _
 
 from shian.core.audit import json_value
-from shian.core.bulk import chunked, insert_many
+from shian.core.bulk import CHUNK, chunked, insert_many
 
 from .cells import CellError
 from .reading import Row, Sheet
 from .specs import TableSpec
 
-__all__ = ["FILE_ROW", "Change", "Importer", "Plan", "Written", "lookup"]
+__all__ = ["FILE_ROW", "Change", "Importer", "Plan", "Written", "lookup", "new_instance"]
 
 # Change.row of a record the whole file needs rather than one row (say a run the rows belong to): written first,
 # counted for no row.
@@ -78,15 +83,47 @@ class Written:
 
 
 def lookup(queryset, field_name: str, keys: Iterable) -> dict:
-    """{key: object} for the keys present in the database, in chunked IN queries."""
+    """{key: object} for the keys present in the database, in chunked IN queries. On SQLite text keys go as one
+    JSON parameter per chunk (``IN (SELECT value FROM json_each(%s))``): Django prepares an IN list key by key,
+    which costs more than the query at 100,000 keys."""
     found = {}
-    for chunk in chunked({k for k in keys if k}):
-        found.update({getattr(o, field_name): o for o in queryset.filter(**{f"{field_name}__in": chunk})})
+    keys = {k for k in keys if k}
+    key_field = queryset.model._meta.get_field(field_name)
+    as_json = (
+        connections[queryset.db].vendor == "sqlite"
+        and type(key_field) in (models.CharField, models.TextField)
+        and all(type(k) is str for k in keys)
+    )
+    for chunk in chunked(keys, 50_000 if as_json else CHUNK):
+        values = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(chunk)]) if as_json else chunk
+        found.update({getattr(o, field_name): o for o in queryset.filter(**{f"{field_name}__in": values})})
     return found
 
 
-def _model_label(instance: Model) -> str:
-    return instance._meta.label_lower
+_LAYOUTS: dict[type, tuple[frozenset, tuple]] = {}
+
+
+def new_instance(model: type[Model], values: dict) -> Model:
+    """``model(**values)`` for ``values`` keyed by attribute name (``region_id``, not ``region``), every field not
+    given at its default. What the constructor does for a new instance is set each attribute and send
+    ``pre_init``/``post_init``; with no receiver of those this sets the attributes directly, about five times
+    faster, which counts when a file plans 100,000 new records."""
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        fields = model._meta.concrete_fields
+        layout = _LAYOUTS[model] = (
+            frozenset(f.attname for f in fields),
+            tuple((f.attname, f.get_default) for f in fields),
+        )
+    names, defaults = layout
+    if not names.issuperset(values) or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    attributes = instance.__dict__
+    for name, default in defaults:
+        attributes[name] = values[name] if name in values else default()
+    return instance
 
 
 class Importer:
@@ -196,6 +233,7 @@ class Importer:
             creates, updates = by_model.setdefault(type(change.instance), ([], []))
             (creates if change.created else updates).append(change)
         for model, (creates, updates) in by_model.items():
+            label = model._meta.label_lower
             orphans = []
             for change in creates:
                 parents = list(change.fields.items())
@@ -207,12 +245,12 @@ class Importer:
                 insert_many(model, [c.instance for c in chunk])
                 created.update(id(c.instance) for c in chunk)
                 progress(len(chunk))
-            written += [Written(c.row, "created", _model_label(c.instance), str(c.instance.pk), None) for c in orphans]
+            written += [Written(c.row, "created", label, str(c.instance.pk), None) for c in orphans]
             for chunk in chunked(updates, 2000):
                 names = sorted({name for c in chunk for name in c.fields})
                 for c in chunk:
                     before = {name: json_value(getattr(c.instance, name)) for name in c.fields}
-                    written.append(Written(c.row, "updated", _model_label(c.instance), str(c.instance.pk), before))
+                    written.append(Written(c.row, "updated", label, str(c.instance.pk), before))
                     for name, value in c.fields.items():
                         setattr(c.instance, name, value)
                 model.objects.bulk_update([c.instance for c in chunk], names)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from shian.entities.models import SUBTYPES_BY_TYPE, Entity, License
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
-from shian.imports.importer import Change, lookup
+from shian.imports.importer import Change, lookup, new_instance
 from shian.imports.reading import Row
 from shian.regions.addresses import AddressIndex, Resolution, address_index
 from shian.regions.models import Region
@@ -43,6 +43,8 @@ class EntityImporter(LedgerImporter):
             License.objects.select_related("entity"), "number", (r.get("license_number") for r in rows)
         )
         self.duplicates(["uscc", "license_number"])
+        self.fields = [key for key in _ENTITY_FIELDS if key in self.sheet.headers]
+        self.blank_fields = [key for key in ("uscc", "sub_type", "sales_band") if key in self.fields]
         self.addresses: AddressIndex | None = None
         if any(not r.get("region_code") and r.get("address") for r in rows):
             self.addresses = address_index(user=self.actor)
@@ -106,8 +108,10 @@ class EntityImporter(LedgerImporter):
         region = self._region(row, entity)
         if row.number in self.failed_rows:
             return []
-        values = {key: row.get(key) for key in _ENTITY_FIELDS if key in self.sheet.headers}
-        values = {k: ("" if v is None and k in ("uscc", "sub_type", "sales_band") else v) for k, v in values.items()}
+        values = {key: row.get(key) for key in self.fields}
+        for key in self.blank_fields:
+            if values[key] is None:
+                values[key] = ""
         values["uscc"] = uscc or values.get("uscc", "") or (entity.uscc if entity else "")
         if not values.get("status"):
             values["status"] = entity.status if entity else Entity.Status.OPERATING
@@ -123,7 +127,7 @@ class EntityImporter(LedgerImporter):
             values["baobao_grade"] = row["baobao_grade"]
         changes = []
         if entity is None:
-            entity = Entity(**values)
+            entity = new_instance(Entity, values)
             entity.duplicate_key = duplicate_key(entity.name, entity.address)
             changes.append(Change(row.number, entity, created=True))
         else:
@@ -137,7 +141,7 @@ class EntityImporter(LedgerImporter):
         if number:
             dates = {"kind": self._license_kind(row, number), "issued_on": issued, "expires_on": expires}
             if license is None:
-                created = License(number=number, **dates)
+                created = new_instance(License, {"number": number, **dates})
                 changes.append(Change(row.number, created, {"entity": entity}, created=True))
             elif fields := self.diff(license, dates):
                 changes.append(Change(row.number, license, fields))
