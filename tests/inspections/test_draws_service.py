@@ -10,6 +10,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.core.audit import AuditEntry
@@ -74,7 +75,7 @@ def test_each_task_gets_two_inspectors_of_the_entitys_station_and_the_publicatio
     for task in InspectionTask.objects.filter(draw=draw):
         assert set(task.inspectors.values_list("pk", flat=True)) == qiaoguan
         assert task.kind == "random" and task.station_id == pw.qiaoguan.pk
-    assert draw.publish_due == add_working_days(draw.created_at.date(), 20)
+    assert draw.publish_due == add_working_days(timezone.localdate(draw.created_at), 20)  # the local day, not UTC
     assert AuditEntry.objects.filter(action="draw.run", object_id=str(draw.pk)).exists()
 
 
