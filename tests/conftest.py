@@ -37,6 +37,28 @@ ROLE_HOME = {
 }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """PostgreSQL: no autovacuum on the test database's tables. Every test's rows are rolled back, so autovacuum
+    would analyze the tables as empty (reltuples 0); a later test that loads thousands of rows in its transaction
+    then gets one-row estimates, nested loops over sequential scans, and queries of seconds (the CI run took 3.6x
+    SQLite's time). Without it the tables keep the freshly migrated state the first tests see (estimates from
+    their size on disk), whatever ran before."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+                )
+                for (table,) in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+
+
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     """Argon2 is the production hasher (tested separately); tests hash with MD5 for speed."""
