@@ -94,10 +94,8 @@ def score_weights(candidates: list, probabilities: dict[int, float], *, weighted
     (the unscored rule when it has none). Never 0, so no candidate is excluded."""
     floor, unscored = floor_pct / 100, unscored_pct / 100
     default, p = WEIGHTS[UNGRADED], probabilities.get
-    if not weighted:  # a band weight of 1 leaves the product as it is: 1 * x == x for every float
-        return [round(max(floor, p(c[0], unscored)), WEIGHT_DIGITS) for c in candidates]
-    band = WEIGHTS.get
-    return [round(band(c[2], default) * max(floor, p(c[0], unscored)), WEIGHT_DIGITS) for c in candidates]
+    return [round((WEIGHTS.get(c[2], default) if weighted else 1) * max(floor, p(c[0], unscored)), WEIGHT_DIGITS)
+            for c in candidates]  # fmt: skip
 
 
 def pick_inspectors(*, seed: str, entity_id: int, pool: list, excluded: set, need: int) -> list:
