@@ -24,7 +24,7 @@ with scratch_pg() as url:
     django.setup()
     from shian.accounts.models import User
     from shian.baobao import matching, services
-    from shian.baobao.models import Guarantee
+    from shian.baobao.models import EntityGrade, Guarantee
     from shian.entities.models import Entity
 
     admin = User.objects.create_superuser("bench-admin", password="bench")
@@ -48,7 +48,7 @@ with scratch_pg() as url:
     half = len(changed) // 2
     Entity.objects.filter(pk__in=changed[:half]).update(status=Entity.Status.DEREGISTERED)
     for grade, up in (("D", "C"), ("C", "B"), ("B", "C"), ("A", "B")):
-        Entity.objects.filter(pk__in=changed[half:], baobao_grade=grade).update(baobao_grade=up)
+        EntityGrade.objects.filter(entity_id__in=changed[half:], grade=grade).update(computed_grade=up, grade=up)
     started = time.perf_counter()
     again = services.assign_cadres(actor=admin, region_code="37", incremental=True)
     incremental_s = time.perf_counter() - started

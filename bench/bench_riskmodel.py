@@ -43,7 +43,7 @@ def synthesize() -> None:
     with connection.cursor() as c:
         c.execute(
             "INSERT INTO entities_entity (name, uscc, uscc_override_reason, business_type, sub_type, diners, "
-            "sales_band, address, region_id, status, baobao_grade, duplicate_key, created_at, updated_at) "
+            "sales_band, address, region_id, status, declared_grade, duplicate_key, created_at, updated_at) "
             "SELECT 'bench' || i, '', '', CASE WHEN i %% 3 = 0 THEN 'catering' ELSE 'sales' END, '', "
             "CASE WHEN i %% 3 = 0 THEN 50 + i %% 400 END, '', 'addr', %s, 'operating', '', '', now(), now() "
             "FROM generate_series(1, %s) i",

@@ -203,7 +203,7 @@ def _task_list(guarantees: Sequence[Guarantee], year: int, visits: dict[int, int
     for n, g in enumerate(guarantees, 1):
         e = g.entity
         supporter = g.supporter.name if g.supporter_id else "—"
-        rows.append([n, e.name, e.uscc or "—", _entity_format(e), e.address, e.baobao_grade or "—", supporter])
+        rows.append([n, e.name, e.uscc or "—", _entity_format(e), e.address, g.entity_grade or "—", supporter])
     if not rows:
         rows = [["", _("暂无包保主体"), "", "", "", "", ""]]
     headers = [_("序号"), _("主体名称"), _("统一社会信用代码"), _("业态"), _("经营地址"), _("等级"), _("监管保障")]

@@ -107,6 +107,8 @@ class EntityGrade(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
     override_grade = models.CharField(_("人工调整等级"), max_length=1, blank=True)
     override_reason = models.CharField(_("调整理由"), max_length=200, blank=True)
+    # the grade in force (the override, else the computed grade), stored so readers join one column
+    grade = models.CharField(_("包保等级"), max_length=1)
     overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -119,9 +121,9 @@ class EntityGrade(models.Model):
     def __str__(self):
         return f"{self.entity_id}: {self.grade}"
 
-    @property
-    def grade(self) -> str:
-        return self.override_grade or self.computed_grade
+    def save(self, *args, **kwargs):
+        self.grade = self.override_grade or self.computed_grade
+        super().save(*args, **kwargs)
 
 
 class AssignmentRun(models.Model):

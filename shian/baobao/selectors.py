@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from shian.accounts.models import Role
 from shian.core.jurisdiction import get_in_scope, narrow_to, scope_entity_rows, scope_prefix, scope_queryset
-from shian.entities.models import Entity
+from shian.entities.models import Entity, baobao_grade
 
 from . import grading
 from .models import Assignment, AssignmentRun, Cadre, CadreLevel, Change, Commitment, Guarantee
@@ -49,10 +49,12 @@ def own_guarantor(*, user, entity) -> dict | None:
 
 
 def cadre_guarantees(*, user, cadre: Cadre) -> QuerySet[Guarantee]:
-    """The entities a cadre guarantees now (published), for their lists and commitment."""
+    """The entities a cadre guarantees now (published), each with its grade as `entity_grade`, for their lists
+    and commitment."""
     cadre_get(user=user, pk=cadre.pk)
     return (
         Guarantee.objects.filter(cadre=cadre)
+        .annotate(entity_grade=baobao_grade("entity__"))
         .select_related("entity", "entity__region", "supporter")
         .order_by("entity__region_id", "entity__name")
     )
@@ -61,14 +63,15 @@ def cadre_guarantees(*, user, cadre: Cadre) -> QuerySet[Guarantee]:
 def grade_counts(*, user, region_code: str | None) -> dict[str, int]:
     """Active entities under the region by 包保 grade ("" = not graded yet)."""
     entities = narrow_to(scope_queryset(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), user), region_code)
-    rows = entities.values("baobao_grade").annotate(n=Count("pk")).order_by()
-    return {row["baobao_grade"]: row["n"] for row in rows}
+    rows = entities.annotate(grade=baobao_grade()).values("grade").annotate(n=Count("pk")).order_by()
+    return {row["grade"]: row["n"] for row in rows}
 
 
 def unguaranteed(*, user, region_code: str | None) -> QuerySet[Entity]:
     """Active entities with no cadre in effect: the gaps a leader must see first."""
     entities = narrow_to(scope_queryset(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), user), region_code)
-    return entities.filter(guarantee__isnull=True).select_related("region").order_by("region_id", "name")
+    entities = entities.filter(guarantee__isnull=True).annotate(baobao_grade=baobao_grade())
+    return entities.select_related("region").order_by("region_id", "name")
 
 
 def workload(*, user, region_code: str | None) -> QuerySet[Cadre]:
@@ -101,13 +104,15 @@ def workload_by_level(cadres: QuerySet[Cadre]) -> list[dict]:
 
 
 def guarantee_list(*, user, region_code: str | None, q: str = "", grade: str = "") -> QuerySet[Guarantee]:
-    """Who guarantees what under the region: entity, cadre and station contact, searchable by either name."""
+    """Who guarantees what under the region: entity (with its grade as `entity_grade`), cadre and station
+    contact, searchable by either name."""
     qs = narrow_to(scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region")
+    qs = qs.annotate(entity_grade=baobao_grade("entity__"))
     q = (q or "").strip()
     if q:
         qs = qs.filter(Q(entity__name__contains=q) | Q(cadre__name__contains=q))
     if grade:
-        qs = qs.filter(entity__baobao_grade=grade)
+        qs = qs.filter(entity_grade=grade)
     return qs.select_related("entity", "entity__region", "cadre", "supporter").order_by("entity__region_id", "pk")
 
 
@@ -119,9 +124,13 @@ def map_points(*, user, region_code: str | None) -> tuple[list[tuple], int]:
     most MAP_POINTS of them (a province has a million; the D-grade tail is what gets cut), and the total."""
     entities = narrow_to(scope_queryset(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), user), region_code)
     located = entities.filter(longitude__isnull=False, latitude__isnull=False)
-    rows = located.order_by("baobao_grade", "pk").values_list(
-        "longitude", "latitude", "baobao_grade", "guarantee__cadre_id", "name", "guarantee__cadre__name"
-    )[:MAP_POINTS]
+    rows = (
+        located.annotate(grade=baobao_grade())
+        .order_by("grade", "pk")
+        .values_list("longitude", "latitude", "grade", "guarantee__cadre_id", "name", "guarantee__cadre__name")[
+            :MAP_POINTS
+        ]
+    )
     points = [(float(x), float(y), g or "-", cadre is not None, name, who or "") for x, y, g, cadre, name, who in rows]
     return points, located.count()
 

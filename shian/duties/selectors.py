@@ -18,7 +18,7 @@ from shian.core import figcache, rules
 from shian.core.jurisdiction import get_entity_row, narrow_to, scope_entity_rows, scope_prefix
 from shian.core.regioncodes import child_length
 from shian.core.rules import most_specific
-from shian.entities.models import BusinessType, Entity, KeyPerson, SubType
+from shian.entities.models import BusinessType, Entity, KeyPerson, SubType, baobao_grade
 
 from .models import DailyCheck, ListKind, MonthlyMeeting, RiskItem, StaffingPolicy, TrainingRecord, WeeklyReport
 
@@ -196,7 +196,7 @@ def completions(
     length = child_length(region_code)
     keys = {
         "area": (Substr("region_id", 1, length), Substr("region_id", 1, length)),
-        "grade": (F("baobao_grade"), F("entity__baobao_grade")),
+        "grade": (baobao_grade(), baobao_grade("entity__")),
         "type": (F("business_type"), F("entity__business_type")),
     }
     wanted = {b: keys[b] for b in by}

@@ -55,6 +55,12 @@ class EntityOut(Schema):
         return obj.department_id
 
     @staticmethod
+    def resolve_baobao_grade(obj):
+        if hasattr(obj, "baobao_grade"):  # annotated by the list's selector
+            return obj.baobao_grade
+        return selectors.baobao_grades([obj.pk]).get(obj.pk, "")
+
+    @staticmethod
     def resolve_licenses(obj):
         return list(obj.licenses.all())
 

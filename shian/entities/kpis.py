@@ -10,7 +10,7 @@ from shian.core.jurisdiction import narrow_to
 from shian.core.kpis import Breakdown, Kpi, Provider, add, count_of, merge, records_url, register
 from shian.core.periods import day_end
 
-from .models import BusinessType, Entity, License
+from .models import BusinessType, Entity, License, baobao_grade
 
 EXPIRY_DAYS = "entities.licence_expiry_days"  # the rule (entities/ruledefs.py)
 
@@ -22,10 +22,10 @@ def count(*, prefix: str, grouping, as_of: datetime.date, series: bool = False) 
     entities = narrow_to(entities, prefix)
     out: dict = {}
     # one grouped scan gives the total, the grades and the types
-    rows = entities.annotate(k=grouping.key("region_id", "pk")).values("k", "baobao_grade", "business_type")
+    rows = entities.annotate(k=grouping.key("region_id", "pk"), g=baobao_grade()).values("k", "g", "business_type")
     for r in rows.order_by().annotate(n=Count("pk")):
         group = str(r["k"])
-        for name in ("entities", f"grade:{r['baobao_grade'] or '-'}", f"type:{r['business_type']}"):
+        for name in ("entities", f"grade:{r['g'] or '-'}", f"type:{r['business_type']}"):
             add(out, group, name, r["n"])
     horizon = as_of + datetime.timedelta(days=rules.value(EXPIRY_DAYS, prefix, as_of))
     licences = License.objects.filter(entity__in=entities.values("pk"), expires_on__gte=as_of, expires_on__lte=horizon)

@@ -1,6 +1,8 @@
 """The market-entity registry (市场主体): entities, their licences and key personnel."""
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -122,7 +124,10 @@ class Entity(models.Model):
     department = models.ForeignKey(
         "accounts.Department", verbose_name=_("行业主管部门"), null=True, blank=True, on_delete=models.PROTECT
     )
-    baobao_grade = models.CharField(_("包保等级"), max_length=1, choices=Grade.choices, blank=True)
+    # 包保等级 (docs/baobao.md) is not a column here either: the grade is the entity's baobao grading, joined
+    # through `baobao_grade()`. The register only keeps the grade a ledger declared, which stands until the
+    # first grading (a province's grading then writes one narrow table, never this one; docs/performance.md).
+    declared_grade = models.CharField(_("台账登记等级"), max_length=1, choices=Grade.choices, blank=True)
     # 风险等级 (docs/inspections.md §2) is not a column here: it is the entity's current inspections.RiskGrade,
     # joined where it is read (a province's regrading then never rewrites this wide, much-indexed table).
     grid = models.ForeignKey(
@@ -157,6 +162,13 @@ class Entity(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def baobao_grade(prefix: str = "") -> Coalesce:
+    """An entity's 包保 grade as one expression, e.g. `Entity.objects.annotate(baobao_grade=baobao_grade())` or
+    `Guarantee.objects.annotate(grade=baobao_grade("entity__"))`: the grade of its grading (the baobao app's
+    one row per entity, reverse name `grading`), else the grade its ledger declared; "" = not graded."""
+    return Coalesce(F(f"{prefix}grading__grade"), F(f"{prefix}declared_grade"))
 
 
 class License(models.Model):

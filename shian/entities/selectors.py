@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import rules
+from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, scope_entity_rows
 from shian.core.models import AuditEntry
 from shian.core.regioncodes import child_length
 from shian.regions.models import Region
 
 from . import validators
-from .models import Entity, KeyPerson, License
+from .models import Entity, KeyPerson, License, baobao_grade
 
 LICENCE_EXPIRY_DAYS = "entities.licence_expiry_days"  # the rule (entities/ruledefs.py)
 
@@ -35,8 +36,9 @@ def entity_list(
     status: str = "",
     license_expiring_days: int | None = None,
 ) -> QuerySet[Entity]:
-    """Search by name substring, USCC prefix or licence-number prefix; filter by type, grade, status, expiry."""
-    qs = narrow_to(_visible(user), region_code)
+    """Search by name substring, USCC prefix or licence-number prefix; filter by type, grade, status, expiry.
+    Each row carries its 包保 grade as `baobao_grade`."""
+    qs = narrow_to(_visible(user), region_code).annotate(baobao_grade=baobao_grade())
     q = (q or "").strip()
     if q:
         qs = qs.filter(_search(q))
@@ -108,6 +110,15 @@ def entity_export(*, user, region_code: str | None = None, **filters) -> QuerySe
             Prefetch("people", queryset=people.order_by("role", "pk"), to_attr="export_people"),
         )
     )
+
+
+def baobao_grades(entity_ids) -> dict[int, str]:
+    """{entity id: 包保 grade} ("" = not graded) for many entities, in chunked queries."""
+    found = {}
+    for chunk in chunked(list(entity_ids), 10_000):
+        rows = Entity.objects.filter(pk__in=chunk).annotate(g=baobao_grade()).values_list("pk", "g")
+        found.update(rows.order_by())
+    return found
 
 
 def expiry_days(*, user, region_code: str | None = None) -> int:

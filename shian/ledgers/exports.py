@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from shian.baobao.models import Cadre, Guarantee
 from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, scope_queryset
-from shian.entities.models import Entity, KeyPerson
+from shian.entities.models import Entity, KeyPerson, baobao_grade
 from shian.imports.specs import ColumnType, TableSpec
 from shian.reports import xlsx
 
@@ -29,7 +29,8 @@ def _cell(column, value):
 def _entity_rows(user, region_code) -> Iterator[dict]:
     entities = narrow_to(scope_queryset(Entity.objects.all(), user), region_code)
     for entity in (
-        entities.select_related("department")
+        entities.annotate(baobao_grade=baobao_grade())
+        .select_related("department")
         .prefetch_related("licenses")
         .order_by("region_id", "pk")
         .iterator(chunk_size=2000)
@@ -80,13 +81,14 @@ def _assignment_rows(user, region_code) -> Iterator[dict]:
     guarantees = narrow_to(
         scope_queryset(Guarantee.objects.all(), user, "entity__region"), region_code, "entity__region"
     )
+    guarantees = guarantees.annotate(entity_grade=baobao_grade("entity__"))
     guarantees = guarantees.select_related("entity", "cadre", "supporter").prefetch_related("entity__licenses")
     for chunk in chunked(guarantees.order_by("entity__region_id", "pk").iterator(chunk_size=2000), 2000):
         # an ungraded entity goes out with the grade the policy gives its cadre's level, which the import checks
-        policies = policies_for(g.entity.region_id for g in chunk if not g.entity.baobao_grade)
+        policies = policies_for(g.entity.region_id for g in chunk if not g.entity_grade)
         for guarantee in chunk:
             entity, cadre, supporter = guarantee.entity, guarantee.cadre, guarantee.supporter
-            grade = entity.baobao_grade
+            grade = guarantee.entity_grade
             if not grade:
                 grades = {level: g for g, level in policies[entity.region_id].level_for_grade.items()}
                 grade = grades.get(cadre.level)

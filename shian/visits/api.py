@@ -141,7 +141,7 @@ class MineOut(Schema):
     address: str = Field(..., alias="entity.address")
     region_code: str = Field(..., alias="entity.region_id")
     region_name: str = Field(..., alias="entity.region.name")
-    grade: str = Field(..., alias="entity.baobao_grade")
+    grade: str = Field(..., alias="entity_grade")
     latitude: float | None = Field(None, alias="entity.latitude")
     longitude: float | None = Field(None, alias="entity.longitude")
     since: datetime.date

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Substr
 from django.db.models.lookups import GreaterThanOrEqual
 from django.http import Http404
@@ -25,6 +25,7 @@ from shian.core.jurisdiction import (
 from shian.core.periods import previous_quarter, quarter_bounds, quarter_of
 from shian.core.regioncodes import child_length
 from shian.core.worklist import DUE_SOON_RULE
+from shian.entities.models import baobao_grade
 from shian.regions import selectors as region_selectors
 
 from .models import Attachment, ChecklistKind, Problem, Visit
@@ -74,7 +75,8 @@ def checklist_get(*, user, pk: int) -> Checklist:
 
 def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Guarantee]:
     """The entities the user's cadre record guarantees (or supports), with the quarter's visit state:
-    done (visited), overdue (missed last quarter too, though guaranteed then) or due."""
+    done (visited), overdue (missed last quarter too, though guaranteed then) or due, and the entity's grade
+    (`entity_grade`)."""
     cadre = own_cadre(user=user)
     if cadre is None:
         return Guarantee.objects.none()
@@ -92,6 +94,7 @@ def my_entities(*, user, quarter: int | None = None, q: str = "") -> QuerySet[Gu
             open_problems=Exists(
                 Problem.objects.filter(entity=OuterRef("entity")).exclude(status=Problem.Status.CLOSED)
             ),
+            entity_grade=baobao_grade("entity__"),
         )
         .annotate(
             state=Case(
@@ -200,7 +203,7 @@ def coverage(*, user, region_code: str | None, quarter: int) -> dict:
     ended = quarter_bounds(quarter)[1] < timezone.localdate()
     length = child_length(region_code)
     rows = (
-        base.annotate(area=Substr("entity__region_id", 1, length), grade=F("entity__baobao_grade"))
+        base.annotate(area=Substr("entity__region_id", 1, length), grade=baobao_grade("entity__"))
         .values("area", "grade")
         .annotate(due=Count("pk"), visited=Sum("v"))
         .order_by("area", "grade")

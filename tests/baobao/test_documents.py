@@ -66,7 +66,7 @@ def setup(regions, cadre_user):
             business_type=business_type,
             sub_type=sub_type,
             address=f"昌乐县宝都街道站前路{n + 1}号",
-            baobao_grade="D",
+            declared_grade="D",
         )
         Guarantee.objects.create(entity=entity, cadre=cadre, supporter=supporter, run=run, since=since)
         entities.append(entity)

@@ -10,7 +10,8 @@ from shian.baobao import matching, services
 from shian.baobao.grading import evaluate, policy_for
 from shian.baobao.models import REGION_LEVEL_OF, AssignmentRun, Cadre, EntityGrade, Guarantee
 from shian.core.models import AuditEntry
-from shian.entities.models import Entity
+from shian.entities.models import Entity, baobao_grade
+from shian.entities.selectors import baobao_grades
 
 
 def check_constraints(run: AssignmentRun) -> None:
@@ -35,10 +36,13 @@ def check_constraints(run: AssignmentRun) -> None:
 
 
 def test_grade_then_assign_covers_every_entity_without_breaking_a_rule(county):
+    stamps = dict(Entity.objects.values_list("pk", "updated_at"))
     counts = services.grade_entities(actor=county, region_code="370725")
     assert sum(counts.values()) == 1500 and counts["D"] > 0.85 * 1500 and counts["A"] + counts["B"] > 0
-    graded = EntityGrade.objects.select_related("entity").first()
-    assert graded.entity.baobao_grade == graded.grade
+    graded = EntityGrade.objects.first()
+    assert baobao_grades([graded.entity_id]) == {graded.entity_id: graded.grade}
+    # the grade lives on the grading alone: a grading never rewrites the entity table (docs/performance.md)
+    assert dict(Entity.objects.values_list("pk", "updated_at")) == stamps
     run = services.assign_cadres(actor=county, region_code="370725")
     assert run.status == "draft" and not Guarantee.objects.exists()  # nothing takes effect before review
     assert run.counts["assigned"] == 1500 and run.counts["unassigned"] == 0 and run.shortages == []
@@ -52,7 +56,9 @@ def test_optimal_beats_greedy_and_balances(county):
     services.grade_entities(actor=county, region_code="370725")
     items = [
         matching.Item(pk, g, r, None, float(x), float(y))
-        for pk, g, r, x, y in Entity.objects.values_list("pk", "baobao_grade", "region_id", "longitude", "latitude")
+        for pk, g, r, x, y in Entity.objects.annotate(g=baobao_grade()).values_list(
+            "pk", "g", "region_id", "longitude", "latitude"
+        )
     ]
     seats = [
         matching.Seat(pk, level, region, None, 30 if level in ("township", "village") else 10)
@@ -100,13 +106,13 @@ def test_incremental_keeps_what_is_still_valid(county):
 
 def test_override_needs_reason_and_survives_regrading(county):
     services.grade_entities(actor=county, region_code="370725")
-    entity = Entity.objects.filter(baobao_grade="D").first()
+    entity = Entity.objects.filter(grading__grade="D").first()
     with pytest.raises(ValidationError):
         services.override_grade(actor=county, entity=entity, grade="B", reason=" ")
     services.override_grade(actor=county, entity=entity, grade="B", reason="县领导联系企业（演示）")
     services.grade_entities(actor=county, region_code="370725")
-    entity.refresh_from_db()
-    assert entity.baobao_grade == "B" and entity.grading.computed_grade == "D"
+    grading = EntityGrade.objects.get(entity=entity)
+    assert grading.grade == "B" and grading.computed_grade == "D"
     assert AuditEntry.objects.filter(action="baobao.grade_override", object_id=str(entity.pk)).exists()
 
 
@@ -149,7 +155,7 @@ def test_incremental_drops_closed_entities_and_places_new_ones(county):
     services.publish_run(actor=county, run=services.assign_cadres(actor=county, region_code="370725"))
     closed = list(Entity.objects.order_by("pk").values_list("pk", flat=True)[:2])
     Entity.objects.filter(pk__in=closed).update(status=Entity.Status.DEREGISTERED)
-    newcomer = Entity.objects.create(name="新开张饭店", region_id="370725001001", baobao_grade="D")
+    newcomer = Entity.objects.create(name="新开张饭店", region_id="370725001001", declared_grade="D")
     run = services.assign_cadres(actor=county, region_code="370725", incremental=True)
     assert sorted(run.params["dropped"]) == sorted(closed)
     assert list(run.assignments.values_list("entity_id", flat=True)) == [newcomer.pk]
@@ -169,8 +175,7 @@ def test_commands_without_region_run_over_every_region_the_database_holds(county
     call_command("grade_entities", "--actor", superuser.username, "--json")
     counts = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert sum(counts.values()) == Entity.objects.exclude(status="deregistered").count() == 1501
-    other.refresh_from_db()
-    assert other.baobao_grade == "C"
+    assert EntityGrade.objects.get(entity=other).grade == "C"
     call_command("assign_cadres", "--actor", superuser.username, "--json")
     lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     runs = AssignmentRun.objects.filter(pk__in=[line["run"] for line in lines]).order_by("region_id")
@@ -186,13 +191,14 @@ def test_regrading_writes_only_what_changed(county, django_assert_max_num_querie
     with django_assert_max_num_queries(12):  # one read, the policy lookups, the audit: no write per entity
         again = services.grade_entities(actor=county, region_code="370725")
     assert dict(EntityGrade.objects.values_list("entity_id", "graded_at")) == stamps
-    shop = Entity.objects.filter(baobao_grade="D", business_type="catering").first()
+    shop = Entity.objects.filter(grading__grade="D", business_type="catering").first()
     Entity.objects.filter(pk=shop.pk).update(sub_type="school_canteen")
     services.grade_entities(actor=county, region_code="370725")
     shop.refresh_from_db()
     policy = policy_for(shop.region_id)
     grade, fired = evaluate(policy.grade_rules, {f: getattr(shop, f) for f in ("sub_type", "business_type", "diners",
                                                                             "floor_area", "sales_band")})  # fmt: skip
-    assert grade != "D" and shop.baobao_grade == shop.grading.computed_grade == grade and shop.grading.fired == fired
+    grading = EntityGrade.objects.get(entity=shop)
+    assert grade != "D" and grading.grade == grading.computed_grade == grade and grading.fired == fired
     moved = {pk for pk, when in EntityGrade.objects.values_list("entity_id", "graded_at") if stamps[pk] != when}
     assert moved == {shop.pk} and sum(again.values()) == len(stamps)

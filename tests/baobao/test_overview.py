@@ -27,14 +27,14 @@ def client_for(user) -> Client:
 
 
 def test_overview_figures_come_from_the_records(county, published):
-    closed = Entity.objects.filter(baobao_grade="D").order_by("pk")[:3]
+    closed = Entity.objects.filter(grading__grade="D").order_by("pk")[:3]
     Entity.objects.filter(pk__in=[e.pk for e in closed]).update(status=Entity.Status.DEREGISTERED)
-    Guarantee.objects.filter(entity__in=Entity.objects.filter(baobao_grade="C").order_by("pk")[:2]).delete()
+    Guarantee.objects.filter(entity__in=Entity.objects.filter(grading__grade="C").order_by("pk")[:2]).delete()
     page = client_for(county).get("/baobao/")
     assert page.status_code == 200
     context = page.context
     active = Entity.objects.exclude(status=Entity.Status.DEREGISTERED)
-    grades = Counter(active.values_list("baobao_grade", flat=True))
+    grades = Counter(active.values_list("grading__grade", flat=True))
     assert [(g, n) for g, n, _share in context["grades"]] == [(g, grades[g]) for g in "ABCD"]
     assert context["gap_count"] == 2 == active.filter(guarantee__isnull=True).count()
     assert context["guaranteed"] == active.filter(guarantee__isnull=False).count()
@@ -48,7 +48,7 @@ def test_overview_figures_come_from_the_records(county, published):
 
 
 def test_draft_run_shows_its_diff_and_a_reviewer_publishes_it(county, published):
-    moved = list(Entity.objects.filter(baobao_grade="D").order_by("pk")[:4])
+    moved = list(Entity.objects.filter(grading__grade="D").order_by("pk")[:4])
     for entity in moved:  # the page regrades first, so pin the new grade as an override with a reason
         services.override_grade(actor=county, entity=entity, grade="C", reason="测试：等级上调")
     client = client_for(county)
@@ -92,7 +92,7 @@ def test_guarantee_list_and_map_points(county, published, make_user):
     Guarantee.objects.filter(pk=gap.pk).delete()
     listed = client.get("/baobao/guarantees/", {"grade": "B"})
     assert listed.status_code == 200
-    assert listed.context["page"].paginator.count == Guarantee.objects.filter(entity__baobao_grade="B").count()
+    assert listed.context["page"].paginator.count == Guarantee.objects.filter(entity__grading__grade="B").count()
     cadre = Guarantee.objects.select_related("cadre").first().cadre
     by_cadre = client.get("/baobao/guarantees/", {"q": cadre.name}).context["page"].paginator.count
     assert by_cadre >= Guarantee.objects.filter(cadre=cadre).count() > 0

@@ -71,7 +71,7 @@ class Builder:
 
     def entity(self, name, region, business_type, grade="", status=Entity.Status.OPERATING, registered=REGISTERED):
         entity = Entity.objects.create(
-            name=name, region_id=region, business_type=business_type, baobao_grade=grade, status=status,
+            name=name, region_id=region, business_type=business_type, declared_grade=grade, status=status,
             address=f"{name}地址",
         )  # fmt: skip
         if registered is not None:  # created_at is auto_now_add: backdate the registration

@@ -92,7 +92,7 @@ def test_demo_command_builds_the_county_once(regions):
     assert Guarantee.objects.get(entity=enterprise.entity).cadre == cadre
     assert User.objects.get(username="cadre").region_id == cadre.region_id
     # the county opens graded and guaranteed: one published run covering every graded entity
-    assert not Entity.objects.filter(baobao_grade="").exists()
+    assert not Entity.objects.filter(grading=None).exists()
     assert AssignmentRun.objects.filter(status="published").count() == 1
     run = AssignmentRun.objects.get()
     assert Guarantee.objects.count() == run.counts["assigned"] == 8000 - run.counts["unassigned"]

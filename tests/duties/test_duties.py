@@ -31,7 +31,7 @@ def _today(monkeypatch):
 @pytest.fixture
 def shop(make_user):
     entity = Entity.objects.create(
-        name="宝都超市", region_id=VILLAGE, business_type="sales", sub_type="supermarket", baobao_grade="C"
+        name="宝都超市", region_id=VILLAGE, business_type="sales", sub_type="supermarket", declared_grade="C"
     )
     return {
         "entity": entity,

@@ -227,3 +227,33 @@ def test_a_crash_in_the_task_worker_fails_the_batch_with_a_message_and_writes_no
     assert batch.status == ImportBatch.Status.FAILED and batch.finished_at is not None
     assert "内部错误" in batch.message  # the polling page stops and says so
     assert Entity.objects.count() == 0
+
+
+def test_ledger_grade_stands_until_graded_then_becomes_an_adjustment_naming_the_file(admin):
+    """docs/baobao.md: the 包保等级 a ledger declares is an ungraded entity's grade; once graded, a file that
+    says otherwise adjusts the grade (an override naming the file), which a rollback undoes."""
+    from shian.baobao.models import EntityGrade
+    from shian.baobao.services import grade_entities
+    from shian.entities.selectors import baobao_grades
+
+    header = HEADER + ",包保等级"
+    data = ("\n".join([header, good_row(1) + ",B", good_row(2) + ",D"]) + "\n").encode()
+    run(admin, data, name="一月台账.csv")
+    ids = dict(Entity.objects.values_list("name", "pk"))
+    first, second = ids["测试饭店1"], ids["测试饭店2"]
+    assert baobao_grades([first, second]) == {first: "B", second: "D"}
+    assert not EntityGrade.objects.exists()  # declared, not graded
+    grade_entities(actor=admin, region_code="370725")
+    computed = EntityGrade.objects.get(entity_id=first).computed_grade
+    assert computed == "D" and baobao_grades([first]) == {first: "D"}  # the grading replaces the declared grade
+    again = run(admin, data, name="二月台账.csv")
+    assert (again.counts["updated"], again.counts["unchanged"]) == (1, 1)  # row 2 already says D
+    adjusted = EntityGrade.objects.get(entity_id=first)
+    assert (adjusted.grade, adjusted.override_grade, adjusted.computed_grade) == ("B", "B", "D")
+    assert "二月台账.csv" in adjusted.override_reason and adjusted.overridden_by_id == admin.pk
+    grade_entities(actor=admin, region_code="370725")
+    assert baobao_grades([first]) == {first: "B"}  # the adjustment stands through later gradings
+    assert run(admin, data, name="三月台账.csv").counts["unchanged"] == 2
+    services.rollback_batch(actor=admin, batch=again)
+    restored = EntityGrade.objects.get(entity_id=first)
+    assert (restored.grade, restored.override_grade, restored.override_reason) == ("D", "", "")

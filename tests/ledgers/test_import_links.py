@@ -55,7 +55,7 @@ def world(regions):
             region_id=region,
             business_type="catering",
             address=f"{name}地址",
-            baobao_grade=grade,
+            declared_grade=grade,
             **fields,
         )
 
@@ -93,7 +93,7 @@ def arow(entity, cadre, grade=None, supporter=None, *, by_license=False, name=No
     key = f",{entity.licenses.get().number}" if by_license else f"{entity.uscc},"
     support = f"{supporter.id_number},{supporter.name}" if supporter else ","
     cadre_id = id_number or cadre.id_number
-    return f"{key},{name or entity.name},{cadre_id},{cadre.name},{grade or entity.baobao_grade},{support}"
+    return f"{key},{name or entity.name},{cadre_id},{cadre.name},{grade or entity.declared_grade},{support}"
 
 
 def found(batch) -> set[tuple]:

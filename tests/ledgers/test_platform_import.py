@@ -65,7 +65,7 @@ def test_platform_export_imports_without_retyping(admin):
     assert batch.counts["created"] == len(EXPECTED)
     assert dict(Entity.objects.values_list("uscc", "region_id")) == EXPECTED
     canteen = Entity.objects.get(uscc="12370725MB2850009X")
-    assert (canteen.business_type, canteen.baobao_grade) == ("canteen", "B")  # 主体类别 单位食堂, 主体级别 B级
+    assert (canteen.business_type, canteen.declared_grade) == ("canteen", "B")  # 主体类别 单位食堂, 主体级别 B级
     assert Entity.objects.get(uscc="91370725MA3P00048X").business_type == "production"  # 食品生产企业
     assert License.objects.get(number="SC10637072500011").kind == "SC"
     again = run(admin, FIXTURE.read_bytes(), "包保主体清单.xlsx")

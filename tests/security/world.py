@@ -151,7 +151,7 @@ def build() -> World:
     for pos, place in PLACES.items():
         m = MARKERS[pos]
         entity = Entity.objects.create(
-            name=f"{m}饭店", region_id=place, business_type="catering", baobao_grade="B", address=f"{m}路1号"
+            name=f"{m}饭店", region_id=place, business_type="catering", declared_grade="B", address=f"{m}路1号"
         )
         w.entities[pos] = entity
         ent = entity.pk

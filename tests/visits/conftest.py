@@ -41,7 +41,7 @@ def guarantee(entity, cadre, since=datetime.date(2026, 1, 1)):
 def world(make_user):
     entity = Entity.objects.create(
         name="乔官镇老张饭店", region_id=VILLAGE, business_type="catering", sub_type="small_restaurant",
-        baobao_grade="D", latitude="36.700000", longitude="118.800000",
+        declared_grade="D", latitude="36.700000", longitude="118.800000",
     )  # fmt: skip
     cadre_user = make_user(Role.CADRE, VILLAGE, name="张建国", username="cadre1")
     cadre = Cadre.objects.create(name="张建国", level="village", region_id=VILLAGE, user=cadre_user)

@@ -60,7 +60,7 @@ def visit(clock, entity, user, when, *, fail=None, minutes=20, attachments=None)
 
 def shop(name, region=VILLAGE, grade="D", **fields):
     return Entity.objects.create(
-        name=name, region_id=region, business_type="sales", sub_type="small_shop", baobao_grade=grade, **fields
+        name=name, region_id=region, business_type="sales", sub_type="small_shop", declared_grade=grade, **fields
     )
 
 

@@ -17,7 +17,7 @@ from shian.core.bulk import chunked
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import CITY, level_of
-from shian.entities.models import Entity
+from shian.entities.models import Entity, baobao_grade
 from shian.regions.models import Region
 
 from .. import grading, matching
@@ -44,11 +44,12 @@ def _piece_cadres(piece: str) -> Q:
 
 def _stale(policy: Policy) -> Q:
     """Guarantees that no longer hold (docs/domain.md §4.5): the entity closed, the cadre left, the grade now calls for
-    another level, the cadre's region no longer contains the entity, or the department no longer matches."""
+    another level, the cadre's region no longer contains the entity, or the department no longer matches. For
+    guarantees annotated with `entity_grade`."""
     wrong = Q(entity__status=Entity.Status.DEREGISTERED) | ~Q(cadre__status=Cadre.Status.ACTIVE)
     wrong |= ~Q(entity__region__code__startswith=F("cadre__region__code"))
     for grade, level in policy.level_for_grade.items():
-        wrong |= Q(entity__baobao_grade=grade) & ~Q(cadre__level=level)
+        wrong |= Q(entity_grade=grade) & ~Q(cadre__level=level)
     for sub_type, department in policy.department_match.items():
         wrong |= Q(entity__sub_type=sub_type) & ~Q(cadre__department_id=department)
     return wrong
@@ -64,6 +65,7 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
     policy = grading.policy_for(piece)
     level_for_grade, match = policy.level_for_grade, policy.department_match
     active = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
+    active = active.annotate(baobao_grade=baobao_grade())
     current = narrow_to(Guarantee.objects.all(), piece, "entity__region")
     cadre_rows = list(
         Cadre.objects.filter(_piece_cadres(piece)).values_list(
@@ -75,7 +77,8 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
     )
     if incremental:
         # the stale filter is costly on a million guarantees: run it once, then work from its ids
-        previous = dict(current.filter(_stale(policy)).values_list("entity_id", "cadre_id"))
+        stale = current.annotate(entity_grade=baobao_grade("entity__")).filter(_stale(policy))
+        previous = dict(stale.values_list("entity_id", "cadre_id"))
         rows = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
         for chunk in chunked(previous):
             rows += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)

@@ -16,7 +16,7 @@ from shian.core.models import DeadlineRule
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import prefixes
 from shian.core.workdays import compute_due
-from shian.entities.models import Entity
+from shian.entities.models import Entity, baobao_grade
 
 from .. import grading
 from ..models import Assignment, AssignmentRun, Change, Guarantee, Policy
@@ -61,7 +61,8 @@ class ChangeDeadlines:
 
 def _wrong_level(prefix: str) -> Q:
     """Guarantees whose cadre is not of the level the entity's grade calls for under the policy in force where
-    the entity is: one term for the prefix's policy, one more per policy of a region inside it."""
+    the entity is: one term for the prefix's policy, one more per policy of a region inside it. For guarantees
+    annotated with `entity_grade`."""
     inner = set(Policy.objects.filter(region_under(Policy, "region", prefix)).values_list("region_id", flat=True))
     inner.discard(prefix)
     terms = []
@@ -71,7 +72,7 @@ def _wrong_level(prefix: str) -> Q:
             if deeper != code and deeper.startswith(code):
                 area &= ~region_under(Guarantee, "entity__region", deeper)
         levels = grading.policy_for(code).level_for_grade
-        mismatch = [Q(entity__baobao_grade=grade) & ~Q(cadre__level=level) for grade, level in levels.items()]
+        mismatch = [Q(entity_grade=grade) & ~Q(cadre__level=level) for grade, level in levels.items()]
         terms.append(area & reduce(operator.or_, mismatch))
     return reduce(operator.or_, terms)
 
@@ -89,14 +90,16 @@ def detect_changes(*, actor, region_code: str | None = None) -> dict[str, int]:
         prefix = scope_region(actor, region_code)
     now, today = timezone.now(), timezone.localdate()
     guarantees = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
+    graded = guarantees.annotate(entity_grade=baobao_grade("entity__"))
     regraded = Assignment.objects.filter(run=OuterRef("run"), entity=OuterRef("entity")).exclude(
-        grade=OuterRef("entity__baobao_grade")
+        grade=OuterRef("entity_grade")
     )
     sources = [  # (kind, rows keyed by entity id, (region, cadre, when it happened))
         (
             Change.Kind.ENTITY_NEW,
             narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix)
-            .exclude(baobao_grade="")
+            .annotate(grade=baobao_grade())
+            .exclude(grade="")
             .filter(guarantee__isnull=True),
             ("region_id", Value(None, output_field=IntegerField()), "created_at"),  # no cadre yet
         ),
@@ -107,7 +110,7 @@ def detect_changes(*, actor, region_code: str | None = None) -> dict[str, int]:
         ),
         (
             Change.Kind.GRADE_CHANGED,
-            guarantees.filter(_wrong_level(prefix)).filter(Exists(regraded)),
+            graded.filter(_wrong_level(prefix)).filter(Exists(regraded)),
             ("entity__region_id", "cadre_id", "entity__grading__graded_at"),
         ),
     ]

@@ -24,21 +24,22 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
 
     Set-based for a province (docs/performance.md): one read of the entities with their current grading, each
     distinct (policy, fields) evaluated once, and only what changed is written: new gradings inserted, changed
-    ones updated (their `graded_at` moves, so it says when the grade last changed), and `Entity.baobao_grade`
-    set only where it differs. A re-grade of an unchanged region writes nothing but its audit entry."""
+    ones updated (their `graded_at` moves, so it says when the grade last changed). The grade lives on the
+    grading alone, so the entity table is never written. A re-grade of an unchanged region writes nothing but
+    its audit entry."""
     require_perm(actor, "baobao.manage_cadres")
     prefix = scope_region(actor, region_code)
     entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix)
     read = entities.order_by().values_list(
-        "pk", "region_id", "baobao_grade", "grading__computed_grade", "grading__policy_id",
+        "pk", "region_id", "grading__computed_grade", "grading__policy_id",
         "grading__override_grade", "grading__fired", *grading.ENTITY_FIELDS,
     )  # fmt: skip
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     policies: dict[str, Policy] = {}
     outcomes: dict[tuple, tuple[str, list, str]] = {}
-    new, changed, moves = [], [], []
+    new, changed = [], []
     counts = dict.fromkeys(grading.GRADES, 0)
-    for pk, region_id, current, old_grade, old_policy, override, old_fired, *values in read.iterator(chunk_size=10_000):
+    for pk, region_id, old_grade, old_policy, override, old_fired, *values in read.iterator(chunk_size=10_000):
         county = ancestor(region_id, COUNTY)
         policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
         key = (policy.pk, *values)
@@ -47,18 +48,15 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
             grade, fired = grading.evaluate(policy.grade_rules, dict(zip(grading.ENTITY_FIELDS, values, strict=True)))
             outcome = outcomes[key] = (grade, fired, json.dumps(fired, ensure_ascii=False))
         grade, fired, fired_json = outcome
-        if old_policy is None:
-            new.append((pk, grade, fired_json, policy.pk, "", "", None, now))
-        elif (old_grade, old_policy, old_fired) != (grade, policy.pk, fired):
-            changed.append((pk, grade, fired_json, policy.pk, now))
         effective = override or grade
+        if old_policy is None:
+            new.append((pk, grade, effective, fired_json, policy.pk, "", "", None, now))
+        elif (old_grade, old_policy, old_fired) != (grade, policy.pk, fired):
+            changed.append((pk, grade, effective, fired_json, policy.pk, now))
         counts[effective] += 1
-        if current != effective:
-            moves.append((pk, effective))
     with transaction.atomic():
         insert_rows(EntityGrade, GRADING_COLUMNS, new)
-        update_rows(EntityGrade, "entity_id", ["computed_grade", "fired", "policy_id", "graded_at"], changed)
-        update_rows(Entity, "id", ["baobao_grade"], moves)
+        update_rows(EntityGrade, "entity_id", ["computed_grade", "grade", "fired", "policy_id", "graded_at"], changed)
         audit.record(
             actor=actor,
             action="baobao.grade",
@@ -69,8 +67,8 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
     return counts
 
 
-GRADING_COLUMNS = ["entity_id", "computed_grade", "fired", "policy_id", "override_grade", "override_reason",
-                   "overridden_by_id", "graded_at"]  # fmt: skip
+GRADING_COLUMNS = ["entity_id", "computed_grade", "grade", "fired", "policy_id", "override_grade",
+                   "override_reason", "overridden_by_id", "graded_at"]  # fmt: skip
 
 
 @transaction.atomic
@@ -87,13 +85,12 @@ def override_grade(*, actor, entity: Entity, grade: str, reason: str) -> EntityG
         policy = grading.policy_for(entity.region_id)
         computed, fired = grading.evaluate(policy.grade_rules, {f: getattr(entity, f) for f in grading.ENTITY_FIELDS})
         record = EntityGrade(entity=entity, computed_grade=computed, fired=fired, policy=policy)
-    before = {"grade": entity.baobao_grade, "override_reason": record.override_reason}
+        record.grade = entity.declared_grade
+    before = {"grade": record.grade, "override_reason": record.override_reason}
     record.override_grade, record.override_reason = grade, (reason or "").strip() if grade else ""
     record.overridden_by = actor if grade else None
-    record.save()
-    entity.baobao_grade = record.grade
-    entity.save(update_fields=["baobao_grade", "updated_at"])
-    after = {"grade": entity.baobao_grade, "override_reason": record.override_reason}
+    record.save()  # sets the grade in force
+    after = {"grade": record.grade, "override_reason": record.override_reason}
     audit.record(
         actor=actor,
         action="baobao.grade_override",

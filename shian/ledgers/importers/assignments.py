@@ -13,6 +13,7 @@ from shian.baobao.models import AssignmentRun, Cadre, CadreLevel, Guarantee, Pol
 from shian.core.bulk import chunked
 from shian.core.regioncodes import PROVINCE, ancestor
 from shian.entities.models import Entity
+from shian.entities.selectors import baobao_grades
 from shian.imports.importer import FILE_ROW, Change, Plan, lookup
 from shian.imports.reading import Row
 from shian.imports.specs import choice_text
@@ -52,6 +53,7 @@ class AssignmentImporter(EntityLedger):
             if cadre.region_id.startswith(self.scope) or self.scope.startswith(cadre.region_id)
         }
         entities = self.named_entities()
+        self.grades = baobao_grades(entities)  # entity pk -> 包保 grade ("" = not graded)
         self.current: dict[int, Guarantee] = {}
         for chunk in chunked(entities):
             # the run's pk only: apply records the run a guarantee leaves, and the run's JSON can be large
@@ -122,15 +124,15 @@ class AssignmentImporter(EntityLedger):
             self.province = self.province or ancestor(entity.region_id, PROVINCE)
             if not entity.region_id.startswith(self.province):
                 self.error(row, key, "region", _("一个文件只能导入一个省的包保关系，请按省分别导入。"))
-        grade = row.get("grade")
-        if grade and entity.baobao_grade and grade != entity.baobao_grade:
-            message = _("包保等级与主体台账不一致（主体台账为 %(grade)s 级）。") % {"grade": entity.baobao_grade}
+        grade, registered = row.get("grade"), self.grades.get(entity.pk)
+        if grade and registered and grade != registered:
+            message = _("包保等级与主体台账不一致（主体台账为 %(grade)s 级）。") % {"grade": registered}
             self.error(row, "grade", "mismatch", message)
 
     def _check_pair(self, row: Row, entity: Entity, cadre: Cadre) -> None:
         """The cadre's level is the one the policy in force where the entity is gives its grade, and the cadre's
         region contains the entity's."""
-        grade = entity.baobao_grade or row.get("grade")
+        grade = self.grades.get(entity.pk) or row.get("grade")
         if not grade:
             return
         wanted = self.policies[entity.region_id].level_for_grade.get(grade)

@@ -4,6 +4,10 @@ A file without region codes (an export of the national 包保 platform carries a
 entity's township or village read from its address (:mod:`shian.regions.addresses`, one index of the
 importer's jurisdiction per file): an address that names one region fills it, one that could lie in several
 or names none is a cell error naming the candidates, for the clerk to confirm.
+
+The 包保等级 column is the grade the ledger declares. An entity not yet graded keeps it as its grade until the first
+grading (`Entity.declared_grade`); for a graded entity whose grade differs, the file's grade becomes a manual
+adjustment (override) naming the file as its reason, which later gradings keep until someone clears it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from shian.baobao.models import EntityGrade
 from shian.entities.models import SUBTYPES_BY_TYPE, Entity, License
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.imports.importer import Change, lookup, new_instance
@@ -42,6 +47,10 @@ class EntityImporter(LedgerImporter):
         self.licenses = lookup(
             License.objects.select_related("entity"), "number", (r.get("license_number") for r in rows)
         )
+        self.gradings: dict[int, EntityGrade] = {}
+        if "baobao_grade" in self.sheet.headers:
+            known = {e.pk for e in self.by_uscc.values()} | {lic.entity_id for lic in self.licenses.values()}
+            self.gradings = lookup(EntityGrade.objects.all(), "entity_id", known)
         self.duplicates(["uscc", "license_number"])
         self.fields = [key for key in _ENTITY_FIELDS if key in self.sheet.headers]
         self.blank_fields = [key for key in ("uscc", "sub_type", "sales_band") if key in self.fields]
@@ -123,8 +132,10 @@ class EntityImporter(LedgerImporter):
             values["department_id"] = (
                 self.departments.get(department) if department else DEFAULT_DEPARTMENT.get(sub_type)
             )
-        if row.get("baobao_grade"):
-            values["baobao_grade"] = row["baobao_grade"]
+        grade = row.get("baobao_grade")
+        grading = self.gradings.get(entity.pk) if entity is not None else None
+        if grade and grading is None:
+            values["declared_grade"] = grade
         changes = []
         if entity is None:
             entity = new_instance(Entity, values)
@@ -145,6 +156,10 @@ class EntityImporter(LedgerImporter):
                 changes.append(Change(row.number, created, {"entity": entity}, created=True))
             elif fields := self.diff(license, dates):
                 changes.append(Change(row.number, license, fields))
+        if grade and grading is not None and grading.grade != grade:
+            reason = _("主体台账“%(file)s”登记为 %(grade)s 级") % {"file": self.sheet.filename[:150], "grade": grade}
+            adjust = {"override_grade": grade, "override_reason": reason, "overridden_by_id": self.actor.pk}
+            changes.append(Change(row.number, grading, {**adjust, "grade": grade}))
         return changes
 
     def _region(self, row: Row, entity: Entity | None) -> str | None:
