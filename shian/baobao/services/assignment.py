@@ -2,18 +2,20 @@
 run with its shortages, and publishing a reviewed run as the guarantees in effect."""
 
 import math
+import operator
 import time
 from collections import Counter, defaultdict
+from functools import reduce
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shian.core import audit
-from shian.core.bulk import chunked
+from shian.core.bulk import chunked, insert_rows
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import CITY, level_of
@@ -58,14 +60,60 @@ def _stale(policy: Policy) -> Q:
 _ITEM_FIELDS = ("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude")
 
 
-def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> dict:
+def _active(prefix: str):
+    return narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix).annotate(
+        baobao_grade=baobao_grade()
+    )
+
+
+def _by_piece(pieces: list[str], rows, region_at: int) -> dict[str, list]:
+    """Rows split among disjoint region prefixes by the region code at `region_at`."""
+    out: dict[str, list] = {piece: [] for piece in pieces}
+    lengths = sorted({len(piece) for piece in pieces})
+    for row in rows:
+        code = row[region_at]
+        for n in lengths:
+            if (bucket := out.get(code[:n])) is not None:
+                bucket.append(row)
+                break
+    return out
+
+
+def _inputs(prefix: str, pieces: list[str], incremental: bool) -> dict[str, tuple[list, dict]]:
+    """Each piece's entity rows and previous guarantees, read for all pieces at once: every read joins the
+    grading table (the grade lives there), and one join over the region costs a fraction of one per piece
+    (docs/performance.md). Full: every active entity and every guarantee. Incremental: the entities nobody
+    guarantees and those whose guarantee went stale, with the stale guarantees (one term per policy)."""
+    active = _active(prefix)
+    if not incremental:
+        rows = _by_piece(pieces, active.values_list(*_ITEM_FIELDS).iterator(chunk_size=20_000), 2)
+        current = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
+        pairs = _by_piece(pieces, current.values_list("entity_id", "cadre_id", "entity__region_id"), 2)
+        return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+    by_policy: dict[int, tuple[Policy, list[str]]] = {}
+    for piece in pieces:
+        policy = grading.policy_for(piece)
+        by_policy.setdefault(policy.pk, (policy, []))[1].append(piece)
+    terms = [
+        reduce(operator.or_, (region_under(Guarantee, "entity__region", piece) for piece in group)) & _stale(policy)
+        for policy, group in by_policy.values()
+    ]
+    stale = Guarantee.objects.annotate(entity_grade=baobao_grade("entity__")).filter(reduce(operator.or_, terms))
+    pairs = _by_piece(pieces, stale.values_list("entity_id", "cadre_id", "entity__region_id"), 2)
+    found = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
+    for chunk in chunked([e for piece in pieces for e, _c, _r in pairs[piece]]):
+        found += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)
+    rows = _by_piece(pieces, found, 2)
+    return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+
+
+def _solve_piece(piece: str, rows: list, previous: dict, *, incremental: bool, baseline: bool = False) -> dict:
     """One city (or smaller region): a full solve places every active entity; an incremental one keeps every
     guarantee that still holds and places only new entities and those whose guarantee went stale, against the
-    capacity the kept guarantees leave. Returns what to persist (changed pairs only when incremental)."""
+    capacity the kept guarantees leave. `rows` and `previous` come from `_inputs`. Returns what to persist
+    (changed pairs only when incremental)."""
     policy = grading.policy_for(piece)
     level_for_grade, match = policy.level_for_grade, policy.department_match
-    active = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), piece)
-    active = active.annotate(baobao_grade=baobao_grade())
     current = narrow_to(Guarantee.objects.all(), piece, "entity__region")
     cadre_rows = list(
         Cadre.objects.filter(_piece_cadres(piece)).values_list(
@@ -76,20 +124,15 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
         Q(cadre__region_id=piece[:4]) | region_under(Guarantee, "cadre__region", piece)
     )
     if incremental:
-        # the stale filter is costly on a million guarantees: run it once, then work from its ids
-        stale = current.annotate(entity_grade=baobao_grade("entity__")).filter(_stale(policy))
-        previous = dict(stale.values_list("entity_id", "cadre_id"))
-        rows = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
-        for chunk in chunked(previous):
-            rows += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)
         load = Counter(dict(serving.values_list("cadre_id").annotate(n=Count("pk")).order_by()))
         load.subtract(previous.values())  # stale guarantees free their cadre's place
     else:
-        rows = list(active.values_list(*_ITEM_FIELDS))
-        previous = dict(current.values_list("entity_id", "cadre_id"))
-        # a city cadre's load from the rest of the city, when the piece is smaller than a city
-        outside = serving.exclude(entity_id__in=current.values("entity_id"))
-        load = dict(outside.values_list("cadre_id").annotate(n=Count("pk")).order_by())
+        # a city cadre's load from the rest of the city, when the piece is smaller than a city (cadres never
+        # cross a city, so a city's cadres guarantee nothing outside it)
+        load = {}
+        if (level_of(piece) or 0) > CITY:
+            outside = serving.exclude(entity_id__in=current.values("entity_id"))
+            load = dict(outside.values_list("cadre_id").annotate(n=Count("pk")).order_by())
     seats = [
         matching.Seat(
             pk,
@@ -117,7 +160,7 @@ def _solve_piece(piece: str, *, incremental: bool, baseline: bool = False) -> di
             regulators[region].append(pk)
     changed = {pk: c for pk, c in result.chosen.items() if previous.get(pk) != c}
     dropped = [pk for pk in previous if pk not in result.chosen]
-    entities = active.count() if incremental else len(rows)
+    entities = _active(piece).count() if incremental else len(rows)
     return {
         "persist": changed if incremental else result.chosen,
         "dropped": dropped,
@@ -196,7 +239,10 @@ def assign_cadres(
     if not level_of(prefix):
         raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
     started = time.monotonic()
-    pieces = [_solve_piece(piece, incremental=incremental, baseline=baseline) for piece in _pieces(prefix)]
+    inputs = _inputs(prefix, _pieces(prefix), incremental)
+    pieces = [
+        _solve_piece(piece, *inputs.pop(piece), incremental=incremental, baseline=baseline) for piece in list(inputs)
+    ]
     solved_at = time.monotonic()
     counts = {key: sum(s[key] for s in pieces) for key in ("entities", "cadres", "assigned", "changed")}
     counts["unassigned"] = counts["entities"] - counts["assigned"]
@@ -224,17 +270,9 @@ def assign_cadres(
             for pk, cadre in s["persist"].items():
                 regs = s["regulators"].get(s["regions"][pk][:9], [])
                 supporter = regs[cadre % len(regs)] if regs and cadre not in regs else None
-                rows.append(
-                    Assignment(
-                        run=run,
-                        entity_id=pk,
-                        cadre_id=cadre,
-                        supporter_id=supporter,
-                        grade=s["grades"][pk],
-                        cost=s["costs"].get(pk, 0),
-                    )
-                )
-        Assignment.objects.bulk_create(rows, batch_size=5000)
+                rows.append((run.pk, pk, cadre, supporter, s["grades"][pk], s["costs"].get(pk, 0)))
+        # plain rows (COPY on PostgreSQL): a province's run is a million assignments
+        insert_rows(Assignment, ["run_id", "entity_id", "cadre_id", "supporter_id", "grade", "cost"], rows)
         run.seconds = round(time.monotonic() - started, 3)
         run.save(update_fields=["seconds"])
         audit.record(
@@ -254,34 +292,13 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
     require_in_scope(actor, run.region_id or "")
     if run.status != AssignmentRun.Status.DRAFT:
         raise ValidationError(_("只能发布待审核的方案。"))
-    today = timezone.localdate()
-    current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
     if run.incremental:  # the run holds only the changed pairs and names the guarantees that end
-        kept, dropped = {}, run.params.get("dropped", [])
-    else:
-        kept = {e: (cadre, since) for e, cadre, since in current.values_list("entity_id", "cadre_id", "since")}
-    rows = [
-        Guarantee(
-            entity_id=a.entity_id,
-            cadre_id=a.cadre_id,
-            supporter_id=a.supporter_id,
-            run=run,
-            since=kept[a.entity_id][1] if kept.get(a.entity_id, (None,))[0] == a.cadre_id else today,
-        )
-        for a in run.assignments.all().iterator(chunk_size=5000)
-    ]
-    if not run.incremental:
-        assigned = {g.entity_id for g in rows}
-        dropped = [pk for pk in kept if pk not in assigned]
-    for chunk in chunked(dropped, 20_000):
-        Guarantee.objects.filter(entity_id__in=chunk).delete()
-    Guarantee.objects.bulk_create(
-        rows,
-        batch_size=5000,
-        update_conflicts=True,
-        unique_fields=["entity"],
-        update_fields=["cadre", "supporter", "run", "since"],
-    )
+        for chunk in chunked(run.params.get("dropped", []), 20_000):
+            Guarantee.objects.filter(entity_id__in=chunk).delete()
+    else:  # the run holds every pair: a guarantee under its region that it does not hold ends
+        current = narrow_to(Guarantee.objects.all(), run.region_id, "entity__region")
+        current.exclude(Exists(run.assignments.filter(entity_id=OuterRef("entity_id")))).delete()
+    written = _upsert_guarantees(run, timezone.localdate())
     AssignmentRun.objects.filter(region=run.region, status=AssignmentRun.Status.PUBLISHED).update(
         status=AssignmentRun.Status.SUPERSEDED
     )
@@ -293,6 +310,23 @@ def publish_run(*, actor, run: AssignmentRun) -> AssignmentRun:
         action="baobao.publish",
         obj=run,
         region_code=run.region_id or "",
-        after={"guarantees": len(rows), "changes_resolved": resolved},
+        after={"guarantees": written, "changes_resolved": resolved},
     )
     return run
+
+
+def _upsert_guarantees(run: AssignmentRun, today) -> int:
+    """The run's assignments become the guarantees in effect, in one statement (a province's run is a million
+    rows): a pair that keeps its cadre keeps its start date, any other starts today. Returns the rows written."""
+    guarantee, assignment = Guarantee._meta.db_table, Assignment._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {guarantee} (entity_id, cadre_id, supporter_id, run_id, since) "
+            f"SELECT a.entity_id, a.cadre_id, a.supporter_id, a.run_id, "
+            f"CASE WHEN g.cadre_id = a.cadre_id THEN g.since ELSE %s END "
+            f"FROM {assignment} a LEFT JOIN {guarantee} g ON g.entity_id = a.entity_id WHERE a.run_id = %s "
+            f"ON CONFLICT (entity_id) DO UPDATE SET cadre_id = excluded.cadre_id, "
+            f"supporter_id = excluded.supporter_id, run_id = excluded.run_id, since = excluded.since",
+            [connection.ops.adapt_datefield_value(today), run.pk],
+        )
+        return cursor.rowcount
