@@ -101,14 +101,26 @@ class Problem:
             level, region = self._group(item)
             candidates = self._eligible(by_group, level, region, item.department)
             reason = "" if candidates else ("department" if item.department else "level")
-            arcs = [(index[s.id], self._cost(item, s, 0)) for s in candidates]
+            arcs = self._arcs(item, candidates, region, 0, index)
             if (level, region) in short or not candidates:
                 up = UP.get(level)
                 if up and len(item.region) >= CODE_LENGTH[up]:
-                    upper = self._eligible(by_group, up, item.region[: CODE_LENGTH[up]], item.department)
-                    arcs += [(index[s.id], self._cost(item, s, FALLBACK_COST)) for s in upper]
+                    upper_region = item.region[: CODE_LENGTH[up]]
+                    upper = self._eligible(by_group, up, upper_region, item.department)
+                    arcs += self._arcs(item, upper, upper_region, FALLBACK_COST, index)
             self.arcs.append(arcs)
             self.reasons.append(reason or "capacity")
+
+    def _arcs(self, item: Item, seats: list[Seat], region: str, base: int, index: dict) -> list[tuple[int, int]]:
+        """The arcs from the item to a group's seats: `base`, plus the distance to the group's area, plus the
+        change cost for any seat but its current cadre. A group's seats share its region, hence its centre, so
+        the distance is computed once per group, not once per seat (a province has 3.9M arcs)."""
+        position = (item.lng, item.lat) if item.lng is not None else None
+        cost = base + round(KM_COST * _km(position, self.centre.get(region)))
+        previous = self.previous.get(item.id)
+        if previous is None:
+            return [(index[s.id], cost) for s in seats]
+        return [(index[s.id], cost if s.id == previous else cost + CHANGE_COST) for s in seats]
 
     def _group(self, item: Item) -> tuple[str, str]:
         level = self.level_for_grade.get(item.grade, "village")
@@ -119,14 +131,6 @@ class Problem:
     def _eligible(by_group, level, region, department):
         seats = by_group.get((level, region), [])
         return [s for s in seats if s.department == department] if department else seats
-
-    def _cost(self, item: Item, seat: Seat, base: int) -> int:
-        cost = base + round(
-            KM_COST * _km((item.lng, item.lat) if item.lng is not None else None, self.centre.get(seat.region))
-        )
-        if item.id in self.previous and self.previous[item.id] != seat.id:
-            cost += CHANGE_COST
-        return cost
 
     def solve(self) -> Result:
         n_items, n_seats = len(self.items), len(self.seats)
