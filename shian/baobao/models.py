@@ -163,10 +163,15 @@ class AssignmentRun(models.Model):
 class Assignment(models.Model):
     """One entity's responsible cadre in a run, with the station contact who supports the visits."""
 
+    # A province's run is a million rows written at once; the database checks of its entity and cadre keys (three
+    # lookups per row at commit) cost more than the write (docs/performance.md). The ids come from the rows the
+    # solve read, Django still applies on_delete, and publishing copies them into Guarantee, whose keys are checked.
     run = models.ForeignKey(AssignmentRun, on_delete=models.CASCADE, related_name="assignments")
-    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
-    supporter = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    entity = models.ForeignKey("entities.Entity", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    supporter = models.ForeignKey(
+        Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     grade = models.CharField(_("包保等级"), max_length=1)
     cost = models.IntegerField(default=0)
 
