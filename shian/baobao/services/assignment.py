@@ -66,6 +66,22 @@ def _active(prefix: str):
     )
 
 
+def _compact(rows):
+    """Entity rows as the solve keeps them for a whole province at once: coordinates as floats, and one string
+    object per distinct region, sub-type and grade (a million rows of Decimals and repeated codes cost several
+    hundred MiB more)."""
+    shared: dict[str, str] = {}
+    for pk, grade, region, sub_type, lng, lat in rows:
+        yield (
+            pk,
+            shared.setdefault(grade, grade),
+            shared.setdefault(region, region),
+            shared.setdefault(sub_type, sub_type),
+            None if lng is None else float(lng),
+            None if lat is None else float(lat),
+        )
+
+
 def _by_piece(pieces: list[str], rows, region_at: int) -> dict[str, list]:
     """Rows split among disjoint region prefixes by the region code at `region_at`."""
     out: dict[str, list] = {piece: [] for piece in pieces}
@@ -86,7 +102,7 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> dict[str, tupl
     guarantees and those whose guarantee went stale, with the stale guarantees (one term per policy)."""
     active = _active(prefix)
     if not incremental:
-        rows = _by_piece(pieces, active.values_list(*_ITEM_FIELDS).iterator(chunk_size=20_000), 2)
+        rows = _by_piece(pieces, _compact(active.values_list(*_ITEM_FIELDS).iterator(chunk_size=20_000)), 2)
         current = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
         pairs = _by_piece(pieces, current.values_list("entity_id", "cadre_id", "entity__region_id"), 2)
         return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
