@@ -1,7 +1,7 @@
 """The market-entity registry (市场主体): entities, their licences and key personnel."""
 
 from django.db import models
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -169,6 +169,14 @@ def baobao_grade(prefix: str = "") -> Coalesce:
     `Guarantee.objects.annotate(grade=baobao_grade("entity__"))`: the grade of its grading (the baobao app's
     one row per entity, reverse name `grading`), else the grade its ledger declared; "" = not graded."""
     return Coalesce(F(f"{prefix}grading__grade"), F(f"{prefix}declared_grade"))
+
+
+def listed_baobao_grade() -> Coalesce:
+    """`baobao_grade()` for a page of entities: a subquery per row returned, which PostgreSQL evaluates after the
+    sort and limit, where a join is made for every matching row before the sort (a name search that matches
+    8,000 entities then reads 8,000 gradings for a page of 50; docs/performance.md)."""
+    grading = Entity.objects.filter(pk=OuterRef("pk")).values("grading__grade")[:1]
+    return Coalesce(Subquery(grading), F("declared_grade"))
 
 
 class License(models.Model):

@@ -17,7 +17,7 @@ from shian.core.regioncodes import child_length
 from shian.regions.models import Region
 
 from . import validators
-from .models import Entity, KeyPerson, License, baobao_grade
+from .models import Entity, KeyPerson, License, baobao_grade, listed_baobao_grade
 
 LICENCE_EXPIRY_DAYS = "entities.licence_expiry_days"  # the rule (entities/ruledefs.py)
 
@@ -38,7 +38,7 @@ def entity_list(
 ) -> QuerySet[Entity]:
     """Search by name substring, USCC prefix or licence-number prefix; filter by type, grade, status, expiry.
     Each row carries its 包保 grade as `baobao_grade`."""
-    qs = narrow_to(_visible(user), region_code).annotate(baobao_grade=baobao_grade())
+    qs = narrow_to(_visible(user), region_code).annotate(baobao_grade=listed_baobao_grade())
     q = (q or "").strip()
     if q:
         qs = qs.filter(_search(q))
