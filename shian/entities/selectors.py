@@ -38,7 +38,9 @@ def entity_list(
 ) -> QuerySet[Entity]:
     """Search by name substring, USCC prefix or licence-number prefix; filter by type, grade, status, expiry.
     Each row carries its 包保 grade as `baobao_grade`."""
-    qs = narrow_to(_visible(user), region_code).annotate(baobao_grade=listed_baobao_grade())
+    # the page's regions by one more query, not joined: a join is made for every match before the sort
+    qs = narrow_to(_visible(user).select_related(None).prefetch_related("region"), region_code)
+    qs = qs.annotate(baobao_grade=listed_baobao_grade())
     q = (q or "").strip()
     if q:
         qs = qs.filter(_search(q))
