@@ -13,7 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 CHUNK = 5000  # ids per IN (...) query: far below SQLite's and PostgreSQL's parameter limits
 _MAX_PARAMS = 30_000  # per statement: under SQLite's 32,766 and PostgreSQL's 65,535
 COPY_MIN_ROWS = 1000  # PostgreSQL: from this many rows on, COPY (about three times the multi-row INSERT's speed)
-WRITE_CACHE_MIB = 64  # SQLite page cache while a large write runs (the default 2 MiB rereads index pages endlessly)
+WRITE_CACHE_MIB = 32  # SQLite page cache while a large write runs (the default 2 MiB rereads index pages endlessly)
 
 
 def chunked(values: Iterable, size: int = CHUNK) -> Iterator[list]:
