@@ -112,6 +112,8 @@ def normalize(value) -> str:
     """
     text = _to_text(value)
     if text.isascii():  # the common case (an import checks 100,000 codes): split() drops what isspace() names
+        if type(text) is str and text.isalnum() and (text.isupper() or text.isdigit()):
+            return text  # already folded: the same text, not a copy kept beside the file's for every row
         return "".join(text.split()).translate(_ASCII_UPPER)
     text = text.translate(_FULLWIDTH).translate(_ASCII_UPPER)
     return "".join(c for c in text if not c.isspace())
