@@ -138,7 +138,7 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     counts["skipped"] = len(bad)
     # The read rows are not needed past the report: freed before the writes, which need memory of their own.
     sheet.rows, plan.changes = [], []
-    with transaction.atomic(), sqlite_write_cache():
+    with sqlite_write_cache(), transaction.atomic():  # the cache restored once the transaction ended, whatever way
         written = importer_class.apply(changes)
         _write_rows(pipeline, batch, written)
         batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)
