@@ -276,9 +276,11 @@ class Importer:
 def _link(instance: Model, name: str, parent: Model | None) -> None:
     """``setattr(instance, name, parent)`` for a parent saved above. A plain foreign key to a saved parent gets the
     parent's key only (what is written; the descriptor's checks and cached parent cost more than the insert of
-    100,000 licences); anything else goes through the descriptor."""
+    100,000 licences); anything else (a child that already holds a related object, say) goes through the
+    descriptor."""
     field = instance._meta.get_field(name)
-    if parent is not None and type(field) is models.ForeignKey and field.remote_field.model is type(parent):
+    plain = type(field) is models.ForeignKey and field.remote_field.model is type(parent)
+    if plain and not instance._state.__dict__.get("fields_cache"):  # no related object assigned before
         key = getattr(parent, field.target_field.attname)
         if key is not None:
             setattr(instance, field.attname, key)
