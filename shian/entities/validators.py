@@ -18,6 +18,7 @@ Masking of ID and phone numbers (PIPL) lives in shian.core.pii.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from datetime import date
 
@@ -111,6 +112,8 @@ def normalize(value) -> str:
     """
     text = _to_text(value)
     if text.isascii():  # the common case (an import checks 100,000 codes): split() drops what isspace() names
+        if type(text) is str and text.isalnum() and (text.isupper() or text.isdigit()):
+            return text  # already folded: the same text, not a copy kept beside the file's for every row
         return "".join(text.split()).translate(_ASCII_UPPER)
     text = text.translate(_FULLWIDTH).translate(_ASCII_UPPER)
     return "".join(c for c in text if not c.isspace())
@@ -161,14 +164,18 @@ def _today(today: date | None) -> date:
 
 def org_code_check_char(base8: str) -> str:
     """GB 11714 check char for 8 body chars (digits, A=10…Z=35): c = 11 − (Σ mod 11); 10→X, 11→0."""
-    total = sum(_ORG_VALUE[c] * w for c, w in zip(base8, ORG_WEIGHTS, strict=True))
+    if len(base8) != len(ORG_WEIGHTS):
+        raise ValueError(f"8 characters expected, got {len(base8)}")
+    total = sum(map(operator.mul, map(_ORG_VALUE.__getitem__, base8), ORG_WEIGHTS))
     c = 11 - total % 11
     return "X" if c == 10 else "0" if c == 11 else str(c)
 
 
 def uscc_check_char(prefix17: str) -> str:
     """GB 32100 check char for the first 17 chars: (31 − Σ value×weight mod 31) mod 31 → charset."""
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(prefix17, USCC_WEIGHTS, strict=True))
+    if len(prefix17) != len(USCC_WEIGHTS):
+        raise ValueError(f"17 characters expected, got {len(prefix17)}")
+    total = sum(map(operator.mul, map(_USCC_VALUE.__getitem__, prefix17), USCC_WEIGHTS))  # an import checks 100,000
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 

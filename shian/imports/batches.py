@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.bulk import insert_rows
+from shian.core.bulk import insert_rows, sqlite_write_cache
 from shian.core.models import AuditEntry
 
 from .cells import ImportFileError
@@ -118,6 +118,7 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
         sheet = read_sheet(data, batch.file_name, importer_class.spec)
     except ImportFileError as exc:
         return _finish(batch, model.Status.FAILED, message=exc.message)
+    del data
     batch.rows_total = len(sheet.rows)
     model.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
     importer = importer_class(sheet, actor)
@@ -135,7 +136,9 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
         return _finish(batch, status, counts=counts, errors=errors)
     changes = [c for c in plan.changes if c.row not in bad]
     counts["skipped"] = len(bad)
-    with transaction.atomic():
+    # The read rows are not needed past the report: freed before the writes, which need memory of their own.
+    sheet.rows, plan.changes = [], []
+    with sqlite_write_cache(), transaction.atomic():  # the cache restored once the transaction ended, whatever way
         written = importer_class.apply(changes)
         _write_rows(pipeline, batch, written)
         batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)

@@ -188,10 +188,10 @@ def _check_columns(sheet: Sheet) -> None:
         )
 
 
-# One parse per distinct text cell of a column (a file repeats its codes, dates, kinds and counts on many rows); a
-# column of mostly distinct values stops being remembered after this many, which bounds the memory.
+# One parse per distinct text cell of a column (a file repeats its codes, dates, kinds and counts on many rows), and
+# one copy of that text kept in the rows' raw cells; a column of mostly distinct values stops being remembered after
+# this many, which bounds the memory.
 MEMO_PER_COLUMN = 50_000
-_UNSEEN = object()
 
 
 def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
@@ -202,7 +202,7 @@ def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
     groups = [[key for key in group if key in sheet.positions] for group in spec.one_of]
     example = _example(spec, plan, template)
     errors = sheet.errors
-    seen = {key: {} for key, _position, _read in plan}  # per column: text cell -> value or CellProblem
+    seen = {key: {} for key, _position, _read in plan}  # per column: text cell -> (text, value or CellProblem)
     plan = [(key, position, read, seen[key]) for key, position, read in plan]
     for number, cells in enumerate(rows, start=sheet.header_row + 1):
         row = Row(template, number=number, raw=cells)
@@ -213,14 +213,17 @@ def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
             raw = cells[position] if position < width else None
             if raw is None or raw == "":
                 continue
-            value = known.get(raw, _UNSEEN) if type(raw) is str else _UNSEEN
-            if value is _UNSEEN:
+            hit = known.get(raw) if type(raw) is str else None
+            if hit is not None:
+                raw = cells[position] = hit[0]  # the row keeps the first row's equal text, not a copy of it
+                value = hit[1]
+            else:
                 try:
                     value = read(raw)
                 except CellProblem as bad:
                     value = bad
                 if type(raw) is str and len(known) < MEMO_PER_COLUMN:
-                    known[raw] = value
+                    known[raw] = (raw, value)
             if type(value) is CellProblem:
                 bad = value
                 errors.append(CellError(number, sheet.headers[key], display(raw), bad.code, bad.message, key))

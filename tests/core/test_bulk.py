@@ -78,3 +78,43 @@ def test_reserved_keys_come_after_every_key_ever_given_and_insert_rows_takes_the
     assert set(ImportRow.objects.filter(object_type="x", row__in=keys).values_list("pk", flat=True)) == set(keys)
     assert row(9).pk > max(keys)
     assert bulk.reserve_keys(ImportRow, 0) == []
+
+
+def test_a_column_with_a_value_of_another_type_goes_through_its_field(regions, superuser):
+    """On SQLite a column is sent as is only when every value in the chunk has a type the column takes as is; one
+    odd value (a float in a decimal field, a lazy string in a text field) has that column prepared by the field."""
+    from django.utils.functional import lazy
+
+    lazy_name = lazy(lambda: "懒名称", str)()
+    entities = [
+        Entity(name="甲", region_id="370725001001", floor_area=Decimal("12.5")),
+        Entity(name=lazy_name, region_id="370725001001", floor_area=7.5),
+    ]
+    insert_many(Entity, entities)
+    stored = {e.pk: e for e in Entity.objects.filter(pk__in=[e.pk for e in entities])}
+    assert [stored[e.pk].name for e in entities] == ["甲", "懒名称"]
+    assert [stored[e.pk].floor_area for e in entities] == [Decimal("12.5"), Decimal("7.5")]
+
+
+def test_the_write_cache_is_restored_after_the_write(db):
+    from django.db import connection
+
+    def cache_size():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":
+        with bulk.sqlite_write_cache():  # nothing to do elsewhere
+            return
+    before = cache_size()
+    with pytest.raises(RuntimeError), bulk.sqlite_write_cache(8):
+        assert cache_size() == -8 * 1024
+        raise RuntimeError("the write failed")
+    assert cache_size() == before
+
+
+def test_chunked_lists_and_other_iterables_alike():
+    values = list(range(7))
+    assert list(bulk.chunked(values, 3)) == [[0, 1, 2], [3, 4, 5], [6]] == list(bulk.chunked(iter(values), 3))
+    assert list(bulk.chunked([], 3)) == [] == list(bulk.chunked(iter([]), 3))

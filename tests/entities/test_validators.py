@@ -102,6 +102,16 @@ def test_uscc_normalisation(raw):
     assert validate_uscc(raw) == "91440101MA5CJQ4N59"
 
 
+@pytest.mark.parametrize("text", ["91440101MA5CJQ4N59", "123", "JY23707250000011", "AB", "a1", "A-1", "Ａ1", ""])
+def test_normalize_gives_folded_text_as_is_and_folds_anything_else(text):
+    from shian.entities.validators import normalize
+
+    folded = "".join(text.translate({0xFF21: "A"}).split()).upper()
+    assert normalize(text) == folded and type(normalize(text)) is str
+    if folded == text and text.isalnum():
+        assert normalize(text) is text  # no copy of an already folded code
+
+
 def test_uscc_wrong_check_is_a_checksum_warning_naming_the_expected_char():
     with pytest.raises(ChecksumWarning) as info:
         validate_uscc("91440101MA5CJQ4N58")

@@ -124,3 +124,16 @@ def test_a_group_row_with_merged_cells_qualifies_the_fields_under_it():
     assert sheet.errors == [] and sheet.header_row == 2
     assert sheet.positions == {"name": 0, "person": 3, "phone": 4}
     assert dict(sheet.rows[0]) == {"name": "检测站", "phone": "13900000003", "person": "王五"}
+
+
+def test_new_instance_is_what_the_constructor_builds(db):
+    """The importers' fast constructor: every field at its default unless given, the object fresh and unsaved."""
+    from shian.entities.models import Entity, License
+    from shian.imports.importer import new_instance
+
+    for model, values in ((Entity, {"name": "饭店", "region_id": "370725001001"}), (License, {"number": "JY1"})):
+        built, constructed = new_instance(model, values), model(**values)
+        for field in model._meta.concrete_fields:
+            assert getattr(built, field.attname) == getattr(constructed, field.attname), field.attname
+        assert built._state.adding and built._state.db is None and built.pk is None
+    assert new_instance(Entity, {"region": None}).region_id is None  # not an attribute name: the constructor
