@@ -94,33 +94,56 @@ class Problem:
             for seat in group_seats:
                 self.fair[seat.id] = min(seat.capacity, share)
         short = {g for g, n in demand.items() if n > sum(s.capacity for s in by_group.get(g, []))}
-        self.arcs: list[list[tuple[int, int]]] = []  # per item: (seat index, cost)
         self.reasons: list[str] = []
-        index = {seat.id: i for i, seat in enumerate(seats)}
-        for item in items:
+        # The arcs are built block by block: the items that share a cadre group (and department) share its seats,
+        # so each block is a product laid out by numpy, not 3.9M tuples built one by one (docs/performance.md).
+        index = {seat.id: j for j, seat in enumerate(seats)}
+        eligible: dict[tuple, np.ndarray] = {}
+        blocks: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))  # -> (items, costs)
+        for i, item in enumerate(items):
             level, region = self._group(item)
-            candidates = self._eligible(by_group, level, region, item.department)
-            reason = "" if candidates else ("department" if item.department else "level")
-            arcs = self._arcs(item, candidates, region, 0, index)
-            if (level, region) in short or not candidates:
+            position = (item.lng, item.lat) if item.lng is not None else None
+            key = (level, region, item.department)
+            candidates = eligible.get(key)
+            if candidates is None:
+                group = self._eligible(by_group, level, region, item.department)
+                candidates = eligible[key] = np.array([index[seat.id] for seat in group], dtype=np.int64)
+            if len(candidates):
+                members, costs = blocks[(*key, 0)]
+                members.append(i), costs.append(round(KM_COST * _km(position, self.centre.get(region))))
+            if (level, region) in short or not len(candidates):
                 up = UP.get(level)
                 if up and len(item.region) >= CODE_LENGTH[up]:
                     upper_region = item.region[: CODE_LENGTH[up]]
-                    upper = self._eligible(by_group, up, upper_region, item.department)
-                    arcs += self._arcs(item, upper, upper_region, FALLBACK_COST, index)
-            self.arcs.append(arcs)
-            self.reasons.append(reason or "capacity")
-
-    def _arcs(self, item: Item, seats: list[Seat], region: str, base: int, index: dict) -> list[tuple[int, int]]:
-        """The arcs from the item to a group's seats: `base`, plus the distance to the group's area, plus the
-        change cost for any seat but its current cadre. A group's seats share its region, hence its centre, so
-        the distance is computed once per group, not once per seat (a province has 3.9M arcs)."""
-        position = (item.lng, item.lat) if item.lng is not None else None
-        cost = base + round(KM_COST * _km(position, self.centre.get(region)))
-        previous = self.previous.get(item.id)
-        if previous is None:
-            return [(index[s.id], cost) for s in seats]
-        return [(index[s.id], cost if s.id == previous else cost + CHANGE_COST) for s in seats]
+                    upper_key = (up, upper_region, item.department)
+                    if upper_key not in eligible:
+                        upper = self._eligible(by_group, up, upper_region, item.department)
+                        eligible[upper_key] = np.array([index[seat.id] for seat in upper], dtype=np.int64)
+                    if len(eligible[upper_key]):
+                        members, costs = blocks[(*upper_key, 1)]
+                        km = round(KM_COST * _km(position, self.centre.get(upper_region)))
+                        members.append(i), costs.append(FALLBACK_COST + km)
+            self.reasons.append(("department" if item.department else "level") if not len(candidates) else "capacity")
+        parts = [[], [], [], []]  # item, seat, cost, fallback (0/1) per arc
+        for (*key, fallback), (members, costs) in blocks.items():
+            seats_of = eligible[tuple(key)]
+            parts[0].append(np.repeat(np.array(members, dtype=np.int64), len(seats_of)))
+            parts[1].append(np.tile(seats_of, len(members)))
+            parts[2].append(np.repeat(np.array(costs, dtype=np.int64), len(seats_of)))
+            parts[3].append(np.full(len(members) * len(seats_of), fallback, dtype=np.int8))
+        arc_item, arc_seat, arc_cost, arc_up = (np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in parts)
+        # an item's arcs: its own level's cadres, then the level above, each in the roster's order
+        order = np.lexsort((arc_up, arc_item))
+        self.arc_item, self.arc_seat, self.arc_cost = arc_item[order], arc_seat[order], arc_cost[order]
+        seat_ids = np.array([seat.id for seat in seats], dtype=np.int64)
+        current = np.full(len(items), -1, dtype=np.int64)  # each item's current cadre id, -1 for none
+        for i, item in enumerate(items):
+            cadre = previous.get(item.id)
+            if cadre is not None:
+                current[i] = cadre
+        before = current[self.arc_item]
+        self.arc_cost += CHANGE_COST * ((before >= 0) & (seat_ids[self.arc_seat] != before))
+        self.seat_ids = seat_ids
 
     def _group(self, item: Item) -> tuple[str, str]:
         level = self.level_for_grade.get(item.grade, "village")
@@ -133,67 +156,73 @@ class Problem:
         return [s for s in seats if s.department == department] if department else seats
 
     def solve(self) -> Result:
-        n_items, n_seats = len(self.items), len(self.seats)
+        """Arcs laid out as before the arrays: per item its source arc, its arc to the sink (unassigned), its
+        cadre arcs; then three arcs per cadre (the first-entity bonus, the fair share, the overload)."""
+        n_items, n_seats, n_arcs = len(self.items), len(self.seats), len(self.arc_item)
         source, sink = n_items + n_seats, n_items + n_seats + 1
-        tails, heads, caps, costs = [], [], [], []
-        for i, arcs in enumerate(self.arcs):
-            tails.append(source), heads.append(i), caps.append(1), costs.append(0)
-            tails.append(i), heads.append(sink), caps.append(1), costs.append(UNASSIGNED_COST)
-            for seat_index, cost in arcs:
-                tails.append(i), heads.append(n_items + seat_index), caps.append(1), costs.append(cost)
-        first_seat_arc = len(tails)
-        for j, seat in enumerate(self.seats):
-            fair = self.fair.get(seat.id, 0)
-            first = 0 if seat.working else min(1, seat.capacity)
-            tails.append(n_items + j), heads.append(sink), caps.append(first), costs.append(-LEADER_BONUS)
-            tails.append(n_items + j), heads.append(sink), caps.append(max(0, fair - first)), costs.append(0)
-            (
-                tails.append(n_items + j),
-                heads.append(sink),
-                caps.append(seat.capacity - max(fair, first)),
-                costs.append(OVERLOAD_COST),
-            )
+        items = np.arange(n_items, dtype=np.int64)
+        starts = np.searchsorted(self.arc_item, items) + 2 * items  # each item's source arc
+        total = n_items * 2 + n_arcs + 3 * n_seats
+        tails, heads = np.empty(total, dtype=np.int32), np.empty(total, dtype=np.int32)
+        caps, costs = np.ones(total, dtype=np.int64), np.zeros(total, dtype=np.int64)
+        tails[starts], heads[starts] = source, items
+        tails[starts + 1], heads[starts + 1], costs[starts + 1] = items, sink, UNASSIGNED_COST
+        at = np.arange(n_arcs, dtype=np.int64) + 2 * (self.arc_item + 1)
+        tails[at], heads[at], costs[at] = self.arc_item, n_items + self.arc_seat, self.arc_cost
+        first_seat_arc = n_items * 2 + n_arcs
+        capacity = np.array([seat.capacity for seat in self.seats], dtype=np.int64)
+        fair = np.array([self.fair.get(seat.id, 0) for seat in self.seats], dtype=np.int64)
+        first = np.array([0 if seat.working else min(1, seat.capacity) for seat in self.seats], dtype=np.int64)
+        bonus = first_seat_arc + 3 * np.arange(n_seats, dtype=np.int64)
+        for k in (bonus, bonus + 1, bonus + 2):
+            tails[k], heads[k] = n_items + np.arange(n_seats), sink
+        caps[bonus], caps[bonus + 1], caps[bonus + 2] = (
+            first,
+            np.maximum(0, fair - first),
+            capacity - np.maximum(fair, first),
+        )
+        costs[bonus], costs[bonus + 1], costs[bonus + 2] = -LEADER_BONUS, 0, OVERLOAD_COST
         flow = min_cost_flow.SimpleMinCostFlow()
-        flow.add_arcs_with_capacity_and_unit_cost(
-            np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
-            np.array(caps, dtype=np.int64), np.array(costs, dtype=np.int64),
-        )  # fmt: skip
+        flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         supplies = np.zeros(n_items + n_seats + 2, dtype=np.int64)
         supplies[source], supplies[sink] = n_items, -n_items
         flow.set_nodes_supplies(np.arange(len(supplies), dtype=np.int32), supplies)
         if flow.solve() != flow.OPTIMAL:
             raise RuntimeError("min-cost flow did not reach an optimum")
-        flows = flow.flows(np.arange(len(tails), dtype=np.int32))
-        working = sum(int(flows[arc]) for arc in range(first_seat_arc, len(tails), 3))
+        flows = flow.flows(np.arange(total, dtype=np.int32))
+        working = int(flows[first_seat_arc::3].sum())
         # reported without the bonus, so it compares with greedy() scored by objective_of()
         result = Result(objective=int(flow.optimal_cost()) + LEADER_BONUS * working)
-        arc = 0
-        for i, arcs in enumerate(self.arcs):
-            arc += 1  # source -> item
-            if flows[arc]:
-                result.unassigned[self.items[i].id] = self.reasons[i]
-            arc += 1
-            for seat_index, cost in arcs:
-                if flows[arc]:
-                    result.chosen[self.items[i].id] = self.seats[seat_index].id
-                    result.costs[self.items[i].id] = cost
-                arc += 1
+        ids = [item.id for item in self.items]
+        for i in np.flatnonzero(flows[starts + 1]).tolist():
+            result.unassigned[ids[i]] = self.reasons[i]
+        used = np.flatnonzero(flows[at])
+        chosen_items = [ids[i] for i in self.arc_item[used].tolist()]
+        result.chosen = dict(zip(chosen_items, self.seat_ids[self.arc_seat[used]].tolist(), strict=True))
+        result.costs = dict(zip(chosen_items, self.arc_cost[used].tolist(), strict=True))
         return result
 
     def greedy(self) -> Result:
         """Baseline: each entity in turn takes its cheapest arc with capacity left (nearest available cadre)."""
-        load = defaultdict(int)
+        order = np.lexsort((np.arange(len(self.arc_item)), self.arc_cost, self.arc_item))
+        arc_items = self.arc_item[order].tolist()
+        arc_seats, arc_costs = self.arc_seat[order].tolist(), self.arc_cost[order].tolist()
+        capacity = [seat.capacity for seat in self.seats]
+        load_of = [0] * len(self.seats)
+        placed = [False] * len(self.items)
         result = Result()
-        for i, arcs in enumerate(self.arcs):
-            item = self.items[i]
-            for seat_index, cost in sorted(arcs, key=lambda a: a[1]):
-                seat = self.seats[seat_index]
-                if load[seat.id] < seat.capacity:
-                    load[seat.id] += 1
-                    result.chosen[item.id], result.costs[item.id] = seat.id, cost
-                    break
-            else:
+        for i, j, cost in zip(arc_items, arc_seats, arc_costs, strict=True):
+            if not placed[i] and load_of[j] < capacity[j]:
+                load_of[j] += 1
+                placed[i] = True
+                result.chosen[self.items[i].id], result.costs[self.items[i].id] = self.seats[j].id, cost
+        for i, item in enumerate(self.items):
+            if not placed[i]:
                 result.unassigned[item.id] = self.reasons[i]
+        load = defaultdict(int)
+        for j, n in enumerate(load_of):
+            if n:
+                load[self.seats[j].id] += n
         result.objective = self.objective_of(result, load)
         return result
 
