@@ -202,3 +202,19 @@ def test_regrading_writes_only_what_changed(county, django_assert_max_num_querie
     assert grade != "D" and grading.grade == grading.computed_grade == grade and grading.fired == fired
     moved = {pk for pk, when in EntityGrade.objects.values_list("entity_id", "graded_at") if stamps[pk] != when}
     assert moved == {shop.pk} and sum(again.values()) == len(stamps)
+
+
+def test_arc_costs_keep_the_current_cadre_and_fall_back_one_level_up_at_a_price():
+    """Three D-grade entities, one village cadre with room for one: the other two fall back to the township
+    at FALLBACK_COST. The entity already with the township cadre stays there (moving costs CHANGE_COST), while
+    the greedy baseline takes each entity's cheapest arc in turn."""
+    village, township = "370725001001", "370725001"
+    items = [matching.Item(n, "D", village, None, None, None) for n in (1, 2, 3)]
+    seats = [matching.Seat(10, "village", village, None, 1), matching.Seat(20, "township", township, None, 5)]
+    problem = matching.Problem(items, seats, {"D": "village"}, previous={1: 20})
+    best = problem.solve()
+    assert best.chosen[1] == 20 and best.costs[1] == matching.FALLBACK_COST
+    assert sorted(best.costs[n] for n in (2, 3)) == [0, matching.FALLBACK_COST] and not best.unassigned
+    greedy = problem.greedy()
+    assert greedy.costs == {1: matching.CHANGE_COST, 2: matching.FALLBACK_COST, 3: matching.FALLBACK_COST}
+    assert best.objective < greedy.objective == problem.objective_of(greedy, {10: 1, 20: 2})
