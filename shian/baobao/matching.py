@@ -71,7 +71,7 @@ class Problem:
     """The arcs for one region's entities and cadres; `solve()` is optimal, `greedy()` is the baseline."""
 
     def __init__(self, items: list[Item], seats: list[Seat], level_for_grade: dict, previous: dict[int, int]):
-        self.items, self.seats, self.previous = items, seats, previous
+        self.items, self.seats = items, seats
         self.level_for_grade = level_for_grade
         by_group = defaultdict(list)  # (level, region) -> seats
         for seat in seats:
@@ -98,16 +98,20 @@ class Problem:
         # The arcs are built block by block: the items that share a cadre group (and department) share its seats,
         # so each block is a product laid out by numpy, not 3.9M tuples built one by one (docs/performance.md).
         index = {seat.id: j for j, seat in enumerate(seats)}
-        eligible: dict[tuple, np.ndarray] = {}
+        eligible: dict[tuple, np.ndarray] = {}  # (level, region, department) -> seat indexes
+
+        def seats_of(key: tuple) -> np.ndarray:
+            if key not in eligible:
+                group = self._eligible(by_group, *key)
+                eligible[key] = np.array([index[seat.id] for seat in group], dtype=np.int64)
+            return eligible[key]
+
         blocks: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))  # -> (items, costs)
         for i, item in enumerate(items):
             level, region = self._group(item)
             position = (item.lng, item.lat) if item.lng is not None else None
             key = (level, region, item.department)
-            candidates = eligible.get(key)
-            if candidates is None:
-                group = self._eligible(by_group, level, region, item.department)
-                candidates = eligible[key] = np.array([index[seat.id] for seat in group], dtype=np.int64)
+            candidates = seats_of(key)
             if len(candidates):
                 members, costs = blocks[(*key, 0)]
                 members.append(i), costs.append(round(KM_COST * _km(position, self.centre.get(region))))
@@ -116,21 +120,18 @@ class Problem:
                 if up and len(item.region) >= CODE_LENGTH[up]:
                     upper_region = item.region[: CODE_LENGTH[up]]
                     upper_key = (up, upper_region, item.department)
-                    if upper_key not in eligible:
-                        upper = self._eligible(by_group, up, upper_region, item.department)
-                        eligible[upper_key] = np.array([index[seat.id] for seat in upper], dtype=np.int64)
-                    if len(eligible[upper_key]):
+                    if len(seats_of(upper_key)):
                         members, costs = blocks[(*upper_key, 1)]
                         km = round(KM_COST * _km(position, self.centre.get(upper_region)))
                         members.append(i), costs.append(FALLBACK_COST + km)
             self.reasons.append(("department" if item.department else "level") if not len(candidates) else "capacity")
         parts = [[], [], [], []]  # item, seat, cost, fallback (0/1) per arc
         for (*key, fallback), (members, costs) in blocks.items():
-            seats_of = eligible[tuple(key)]
-            parts[0].append(np.repeat(np.array(members, dtype=np.int64), len(seats_of)))
-            parts[1].append(np.tile(seats_of, len(members)))
-            parts[2].append(np.repeat(np.array(costs, dtype=np.int64), len(seats_of)))
-            parts[3].append(np.full(len(members) * len(seats_of), fallback, dtype=np.int8))
+            block = eligible[tuple(key)]
+            parts[0].append(np.repeat(np.array(members, dtype=np.int64), len(block)))
+            parts[1].append(np.tile(block, len(members)))
+            parts[2].append(np.repeat(np.array(costs, dtype=np.int64), len(block)))
+            parts[3].append(np.full(len(members) * len(block), fallback, dtype=np.int8))
         arc_item, arc_seat, arc_cost, arc_up = (np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in parts)
         # an item's arcs: its own level's cadres, then the level above, each in the roster's order
         order = np.lexsort((arc_up, arc_item))

@@ -101,11 +101,17 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> dict[str, tupl
     (docs/performance.md). Full: every active entity and every guarantee. Incremental: the entities nobody
     guarantees and those whose guarantee went stale, with the stale guarantees (one term per policy)."""
     active = _active(prefix)
-    if not incremental:
+    if incremental:
+        rows, pairs = _incremental_inputs(active, pieces)
+    else:
         rows = _by_piece(pieces, _compact(active.values_list(*_ITEM_FIELDS).iterator(chunk_size=20_000)), 2)
         current = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
         pairs = _by_piece(pieces, current.values_list("entity_id", "cadre_id", "entity__region_id"), 2)
-        return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+    return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+
+
+def _incremental_inputs(active, pieces: list[str]) -> tuple[dict, dict]:
+    """The stale guarantees under the pieces (one term per policy) and the rows of the entities to place."""
     by_policy: dict[int, tuple[Policy, list[str]]] = {}
     for piece in pieces:
         policy = grading.policy_for(piece)
@@ -119,8 +125,7 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> dict[str, tupl
     found = list(active.filter(guarantee__isnull=True).values_list(*_ITEM_FIELDS))
     for chunk in chunked([e for piece in pieces for e, _c, _r in pairs[piece]]):
         found += active.filter(pk__in=chunk).values_list(*_ITEM_FIELDS)
-    rows = _by_piece(pieces, found, 2)
-    return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+    return _by_piece(pieces, found, 2), pairs
 
 
 def _solve_piece(piece: str, rows: list, previous: dict, *, incremental: bool, baseline: bool = False) -> dict:
