@@ -281,6 +281,9 @@ MEDIA_URL = "/media/"
 # task worker and the scheduler share (files under $SHIAN_VAR_DIR/cache: the deploy has no cache server), and
 # dropped at once when a service writes anything in that county (shian/core/figcache.py). 0: always count live.
 SHIAN_FIGURES_CACHE_SECONDS = max(int(os.environ.get("SHIAN_FIGURES_CACHE_SECONDS") or 60), 0)
+# A text search's total is counted exactly up to this many matches, then shown as "N+" (shian/core/paging.py): the
+# exact count of a common name across a province reads every match once more (docs/performance.md).
+SHIAN_SEARCH_COUNT_CAP = max(int(os.environ.get("SHIAN_SEARCH_COUNT_CAP") or 1000), 1)
 # The holiday table is kept in each process's memory this many seconds, so that a holiday written by another
 # worker process is seen within that time (shian/core/workdays.py).
 SHIAN_HOLIDAY_CACHE_SECONDS = max(int(os.environ.get("SHIAN_HOLIDAY_CACHE_SECONDS") or 60), 0)

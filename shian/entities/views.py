@@ -24,7 +24,10 @@ MANAGE = "entities.manage_entities"
 def entity_list(request):
     code = current_region_code(request)
     form, page = filtered_page(
-        request, EntityFilterForm, lambda **f: selectors.entity_list(user=request.user, region_code=code, **f)
+        request,
+        EntityFilterForm,
+        lambda **f: selectors.entity_list(user=request.user, region_code=code, **f),
+        capped_by="q",
     )
     return render(request, "entities/list.html", {"form": form, "page": page})
 

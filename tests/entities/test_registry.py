@@ -182,6 +182,34 @@ def test_pages_list_search_and_mask(db, station):
     assert "新增主体" in detail and "entity.create" not in detail  # change history, by its label
 
 
+def test_a_search_counts_its_matches_only_up_to_the_cap(db, station, settings):
+    """A name search's total stops at SHIAN_SEARCH_COUNT_CAP ("超过 N 户"); the list without a search counts exactly,
+    and the capped search still pages through the first matches in the list's order."""
+    settings.SHIAN_SEARCH_COUNT_CAP = 3
+    for i in range(5):
+        Entity.objects.create(name=f"封顶饭店{i}", region_id="370725001")
+    client = Client()
+    client.force_login(station)
+    page = client.get("/entities/?q=封顶").content.decode()
+    assert "超过 3 户，请缩小查询范围" in page and "共 5 户" not in page
+    assert sum(f"封顶饭店{i}" in page for i in range(5)) == 4  # the pages reach the first cap + 1 matches
+    assert "共 5 户" in client.get("/entities/").content.decode()  # no search: the exact total
+    settings.SHIAN_SEARCH_COUNT_CAP = 5
+    assert "共 5 户" in client.get("/entities/?q=封顶").content.decode()  # at the cap the total is exact
+
+
+def test_capped_paginator_pages_up_to_the_cap(db, station):
+    from shian.core.paging import CappedPaginator
+
+    for i in range(10):
+        Entity.objects.create(name=f"分页饭店{i}", region_id="370725001")
+    rows = Entity.objects.filter(name__startswith="分页").order_by("name")
+    paginator = CappedPaginator(rows, 2, cap=5)
+    assert paginator.count == 6 and paginator.capped and paginator.num_pages == 3
+    assert [e.name for e in paginator.page(3)] == ["分页饭店4", "分页饭店5"]
+    assert not CappedPaginator(rows.filter(name__lt="分页饭店4"), 2, cap=5).capped
+
+
 def test_search_box_reads_what_was_typed(db, station):
     shop = new(station, name="7天便利店", business_type="sales", sub_type="small_shop", uscc=VALID)
     services.add_license(actor=station, entity=shop, kind="workshop", number="鲁370725食登000123")
