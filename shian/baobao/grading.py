@@ -39,6 +39,15 @@ def rule_fires(rule: dict, values: dict) -> bool:
     return True
 
 
+def thresholds(rules: list[dict]) -> tuple[list, list]:
+    """The sorted diners and floor-area thresholds of `rules`: two values between the same thresholds fire the
+    same rules (`rule_fires` asks only whether a value reaches one)."""
+    return (
+        sorted({rule["min_diners"] for rule in rules if "min_diners" in rule}),
+        sorted({rule["min_floor_area"] for rule in rules if "min_floor_area" in rule}),
+    )
+
+
 def evaluate(rules: list[dict], values: dict) -> tuple[str, list[str]]:
     """(grade, labels of the rules that fired for that grade); D with no labels when nothing fired."""
     fired = [rule for rule in rules if rule_fires(rule, values)]

@@ -99,18 +99,27 @@ class Policy(models.Model):
 class EntityGrade(models.Model):
     """Why an entity has its 包保 grade: the policy version and rules that fired, or an override with reason."""
 
+    # A first grading of a province writes a million rows by COPY. PostgreSQL checks a key constraint row by row at
+    # commit, locking the referenced row each time (a million entity rows rewritten, 32 of 46 s at load 6): the
+    # keys carry no database constraint or index beyond the primary key (docs/performance.md). The grading service
+    # writes only ids it has just read; Django still applies CASCADE and PROTECT.
     entity = models.OneToOneField(
-        "entities.Entity", primary_key=True, on_delete=models.CASCADE, related_name="grading", verbose_name=_("主体")
+        "entities.Entity",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="grading",
+        verbose_name=_("主体"),
+        db_constraint=False,
     )
     computed_grade = models.CharField(_("计算等级"), max_length=1)
     fired = models.JSONField(_("命中规则"), default=list)
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     override_grade = models.CharField(_("人工调整等级"), max_length=1, blank=True)
     override_reason = models.CharField(_("调整理由"), max_length=200, blank=True)
     # the grade in force (the override, else the computed grade), stored so readers join one column
     grade = models.CharField(_("包保等级"), max_length=1)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    overridden_by = models.ForeignKey(  # nearly always empty: no index of a million empty values
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     graded_at = models.DateTimeField(_("评定时间"), auto_now=True)
 

@@ -218,3 +218,28 @@ def test_arc_costs_keep_the_current_cadre_and_fall_back_one_level_up_at_a_price(
     greedy = problem.greedy()
     assert greedy.costs == {1: matching.CHANGE_COST, 2: matching.FALLBACK_COST, 3: matching.FALLBACK_COST}
     assert best.objective < greedy.objective == problem.objective_of(greedy, {10: 1, 20: 2})
+
+
+def test_grading_at_and_around_every_threshold_matches_the_rules(county):
+    """Grading memoises one outcome per band between the policy's diners and floor-area thresholds: an entity at a
+    threshold, just under it, just over it or without the value is graded exactly as `evaluate` grades it alone."""
+    from decimal import Decimal
+
+    from shian.baobao.grading import thresholds
+
+    policy = policy_for("370725")
+    diners_at, area_at = thresholds(policy.grade_rules)
+    assert diners_at and area_at  # the default policy has both kinds of threshold
+    made = []
+    for n, value in enumerate([None, *[t + d for t in diners_at for d in (-1, 0, 1)]]):
+        made.append(Entity.objects.create(name=f"阈值食堂{n}", region_id="370725001001", business_type="canteen",
+                                          sub_type="school_canteen", diners=value))  # fmt: skip
+    for n, value in enumerate([None, *[Decimal(t) + d for t in area_at for d in (Decimal("-0.1"), 0, 1)]]):
+        made.append(Entity.objects.create(name=f"阈值工厂{n}", region_id="370725001001", business_type="production",
+                                          sub_type="food_producer", sales_band="gt100m", floor_area=value))  # fmt: skip
+    services.grade_entities(actor=county, region_code="370725")
+    fields = ("sub_type", "business_type", "diners", "floor_area", "sales_band")
+    grades = dict(EntityGrade.objects.filter(entity__in=made).values_list("entity_id", "computed_grade"))
+    stored = Entity.objects.filter(pk__in=[e.pk for e in made])
+    expected = {e.pk: evaluate(policy.grade_rules, {f: getattr(e, f) for f in fields})[0] for e in stored}
+    assert grades == expected and set(expected.values()) == {"A", "B", "C"}

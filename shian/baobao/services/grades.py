@@ -1,9 +1,12 @@
 """包保 grading: every entity graded by its county's policy in one audited batch; manual overrides with a reason."""
 
 import json
+from bisect import bisect_right
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,28 +33,41 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
     require_perm(actor, "baobao.manage_cadres")
     prefix = scope_region(actor, region_code)
     entities = narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix)
-    read = entities.order_by().values_list(
+    # the previous rules fired as the stored JSON text: parsed once per distinct text, not once per row
+    read = entities.order_by().annotate(old_fired=Cast("grading__fired", TextField())).values_list(
         "pk", "region_id", "grading__computed_grade", "grading__policy_id",
-        "grading__override_grade", "grading__fired", *grading.ENTITY_FIELDS,
+        "grading__override_grade", "old_fired", *grading.ENTITY_FIELDS,
     )  # fmt: skip
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    policies: dict[str, Policy] = {}
+    policies: dict[str, Policy] = {}  # by county
+    by_region: dict[str, tuple[Policy, list, list]] = {}  # a region's policy with its diners and area thresholds
     outcomes: dict[tuple, tuple[str, list, str]] = {}
+    parsed: dict[str, list] = {}
     new, changed = [], []
     counts = dict.fromkeys(grading.GRADES, 0)
-    for pk, region_id, old_grade, old_policy, override, old_fired, *values in read.iterator(chunk_size=10_000):
-        county = ancestor(region_id, COUNTY)
-        policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
+    for pk, region_id, old_grade, old_policy, override, old_text, *values in read.iterator(chunk_size=10_000):
+        found = by_region.get(region_id)
+        if found is None:
+            county = ancestor(region_id, COUNTY)
+            policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
+            found = by_region[region_id] = (policy, *grading.thresholds(policy.grade_rules))
+        policy, diners_at, area_at = found
+        # the rules read diners and area only against their thresholds: rows between the same thresholds share
+        # one outcome (a province has ~160k distinct value sets but a few hundred outcomes)
+        raw = tuple(values)
+        diners, area = values[_DINERS], values[_AREA]
+        values[_DINERS] = -1 if diners is None else bisect_right(diners_at, diners)
+        values[_AREA] = -1 if area is None else bisect_right(area_at, area)
         key = (policy.pk, *values)
         outcome = outcomes.get(key)
         if outcome is None:
-            grade, fired = grading.evaluate(policy.grade_rules, dict(zip(grading.ENTITY_FIELDS, values, strict=True)))
+            grade, fired = grading.evaluate(policy.grade_rules, dict(zip(grading.ENTITY_FIELDS, raw, strict=True)))
             outcome = outcomes[key] = (grade, fired, json.dumps(fired, ensure_ascii=False))
         grade, fired, fired_json = outcome
         effective = override or grade
         if old_policy is None:
             new.append((pk, grade, effective, fired_json, policy.pk, "", "", None, now))
-        elif (old_grade, old_policy, old_fired) != (grade, policy.pk, fired):
+        elif old_grade != grade or old_policy != policy.pk or _parsed(parsed, old_text) != fired:
             changed.append((pk, grade, effective, fired_json, policy.pk, now))
         counts[effective] += 1
     with transaction.atomic():
@@ -65,6 +81,15 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
             after={"counts": counts, "policies": sorted({p.pk for p in policies.values()})},
         )
     return counts
+
+
+_DINERS, _AREA = grading.ENTITY_FIELDS.index("diners"), grading.ENTITY_FIELDS.index("floor_area")
+
+
+def _parsed(memo: dict, text: str | None):
+    if text not in memo:
+        memo[text] = None if text is None else json.loads(text)
+    return memo[text]
 
 
 GRADING_COLUMNS = ["entity_id", "computed_grade", "grade", "fired", "policy_id", "override_grade",
