@@ -95,7 +95,7 @@ def lookup(queryset, field_name: str, keys: Iterable) -> dict:
         and type(key_field) in (models.CharField, models.TextField)
         and all(type(k) is str for k in keys)
     )
-    for chunk in chunked(keys, 50_000 if as_json else CHUNK):
+    for chunk in chunked(list(keys), 50_000 if as_json else CHUNK):  # a list is sliced, not walked
         values = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(chunk)]) if as_json else chunk
         found.update({getattr(o, field_name): o for o in queryset.filter(**{f"{field_name}__in": values})})
     return found
@@ -187,6 +187,8 @@ class Importer:
         """A key that appears on two rows of the file: both rows are wrong until the clerk decides."""
         for key in keys:
             seen = Counter(row.get(key) for row in self.sheet.rows if row.get(key))
+            if len(seen) == seen.total():
+                continue  # every key once: the common case, no second walk over the rows
             for row in self.sheet.rows:
                 if seen.get(row.get(key), 0) > 1:
                     first = next(r.number for r in self.sheet.rows if r.get(key) == row.get(key))
