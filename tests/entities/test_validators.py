@@ -582,7 +582,9 @@ def test_uscc_fast_path_agrees_with_the_full_checks(text, override):
 @settings(max_examples=400)
 @given(
     st.one_of(
-        st.builds(lambda a, b: a + b, st.sampled_from(["JY", "SC", "JX", "jy", "S C"]), st.text("0123456789 ", max_size=15)),
+        st.builds(
+            lambda a, b: a + b, st.sampled_from(["JY", "SC", "JX", "jy", "S C"]), st.text("0123456789 ", max_size=15)
+        ),
         st.builds(
             lambda kind, digit, region, rest: f"{kind}{digit}{region}{rest}",
             st.sampled_from(["JY", "SC"]),
