@@ -90,14 +90,19 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
         def prepare(chunk):
             return [read(obj) for obj in chunk for read in readers]
 
+    parents, pk_name = bool(opts.parents), pk.attname
     with connection.cursor() as cursor:
         for chunk in chunked(objs, size):
             params = prepare(chunk)
             cursor.execute(head + ", ".join([placeholder] * len(chunk)) + tail, params)
             for obj, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                obj.pk = new_pk
-                obj._state.adding = False
-                obj._state.db = using
+                if parents:
+                    obj.pk = new_pk
+                else:  # what the pk setter does for a model without parent links
+                    obj.__dict__[pk_name] = new_pk
+                state = obj._state
+                state.adding = False
+                state.db = using
 
 
 # SQLite: field classes whose prepared value is the attribute itself when it has one of these exact types (sqlite3
@@ -150,13 +155,16 @@ def _sqlite_params(connection, objs: list, fields: list):
     type that goes as is (the common case, no Python call per value) or else that column read value by value."""
     readers = _sqlite_readers(connection, objs, fields)
     kinds = []  # per field: the types that go as is (None too); a timestamp's one value; or None: read each value
+    texts = []  # per field: a text column, which takes any str subclass (a choices enum member) as is too
     for field, read in zip(fields, readers, strict=True):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             kinds.append((read(objs[0]),))
+            texts.append(False)
             continue
         target = field.target_field if type(field) is models.ForeignKey else field
         exact = _SQLITE_AS_IS.get(type(target), ())
         kinds.append(frozenset((*exact, type(None))) if exact else None)
+        texts.append(exact == (str,))
     names = [field.attname for field in fields]
     values_of = operator.itemgetter(*names) if len(names) > 1 else (lambda attributes: (attributes[names[0]],))
 
@@ -168,12 +176,20 @@ def _sqlite_params(connection, objs: list, fields: list):
         for index, kind in enumerate(kinds):
             if type(kind) is tuple:
                 columns[index] = kind * len(chunk)
-            elif kind is None or not kind.issuperset(map(type, columns[index])):
+            elif kind is None or not (
+                kind.issuperset(map(type, columns[index])) or _all_text(columns[index], texts[index])
+            ):
                 read = readers[index]
                 columns[index] = [read(obj) for obj in chunk]
         return list(chain.from_iterable(zip(*columns, strict=True)))
 
     return prepare
+
+
+def _all_text(column, text: bool) -> bool:
+    """Whether a text column's values are all str (of any subclass: a TextChoices member) or None. The field would
+    pass such a value on unchanged (`CharField.to_python`), and sqlite3 binds any str as its text."""
+    return text and all(issubclass(kind, str) for kind in set(map(type, column)) - {type(None)})
 
 
 def insert_rows(model, attnames: list[str], rows: list[tuple], *, using: str = DEFAULT_DB_ALIAS) -> None:

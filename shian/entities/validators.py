@@ -186,6 +186,13 @@ def resident_id_check_char(body17: str) -> str:
 
 # --------------------------------------------------------------------------------------------------- USCC
 
+# Labels translated only when a message needs them (an import checks 100,000 valid codes).
+_USCC_LABEL, _LICENSE_LABEL = gettext_lazy("统一社会信用代码"), gettext_lazy("许可证编号")
+# A code as an import reads it: already folded, every character allowed at its place. Such a value needs none of
+# the folding and per-position checks, whose messages are only for values that fail them.
+_USCC_PLAIN = re.compile(r"[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}")
+_LICENSE_PLAIN = re.compile(r"JY[1-9][0-9]{13}|SC[12][0-9]{13}")
+
 
 def validate_uscc(value, *, allow_checksum_override: bool = False) -> str:
     """Validate a Unified Social Credit Code (GB 32100-2015) and return it normalised.
@@ -205,9 +212,9 @@ def validate_uscc(value, *, allow_checksum_override: bool = False) -> str:
     A legacy 15-digit business registration number (注册号) is accepted with a format check only and
     returned as is; any other 15-character value is a ``format`` error.
     """
-    label = gettext_lazy(
-        "统一社会信用代码"
-    )  # translated only when a message needs it (imports check 100,000 valid codes)
+    if type(value) is str and _USCC_PLAIN.fullmatch(value):  # nothing to fold, every character in place
+        return _uscc_check(value, allow_checksum_override)
+    label = _USCC_LABEL
     text = _prepare(value, label)
     if len(text) == 15:
         if _first_bad(text, DIGITS) is not None:
@@ -228,7 +235,11 @@ def validate_uscc(value, *, allow_checksum_override: bool = False) -> str:
             code="region",
             params={"region": text[2:8]},
         )
+    return _uscc_check(text, allow_checksum_override)
 
+
+def _uscc_check(text: str, allow_checksum_override: bool) -> str:
+    """The two check characters of an 18-character code whose characters are all in place."""
     problems = []
     params = {}
     expected = uscc_check_char(text[:17])
@@ -351,7 +362,11 @@ def validate_license_number(value, *, today: date | None = None) -> str:
     rules (⚙) and currently unused.
     """
     del today
-    label = gettext_lazy("许可证编号")
+    if type(value) is str and _LICENSE_PLAIN.fullmatch(value):  # folded, every character in place
+        region = value[3:5] if value[0] == "J" else value[5:7]
+        if region in PROVINCE_CODES:
+            return value
+    label = _LICENSE_LABEL
     text = _prepare(value, label)
     kind = text[:2]
     if kind not in ("JY", "SC"):

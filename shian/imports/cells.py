@@ -172,6 +172,8 @@ def _id_reader(fold=None):
 
     def read(raw):
         if type(raw) is str:
+            if raw.isascii() and raw.isalnum():  # no space to drop, and no room for Excel's "4.4E+17"
+                return raw if raw.isupper() or raw.isdigit() else raw.upper()
             text = "".join(raw.split()).upper() if raw.isascii() else fold(raw)
             if _SCIENTIFIC.match(text):
                 raise _lost_digits(raw)

@@ -18,6 +18,7 @@ import csv
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -188,83 +189,156 @@ def _check_columns(sheet: Sheet) -> None:
         )
 
 
-# One parse per distinct text cell of a column (a file repeats its codes, dates, kinds and counts on many rows), and
-# one copy of that text kept in the rows' raw cells; a column of mostly distinct values stops being remembered after
-# this many, which bounds the memory.
-MEMO_PER_COLUMN = 50_000
-
-
 def _read_rows(sheet: Sheet, rows: Iterable[list]) -> None:
+    """The data rows below the header, read column by column (:func:`_read_column`), then put together as
+    :class:`Row` objects; a CSV that breaks off keeps the rows read before the break, and its error is raised
+    after them, as when the rows were read one by one."""
+    grid: list[list] = []
+    broken = None
+    try:
+        grid.extend(rows)  # keeps the rows before a csv.Error
+    except csv.Error as exc:
+        broken = exc
+    _read_grid(sheet, grid)
+    if broken is not None:
+        raise broken
+
+
+def _read_grid(sheet: Sheet, grid: list[list]) -> None:
     spec = sheet.spec
     plan = [(key, position, reader_for(spec.column(key))) for key, position in sheet.positions.items()]
     template = dict.fromkeys(column.key for column in spec.columns)
     required = [c.key for c in spec.columns if c.required and c.key in sheet.positions]
     groups = [[key for key in group if key in sheet.positions] for group in spec.one_of]
     example = _example(spec, plan, template)
-    errors = sheet.errors
-    seen = {key: {} for key, _position, _read in plan}  # per column: text cell -> (text, value or CellProblem)
-    plan = [(key, position, read, seen[key]) for key, position, read in plan]
-    for number, cells in enumerate(rows, start=sheet.header_row + 1):
-        row = Row(template, number=number, raw=cells)
-        width = len(cells)
-        empty = True
-        failed = None
-        for key, position, read, known in plan:
-            raw = cells[position] if position < width else None
-            if raw is None or raw == "":
-                continue
-            hit = known.get(raw) if type(raw) is str else None
-            if hit is not None:
-                raw = cells[position] = hit[0]  # the row keeps the first row's equal text, not a copy of it
-                value = hit[1]
-            else:
-                try:
-                    value = read(raw)
-                except CellProblem as bad:
-                    value = bad
-                if type(raw) is str and len(known) < MEMO_PER_COLUMN:
-                    known[raw] = (raw, value)
-            if type(value) is CellProblem:
-                bad = value
-                errors.append(CellError(number, sheet.headers[key], display(raw), bad.code, bad.message, key))
-                failed = failed or set()
-                failed.add(key)
-                empty = False
-                continue
-            if value is not None:
-                row[key] = value
-                empty = False
-        if empty:
-            continue
+    errors, start = sheet.errors, sheet.header_row + 1
+    keys = [key for key, _position, _read in plan]
+    full = bool(grid) and min(map(len, grid)) > max(sheet.positions.values(), default=-1)
+    columns, failures = [], {}  # failures: grid index -> keys of the cells that could not be read
+    for key, position, read in plan:
+        values, bad = _read_column(grid, position, read, full)
+        columns.append(values)
+        for index, raw, problem in bad:  # in row order, like the rows' own order
+            errors.append(
+                CellError(start + index, sheet.headers[key], display(raw), problem.code, problem.message, key)
+            )
+            failures.setdefault(index, set()).add(key)
+    # Rows that may miss a required cell or a whole one-of group: only those need the per-row checks below.
+    by_key = dict(zip(keys, columns, strict=True))
+    unsure = set()
+    for key in {*required, *(key for group in groups for key in group)}:
+        if None in by_key[key]:
+            unsure.update(index for index, value in enumerate(by_key[key]) if value is None)
+    if not columns:
+        return  # no column of the spec: every row is empty
+    width = len(keys)
+    new_row, fill = Row.__new__, dict.update
+    for index, (cells, values) in enumerate(zip(grid, zip(*columns, strict=True), strict=True)):
+        failed = failures.get(index)
+        if failed is None and values.count(None) == width:
+            continue  # an empty row
+        number = start + index
+        row = new_row(Row)
+        fill(row, template)
+        fill(row, zip(keys, values, strict=True))
+        row.number, row.raw = number, cells
         if failed is None and row == example:
             sheet.example_row = number
             continue
-        for key in required:
-            if row[key] is None and (failed is None or key not in failed):
-                errors.append(
-                    CellError(
-                        number,
-                        sheet.headers[key],
-                        "",
-                        "required",
-                        _("“%(header)s”不能为空") % {"header": sheet.headers[key]},
-                        key,
-                    )
-                )
-        for group in groups:
-            if all(row[key] is None for key in group) and (failed is None or not failed.intersection(group)):
-                shown = _("或").join(f"“{sheet.headers[key]}”" for key in group)
-                errors.append(
-                    CellError(
-                        number,
-                        sheet.headers[group[0]],
-                        "",
-                        "required",
-                        _("%(columns)s至少填写一项") % {"columns": shown},
-                        group[0],
-                    )
-                )
+        if index in unsure:
+            _check_required(sheet, row, required, groups, failed)
         sheet.rows.append(row)
+
+
+def _read_column(grid: list[list], position: int, read, full: bool) -> tuple[list, list]:
+    """One column's values (None for a blank cell or one that could not be read) and its unreadable cells as
+    (grid index, raw cell, CellProblem). Each distinct text is parsed once (a file repeats its codes, dates, kinds
+    and counts on many rows), and a repeated text is kept once: the rows' raw cells point at its first
+    occurrence, not at a copy per row."""
+    column = (
+        list(map(itemgetter(position), grid))
+        if full
+        else [cells[position] if position < len(cells) else None for cells in grid]
+    )
+    bad = []
+    if not {str, type(None)}.issuperset(map(type, column)):  # a workbook's numbers, dates and booleans
+        return _read_mixed(grid, column, position, read)
+    parsed = dict.fromkeys(column)
+    if len(parsed) < len(column):  # repeated texts: the rows keep the first one's object
+        first = {text: text for text in parsed}
+        for cells, text in zip(grid, column, strict=True):
+            if text is not None:
+                cells[position] = first[text]
+    problems = None
+    for text in parsed:
+        if text:
+            try:
+                parsed[text] = read(text)
+            except CellProblem as problem:
+                problems = problems or {}
+                problems[text] = problem
+    values = list(map(parsed.__getitem__, column))
+    if problems:
+        for index, text in enumerate(column):
+            if text in problems:
+                bad.append((index, text, problems[text]))
+    return values, bad
+
+
+def _read_mixed(grid: list[list], column: list, position: int, read) -> tuple[list, list]:
+    """:func:`_read_column` for cells of other types than text: each non-text cell parsed on its own (1, 1.0 and
+    True are equal keys but read differently), texts once per distinct text."""
+    known: dict = {}
+    values, bad = [], []
+    for index, raw in enumerate(column):
+        if raw is None or raw == "":
+            values.append(None)
+            continue
+        hit = known.get(raw) if type(raw) is str else None
+        if hit is not None:
+            raw = grid[index][position] = hit[0]
+            value = hit[1]
+        else:
+            try:
+                value = read(raw)
+            except CellProblem as problem:
+                value = problem
+            if type(raw) is str:
+                known[raw] = (raw, value)
+        if type(value) is CellProblem:
+            bad.append((index, raw, value))
+            value = None
+        values.append(value)
+    return values, bad
+
+
+def _check_required(sheet: Sheet, row: Row, required: list[str], groups: list[list[str]], failed) -> None:
+    number, errors = row.number, sheet.errors
+    for key in required:
+        if row[key] is None and (failed is None or key not in failed):
+            errors.append(
+                CellError(
+                    number,
+                    sheet.headers[key],
+                    "",
+                    "required",
+                    _("“%(header)s”不能为空") % {"header": sheet.headers[key]},
+                    key,
+                )
+            )
+    for group in groups:
+        if all(row[key] is None for key in group) and (failed is None or not failed.intersection(group)):
+            shown = _("或").join(f"“{sheet.headers[key]}”" for key in group)
+            errors.append(
+                CellError(
+                    number,
+                    sheet.headers[group[0]],
+                    "",
+                    "required",
+                    _("%(columns)s至少填写一项") % {"columns": shown},
+                    group[0],
+                )
+            )
 
 
 def _example(spec: TableSpec, plan, template: dict) -> dict:

@@ -96,6 +96,25 @@ def test_a_column_with_a_value_of_another_type_goes_through_its_field(regions, s
     assert [stored[e.pk].floor_area for e in entities] == [Decimal("12.5"), Decimal("7.5")]
 
 
+def test_choice_members_in_a_text_column_are_stored_as_their_text(regions, superuser, monkeypatch):
+    """A TextChoices member is a str: on SQLite the column goes as is (no preparation per value) and stores the
+    member's text, as the field would."""
+    from django.db import connection
+
+    entities = [
+        Entity(name="甲", region_id="370725001001", status=Entity.Status.SUSPENDED),
+        Entity(name="乙", region_id="370725001001", status="operating"),
+    ]
+    status = Entity._meta.get_field("status")
+    if connection.vendor == "sqlite":
+        monkeypatch.setattr(type(status), "get_db_prep_save", lambda *a, **k: pytest.fail("prepared by the field"))
+    insert_many(Entity, entities)
+    monkeypatch.undo()
+    stored = dict(Entity.objects.filter(pk__in=[e.pk for e in entities]).values_list("name", "status"))
+    assert stored == {"甲": "suspended", "乙": "operating"}
+    assert type(Entity.objects.get(name="甲").status) is str
+
+
 def test_the_write_cache_is_restored_after_the_write(db):
     from django.db import connection
 

@@ -542,3 +542,57 @@ def test_masking_never_raises_and_keeps_length(value):
             assert len(out) == len(value.strip())
     assert mask_id_number(Unprintable()) == ""
     assert mask_phone(Unprintable()) == ""
+
+
+class _Text(str):
+    """A str subclass: the validators' plain-code fast path takes exact str only, so this takes the full path."""
+
+
+def _outcome(func, value, **kwargs):
+    try:
+        return "ok", func(value, **kwargs)
+    except ValidationError as exc:
+        return type(exc).__name__, exc.code, exc.messages
+
+
+_CODE_CHARS = st.sampled_from(USCC_CHARSET + "IOSVZ0123456789 a-")
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        st.text(_CODE_CHARS, min_size=16, max_size=19),
+        st.builds(
+            lambda region, base, kind: make_uscc(type_code=kind, region=region, org_base=base),
+            st.sampled_from(["370725", "440101", "110000"]),
+            st.text(st.sampled_from(USCC_CHARSET), min_size=8, max_size=8),
+            st.sampled_from(["91", "92", "12", "Y1"]),
+        ),
+    ),
+    st.booleans(),
+)
+def test_uscc_fast_path_agrees_with_the_full_checks(text, override):
+    """A folded code with every character in place skips the folding and position checks: same result, same
+    error (code and message), whatever the text."""
+    assert _outcome(validate_uscc, text, allow_checksum_override=override) == _outcome(
+        validate_uscc, _Text(text), allow_checksum_override=override
+    )
+
+
+@settings(max_examples=400)
+@given(
+    st.one_of(
+        st.builds(
+            lambda a, b: a + b, st.sampled_from(["JY", "SC", "JX", "jy", "S C"]), st.text("0123456789 ", max_size=15)
+        ),
+        st.builds(
+            lambda kind, digit, region, rest: f"{kind}{digit}{region}{rest}",
+            st.sampled_from(["JY", "SC"]),
+            st.sampled_from("0123"),
+            st.sampled_from(["370725", "990101", "113701", "003707"]),
+            st.text("0123456789", min_size=7, max_size=7),
+        ),
+    )
+)
+def test_license_fast_path_agrees_with_the_full_checks(text):
+    assert _outcome(validate_license_number, text) == _outcome(validate_license_number, _Text(text))

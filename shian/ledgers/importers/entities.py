@@ -31,6 +31,8 @@ _ENTITY_FIELDS = (
     "name", "uscc", "business_type", "sub_type", "address", "status", "floor_area", "diners", "sales_band",
     "longitude", "latitude",
 )  # fmt: skip
+_FORMATTED_KINDS = (License.Kind.BUSINESS, License.Kind.PRODUCTION)  # numbers checked by their format
+_OPERATING = Entity.Status.OPERATING
 ADDRESS_CANDIDATES_SHOWN = 5  # an ambiguous address's error names this many candidate regions, then "等 N 处"
 
 
@@ -54,6 +56,8 @@ class EntityImporter(LedgerImporter):
         self.duplicates(["uscc", "license_number"])
         self.fields = [key for key in _ENTITY_FIELDS if key in self.sheet.headers]
         self.blank_fields = [key for key in ("uscc", "sub_type", "sales_band") if key in self.fields]
+        self.has_department = "department" in self.sheet.headers
+        self.decimals = [key for key in ("floor_area", "longitude", "latitude") if key in self.fields]
         self.addresses: AddressIndex | None = None
         if any(not r.get("region_code") and r.get("address") for r in rows):
             self.addresses = address_index(user=self.actor)
@@ -68,7 +72,7 @@ class EntityImporter(LedgerImporter):
         number, kind = row.get("license_number"), row.get("license_kind")
         if not number:
             return None
-        if kind in (License.Kind.BUSINESS, License.Kind.PRODUCTION) or (not kind and number[:2] in ("JY", "SC")):
+        if kind in _FORMATTED_KINDS or (not kind and number[:2] in ("JY", "SC")):
             number = self.check(row, "license_number")
             if number and kind and number[:2] != kind:
                 self.error(row, "license_number", "format", _("证照编号与证照类型不符。"))
@@ -123,12 +127,12 @@ class EntityImporter(LedgerImporter):
                 values[key] = ""
         values["uscc"] = uscc or values.get("uscc", "") or (entity.uscc if entity else "")
         if not values.get("status"):
-            values["status"] = entity.status if entity else Entity.Status.OPERATING
-        for key in ("floor_area", "longitude", "latitude"):
-            if isinstance(values.get(key), Decimal):
+            values["status"] = entity.status if entity else _OPERATING
+        for key in self.decimals:
+            if isinstance(values[key], Decimal):
                 values[key] = values[key].quantize(Decimal("0.1") if key == "floor_area" else Decimal("0.000001"))
         values["region_id"] = region
-        if "department" in self.sheet.headers:
+        if self.has_department:
             values["department_id"] = (
                 self.departments.get(department) if department else DEFAULT_DEPARTMENT.get(sub_type)
             )
