@@ -6,11 +6,15 @@ is a generator, and every identifier it makes passes the same validators the ser
 
 import datetime
 import random
+from bisect import bisect
 from decimal import Decimal
+from itertools import accumulate
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from shian.core import audit
+from shian.core.bulk import insert_rows, reserve_keys
 from shian.entities.models import Entity, KeyPerson, License, SalesBand, SubType
 from shian.entities.services import DEFAULT_DEPARTMENT, duplicate_key
 from shian.entities.validators import make_resident_id, make_uscc
@@ -73,14 +77,31 @@ DINERS = {
 }  # fmt: skip
 
 
+# (values, cumulative weights, their total) per size class: what `rng.choices(values, weights=...)` computes per
+# call, taken once (the draw below is the same one, so the same seed gives the same bands)
+_BANDS = {
+    size: (SalesBand.values, list(accumulate(weights)), list(accumulate(weights))[-1] + 0.0)
+    for size, weights in SALES_WEIGHTS.items()
+}
+
+
 def _scale(rng: random.Random, sub_type: str) -> tuple[str, int | None]:
     size = "large" if sub_type in LARGE else ("small" if sub_type in SMALL else "medium")
-    band = rng.choices(SalesBand.values, weights=SALES_WEIGHTS[size])[0]
+    values, cum_weights, total = _BANDS[size]
+    band = values[bisect(cum_weights, rng.random() * total, 0, len(values) - 1)]
     low_high = DINERS.get(sub_type)
     if low_high is None:
         return band, None
     diners = rng.randint(*low_high) * (rng.choice((2, 3)) if rng.random() < 0.02 else 1)
     return band, diners
+
+
+# The entity columns the generator writes, in the order of its rows (every column: no instance fills defaults)
+ENTITY_COLUMNS = [
+    "id", "name", "uscc", "uscc_override_reason", "business_type", "sub_type", "floor_area", "diners", "sales_band",
+    "address", "region_id", "longitude", "latitude", "status", "department_id", "declared_grade", "grid_id",
+    "duplicate_key", "created_at", "updated_at",
+]  # fmt: skip
 
 
 def _pick(rng: random.Random):
@@ -129,6 +150,7 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
     }
     prefix = f"{province.name if province else ''}{city.name if city and city.name != '市辖区' else ''}{county.name}"
     entities, plans, seen_names = [], [], set()
+    operating, suspended = Entity.Status.OPERATING.value, Entity.Status.SUSPENDED.value
     for i in range(count):
         sub_type, business_type, _share, pattern = _pick(rng)
         village = rng.choice(places["villages"])
@@ -153,64 +175,63 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
             uscc = make_uscc(type_code=type_code, region=county.code, org_base=body)
         lng, lat = scatter(rng, places["points"][village.code], 0.004)
         sales_band, diners = _scale(rng, sub_type)
+        # the columns of ENTITY_COLUMNS up to the status (the rest are filled in below)
         entities.append(
-            Entity(
-                name=name,
-                uscc=uscc,
-                business_type=business_type,
-                sub_type=sub_type,
-                address=address,
-                region=village,
-                floor_area=Decimal(rng.randint(8, 3000)),
-                diners=diners,
-                sales_band=sales_band,
-                department_id=DEFAULT_DEPARTMENT.get(sub_type),
-                longitude=Decimal(f"{lng:.6f}"),
-                latitude=Decimal(f"{lat:.6f}"),
-                status=Entity.Status.OPERATING if rng.random() > 0.03 else Entity.Status.SUSPENDED,
-                duplicate_key=duplicate_key(name, address),
-            )
-        )
+            [
+                name, uscc, "", business_type, sub_type, Decimal(rng.randint(8, 3000)), diners, sales_band, address,
+                village.code, Decimal(f"{lng:.6f}"), Decimal(f"{lat:.6f}"),
+                operating if rng.random() > 0.03 else suspended,
+            ]
+        )  # fmt: skip
         plans.append((licensed, business_type))
     if flaws and len(entities) > 3:
         # what a clerk should find: a checksum override with its reason, and a likely duplicate
-        entities[0].uscc, entities[0].uscc_override_reason = OVERRIDDEN_USCC, "核对营业执照原件，代码与执照一致（演示）"
+        entities[0][1], entities[0][2] = OVERRIDDEN_USCC, "核对营业执照原件，代码与执照一致（演示）"
         twin = entities[2]
-        entities[3].name = twin.name.replace("（", "(").replace("）", ")") + " "
-        entities[3].address = twin.address.replace("号", " 号")
-        entities[3].duplicate_key = duplicate_key(entities[3].name, entities[3].address)
-    Entity.objects.bulk_create(entities, batch_size=2000)
+        entities[3][0] = twin[0].replace("（", "(").replace("）", ")") + " "
+        entities[3][8] = twin[8].replace("号", " 号")
+    keys = reserve_keys(Entity, len(entities))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())  # one instant for the county's rows
+    for key, row in zip(keys, entities, strict=True):
+        row[0:0] = (key,)
+        row += (DEFAULT_DEPARTMENT.get(row[5]), "", None, duplicate_key(row[1], row[9]), now, now)
+    insert_rows(Entity, ENTITY_COLUMNS, entities)
 
     licenses, people, sc_serial = [], [], 0
-    for i, (entity, (licensed, business_type)) in enumerate(zip(entities, plans, strict=True)):
+    date = connection.ops.adapt_datefield_value
+    business, production = License.Kind.BUSINESS.value, License.Kind.PRODUCTION.value
+    workshop = License.Kind.WORKSHOP.value
+    principal, resident = KeyPerson.Role.PRINCIPAL.value, KeyPerson.IdType.RESIDENT.value
+    for i, (key, (licensed, business_type)) in enumerate(zip(keys, plans, strict=True)):
         if business_type == "production":
             sc_serial += 1
             issued, expires = _dates(rng, today)
             number = f"SC1{rng.randint(0, 99):02d}{county.code}{sc_serial:04d}{rng.randint(0, 9)}"
-            kind = License.Kind.PRODUCTION
+            kind = production
         elif licensed:
             issued, expires = _dates(rng, today)
             number = f"JY{rng.choice('123')}{county.code}{i:06d}{rng.randint(0, 9)}"
-            kind = License.Kind.BUSINESS
+            kind = business
         else:
             issued, expires = today - datetime.timedelta(days=rng.randint(30, 900)), None
-            number, kind = f"鲁{county.code}食登{i:06d}", License.Kind.WORKSHOP
+            number, kind = f"鲁{county.code}食登{i:06d}", workshop
         if expires and i % 97 == 0:  # some licences about to expire
             expires = today + datetime.timedelta(days=rng.choice([12, 45, 80]))
             issued = expires - datetime.timedelta(days=5 * 365)
-        licenses.append(License(entity=entity, kind=kind, number=number, issued_on=issued, expires_on=expires))
+        licenses.append((key, kind, number, date(issued), date(expires)))
         birth = datetime.date(rng.randint(1960, 1998), rng.randint(1, 12), rng.randint(1, 28))
         people.append(
-            KeyPerson(
-                entity=entity,
-                role=KeyPerson.Role.PRINCIPAL,
-                name=person_name(rng),
-                id_number=make_resident_id(region=county.code, birth=birth, seq=rng.randint(1, 999)),
-                phone=mobile_number(rng),
+            (
+                key,
+                principal,
+                person_name(rng),
+                resident,
+                make_resident_id(region=county.code, birth=birth, seq=rng.randint(1, 999)),
+                mobile_number(rng),
             )
         )
-    License.objects.bulk_create(licenses, batch_size=2000)
-    KeyPerson.objects.bulk_create(people, batch_size=2000)
+    insert_rows(License, ["entity_id", "kind", "number", "issued_on", "expires_on"], licenses)
+    insert_rows(KeyPerson, ["entity_id", "role", "name", "id_type", "id_number", "phone"], people)
     audit.record(
         actor=None,
         action="demo.entities",
