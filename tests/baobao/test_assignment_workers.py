@@ -55,3 +55,11 @@ def test_small_runs_stay_in_the_process(province, settings, monkeypatch):
     monkeypatch.setattr(assignment.multiprocessing, "get_context", None)  # would fail if called
     run = services.assign_cadres(actor=province, region_code="37")
     assert run.params["pieces"] == 2 and run.counts["entities"] == 1540
+
+
+def test_rows_read_by_the_plain_cursor_are_the_querysets(province):
+    """`_rows` reads the SQL of a values_list query itself: the same rows, columns in the same order."""
+    entities = assignment._active("37").values_list(*assignment._ITEM_FIELDS).order_by("pk")
+    assert list(assignment._rows(entities, chunk=7)) == list(entities)
+    first = list(entities)[0]
+    assert isinstance(first[4], float) and first[2].startswith("37") and first[1] in "ABCD"
