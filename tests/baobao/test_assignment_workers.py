@@ -63,3 +63,11 @@ def test_rows_read_by_the_plain_cursor_are_the_querysets(province):
     assert list(assignment._rows(entities, chunk=7)) == list(entities)
     first = list(entities)[0]
     assert isinstance(first[4], float) and first[2].startswith("37") and first[1] in "ABCD"
+
+
+def test_a_province_without_cities_gives_an_empty_run(regions, superuser):
+    from shian.regions.models import Region
+
+    Region.objects.create(code="12", name="天津市", level=Region.level_for_code("12"))
+    run = services.assign_cadres(actor=superuser, region_code="12")
+    assert run.params["pieces"] == 0 and run.counts["entities"] == 0 and run.objective == 0

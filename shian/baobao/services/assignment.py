@@ -128,6 +128,8 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> list[_Piece]:
     lives there), and one join over the region costs a fraction of one per piece; the cadres and their loads are
     one query each too (docs/performance.md). Full: every active entity and every guarantee. Incremental: the
     entities nobody guarantees and those whose guarantee went stale, with the stale guarantees."""
+    if not pieces:  # a province without cities in the region table
+        return []
     active = _active(prefix)
     if incremental:
         rows, pairs = _incremental_inputs(active, pieces)
