@@ -3,13 +3,42 @@ solve (< 60 s), end to end (< 5 min), peak memory (< 4 GiB), unassigned, objecti
 nearest-available baseline of the same run (ratio <= 0.95), incremental rematch after changing 1% of
 entities (< 10 s, at most 1.5% of assignments changed)."""
 
+import glob
 import os
 import random
 import resource
 import sys
+import threading
 import time
 
 from common import ROOT, emit, manage, scratch_pg
+
+
+class TreeMemory(threading.Thread):
+    """The most memory this process and its children (the solve's forked workers) held together, sampled every
+    0.1 s as the sum of their proportional set sizes (PSS: a page a worker shares with its parent after the fork
+    counts once, where adding up the peak RSS of each would count it in every process)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kib, self.running = 0, True
+
+    def run(self):
+        while self.running:
+            pids = [str(os.getpid())]
+            for path in glob.glob(f"/proc/{os.getpid()}/task/*/children"):
+                with open(path) as f:
+                    pids += f.read().split()
+            total = 0
+            for pid in pids:
+                try:
+                    with open(f"/proc/{pid}/smaps_rollup") as f:
+                        total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+                except OSError:  # a worker that just ended
+                    pass
+            self.peak_kib = max(self.peak_kib, total)
+            time.sleep(0.1)
+
 
 with scratch_pg() as url:
     env = {**os.environ, "DATABASE_URL": url}
@@ -32,6 +61,8 @@ with scratch_pg() as url:
     grades = services.grade_entities(actor=admin, region_code="37")
     grade_s = time.perf_counter() - started
 
+    tree = TreeMemory()
+    tree.start()
     started = time.perf_counter()
     run = services.assign_cadres(actor=admin, region_code="37", baseline=True)
     services.publish_run(actor=admin, run=run)
@@ -52,7 +83,11 @@ with scratch_pg() as url:
     started = time.perf_counter()
     again = services.assign_cadres(actor=admin, region_code="37", incremental=True)
     incremental_s = time.perf_counter() - started
+    tree.running = False
     guarantees = Guarantee.objects.count()
+    from django.conf import settings
+
+    workers = settings.SHIAN_SOLVE_WORKERS
 
 peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 emit(
@@ -67,6 +102,10 @@ emit(
     end_to_end_target_s=300,
     peak_memory_gib=round(peak_gib, 2),
     peak_memory_target_gib=4,
+    # with the solve's worker processes: the sum of PSS sampled during the assignment (this process's own peak RSS
+    # above counts only itself)
+    peak_memory_with_workers_gib=round(tree.peak_kib / 1024 / 1024, 2),
+    solve_workers=workers,
     assigned=full["assigned"],
     unassigned=full["unassigned"],
     fallback_one_level_up=full["fallback"],

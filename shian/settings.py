@@ -275,6 +275,10 @@ SHIAN_STRICT_PANELS = env_bool("SHIAN_STRICT_PANELS", DEBUG)
 SHIAN_BACKUP_DIR = Path(os.environ.get("SHIAN_BACKUP_DIR") or VAR_DIR / "backups")
 MEDIA_URL = "/media/"
 
+# The 包保 assignment solves a province's cities in this many forked worker processes (shian/baobao/services/
+# assignment.py); 1 = one after the other in the calling process. Default: the machine's cores, at most 4.
+SHIAN_SOLVE_WORKERS = max(int(os.environ.get("SHIAN_SOLVE_WORKERS") or min(os.cpu_count() or 1, 4)), 1)
+
 # --- caches ---
 # The figures of a county and below (the dashboard, duty completion) are counted live from the records (tens of
 # grouped queries). The last count of each region is kept this many seconds in a cache that every web worker, the

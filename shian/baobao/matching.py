@@ -53,6 +53,24 @@ class Seat:
 
 
 @dataclass
+class Items:
+    """The entities to place as columns, in their order: ids, grades, region codes, required departments (None for
+    none) and positions (None where unknown). A city's 65,000 `Item` objects cost more to build than its arcs."""
+
+    ids: list[int]
+    grades: list[str]
+    regions: list[str]
+    departments: list[str | None]
+    lng: list[float | None]
+    lat: list[float | None]
+
+    @classmethod
+    def of(cls, items: list[Item]) -> "Items":
+        return cls(*([getattr(item, name) for item in items] for name in ("id", "grade", "region", "department",
+                                                                          "lng", "lat")))  # fmt: skip
+
+
+@dataclass
 class Result:
     chosen: dict[int, int] = field(default_factory=dict)  # entity id -> cadre id
     costs: dict[int, int] = field(default_factory=dict)
@@ -67,36 +85,55 @@ def _km(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
     return math.hypot(dx, (a[1] - b[1]) * 111.3)
 
 
+def _factorize(values) -> tuple[np.ndarray, list]:
+    """Each value's index among the distinct values (in order of first appearance), and those values."""
+    index: dict = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64)
+    return codes, list(index)
+
+
 class Problem:
     """The arcs for one region's entities and cadres; `solve()` is optimal, `greedy()` is the baseline."""
 
-    def __init__(self, items: list[Item], seats: list[Seat], level_for_grade: dict, previous: dict[int, int]):
-        self.items, self.seats = items, seats
-        self.level_for_grade = level_for_grade
+    def __init__(self, items: "list[Item] | Items", seats: list[Seat], level_for_grade: dict, previous: dict[int, int]):
+        cols = items if isinstance(items, Items) else Items.of(items)
+        self.ids, self.seats, self.level_for_grade = cols.ids, seats, level_for_grade
+        n_items = len(cols.ids)
         by_group = defaultdict(list)  # (level, region) -> seats
         for seat in seats:
             by_group[(seat.level, seat.region)].append(seat)
-        points = defaultdict(list)  # where each region's entities are, for the cadres' position
-        for item in items:
-            if item.lng is not None:
-                for length in (4, 6, 9, 12):
-                    if len(item.region) >= length:
-                        points[item.region[:length]].append((item.lng, item.lat))
-        self.centre = {
-            code: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts)) for code, pts in points.items()
-        }
+        # The work is done once per distinct (grade, region, department) of the items, then spread to the items by
+        # numpy: a city has 65,000 entities but a few thousand such keys (docs/performance.md).
+        item_region, regions = _factorize(cols.regions)
+        placed = np.array([x is not None for x in cols.lng], dtype=bool)
+        xs = np.array([0.0 if x is None else x for x in cols.lng], dtype=np.float64)
+        ys = np.array([0.0 if x is None else y for x, y in zip(cols.lng, cols.lat, strict=True)], dtype=np.float64)
+        self.centre = {}  # where each region's entities are, for the cadres' position: the mean in the items' order
+        for length in (4, 6, 9, 12):
+            prefix_of_region, prefixes = _factorize(r[:length] if len(r) >= length else None for r in regions)
+            prefix = prefix_of_region[item_region]
+            take = placed & np.array([p is not None for p in prefixes], dtype=bool)[prefix]
+            counts = np.bincount(prefix[take], minlength=len(prefixes))  # bincount adds in order, as sum() did
+            sums_x = np.bincount(prefix[take], weights=xs[take], minlength=len(prefixes))
+            sums_y = np.bincount(prefix[take], weights=ys[take], minlength=len(prefixes))
+            for k, code in enumerate(prefixes):
+                if code is not None and counts[k]:
+                    self.centre[code] = (float(sums_x[k] / counts[k]), float(sums_y[k] / counts[k]))
+        item_key, keys = _factorize(zip(cols.grades, item_region.tolist(), cols.departments, strict=True))
+        per_key = np.bincount(item_key, minlength=len(keys))
+        groups = []  # each key's (level, region) cadre group
         demand = defaultdict(int)
-        for item in items:
-            demand[self._group(item)] += 1
+        for k, (grade, r, _department) in enumerate(keys):
+            level = level_for_grade.get(grade, "village")
+            region = regions[r]
+            groups.append((level, region[: min(CODE_LENGTH[level], len(region))]))
+            demand[groups[-1]] += int(per_key[k])
         self.fair = {}
         for group, group_seats in by_group.items():
             share = math.ceil(demand.get(group, 0) / len(group_seats)) if group_seats else 0
             for seat in group_seats:
                 self.fair[seat.id] = min(seat.capacity, share)
         short = {g for g, n in demand.items() if n > sum(s.capacity for s in by_group.get(g, []))}
-        self.reasons: list[str] = []
-        # The arcs are built block by block: the items that share a cadre group (and department) share its seats,
-        # so each block is a product laid out by numpy, not 3.9M tuples built one by one (docs/performance.md).
         index = {seat.id: j for j, seat in enumerate(seats)}
         eligible: dict[tuple, np.ndarray] = {}  # (level, region, department) -> seat indexes
 
@@ -106,50 +143,43 @@ class Problem:
                 eligible[key] = np.array([index[seat.id] for seat in group], dtype=np.int64)
             return eligible[key]
 
-        blocks: dict[tuple, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))  # -> (items, costs)
-        for i, item in enumerate(items):
-            level, region = self._group(item)
-            position = (item.lng, item.lat) if item.lng is not None else None
-            key = (level, region, item.department)
-            candidates = seats_of(key)
-            if len(candidates):
-                members, costs = blocks[(*key, 0)]
-                members.append(i), costs.append(round(KM_COST * _km(position, self.centre.get(region))))
-            if (level, region) in short or not len(candidates):
-                up = UP.get(level)
-                if up and len(item.region) >= CODE_LENGTH[up]:
-                    upper_region = item.region[: CODE_LENGTH[up]]
-                    upper_key = (up, upper_region, item.department)
-                    if len(seats_of(upper_key)):
-                        members, costs = blocks[(*upper_key, 1)]
-                        km = round(KM_COST * _km(position, self.centre.get(upper_region)))
-                        members.append(i), costs.append(FALLBACK_COST + km)
-            self.reasons.append(("department" if item.department else "level") if not len(candidates) else "capacity")
+        own, upper, reasons = [], [], []  # per key: its cadres, (region, cadres) one level up or None, the reason
+        for k, (_grade, r, department) in enumerate(keys):
+            level, region = groups[k]
+            candidates = seats_of((level, region, department))
+            own.append(candidates)
+            reasons.append(("department" if department else "level") if not len(candidates) else "capacity")
+            fallback = None
+            up = UP.get(level)
+            if (groups[k] in short or not len(candidates)) and up and len(regions[r]) >= CODE_LENGTH[up]:
+                upper_region = regions[r][: CODE_LENGTH[up]]
+                if len(seats_of((up, upper_region, department))):
+                    fallback = (upper_region, eligible[(up, upper_region, department)])
+            upper.append(fallback)
+        self.reasons = [reasons[k] for k in item_key.tolist()]
+        positions = [(x, y) if x is not None else None for x, y in zip(cols.lng, cols.lat, strict=True)]
+        members_of = np.split(np.argsort(item_key, kind="stable"), np.cumsum(per_key)[:-1]) if n_items else []
         parts = [[], [], [], []]  # item, seat, cost, fallback (0/1) per arc
-        for (*key, fallback), (members, costs) in blocks.items():
-            block = eligible[tuple(key)]
-            parts[0].append(np.repeat(np.array(members, dtype=np.int64), len(block)))
-            parts[1].append(np.tile(block, len(members)))
-            parts[2].append(np.repeat(np.array(costs, dtype=np.int64), len(block)))
-            parts[3].append(np.full(len(members) * len(block), fallback, dtype=np.int8))
+        for k, members in enumerate(members_of):
+            blocks = [(0, groups[k][1], own[k], 0)] + ([(1, *upper[k], FALLBACK_COST)] if upper[k] else [])
+            for fallback, region, block, extra in blocks:
+                if not len(block):
+                    continue
+                centre = self.centre.get(region)
+                costs = [extra + round(KM_COST * _km(positions[i], centre)) for i in members.tolist()]
+                parts[0].append(np.repeat(members, len(block)))
+                parts[1].append(np.tile(block, len(members)))
+                parts[2].append(np.repeat(np.array(costs, dtype=np.int64), len(block)))
+                parts[3].append(np.full(len(members) * len(block), fallback, dtype=np.int8))
         arc_item, arc_seat, arc_cost, arc_up = (np.concatenate(p) if p else np.zeros(0, dtype=np.int64) for p in parts)
         # an item's arcs: its own level's cadres, then the level above, each in the roster's order
         order = np.lexsort((arc_up, arc_item))
         self.arc_item, self.arc_seat, self.arc_cost = arc_item[order], arc_seat[order], arc_cost[order]
         seat_ids = np.array([seat.id for seat in seats], dtype=np.int64)
-        current = np.full(len(items), -1, dtype=np.int64)  # each item's current cadre id, -1 for none
-        for i, item in enumerate(items):
-            cadre = previous.get(item.id)
-            if cadre is not None:
-                current[i] = cadre
+        current = np.array([previous.get(pk, -1) for pk in cols.ids], dtype=np.int64)  # each item's cadre, or -1
         before = current[self.arc_item]
         self.arc_cost += CHANGE_COST * ((before >= 0) & (seat_ids[self.arc_seat] != before))
         self.seat_ids = seat_ids
-
-    def _group(self, item: Item) -> tuple[str, str]:
-        level = self.level_for_grade.get(item.grade, "village")
-        length = min(CODE_LENGTH[level], len(item.region))
-        return level, item.region[:length]
 
     @staticmethod
     def _eligible(by_group, level, region, department):
@@ -159,7 +189,7 @@ class Problem:
     def solve(self) -> Result:
         """Arcs laid out as before the arrays: per item its source arc, its arc to the sink (unassigned), its
         cadre arcs; then three arcs per cadre (the first-entity bonus, the fair share, the overload)."""
-        n_items, n_seats, n_arcs = len(self.items), len(self.seats), len(self.arc_item)
+        n_items, n_seats, n_arcs = len(self.ids), len(self.seats), len(self.arc_item)
         source, sink = n_items + n_seats, n_items + n_seats + 1
         items = np.arange(n_items, dtype=np.int64)
         starts = np.searchsorted(self.arc_item, items) + 2 * items  # each item's source arc
@@ -194,7 +224,7 @@ class Problem:
         working = int(flows[first_seat_arc::3].sum())
         # reported without the bonus, so it compares with greedy() scored by objective_of()
         result = Result(objective=int(flow.optimal_cost()) + LEADER_BONUS * working)
-        ids = [item.id for item in self.items]
+        ids = self.ids
         for i in np.flatnonzero(flows[starts + 1]).tolist():
             result.unassigned[ids[i]] = self.reasons[i]
         used = np.flatnonzero(flows[at])
@@ -210,16 +240,16 @@ class Problem:
         arc_seats, arc_costs = self.arc_seat[order].tolist(), self.arc_cost[order].tolist()
         capacity = [seat.capacity for seat in self.seats]
         load_of = [0] * len(self.seats)
-        placed = [False] * len(self.items)
+        placed = [False] * len(self.ids)
         result = Result()
         for i, j, cost in zip(arc_items, arc_seats, arc_costs, strict=True):
             if not placed[i] and load_of[j] < capacity[j]:
                 load_of[j] += 1
                 placed[i] = True
-                result.chosen[self.items[i].id], result.costs[self.items[i].id] = self.seats[j].id, cost
-        for i, item in enumerate(self.items):
+                result.chosen[self.ids[i]], result.costs[self.ids[i]] = self.seats[j].id, cost
+        for i, pk in enumerate(self.ids):
             if not placed[i]:
-                result.unassigned[item.id] = self.reasons[i]
+                result.unassigned[pk] = self.reasons[i]
         load = defaultdict(int)
         for j, n in enumerate(load_of):
             if n:

@@ -2,14 +2,19 @@
 run with its shortages, and publishing a reviewed run as the guarantees in effect."""
 
 import math
+import multiprocessing
 import operator
 import time
 from collections import Counter, defaultdict
-from functools import reduce
+from dataclasses import dataclass
+from functools import partial, reduce
+from itertools import repeat
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection, connections, transaction
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,29 +62,36 @@ def _stale(policy: Policy) -> Q:
     return wrong
 
 
-_ITEM_FIELDS = ("pk", "baobao_grade", "region_id", "sub_type", "longitude", "latitude")
+_ITEM_FIELDS = ("pk", "baobao_grade", "region_id", "sub_type", "lng", "lat")
+PARALLEL_MIN_ROWS = 20_000  # entities from which the pieces go to worker processes (below, a fork costs more)
 
 
 def _active(prefix: str):
+    """Active entities under `prefix` with their grade, and their position as floats (a million Decimals, each
+    converted again, cost seconds)."""
     return narrow_to(Entity.objects.exclude(status=Entity.Status.DEREGISTERED), prefix).annotate(
-        baobao_grade=baobao_grade()
+        baobao_grade=baobao_grade(), lng=Cast("longitude", FloatField()), lat=Cast("latitude", FloatField())
     )
 
 
+def _rows(qs, chunk: int = 20_000):
+    """A values_list query's rows from a plain cursor, in chunks: `.iterator()` outside a transaction declares a
+    server-side cursor WITH HOLD, for which PostgreSQL builds the whole million-row result before the first fetch
+    (twice the time of this read on the province). The columns need no conversion (ids, codes, floats)."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+
 def _compact(rows):
-    """Entity rows as the solve keeps them for a whole province at once: coordinates as floats, and one string
-    object per distinct region, sub-type and grade (a million rows of Decimals and repeated codes cost several
-    hundred MiB more)."""
+    """Entity rows as the solve keeps them for a whole province at once: one string object per distinct region,
+    sub-type and grade (a million repeated codes cost a hundred MiB more)."""
     shared: dict[str, str] = {}
     for pk, grade, region, sub_type, lng, lat in rows:
-        yield (
-            pk,
-            shared.setdefault(grade, grade),
-            shared.setdefault(region, region),
-            shared.setdefault(sub_type, sub_type),
-            None if lng is None else float(lng),
-            None if lat is None else float(lat),
-        )
+        yield (pk, shared.setdefault(grade, grade), shared.setdefault(region, region),
+               shared.setdefault(sub_type, sub_type), lng, lat)  # fmt: skip
 
 
 def _by_piece(pieces: list[str], rows, region_at: int) -> dict[str, list]:
@@ -95,19 +107,63 @@ def _by_piece(pieces: list[str], rows, region_at: int) -> dict[str, list]:
     return out
 
 
-def _inputs(prefix: str, pieces: list[str], incremental: bool) -> dict[str, tuple[list, dict]]:
-    """Each piece's entity rows and previous guarantees, read for all pieces at once: every read joins the
-    grading table (the grade lives there), and one join over the region costs a fraction of one per piece
-    (docs/performance.md). Full: every active entity and every guarantee. Incremental: the entities nobody
-    guarantees and those whose guarantee went stale, with the stale guarantees (one term per policy)."""
+@dataclass
+class _Piece:
+    """Everything one piece's solve needs, read from the database beforehand (the solve itself reads nothing, so
+    it can run in a worker process)."""
+
+    code: str
+    rows: list  # (pk, grade, region, sub_type, lng, lat) of the entities to place
+    previous: dict  # entity id -> cadre id: every guarantee (full) or the stale ones (incremental)
+    cadres: list  # (pk, level, region, department, capacity, is_regulator) of the active cadres who can serve
+    load: dict  # cadre id -> guarantees already carried (incremental), or carried outside the piece (full)
+    level_for_grade: dict
+    department_match: dict
+    capacity: dict
+    entities: int  # active entities of the piece
+
+
+def _inputs(prefix: str, pieces: list[str], incremental: bool) -> list[_Piece]:
+    """Each piece's inputs, read for all pieces at once: every entity read joins the grading table (the grade
+    lives there), and one join over the region costs a fraction of one per piece; the cadres and their loads are
+    one query each too (docs/performance.md). Full: every active entity and every guarantee. Incremental: the
+    entities nobody guarantees and those whose guarantee went stale, with the stale guarantees."""
+    if not pieces:  # a province without cities in the region table
+        return []
     active = _active(prefix)
     if incremental:
         rows, pairs = _incremental_inputs(active, pieces)
     else:
-        rows = _by_piece(pieces, _compact(active.values_list(*_ITEM_FIELDS).iterator(chunk_size=20_000)), 2)
+        rows = _by_piece(pieces, _compact(_rows(active.values_list(*_ITEM_FIELDS))), 2)
         current = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
-        pairs = _by_piece(pieces, current.values_list("entity_id", "cadre_id", "entity__region_id"), 2)
-    return {piece: (rows[piece], {e: c for e, c, _r in pairs[piece]}) for piece in pieces}
+        pairs = _by_piece(pieces, _rows(current.values_list("entity_id", "cadre_id", "entity__region_id")), 2)
+    serving = reduce(operator.or_, (_piece_cadres(piece) for piece in pieces))
+    cadre_rows = list(
+        Cadre.objects.filter(serving)
+        .order_by("region_id", "level", "name", "pk")
+        .values_list("pk", "level", "region_id", "department_id", "capacity", "is_regulator")
+    )
+    # one piece: its query's rows; several (the cities of a region): a cadre serves in the city its code starts with
+    cadres = {pieces[0]: cadre_rows} if len(pieces) == 1 else _by_piece(pieces, cadre_rows, 2)
+    loads = _loads(prefix, pieces, incremental)
+    counts = _entity_counts(pieces) if incremental else {piece: len(rows[piece]) for piece in pieces}
+    out = []
+    for piece in pieces:
+        policy = grading.policy_for(piece)
+        out.append(
+            _Piece(
+                piece,
+                rows.pop(piece),
+                {e: c for e, c, _r in pairs.pop(piece)},
+                cadres[piece],
+                {pk: loads[pk] for pk, *_rest in cadres[piece] if pk in loads},
+                policy.level_for_grade,
+                policy.department_match,
+                policy.capacity,
+                counts.get(piece, 0),
+            )
+        )
+    return out
 
 
 def _incremental_inputs(active, pieces: list[str]) -> tuple[dict, dict]:
@@ -128,78 +184,126 @@ def _incremental_inputs(active, pieces: list[str]) -> tuple[dict, dict]:
     return _by_piece(pieces, found, 2), pairs
 
 
-def _solve_piece(piece: str, rows: list, previous: dict, *, incremental: bool, baseline: bool = False) -> dict:
+def _loads(prefix: str, pieces: list[str], incremental: bool) -> dict[int, int]:
+    """Guarantees the pieces' active cadres carry, in one query: all of them (incremental), or, for a piece smaller
+    than a city, those outside it (a city's cadres guarantee nothing outside it, so a city piece has none)."""
+    serving = Guarantee.objects.filter(cadre__status=Cadre.Status.ACTIVE).filter(
+        reduce(operator.or_, (Q(cadre__region_id=p[:4]) | region_under(Guarantee, "cadre__region", p) for p in pieces))
+    )
+    if not incremental:
+        if len(pieces) > 1 or (level_of(prefix) or 0) <= CITY:
+            return {}
+        current = narrow_to(Guarantee.objects.all(), pieces[0], "entity__region")
+        serving = serving.exclude(entity_id__in=current.values("entity_id"))
+    return dict(serving.values_list("cadre_id").annotate(n=Count("pk")).order_by())
+
+
+def _entity_counts(pieces: list[str]) -> dict[str, int]:
+    """Active entities per piece, in one query (several pieces are the cities of a region: one code length)."""
+    active = Entity.objects.exclude(status=Entity.Status.DEREGISTERED)
+    if len(pieces) == 1:
+        return {pieces[0]: narrow_to(active, pieces[0]).count()}
+    width = len(pieces[0])
+    by_code = active.annotate(piece=Substr("region_id", 1, width)).values_list("piece").annotate(n=Count("pk"))
+    return dict(by_code.order_by())
+
+
+def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False) -> dict:
     """One city (or smaller region): a full solve places every active entity; an incremental one keeps every
     guarantee that still holds and places only new entities and those whose guarantee went stale, against the
-    capacity the kept guarantees leave. `rows` and `previous` come from `_inputs`. Returns what to persist
-    (changed pairs only when incremental)."""
-    policy = grading.policy_for(piece)
-    level_for_grade, match = policy.level_for_grade, policy.department_match
-    current = narrow_to(Guarantee.objects.all(), piece, "entity__region")
-    cadre_rows = list(
-        Cadre.objects.filter(_piece_cadres(piece)).values_list(
-            "pk", "level", "region_id", "department_id", "capacity", "is_regulator"
-        )
-    )
-    serving = Guarantee.objects.filter(cadre__status=Cadre.Status.ACTIVE).filter(
-        Q(cadre__region_id=piece[:4]) | region_under(Guarantee, "cadre__region", piece)
-    )
+    capacity the kept guarantees leave. Reads nothing from the database (it may run in a worker process) and
+    returns plain values: the pairs to persist (changed ones only when incremental), counts and shortage groups."""
+    level_for_grade, match, previous = piece.level_for_grade, piece.department_match, piece.previous
+    load = Counter(piece.load)
     if incremental:
-        load = Counter(dict(serving.values_list("cadre_id").annotate(n=Count("pk")).order_by()))
         load.subtract(previous.values())  # stale guarantees free their cadre's place
-    else:
-        # a city cadre's load from the rest of the city, when the piece is smaller than a city (cadres never
-        # cross a city, so a city's cadres guarantee nothing outside it)
-        load = {}
-        if (level_of(piece) or 0) > CITY:
-            outside = serving.exclude(entity_id__in=current.values("entity_id"))
-            load = dict(outside.values_list("cadre_id").annotate(n=Count("pk")).order_by())
     seats = [
         matching.Seat(
             pk,
             level,
             region,
             dept,
-            max(0, (cap or policy.capacity.get(level, 0)) - load.get(pk, 0)),
+            max(0, (cap or piece.capacity.get(level, 0)) - load.get(pk, 0)),
             working=incremental and load.get(pk, 0) > 0,
         )
-        for pk, level, region, dept, cap, _reg in cadre_rows
+        for pk, level, region, dept, cap, _reg in piece.cadres
     ]
-    items, ungraded = [], []
-    for pk, grade, region, sub_type, lng, lat in rows:
-        if not grade:
-            ungraded.append(pk)
-            continue
-        x, y = (float(lng), float(lat)) if lng is not None and lat is not None else (None, None)
-        items.append(matching.Item(pk, grade, region, match.get(sub_type), x, y))
+    graded = [row for row in piece.rows if row[1]]
+    ungraded = [row[0] for row in piece.rows if not row[1]]
+    transposed = zip(*graded, strict=True) if graded else [()] * 6
+    ids, grades, regions, sub_types, lng, lat = (list(column) for column in transposed)
+    if None in lat:  # a position needs both coordinates
+        lng = [x if y is not None else None for x, y in zip(lng, lat, strict=True)]
+    items = matching.Items(ids, grades, regions, [match.get(s) for s in sub_types], lng, lat)
     problem = matching.Problem(items, seats, level_for_grade, previous)
     result = problem.solve()
     greedy = problem.greedy() if baseline else None
     regulators = defaultdict(list)
-    for pk, level, region, _dept, _cap, is_regulator in cadre_rows:
+    for pk, level, region, _dept, _cap, is_regulator in piece.cadres:
         if is_regulator and level == "township":
             regulators[region].append(pk)
     changed = {pk: c for pk, c in result.chosen.items() if previous.get(pk) != c}
+    persist = changed if incremental else result.chosen
     dropped = [pk for pk in previous if pk not in result.chosen]
-    entities = _active(piece).count() if incremental else len(rows)
+    fallback = [pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST]
+    unassigned = {**result.unassigned, **{pk: "ungraded" for pk in ungraded}}
+    region_of = {pk: region for pk, _g, region, *_rest in piece.rows}
+    grade_of = {pk: grade for pk, grade, *_rest in piece.rows}
+    groups = defaultdict(int)  # shortages: (region code, grade, level, reason) -> entities
+    for pk, reason in [*unassigned.items(), *zip(fallback, repeat("fallback"))]:
+        grade = grade_of.get(pk) or "-"
+        level = level_for_grade.get(grade, "village")
+        groups[(region_of[pk][: matching.CODE_LENGTH[level]], grade, level, reason)] += 1
+
+    def supporter(pk: int, cadre: int) -> int | None:
+        regs = regulators.get(region_of[pk][:9])
+        return regs[cadre % len(regs)] if regs and cadre not in regs else None
+
+    entities = list(persist)  # the pairs to persist as columns: entity, cadre, supporter, grade, cost
+    columns = (entities, list(persist.values()), [supporter(pk, c) for pk, c in persist.items()],
+               [grade_of[pk] for pk in entities], [result.costs.get(pk, 0) for pk in entities])  # fmt: skip
     return {
-        "persist": changed if incremental else result.chosen,
+        "columns": columns,
         "dropped": dropped,
-        "entities": entities,
-        "assigned": entities - len(result.unassigned) - len(ungraded),
+        "entities": piece.entities,
+        "assigned": piece.entities - len(result.unassigned) - len(ungraded),
         "changed": len(changed) + len(dropped),
-        "costs": result.costs,
-        "regulators": regulators,
-        "regions": {pk: region for pk, _g, region, *_rest in rows},
-        "grades": {pk: grade for pk, grade, *_rest in rows},
-        "unassigned": {**result.unassigned, **{pk: "ungraded" for pk in ungraded}},
+        "fallback": len(fallback),
+        "groups": dict(groups),
         "objective": result.objective,
-        "greedy": greedy,
-        "cadres": len(cadre_rows),
-        "level_for_grade": level_for_grade,
-        "fallback": {pk for pk, cost in result.costs.items() if cost >= matching.FALLBACK_COST},
-        "capacity": policy.capacity,
+        "greedy": (greedy.objective, len(greedy.unassigned)) if greedy else None,
+        "cadres": len(piece.cadres),
+        "capacity": piece.capacity,
     }
+
+
+_PIECES: list[_Piece] = []  # what the worker processes solve: inherited by the fork, never pickled
+
+
+def _solve_inherited(index: int, **kwargs) -> dict:
+    return _solve_piece(_PIECES[index], **kwargs)
+
+
+def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> list[dict]:
+    """Every piece's solve, in the pieces' order: on `SHIAN_SOLVE_WORKERS` forked processes when there are several
+    pieces and enough entities to pay for the fork, else one after the other here. The workers only compute (no
+    database access: that keeps them correct inside a transaction and on SQLite) and send back plain values."""
+    global _PIECES
+    workers = min(settings.SHIAN_SOLVE_WORKERS, len(pieces))
+    if workers < 2 or sum(len(p.rows) for p in pieces) < PARALLEL_MIN_ROWS:
+        out = []
+        while pieces:  # each piece's rows are freed once solved
+            out.append(_solve_piece(pieces.pop(0), incremental=incremental, baseline=baseline))
+        return out
+    largest_first = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].rows))
+    _PIECES = pieces
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            solve = partial(_solve_inherited, incremental=incremental, baseline=baseline)
+            solved = dict(zip(largest_first, pool.imap(solve, largest_first), strict=True))
+    finally:
+        _PIECES = []
+    return [solved[i] for i in range(len(pieces))]
 
 
 _REASONS = {  # lazy: looked up in the language of the request that runs the match
@@ -216,18 +320,9 @@ _REASONS = {  # lazy: looked up in the language of the request that runs the mat
 
 
 def _shortages(solved: dict) -> list[dict]:
-    groups = defaultdict(int)
-    flagged = [(pk, reason) for pk, reason in solved["unassigned"].items()] + [
-        (pk, "fallback") for pk in solved["fallback"]
-    ]
-    for pk, reason in flagged:
-        grade = solved["grades"].get(pk) or "-"
-        level = solved["level_for_grade"].get(grade, "village")
-        code = solved["regions"][pk][: matching.CODE_LENGTH[level]]
-        groups[(code, grade, level, reason)] += 1
-    names = dict(Region.objects.filter(code__in={g[0] for g in groups}).values_list("code", "name"))
+    names = dict(Region.objects.filter(code__in={g[0] for g in solved["groups"]}).values_list("code", "name"))
     out = []
-    for (code, grade, level, reason), n in sorted(groups.items()):
+    for (code, grade, level, reason), n in sorted(solved["groups"].items()):
         missing = math.ceil(n / max(1, solved["capacity"].get(level, 1)))
         params = {
             "region": names.get(code, code),
@@ -260,18 +355,15 @@ def assign_cadres(
     if not level_of(prefix):
         raise ValidationError({"region_code": [_("请指定省、市或县级区划。")]})
     started = time.monotonic()
-    inputs = _inputs(prefix, _pieces(prefix), incremental)
-    pieces = [
-        _solve_piece(piece, *inputs.pop(piece), incremental=incremental, baseline=baseline) for piece in list(inputs)
-    ]
+    pieces = _solve_all(_inputs(prefix, _pieces(prefix), incremental), incremental=incremental, baseline=baseline)
     solved_at = time.monotonic()
     counts = {key: sum(s[key] for s in pieces) for key in ("entities", "cadres", "assigned", "changed")}
     counts["unassigned"] = counts["entities"] - counts["assigned"]
-    counts["fallback"] = sum(len(s["fallback"]) for s in pieces)
+    counts["fallback"] = sum(s["fallback"] for s in pieces)
     counts["solve_seconds"] = round(solved_at - started, 3)
     if baseline:
-        counts["greedy_objective"] = sum(s["greedy"].objective for s in pieces)
-        counts["greedy_unassigned"] = sum(len(s["greedy"].unassigned) for s in pieces)
+        counts["greedy_objective"] = sum(s["greedy"][0] for s in pieces)
+        counts["greedy_unassigned"] = sum(s["greedy"][1] for s in pieces)
     with transaction.atomic():
         run = AssignmentRun.objects.create(
             region_id=prefix or None,
@@ -286,12 +378,7 @@ def assign_cadres(
             objective=sum(s["objective"] for s in pieces),
             created_by=actor,
         )
-        rows = []
-        for s in pieces:
-            for pk, cadre in s["persist"].items():
-                regs = s["regulators"].get(s["regions"][pk][:9], [])
-                supporter = regs[cadre % len(regs)] if regs and cadre not in regs else None
-                rows.append((run.pk, pk, cadre, supporter, s["grades"][pk], s["costs"].get(pk, 0)))
+        rows = [row for s in pieces for row in zip(repeat(run.pk), *s["columns"])]
         # plain rows (COPY on PostgreSQL): a province's run is a million assignments
         insert_rows(Assignment, ["run_id", "entity_id", "cadre_id", "supporter_id", "grade", "cost"], rows)
         run.seconds = round(time.monotonic() - started, 3)
