@@ -1,6 +1,7 @@
 """Who guarantees whom: solving the assignment per city with the min-cost-flow engine (matching.py) into a draft
 run with its shortages, and publishing a reviewed run as the guarantees in effect."""
 
+import gc
 import math
 import multiprocessing
 import operator
@@ -297,12 +298,16 @@ def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> li
         return out
     largest_first = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].rows))
     _PIECES = pieces
+    # the parent's objects out of the collector's reach while the workers live: a collection in a worker would
+    # otherwise write to every object's header and copy the page it shares with the parent (Python's gc.freeze docs)
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             solve = partial(_solve_inherited, incremental=incremental, baseline=baseline)
             solved = dict(zip(largest_first, pool.imap(solve, largest_first), strict=True))
     finally:
         _PIECES = []
+        gc.unfreeze()
     return [solved[i] for i in range(len(pieces))]
 
 
