@@ -43,10 +43,17 @@ def county_targets(province: Region) -> dict[str, int]:
 
 
 def load_province(
-    *, province: Region, seed: int, today: datetime.date, progress: Callable[[str], None] = lambda _: None
+    *,
+    province: Region,
+    seed: int,
+    today: datetime.date,
+    scale: int = 1,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict:
-    """Every county of the province, one transaction each, so an interrupted run resumes where it stopped."""
-    targets = county_targets(province)
+    """Every county of the province, one transaction each, so an interrupted run resumes where it stopped. `scale`
+    multiplies every county's entities (village cadres follow the entities, docs/scaling.md §5): the 3× province
+    of the scaling measurement, in the one province whose villages are vendored."""
+    targets = {code: n * scale for code, n in county_targets(province).items()}
     counties = {c.code: c for c in Region.objects.filter(code__in=list(targets)).select_related("parent")}
     made = {"entities": 0, "cadres": 0}
     for city in Region.objects.filter(code__startswith=province.code, level=Region.Level.CITY).order_by("code"):

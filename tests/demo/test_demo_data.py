@@ -150,3 +150,21 @@ def test_province_targets_match_seed_003():
     for city, total in SHANDONG_CITIES.items():
         assert sum(n for code, n in targets.items() if code.startswith(city)) == pytest.approx(total, abs=20)
     assert min(targets.values()) > 0
+
+
+def test_province_scale_multiplies_every_county(regions, monkeypatch):
+    """`demo --province 37 --scale N` (the 3× measurement of docs/scaling.md): every county's entities times N;
+    a scale without a province, or outside 1–10, is refused with a message naming the flag."""
+    from django.core.management.base import CommandError
+
+    from shian.demo import province
+
+    monkeypatch.setattr(province, "county_targets", lambda _province: {"370725": 30})
+    made = province.load_province(
+        province=Region.objects.get(code="37"), seed=3, today=datetime.date(2026, 11, 25), scale=2
+    )
+    assert made["entities"] == Entity.objects.filter(region__code__startswith="370725").count() == 60
+    with pytest.raises(CommandError, match="--scale 只能与 --province 同用"):
+        call_command("demo", "--scale", "3")
+    with pytest.raises(CommandError, match="--scale 应为 1 到 10 之间的整数，收到 0"):
+        call_command("demo", "--province", "37", "--scale", "0")

@@ -44,15 +44,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--county", default="370725", help="演示县的 6 位区划代码（默认 370725 昌乐县）")
         parser.add_argument("--province", help="生成整个省的数据（2 位代码，如 37），不含演示账号")
+        parser.add_argument(
+            "--scale", type=int, default=1, help="与 --province 同用：每县主体数乘以此倍数（如 3，用于扩展性测试）"
+        )
         parser.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据")
         parser.add_argument(
             "--today", type=datetime.date.fromisoformat, help="许可证日期的基准日（YYYY-MM-DD，默认今天）"
         )
 
-    def handle(self, *args, county, province, seed, today, **options):
+    def handle(self, *args, county, province, seed, today, scale, **options):
         today = today or timezone.localdate()
+        if scale != 1 and not province:
+            raise CommandError("--scale 只能与 --province 同用")
+        if not 1 <= scale <= 10:
+            raise CommandError(f"--scale 应为 1 到 10 之间的整数，收到 {scale}")
         if province:
-            return self._province(province, seed, today)
+            return self._province(province, seed, today, scale)
         region = Region.objects.filter(code=county, level=Region.Level.COUNTY).select_related("parent").first()
         if region is None:
             raise CommandError(
@@ -153,7 +160,7 @@ class Command(BaseCommand):
             f"未分配 {run.counts['unassigned']} 户"
         )
 
-    def _province(self, code: str, seed: int, today: datetime.date) -> None:
+    def _province(self, code: str, seed: int, today: datetime.date, scale: int = 1) -> None:
         region = Region.objects.filter(code=code, level=Region.Level.PROVINCE).first()
         if region is None:
             raise CommandError(f"省级区划 {code} 不存在：请先运行 python manage.py load_regions")
@@ -162,7 +169,11 @@ class Command(BaseCommand):
             call_command("load_regions", villages=[code], stdout=self.stdout)
         started = time.monotonic()
         made = load_province(
-            province=region, seed=seed, today=today, progress=lambda line: self.stdout.write(line, ending="\r")
+            province=region,
+            seed=seed,
+            today=today,
+            scale=scale,
+            progress=lambda line: self.stdout.write(line, ending="\r"),
         )
         entities = Entity.objects.filter(region__code__startswith=code).count()
         cadres = Cadre.objects.filter(region__code__startswith=code).count()
