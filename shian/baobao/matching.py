@@ -97,7 +97,7 @@ class Problem:
 
     def __init__(self, items: "list[Item] | Items", seats: list[Seat], level_for_grade: dict, previous: dict[int, int]):
         cols = items if isinstance(items, Items) else Items.of(items)
-        self.ids, self.seats, self.level_for_grade = cols.ids, seats, level_for_grade
+        self.ids, self.seats = cols.ids, seats
         n_items = len(cols.ids)
         by_group = defaultdict(list)  # (level, region) -> seats
         for seat in seats:

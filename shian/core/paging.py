@@ -7,7 +7,7 @@ from django.core.paginator import Page, Paginator
 class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows. A name search over a province matches thousands of entities, and an exact total
     reads each match's row once more after the page's own query did (docs/performance.md, entity search): past the
-    cap the page says "N+" and the user narrows the search. Pages up to the cap stay reachable."""
+    cap the page shows "more than N" and the user narrows the search. Pages up to the cap stay reachable."""
 
     def __init__(self, object_list, per_page, cap: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)

@@ -132,8 +132,9 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> list[_Piece]:
     if not pieces:  # a province without cities in the region table
         return []
     active = _active(prefix)
+    policies = {piece: grading.policy_for(piece) for piece in pieces}
     if incremental:
-        rows, pairs = _incremental_inputs(active, pieces)
+        rows, pairs = _incremental_inputs(active, policies)
     else:
         rows = _by_piece(pieces, _compact(_rows(active.values_list(*_ITEM_FIELDS))), 2)
         current = narrow_to(Guarantee.objects.all(), prefix, "entity__region")
@@ -150,7 +151,7 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> list[_Piece]:
     counts = _entity_counts(pieces) if incremental else {piece: len(rows[piece]) for piece in pieces}
     out = []
     for piece in pieces:
-        policy = grading.policy_for(piece)
+        policy = policies[piece]
         out.append(
             _Piece(
                 piece,
@@ -167,11 +168,12 @@ def _inputs(prefix: str, pieces: list[str], incremental: bool) -> list[_Piece]:
     return out
 
 
-def _incremental_inputs(active, pieces: list[str]) -> tuple[dict, dict]:
-    """The stale guarantees under the pieces (one term per policy) and the rows of the entities to place."""
+def _incremental_inputs(active, policies: dict[str, Policy]) -> tuple[dict, dict]:
+    """The stale guarantees under the pieces (one term per policy; `policies`: each piece's) and the rows of the
+    entities to place."""
+    pieces = list(policies)
     by_policy: dict[int, tuple[Policy, list[str]]] = {}
-    for piece in pieces:
-        policy = grading.policy_for(piece)
+    for piece, policy in policies.items():
         by_policy.setdefault(policy.pk, (policy, []))[1].append(piece)
     terms = [
         reduce(operator.or_, (region_under(Guarantee, "entity__region", piece) for piece in group)) & _stale(policy)

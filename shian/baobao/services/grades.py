@@ -39,8 +39,9 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
         "grading__override_grade", "old_fired", *grading.ENTITY_FIELDS,
     )  # fmt: skip
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    policies: dict[str, Policy] = {}  # by county
-    by_region: dict[str, tuple[Policy, list, list]] = {}  # a region's policy with its diners and area thresholds
+    # a county's policy with its diners and area thresholds, and the same by region (looked up once per region)
+    policies: dict[str, tuple[Policy, list, list]] = {}
+    by_region: dict[str, tuple[Policy, list, list]] = {}
     outcomes: dict[tuple, tuple[str, list, str]] = {}
     parsed: dict[str, list] = {}
     new, changed = [], []
@@ -49,8 +50,10 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
         found = by_region.get(region_id)
         if found is None:
             county = ancestor(region_id, COUNTY)
-            policy = policies.get(county) or policies.setdefault(county, grading.policy_for(county))
-            found = by_region[region_id] = (policy, *grading.thresholds(policy.grade_rules))
+            if county not in policies:
+                policy = grading.policy_for(county)
+                policies[county] = (policy, *grading.thresholds(policy.grade_rules))
+            found = by_region[region_id] = policies[county]
         policy, diners_at, area_at = found
         # the rules read diners and area only against their thresholds: rows between the same thresholds share
         # one outcome (a province has ~160k distinct value sets but a few hundred outcomes)
@@ -78,7 +81,7 @@ def grade_entities(*, actor, region_code: str | None = None) -> dict[str, int]:
             action="baobao.grade",
             object_type="entities.entity",
             region_code=prefix,
-            after={"counts": counts, "policies": sorted({p.pk for p in policies.values()})},
+            after={"counts": counts, "policies": sorted({p.pk for p, *_thresholds in policies.values()})},
         )
     return counts
 
