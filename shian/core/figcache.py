@@ -12,6 +12,11 @@ saving one moves on the generation of its county, city, province and the country
 above a county, moves every region's), and counts of an older generation are never read again. Writes that leave
 no audit entry, and the passing of time itself (a deadline falling due), are bounded by the lifetime.
 
+A county's dashboard is kept in pieces (`remember_groups`): each township's groups under the township's own
+generation, which only writes in that township move. A write in one township then costs the next reader a recount
+of that township alone (a sixteenth of the county's rows), not of the whole county; a write at the county itself,
+above it, or in many townships at once costs one count of the whole county, as before.
+
 A run that writes many audited rows (the deadline checkers, a bulk service) wraps its work in `deferred()`: the
 invalidations inside the block are collected and each distinct generation is moved on once when the outermost
 block ends, whether it ends normally or by an exception, and without waiting for a commit (tests and callers run
@@ -32,12 +37,13 @@ from django.core.cache import caches
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from .regioncodes import COUNTY, LEVEL_LENGTH
+from .regioncodes import COUNTY, LEVEL_LENGTH, TOWNSHIP
 
 logger = logging.getLogger(__name__)
 
 ALIAS = "figures"
 COUNTY_LENGTH = LEVEL_LENGTH[COUNTY]
+TOWNSHIP_LENGTH = LEVEL_LENGTH[TOWNSHIP]
 _EVERYWHERE = "figures:gen"
 
 T = TypeVar("T")
@@ -97,8 +103,91 @@ def remember(*, kind: str, code: str, key: tuple, compute: Callable[[], T]) -> t
 
 def _invalidation_keys(region_code: str) -> list[str]:
     if len(region_code) >= COUNTY_LENGTH:
-        return [f"{_EVERYWHERE}:{region_code[:n]}" for n in (0, 2, 4, COUNTY_LENGTH)]
+        keys = [f"{_EVERYWHERE}:{region_code[:n]}" for n in (0, 2, 4, COUNTY_LENGTH)]
+        # a write in a township moves that township's piece; one at the county itself, every piece of the county
+        keys.append(_piece_generation(region_code[:TOWNSHIP_LENGTH]))
+        return keys
     return [_EVERYWHERE]
+
+
+def _piece_generation(code: str) -> str:
+    """The generation of one piece of a county's groups: a township's, or (for the county's own code) the
+    county's whole, which a write registered at the county itself moves."""
+    return f"{_EVERYWHERE}:{code}:" + ("whole" if len(code) == COUNTY_LENGTH else "piece")
+
+
+def _piece_of(group: str, county: str) -> str:
+    return group[:TOWNSHIP_LENGTH] if len(group) >= TOWNSHIP_LENGTH else county
+
+
+def remember_groups(
+    *, kind: str, code: str, key: tuple, children: Callable[[], Iterable[str]], count: Callable[[str], dict[str, T]]
+) -> tuple[dict[str, T], datetime.datetime, bool]:
+    """The groups of county `code` (one per township, plus its rows registered at the county itself), kept per
+    township: `count(prefix)` counts the groups under a prefix (the county, or one township), `children()` names
+    the county's townships (read only when the county is counted whole). Returns the groups, when the oldest of
+    them was counted, and whether any came from the cache.
+
+    The township pieces whose generation moved since they were counted, or that are older than the lifetime, are
+    counted again one by one; when the county's own piece is stale or more than a quarter of the townships are,
+    the county is counted in one pass. Each piece's generation is read before it is counted, so a write that
+    lands during a count leaves the piece stale for the next reader, never hidden.
+
+    A township's count selects rows by the region its provider filters on (mostly the entity's) and groups them
+    by the region it groups on (often the record's own); where the two differ, which only a record left behind
+    by an entity moved to another township does, the groups of a piece differ from the whole count's until the
+    next whole count, at most the lifetime later (a move itself makes the next reader count the county whole)."""
+    if _lifetime() <= 0:
+        return count(code), timezone.now(), False
+    cache = caches[ALIAS]
+    whole = [_EVERYWHERE, _piece_generation(code)]
+    try:
+        generations = cache.get_many(whole)
+        name = ":".join(
+            ["figures", VERSION, kind, code, "pieces", *(str(part) for part in key)]
+            + [str(generations.get(k, 0)) for k in whole]
+        )
+        entry = cache.get(name)
+        stamp = _stamps(cache, entry["stamps"] if entry else children())
+    except OSError:  # an unreadable cache folder costs speed, never the page
+        logger.warning("figures cache unreadable", exc_info=True)
+        return count(code), timezone.now(), False
+    now = timezone.now()
+    lifetime = datetime.timedelta(seconds=_lifetime())
+    stale = [] if entry is None else [
+        p for p in stamp
+        if p not in entry["stamps"] or entry["stamps"][p] != stamp[p] or now - entry["at"][p] >= lifetime
+    ]  # fmt: skip
+    if entry is not None and not stale and now - entry["at"][code] < lifetime:
+        return entry["groups"], min(entry["at"].values()), True
+    if entry is None or now - entry["at"][code] >= lifetime or 4 * len(stale) > len(stamp):
+        groups = count(code)
+        found = {_piece_of(g, code) for g in groups} - set(stamp) - {code}
+        if found:  # a township missing from `children` (its region not loaded): its generation too
+            try:
+                stamp |= _stamps(cache, found)
+            except OSError:
+                stamp |= dict.fromkeys(found, 0)
+        entry = {"groups": groups, "stamps": stamp, "at": dict.fromkeys([code, *stamp], now)}
+        cached = False
+    else:
+        groups = {g: v for g, v in entry["groups"].items() if _piece_of(g, code) not in stale}
+        for piece in stale:
+            groups |= count(piece)
+            entry["stamps"][piece], entry["at"][piece] = stamp[piece], now
+        entry["groups"] = groups
+        cached = True
+    try:
+        cache.set(name, entry, 2 * _lifetime())  # pieces older than the lifetime are recounted (above)
+    except OSError:
+        logger.warning("figures cache unwritable", exc_info=True)
+    return entry["groups"], min(entry["at"].values()), cached
+
+
+def _stamps(cache, pieces: Iterable[str]) -> dict[str, int]:
+    pieces = sorted(pieces)
+    found = cache.get_many([_piece_generation(p) for p in pieces])
+    return {p: found.get(_piece_generation(p), 0) for p in pieces}
 
 
 def _move_on(keys: Iterable[str]) -> None:
@@ -148,8 +237,17 @@ def deferred() -> Iterator[None]:
 
 
 def _audited(sender, instance, created, **kwargs):
+    """The generations of the write's region; for a record moved to another region (its snapshots' `region_id`
+    differ), those of both counties whole: the records it left behind keep their own region, and only a whole
+    count puts them in the township they name (see `remember_groups`)."""
     if created:
-        invalidate(instance.region_code or "")
+        moved = {snap.get("region_id") for snap in (instance.before, instance.after) if isinstance(snap, dict)}
+        moved = {code for code in moved if isinstance(code, str)}
+        with deferred():
+            invalidate(instance.region_code or "")
+            if len(moved) > 1:
+                for code in moved:
+                    invalidate(code[:COUNTY_LENGTH])
 
 
 post_save.connect(_audited, sender="core.AuditEntry", dispatch_uid="shian.core.figcache.audited")

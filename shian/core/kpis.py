@@ -9,13 +9,15 @@ provider in its own `kpis.py` and appears on the dashboard, in rankings and in t
 """
 
 import datetime
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, F, QuerySet
 from django.db.models.functions import Substr, TruncMonth, TruncWeek
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 Parts = dict[str, int]
 
@@ -199,7 +201,16 @@ def median_of(prefix: str) -> Callable[[Parts], float | None]:
 
 def records_url(name: str, code: str, **params) -> str:
     """A list page narrowed to a region (and filters): the link behind a figure."""
-    return f"{reverse(name)}?{urlencode({'region': code, **params})}"
+    return f"{_list_path(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)}?" + urlencode(
+        {"region": code, **params}
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _list_path(name: str, _prefix: str, _urlconf: str) -> str:
+    """reverse(name), kept: a county's dashboard links each of its ~60 figures in ~17 rows to its records, and
+    the path of a list page only changes with the script prefix or the URLconf (both in the key)."""
+    return reverse(name)
 
 
 SERIES_LENGTH = 12  # weeks and months a series goes back

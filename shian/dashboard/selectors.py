@@ -1,7 +1,8 @@
 """The dashboard's reads: figures of a region and of each area below it, rankings, series and breakdowns.
 
 Counties and everything below are computed live from the records (a county is some 8,000 entities), and kept a
-minute in a shared cache that any write in the county drops (see core.figcache); regions above a county read their
+minute in a shared cache that any write in the county drops (see core.figcache); a county's figures are kept per
+township there, so that a write recounts only its township; regions above a county read their
 snapshot (see models.Snapshot), which the scheduler refreshes every 4 minutes (lag under 5).
 """
 
@@ -76,7 +77,14 @@ def figures(
     code = code or ""
     today = timezone.localdate()
     as_of = as_of or today
-    if len(code) >= LIVE_FROM or as_of != today:
+    if len(code) == LIVE_FROM:  # a county: kept per township, so a write recounts its township alone
+        groups, counted_at, cached = figcache.remember_groups(
+            kind="dashboard", code=code, key=(as_of, series),
+            children=lambda: Region.objects.filter(parent_id=code).values_list("code", flat=True),
+            count=lambda prefix: count(prefix=prefix, depth=child_depth(code), as_of=as_of, series=series),
+        )  # fmt: skip
+        return Figures(region, code, as_of, counted_at, True, groups, cached)
+    if len(code) > LIVE_FROM or as_of != today:
         groups, counted_at, cached = figcache.remember(
             kind="dashboard", code=code, key=(as_of, series),
             compute=lambda: count(prefix=code, depth=child_depth(code), as_of=as_of, series=series),
