@@ -1,5 +1,5 @@
 """Issue 9 on the province-scale demo (Shandong, ~1.06M entities) in PostgreSQL: county dashboard p95
-(< 300 ms, live), province dashboard p95 (< 1 s, from the 5-minute snapshot; the refresh time is printed so
+(< 300 ms, live; issue 25: < 150 ms idle), province dashboard p95 (< 1 s, from the 5-minute snapshot; the refresh time is printed so
 the lag bound can be checked), weekly dispatch report of a county (< 10 s); issue 18: the nightly KPI history of
 every region of the province (< 60 s).
 
@@ -7,9 +7,17 @@ Data: the demo county in full (visits, problems, duties), then the province's re
 assigned by the 包保 engine; a quarter's visits (60 % of guaranteed entities, 10 % with a problem) and this
 week's daily checks (90 % of operating entities per day) are added for the whole province by set-based SQL,
 as the real modules would have recorded them. Loading takes about 15 minutes; to measure again on a database
-this benchmark loaded, run it with BENCH_PG_URL=that database and BENCH_REUSE=1."""
+this benchmark loaded, run it with BENCH_PG_URL=that database and BENCH_REUSE=1.
+
+The county dashboard is measured three ways (docs/performance.md, "County dashboard"): counted live with no
+figures cache (`county_dashboard_live_p95_ms`, how issue 9 measured it); idle, with the figures cache as deployed
+(files under a scratch SHIAN_VAR_DIR, the county kept per township: `county_dashboard_p95_ms`); and with the
+invalidation an audited write in a random village of the county makes before every view, so that every view
+recounts one township (`county_dashboard_after_write_p95_ms`)."""
 
 import os
+import random
+import tempfile
 import time
 
 from common import django_setup, emit, manage, percentile, scratch_pg
@@ -42,11 +50,14 @@ WHERE e.status = 'operating' AND e.region_id NOT LIKE '370725%%' AND random() < 
 """
 
 
-def timed(fn, n=SAMPLES) -> list[float]:
+def timed(fn, n=SAMPLES, before=lambda: None) -> list[float]:
+    """Milliseconds of `fn()` over `n` samples after three warm-up calls; `before()` runs untimed before each."""
     for _ in range(3):
+        before()
         fn()
     out = []
     for _ in range(n):
+        before()
         started = time.perf_counter()
         fn()
         out.append((time.perf_counter() - started) * 1000)
@@ -59,8 +70,7 @@ def load(url: str) -> None:
     manage(env, "load_regions", "--villages", "37")
     manage(env, "demo")
     manage(env, "demo", "--province", "37")
-    # the county dashboard is measured as counted live: no figures cache (shian/core/figcache.py)
-    django_setup(url, SHIAN_FIGURES_CACHE_SECONDS="0")
+    django_setup(url, SHIAN_VAR_DIR=VAR_DIR)
     import datetime
 
     from django.db import connection
@@ -88,12 +98,14 @@ def load(url: str) -> None:
         cur.execute("ANALYZE")
 
 
+VAR_DIR = tempfile.mkdtemp(prefix="shian-bench-var.")  # the figures cache's files, as under var/ in production
+
 with scratch_pg() as url:
     load_started = time.perf_counter()
     # BENCH_PG_URL pointing at a database this benchmark already loaded: measure again without reloading
     reused = bool(os.environ.get("BENCH_PG_URL")) and os.environ.get("BENCH_REUSE") == "1"
     if reused:
-        django_setup(url, SHIAN_FIGURES_CACHE_SECONDS="0")
+        django_setup(url, SHIAN_VAR_DIR=VAR_DIR)
     else:
         load(url)
     load_s = None if reused else time.perf_counter() - load_started
@@ -114,12 +126,25 @@ with scratch_pg() as url:
         client.force_login(user)
         return lambda: client.get(f"{path}?region={code}", HTTP_HOST="127.0.0.1")
 
+    from django.conf import settings
+
+    from shian.core import figcache
+
     started = time.perf_counter()
     snapshots = services.refresh_snapshots()
     refresh_s = time.perf_counter() - started
-    county_ms = timed(page(county, "370725"))
+    lifetime = settings.SHIAN_FIGURES_CACHE_SECONDS
+    settings.SHIAN_FIGURES_CACHE_SECONDS = 0  # counted live: no figures cache (shian/core/figcache.py)
+    county_live_ms = timed(page(county, "370725"))
     county_series_ms = timed(page(county, "370725", "/dashboard/series.json"))
     township_ms = timed(page(county, "370725001"))
+    settings.SHIAN_FIGURES_CACHE_SECONDS = lifetime
+    county_ms = timed(page(county, "370725"))
+    villages = list(
+        Region.objects.filter(code__startswith="370725", level=Region.Level.VILLAGE).values_list("code", flat=True)
+    )
+    rng = random.Random(25)
+    county_after_write_ms = timed(page(county, "370725"), before=lambda: figcache.invalidate(rng.choice(villages)))
     province_ms = timed(page(province, "37"))
     city_ms = timed(page(province, "3707"))
     assert page(province, "37")().status_code == 200
@@ -142,7 +167,10 @@ emit(
     entities=entities,
     load_s=round(load_s, 1) if load_s is not None else "reused database",
     county_dashboard_p95_ms=round(percentile(county_ms, 95), 1),
-    county_dashboard_target_ms=300,
+    county_dashboard_target_ms=150,
+    county_dashboard_after_write_p95_ms=round(percentile(county_after_write_ms, 95), 1),
+    county_dashboard_live_p95_ms=round(percentile(county_live_ms, 95), 1),
+    county_dashboard_live_target_ms=300,
     county_series_p95_ms=round(percentile(county_series_ms, 95), 1),
     township_dashboard_p95_ms=round(percentile(township_ms, 95), 1),
     province_dashboard_p95_ms=round(percentile(province_ms, 95), 1),
