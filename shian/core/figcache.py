@@ -242,7 +242,7 @@ def _audited(sender, instance, created, **kwargs):
     count puts them in the township they name (see `remember_groups`)."""
     if created:
         moved = {snap.get("region_id") for snap in (instance.before, instance.after) if isinstance(snap, dict)}
-        moved = {code for code in moved if isinstance(code, str)}
+        moved = {code for code in moved if isinstance(code, str) and code}
         with deferred():
             invalidate(instance.region_code or "")
             if len(moved) > 1:
