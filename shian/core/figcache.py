@@ -73,6 +73,13 @@ def _generation_keys(code: str) -> list[str]:
     return [_EVERYWHERE, f"{_EVERYWHERE}:{code[:COUNTY_LENGTH]}"]
 
 
+def _entry_name(cache, parts: list, generation_keys: list[str]) -> str:
+    """The cache key of an entry: the app's version, what the figures are of, and the current value of every
+    generation they depend on (an entry of an older generation is never read again)."""
+    generations = cache.get_many(generation_keys)
+    return ":".join(["figures", VERSION, *map(str, parts)] + [str(generations.get(k, 0)) for k in generation_keys])
+
+
 def remember(*, kind: str, code: str, key: tuple, compute: Callable[[], T]) -> tuple[T, datetime.datetime, bool]:
     """The figures of `kind` for region `code` (and `key`: whatever else they depend on), the time they were
     counted and whether they came from the cache: the last count of the current generation while it is within
@@ -81,11 +88,7 @@ def remember(*, kind: str, code: str, key: tuple, compute: Callable[[], T]) -> t
         return compute(), timezone.now(), False
     cache = caches[ALIAS]
     try:
-        generations = cache.get_many(_generation_keys(code))
-        name = ":".join(
-            ["figures", VERSION, kind, code or "-", *(str(part) for part in key)]
-            + [str(generations.get(k, 0)) for k in _generation_keys(code)]
-        )
+        name = _entry_name(cache, [kind, code or "-", *key], _generation_keys(code))
         hit = cache.get(name)
     except OSError:  # an unreadable cache folder costs speed, never the page
         logger.warning("figures cache unreadable", exc_info=True)
@@ -140,13 +143,8 @@ def remember_groups(
     if _lifetime() <= 0:
         return count(code), timezone.now(), False
     cache = caches[ALIAS]
-    whole = [_EVERYWHERE, _piece_generation(code)]
     try:
-        generations = cache.get_many(whole)
-        name = ":".join(
-            ["figures", VERSION, kind, code, "pieces", *(str(part) for part in key)]
-            + [str(generations.get(k, 0)) for k in whole]
-        )
+        name = _entry_name(cache, [kind, code, "pieces", *key], [_EVERYWHERE, _piece_generation(code)])
         entry = cache.get(name)
         stamp = _stamps(cache, entry["stamps"] if entry else children())
     except OSError:  # an unreadable cache folder costs speed, never the page

@@ -77,18 +77,21 @@ def figures(
     code = code or ""
     today = timezone.localdate()
     as_of = as_of or today
-    if len(code) == LIVE_FROM:  # a county: kept per township, so a write recounts its township alone
-        groups, counted_at, cached = figcache.remember_groups(
-            kind="dashboard", code=code, key=(as_of, series),
-            children=lambda: Region.objects.filter(parent_id=code).values_list("code", flat=True),
-            count=lambda prefix: count(prefix=prefix, depth=child_depth(code), as_of=as_of, series=series),
-        )  # fmt: skip
-        return Figures(region, code, as_of, counted_at, True, groups, cached)
-    if len(code) > LIVE_FROM or as_of != today:
-        groups, counted_at, cached = figcache.remember(
-            kind="dashboard", code=code, key=(as_of, series),
-            compute=lambda: count(prefix=code, depth=child_depth(code), as_of=as_of, series=series),
-        )  # fmt: skip
+    if len(code) >= LIVE_FROM or as_of != today:
+        depth = child_depth(code)
+
+        def counted(prefix: str) -> dict[str, Parts]:
+            return count(prefix=prefix, depth=depth, as_of=as_of, series=series)
+
+        if len(code) == LIVE_FROM:  # a county: kept per township, so a write recounts its township alone
+            groups, counted_at, cached = figcache.remember_groups(
+                kind="dashboard", code=code, key=(as_of, series), count=counted,
+                children=lambda: Region.objects.filter(parent_id=code).values_list("code", flat=True),
+            )  # fmt: skip
+        else:
+            groups, counted_at, cached = figcache.remember(
+                kind="dashboard", code=code, key=(as_of, series), compute=lambda: counted(code)
+            )
         return Figures(region, code, as_of, counted_at, True, groups, cached)
     snap = Snapshot.objects.filter(region_code=code, as_of=today).first()
     if snap is None:
