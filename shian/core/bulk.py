@@ -176,9 +176,7 @@ def _sqlite_params(connection, objs: list, fields: list):
         for index, kind in enumerate(kinds):
             if type(kind) is tuple:
                 columns[index] = kind * len(chunk)
-            elif kind is None or not (
-                kind.issuperset(map(type, columns[index])) or _all_text(columns[index], texts[index])
-            ):
+            elif kind is None or not _as_is(kind, texts[index], set(map(type, columns[index]))):
                 read = readers[index]
                 columns[index] = [read(obj) for obj in chunk]
         return list(chain.from_iterable(zip(*columns, strict=True)))
@@ -186,10 +184,13 @@ def _sqlite_params(connection, objs: list, fields: list):
     return prepare
 
 
-def _all_text(column, text: bool) -> bool:
-    """Whether a text column's values are all str (of any subclass: a TextChoices member) or None. The field would
-    pass such a value on unchanged (`CharField.to_python`), and sqlite3 binds any str as its text."""
-    return text and all(issubclass(kind, str) for kind in set(map(type, column)) - {type(None)})
+def _as_is(kind: frozenset, text: bool, types: set) -> bool:
+    """Whether a column whose values have `types` goes as is: all of the field's exact types, or, for a text
+    column, all str (of any subclass: a TextChoices member) or None. The field would pass such a value on
+    unchanged (`CharField.to_python`), and sqlite3 binds any str as its text."""
+    if kind.issuperset(types):
+        return True
+    return text and all(issubclass(t, str) for t in types - {type(None)})
 
 
 def insert_rows(model, attnames: list[str], rows: list[tuple], *, using: str = DEFAULT_DB_ALIAS) -> None:

@@ -39,11 +39,14 @@ _BRACKETS = re.compile(r"[()（）\[\]【】〔〕<>《》\s·.,，、\-—_]")
 def duplicate_key(name: str, address: str) -> str:
     """Name and address folded so that spacing, brackets, width and 有限(责任)公司 variants compare equal. The
     suffix rule runs only on a name ending in 公司 (all its forms do): an import folds 100,000 names."""
-    name = _BRACKETS.sub("", unicodedata.normalize("NFKC", name or "").upper())
+    name = _fold(name)
     if name.endswith("公司"):
         name = _COMPANY_SUFFIX.sub("有限公司", name)
-    address = _BRACKETS.sub("", unicodedata.normalize("NFKC", address or "").upper())
-    return f"{name}|{address}"[:400]
+    return f"{name}|{_fold(address)}"[:400]
+
+
+def _fold(text: str) -> str:
+    return _BRACKETS.sub("", unicodedata.normalize("NFKC", text or "").upper())
 
 
 def _clean(*, actor, data: dict, entity: Entity | None, override_reason: str) -> dict:
