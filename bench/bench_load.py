@@ -10,7 +10,9 @@ seconds; only requests after the ramp are timed, but an error counts whenever it
 error is any answer but 200 (302 for the login), or no answer.
 
 Configuration (environment, or the same as flags: --users, --seconds, --think, --ramp, --url):
-- BENCH_LOAD_USERS (100), BENCH_LOAD_SECONDS (120), BENCH_LOAD_THINK ("1-5"), BENCH_LOAD_RAMP (20);
+- BENCH_LOAD_USERS ("100,50": one run per count, one after the other on the same server; the first prints as
+  bench "load" (issue 18's 100 users), each further count as "load_<n>_users" (issue 25's 50 users)),
+  BENCH_LOAD_SECONDS (120), BENCH_LOAD_THINK ("1-5"), BENCH_LOAD_RAMP (20);
 - BENCH_LOAD_URL: measure a server that is already running with the demo loaded (loopback addresses only)
   instead of building the demo into a scratch database and starting one; BENCH_DATABASE_URL as in the other
   benchmarks.
@@ -201,20 +203,23 @@ class Load:
         }
 
 
-def serve_demo_and_measure(options) -> dict:
+def measure(url: str, options) -> list[dict]:
+    """One run per user count of `options.users`, one after the other against the server at `url`."""
+    return [Load(url, users, options.seconds, options.think, options.ramp).run() for users in options.users]
+
+
+def serve_demo_and_measure(options) -> list[dict]:
     """Build the demo county into a scratch database, start the production server beside the worker, measure."""
     with scratch_env() as env:
         env = {**env, "SHIAN_DEBUG": "0", "SHIAN_ACCESS_LOG": str(Path(env["SHIAN_VAR_DIR"]) / "access.log")}
         built = build_demo(env)
         with production_server(env) as url:
-            figures = Load(url, options.users, options.seconds, options.think, options.ramp).run()
+            runs = measure(url, options)
         database = "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite"
-        return {
-            **figures,
-            "database": database,
-            "server": {"workers": int(os.environ.get("SHIAN_WEB_WORKERS") or 2), "cpus": os.cpu_count()},
-            "demo_build_s": round(built, 1),
-        }
+        server = {"workers": int(os.environ.get("SHIAN_WEB_WORKERS") or 2), "cpus": os.cpu_count()}
+        return [
+            {**figures, "database": database, "server": server, "demo_build_s": round(built, 1)} for figures in runs
+        ]
 
 
 def options(argv=None):
@@ -223,7 +228,11 @@ def options(argv=None):
         return float(low), float(high or low)
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_LOAD_USERS", 100)))
+
+    def counts(text: str) -> list[int]:
+        return [int(part) for part in text.split(",") if part.strip()]
+
+    parser.add_argument("--users", type=counts, default=counts(os.environ.get("BENCH_LOAD_USERS", "100,50")))
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_LOAD_SECONDS", 120)))
     parser.add_argument("--think", type=think, default=think(os.environ.get("BENCH_LOAD_THINK", "1-5")))
     parser.add_argument("--ramp", type=float, default=float(os.environ.get("BENCH_LOAD_RAMP", 20)))
@@ -233,12 +242,10 @@ def options(argv=None):
 
 def main() -> int:
     opts = options()
-    if opts.url:
-        figures = Load(loopback_only(opts.url), opts.users, opts.seconds, opts.think, opts.ramp).run()
-    else:
-        figures = serve_demo_and_measure(opts)
-    emit("load", **figures)
-    return 0 if figures["errors"] == 0 else 1
+    runs = measure(loopback_only(opts.url), opts) if opts.url else serve_demo_and_measure(opts)
+    for i, figures in enumerate(runs):
+        emit("load" if i == 0 else f"load_{figures['users']}_users", **figures)
+    return 0 if all(figures["errors"] == 0 for figures in runs) else 1
 
 
 if __name__ == "__main__":

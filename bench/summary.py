@@ -35,7 +35,7 @@ ROWS = (
         150,
     ),
     Row("same, counted live with no figures cache (ms)", "dashboard", "county_dashboard_live_p95_ms", 241, 150),
-    Row("county dashboard p95, bench_load users (ms)", "load", "groups.county_dashboard.p95_ms", 309, 300),
+    Row("county dashboard p95, 50 bench_load users (ms)", "load_50_users", "groups.county_dashboard.p95_ms", 309, 300),
     Row("entity search by name p95, 1.06M, PostgreSQL (ms)", "registry", "name_substring_p95_ms", 84, 50),
     Row("province demo build, PostgreSQL (s)", "registry", "province_generation_pg_s", 253, 120),
 )
