@@ -243,3 +243,28 @@ def test_grading_at_and_around_every_threshold_matches_the_rules(county):
     stored = Entity.objects.filter(pk__in=[e.pk for e in made])
     expected = {e.pk: evaluate(policy.grade_rules, {f: getattr(e, f) for f in fields})[0] for e in stored}
     assert grades == expected and set(expected.values()) == {"A", "B", "C"}
+
+
+def test_incremental_replaces_exactly_the_guarantees_a_change_made_stale(county):
+    """Each reason of docs/domain.md §4.5 on its own entity: a grade that now calls for another level, a move out of
+    the cadre's region, a sub-type that now needs another department. Those three guarantees are replaced and
+    every other one is kept."""
+    services.grade_entities(actor=county, region_code="370725")
+    services.publish_run(actor=county, run=services.assign_cadres(actor=county, region_code="370725"))
+    policy = policy_for("370725")
+    plain = Guarantee.objects.filter(entity__grading__grade="D", cadre__level="village", cadre__department__isnull=True)
+    plain = plain.exclude(entity__sub_type__in=list(policy.department_match)).order_by("entity_id")
+    regraded, moved, canteen = (g.entity for g in plain[:3])
+    EntityGrade.objects.filter(entity=regraded).update(grade="C", computed_grade="C")
+    elsewhere = Cadre.objects.filter(level="village", region__code__startswith="370725").exclude(
+        region__code__startswith=moved.region_id[:9]
+    )
+    Entity.objects.filter(pk=moved.pk).update(region_id=elsewhere.first().region_id)
+    department_sub_type = next(iter(policy.department_match))
+    Entity.objects.filter(pk=canteen.pk).update(sub_type=department_sub_type)
+
+    run = services.assign_cadres(actor=county, region_code="370725", incremental=True)
+    check_constraints(run)
+    touched = set(run.assignments.values_list("entity_id", flat=True)) | set(run.params["dropped"])
+    assert touched == {regraded.pk, moved.pk, canteen.pk}
+    assert run.counts["assigned"] + run.counts["unassigned"] == Guarantee.objects.count()
