@@ -210,6 +210,29 @@ def test_capped_paginator_pages_up_to_the_cap(db, station):
     assert not CappedPaginator(rows.filter(name__lt="分页饭店4"), 2, cap=5).capped
 
 
+def test_capped_paginator_under_the_cap_reads_pages_by_the_counted_keys(db, station):
+    """Under the cap the count holds every match's key, and a page is read by those keys (docs/performance.md,
+    entity search): the same rows in the same order as an exact paginator, orphans included."""
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shian.core.paging import CappedPaginator
+
+    for i in (3, 0, 7, 1, 6, 2, 5, 4):
+        Entity.objects.create(name=f"键页饭店{i}", region_id="370725001")
+    Entity.objects.create(name="别家饭店", region_id="370725001")
+    rows = Entity.objects.filter(name__startswith="键页").order_by("-name")
+    capped, exact = CappedPaginator(rows, 3, cap=20, orphans=2), Paginator(rows, 3, orphans=2)
+    assert not capped.capped and capped.count == 8 and capped.num_pages == exact.num_pages == 2
+    for number in (1, 2):
+        with CaptureQueriesContext(connection) as queries:
+            names = [e.name for e in capped.page(number)]
+        assert names == [e.name for e in exact.page(number)]
+        assert '"id" IN (' in queries.captured_queries[-1]["sql"]  # by the keys, not the search again
+    assert names == ["键页饭店4", "键页饭店3", "键页饭店2", "键页饭店1", "键页饭店0"]  # the last page takes the orphans
+
+
 def test_search_box_reads_what_was_typed(db, station):
     shop = new(station, name="7天便利店", business_type="sales", sub_type="small_shop", uscc=VALID)
     services.add_license(actor=station, entity=shop, kind="workshop", number="鲁370725食登000123")
