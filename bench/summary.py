@@ -25,6 +25,8 @@ ROWS = (
     Row("province 包保 grading, 1.06M entities (s)", "baobao", "grade_s", 115, 20),
     Row("province assignment, solve (s)", "baobao", "solve_s", 22.2, 20),
     Row("province assignment, end to end (s)", "baobao", "end_to_end_s", 118.9, 60),
+    Row("same, peak memory of the process (GiB)", "baobao", "peak_memory_gib", 1.16, 1),
+    Row("same, with the solve's worker processes (GiB)", "baobao", "peak_memory_with_workers_gib", None, 1),
     Row("incremental rematch after 1% change (s)", "baobao", "incremental_s", 8.5, 5),
     Row("county dashboard p95, idle (ms)", "dashboard", "county_dashboard_p95_ms", 241, 150),
     Row(

@@ -130,15 +130,24 @@ def _dates(rng: random.Random, today: datetime.date) -> tuple[datetime.date, dat
     return issued, issued + datetime.timedelta(days=5 * 365)
 
 
-def load_county_entities(*, county: Region, seed: int, count: int, today: datetime.date, flaws: bool = False) -> int:
-    """Create one county's registry once; a second run finds it and adds nothing. Returns entities created."""
-    if Entity.objects.filter(region__code__startswith=county.code).exists():
+def load_county_entities(
+    *, county: Region, seed: int, count: int, today: datetime.date, flaws: bool = False, keys: list | None = None
+) -> int:
+    """Create one county's registry once; a second run finds it and adds nothing. Returns entities created. `keys`:
+    the `count` entity keys reserved beforehand (a province built by several processes reserves every county's in
+    county order, so the keys do not depend on which process finished first)."""
+    if county_has_entities(county.code):
         return 0
     with transaction.atomic():
-        return _generate(county=county, seed=seed, count=count, today=today, flaws=flaws)
+        return _generate(county=county, seed=seed, count=count, today=today, flaws=flaws, keys=keys)
 
 
-def _generate(*, county: Region, seed: int, count: int, today: datetime.date, flaws: bool) -> int:
+def county_has_entities(code: str) -> bool:
+    """Whether a county's registry was made (a run that stopped resumes after the counties it committed)."""
+    return Entity.objects.filter(region__code__startswith=code).exists()
+
+
+def _generate(*, county: Region, seed: int, count: int, today: datetime.date, flaws: bool, keys: list | None) -> int:
     rng = random.Random(f"{seed}:{county.code}")
     places = _places(county)
     city = county.parent if county.parent and county.parent.level == Region.Level.CITY else None
@@ -190,7 +199,7 @@ def _generate(*, county: Region, seed: int, count: int, today: datetime.date, fl
         twin = entities[2]
         entities[3][0] = twin[0].replace("（", "(").replace("）", ")") + " "
         entities[3][8] = twin[8].replace("号", " 号")
-    keys = reserve_keys(Entity, len(entities))
+    keys = reserve_keys(Entity, len(entities)) if keys is None else keys
     now = connection.ops.adapt_datetimefield_value(timezone.now())  # one instant for the county's rows
     for key, row in zip(keys, entities, strict=True):
         row[0:0] = (key,)

@@ -1,5 +1,6 @@
 import datetime
 import json
+import os
 import time
 
 from django.conf import settings
@@ -47,19 +48,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=int, default=1, help="与 --province 同用：每县主体数乘以此倍数（如 3，用于扩展性测试）"
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(os.cpu_count() or 1, 4),
+            help="与 --province 同用（PostgreSQL）：并行生成各县主体的进程数（默认 CPU 核数，至多 4；1 为不并行）",
+        )
         parser.add_argument("--seed", type=int, default=1, help="随机种子，相同种子生成相同数据")
         parser.add_argument(
             "--today", type=datetime.date.fromisoformat, help="许可证日期的基准日（YYYY-MM-DD，默认今天）"
         )
 
-    def handle(self, *args, county, province, seed, today, scale, **options):
+    def handle(self, *args, county, province, seed, today, scale, workers, **options):
         today = today or timezone.localdate()
         if scale != 1 and not province:
             raise CommandError("--scale 只能与 --province 同用")
         if not 1 <= scale <= 10:
             raise CommandError(f"--scale 应为 1 到 10 之间的整数，收到 {scale}")
+        if not 1 <= workers <= 16:
+            raise CommandError(f"--workers 应为 1 到 16 之间的整数，收到 {workers}")
         if province:
-            return self._province(province, seed, today, scale)
+            return self._province(province, seed, today, scale, workers)
         region = Region.objects.filter(code=county, level=Region.Level.COUNTY).select_related("parent").first()
         if region is None:
             raise CommandError(
@@ -160,7 +169,7 @@ class Command(BaseCommand):
             f"未分配 {run.counts['unassigned']} 户"
         )
 
-    def _province(self, code: str, seed: int, today: datetime.date, scale: int = 1) -> None:
+    def _province(self, code: str, seed: int, today: datetime.date, scale: int = 1, workers: int = 1) -> None:
         region = Region.objects.filter(code=code, level=Region.Level.PROVINCE).first()
         if region is None:
             raise CommandError(f"省级区划 {code} 不存在：请先运行 python manage.py load_regions")
@@ -173,6 +182,7 @@ class Command(BaseCommand):
             seed=seed,
             today=today,
             scale=scale,
+            workers=workers,
             progress=lambda line: self.stdout.write(line, ending="\r"),
         )
         entities = Entity.objects.filter(region__code__startswith=code).count()
