@@ -316,7 +316,9 @@ def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> li
     # otherwise write to every object's header and copy the page it shares with the parent (Python's gc.freeze docs)
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # one fork per piece: a worker that reads a piece's rows writes their reference counts, which copies the
+        # parent's pages holding them; a long-lived worker kept every piece's copies it had made until the end
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
             solve = partial(_solve_inherited, incremental=incremental, baseline=baseline)
             solved = dict(zip(largest_first, pool.imap(solve, largest_first), strict=True))
     finally:
