@@ -1,14 +1,15 @@
 """Province scale (seed 003): Shandong's 1,061,400 entities and 167,400 cadres spread over its counties."""
 
 import datetime
-import multiprocessing
 from collections.abc import Callable
+from contextlib import closing
 
 from django.db import connection, connections
 from django.db.models import Count
 from django.db.models.functions import Substr
 
 from shian.core.bulk import reserve_keys
+from shian.core.forks import forked_map
 from shian.entities.models import Entity
 from shian.regions.models import Region
 
@@ -89,20 +90,12 @@ class _Build:
         return code, made
 
 
-_BUILD: _Build | None = None
-
-
-def _county_inherited(code: str) -> tuple[str, int]:
-    return _BUILD.county(code)
-
-
 def _county_entities(build: _Build, codes: list[str], workers: int):
     """(code, entities created) per county, in the counties' order. On PostgreSQL with `workers` > 1, the counties go
-    to forked processes, each with its own connection: one process generates a county's rows in Python while
-    PostgreSQL writes another's (the two took similar time, one after the other, docs/performance.md). The
-    entity keys are reserved here first, in county order, so every county gets the keys a one-process build gives
-    it. SQLite has one writer at a time, and a caller's open transaction cannot be shared: one process then."""
-    global _BUILD
+    to forked processes (`core.forks`), each with its own connection: one process generates a county's rows in
+    Python while PostgreSQL writes another's (the two took similar time, one after the other, docs/performance.md).
+    The entity keys are reserved here first, in county order, so every county gets the keys a one-process build
+    gives it. SQLite has one writer at a time, and a caller's open transaction cannot be shared: one process then."""
     if workers < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         yield from map(build.county, codes)
         return
@@ -111,11 +104,6 @@ def _county_entities(build: _Build, codes: list[str], workers: int):
     for code in pending:
         build.keys[code], start = keys[start : start + build.targets[code]], start + build.targets[code]
     connections.close_all()  # each process opens its own connection: none may share the parent's socket
-    _BUILD = build
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(pending) or 1)) as pool:
-            made = pool.imap(_county_inherited, pending)
-            for code in codes:
-                yield next(made) if code in build.keys else (code, 0)
-    finally:
-        _BUILD = None
+    with closing(forked_map(build.county, pending, workers)) as made:  # the pool ends with this generator
+        for code in codes:
+            yield next(made) if code in build.keys else (code, 0)

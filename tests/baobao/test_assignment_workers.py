@@ -52,7 +52,7 @@ def test_workers_give_the_serial_run(province, settings, monkeypatch):
 def test_small_runs_stay_in_the_process(province, settings, monkeypatch):
     """Below PARALLEL_MIN_ROWS entities no process is forked."""
     settings.SHIAN_SOLVE_WORKERS = 2
-    monkeypatch.setattr(assignment.multiprocessing, "get_context", None)  # would fail if called
+    monkeypatch.setattr(assignment, "forked_map", None)  # would fail if called
     run = services.assign_cadres(actor=province, region_code="37")
     assert run.params["pieces"] == 2 and run.counts["entities"] == 1540
 

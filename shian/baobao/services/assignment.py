@@ -1,14 +1,12 @@
 """Who guarantees whom: solving the assignment per city with the min-cost-flow engine (matching.py) into a draft
 run with its shortages, and publishing a reviewed run as the guarantees in effect."""
 
-import gc
 import math
-import multiprocessing
 import operator
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import partial, reduce
+from functools import reduce
 from itertools import repeat
 
 from django.conf import settings
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from shian.core import audit
 from shian.core.bulk import chunked, insert_rows
+from shian.core.forks import forked_map
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import CITY, level_of
@@ -50,17 +49,16 @@ def _piece_cadres(piece: str) -> Q:
     return Q(status=Cadre.Status.ACTIVE) & (Q(region_id=piece[:4]) | region_under(Cadre, "region", piece))
 
 
-def _stale(policy: Policy, entity: str = "entity__", cadre: str = "cadre__", grade: str = "entity_grade") -> Q:
-    """Guarantees that no longer hold (docs/domain.md §4.5): the entity closed, the cadre left, the grade now calls for
-    another level, the cadre's region no longer contains the entity, or the department no longer matches. The
-    paths lead from the query's model to the entity and to the cadre (from Guarantee by default; from Entity:
-    `""` and `"guarantee__cadre__"`), and `grade` names the entity's annotated 包保 grade."""
-    wrong = Q(**{f"{entity}status": Entity.Status.DEREGISTERED}) | ~Q(**{f"{cadre}status": Cadre.Status.ACTIVE})
-    wrong |= ~Q(**{f"{entity}region__code__startswith": F(f"{cadre}region__code")})
-    for grade_code, level in policy.level_for_grade.items():
-        wrong |= Q(**{grade: grade_code}) & ~Q(**{f"{cadre}level": level})
+def _stale(policy: Policy) -> Q:
+    """Entities whose guarantee no longer holds (docs/domain.md §4.5): the entity closed, the cadre left, the grade
+    now calls for another level, the cadre's region no longer contains the entity, or the department no longer
+    matches. For entities annotated with `baobao_grade`."""
+    wrong = Q(status=Entity.Status.DEREGISTERED) | ~Q(guarantee__cadre__status=Cadre.Status.ACTIVE)
+    wrong |= ~Q(region__code__startswith=F("guarantee__cadre__region__code"))
+    for grade, level in policy.level_for_grade.items():
+        wrong |= Q(baobao_grade=grade) & ~Q(guarantee__cadre__level=level)
     for sub_type, department in policy.department_match.items():
-        wrong |= Q(**{f"{entity}sub_type": sub_type}) & ~Q(**{f"{cadre}department_id": department})
+        wrong |= Q(sub_type=sub_type) & ~Q(guarantee__cadre__department_id=department)
     return wrong
 
 
@@ -186,7 +184,7 @@ def _incremental_inputs(prefix: str, policies: dict[str, Policy]) -> tuple[dict,
     unguaranteed = Q(guarantee__isnull=True) & ~Q(status=Entity.Status.DEREGISTERED)
     terms = [
         reduce(operator.or_, (region_under(Entity, "region", piece) for piece in group))
-        & (unguaranteed | Q(guarantee__isnull=False) & _stale(policy, "", "guarantee__cadre__", "baobao_grade"))
+        & (unguaranteed | Q(guarantee__isnull=False) & _stale(policy))
         for policy, group in by_policy.values()
     ]
     read = _items(narrow_to(Entity.objects.all(), prefix)).filter(reduce(operator.or_, terms))
@@ -292,18 +290,11 @@ def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False) ->
     }
 
 
-_PIECES: list[_Piece] = []  # what the worker processes solve: inherited by the fork, never pickled
-
-
-def _solve_inherited(index: int, **kwargs) -> dict:
-    return _solve_piece(_PIECES[index], **kwargs)
-
-
 def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> list[dict]:
-    """Every piece's solve, in the pieces' order: on `SHIAN_SOLVE_WORKERS` forked processes when there are several
-    pieces and enough entities to pay for the fork, else one after the other here. The workers only compute (no
-    database access: that keeps them correct inside a transaction and on SQLite) and send back plain values."""
-    global _PIECES
+    """Every piece's solve, in the pieces' order: on `SHIAN_SOLVE_WORKERS` forked processes (`core.forks`) when
+    there are several pieces and enough entities to pay for the fork, else one after the other here. The workers
+    only compute (no database access: that keeps them correct inside a transaction and on SQLite) and send back
+    plain values."""
     workers = min(settings.SHIAN_SOLVE_WORKERS, len(pieces))
     if workers < 2 or sum(len(p.rows) for p in pieces) < PARALLEL_MIN_ROWS:
         out = []
@@ -311,19 +302,11 @@ def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> li
             out.append(_solve_piece(pieces.pop(0), incremental=incremental, baseline=baseline))
         return out
     largest_first = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].rows))
-    _PIECES = pieces
-    # the parent's objects out of the collector's reach while the workers live: a collection in a worker would
-    # otherwise write to every object's header and copy the page it shares with the parent (Python's gc.freeze docs)
-    gc.freeze()
-    try:
-        # one fork per piece: a worker that reads a piece's rows writes their reference counts, which copies the
-        # parent's pages holding them; a long-lived worker kept every piece's copies it had made until the end
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
-            solve = partial(_solve_inherited, incremental=incremental, baseline=baseline)
-            solved = dict(zip(largest_first, pool.imap(solve, largest_first), strict=True))
-    finally:
-        _PIECES = []
-        gc.unfreeze()
+
+    def solve(index: int) -> dict:
+        return _solve_piece(pieces[index], incremental=incremental, baseline=baseline)
+
+    solved = dict(zip(largest_first, forked_map(solve, largest_first, workers), strict=True))
     return [solved[i] for i in range(len(pieces))]
 
 
