@@ -168,6 +168,8 @@ def test_province_scale_multiplies_every_county(regions, monkeypatch):
         call_command("demo", "--scale", "3")
     with pytest.raises(CommandError, match="--scale 应为 1 到 10 之间的整数，收到 0"):
         call_command("demo", "--province", "37", "--scale", "0")
+    with pytest.raises(CommandError, match="--workers 应为 1 到 16 之间的整数，收到 0"):
+        call_command("demo", "--province", "37", "--workers", "0")
 
 
 def test_province_counties_in_several_processes_keep_the_keys_of_one(monkeypatch):
