@@ -299,6 +299,13 @@ CACHES = {
         "TIMEOUT": SHIAN_FIGURES_CACHE_SECONDS or None,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
+    # A running import's rows checked so far, while its transaction is open (shian/imports/batches.py): files, so
+    # that the web processes see what the task worker writes.
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "progress",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -14,31 +14,34 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shian.core import audit
-from shian.core.bulk import insert_rows, sqlite_write_cache
+from shian.core.bulk import insert_rows, sqlite_write_cache, write_behind
 from shian.core.models import AuditEntry
 
 from .cells import ImportFileError
-from .importer import Importer, Written
+from .importer import Change, Importer, Written
 from .models import ImportBatchBase, ImportRowBase
 from .reading import read_sheet
 from .workbooks import error_report_xlsx
 
-__all__ = ["MAX_UPLOAD_BYTES", "Pipeline", "create_batch", "process_batch", "rollback_batch"]
+__all__ = ["MAX_UPLOAD_BYTES", "Pipeline", "create_batch", "live_progress", "process_batch", "rollback_batch"]
 
 MAX_UPLOAD_BYTES = 50 << 20  # 50 MiB: far above a 100,000-row table
 PROGRESS_EVERY = 2000  # rows between progress saves
+PROGRESS_SECONDS = 3600  # how long a running batch's progress stays in the progress cache
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,28 @@ def create_batch(pipeline: Pipeline, *, actor, kind: str, name: str, data: bytes
     return batch
 
 
-def _save_progress(batch: ImportBatchBase, done: int) -> None:
+def _save_progress(batch: ImportBatchBase, done: int, writes: _Commit) -> None:
+    """Rows checked so far, for the page that polls the batch: in the batch row, or, once early writes hold the
+    commit's transaction open (where the row's update would stay unseen until the end), in the progress cache
+    (`live_progress`)."""
     batch.rows_done = done
-    type(batch).objects.filter(pk=batch.pk).update(rows_done=done)
+    if writes.open:
+        caches["progress"].set(_progress_key(batch), done, PROGRESS_SECONDS)
+    else:
+        type(batch).objects.filter(pk=batch.pk).update(rows_done=done)
+
+
+def _progress_key(batch: ImportBatchBase) -> str:
+    database = connection.settings_dict["NAME"]  # two databases on one host (tests in parallel) share the cache
+    return f"import-progress:{database}:{batch._meta.label_lower}:{batch.pk}"
+
+
+def live_progress(batch: ImportBatchBase) -> ImportBatchBase:
+    """The batch with the rows checked so far while it runs (see `_save_progress`): what a page that polls it
+    shows."""
+    if batch.status == batch.Status.RUNNING:
+        batch.rows_done = max(batch.rows_done, caches["progress"].get(_progress_key(batch)) or 0)
+    return batch
 
 
 @contextmanager
@@ -102,6 +124,46 @@ def _gc_paused():
         gc.enable()
 
 
+class _Commit:
+    """The commit's transaction, begun at its first write. An all-or-nothing commit on SQLite begins it while the
+    file is still being checked: every `EARLY_ROWS` clean rows are written (behind the checks, by
+    `core.bulk.write_behind`) while the next are checked, so SQLite's work and Python's share the two cores. A
+    later error rolls all of it back, as if nothing had been written; any other commit writes after the checks."""
+
+    def __init__(self, pipeline: Pipeline, batch: ImportBatchBase, importer_class: type[Importer]):
+        self.pipeline, self.batch, self.importer_class = pipeline, batch, importer_class
+        self.stack = ExitStack()
+        self.open = False
+        self.early = (
+            batch.mode == type(batch).Mode.COMMIT and importer_class.early_writes and connection.vendor == "sqlite"
+        )
+
+    def begin(self) -> None:
+        if not self.open:
+            self.stack.enter_context(sqlite_write_cache())  # restored once the transaction ended, whatever way
+            self.stack.enter_context(transaction.atomic())
+            self.stack.enter_context(write_behind())
+            self.open = True
+
+    def write(self, changes: list[Change]) -> None:
+        self.begin()
+        _write_rows(self.pipeline, self.batch, self.importer_class.apply(changes))
+
+    def discard(self) -> None:
+        """Undo what was written early (the file turned out to have errors): the transaction rolls back and the
+        statements still queued are dropped."""
+        if self.open:
+            self.close(_Discarded, _Discarded(), None)
+
+    def close(self, *exc_info) -> None:
+        self.open = False
+        self.stack.__exit__(*(exc_info or (None, None, None)))
+
+
+class _Discarded(Exception):
+    """Passed through the commit's contexts to roll back what was written early."""
+
+
 def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     """Read, validate and (unless a dry run or refused) commit a queued batch; the batch records the outcome."""
     with _gc_paused():
@@ -111,6 +173,7 @@ def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase
 def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     model, actor = type(batch), batch.created_by
     model.objects.filter(pk=batch.pk).update(status=model.Status.RUNNING)
+    caches["progress"].delete(_progress_key(batch))  # left by an earlier database of this name (tests)
     importer_class = pipeline.importers[batch.kind]
     with batch.file.open("rb") as handle:
         data = handle.read()
@@ -121,8 +184,21 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     del data
     batch.rows_total = len(sheet.rows)
     model.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
-    importer = importer_class(sheet, actor)
-    plan = importer.plan(progress=lambda n: _save_progress(batch, n) if n % PROGRESS_EVERY == 0 else None)
+    writes = _Commit(pipeline, batch, importer_class)
+    try:
+        return _check_and_commit(pipeline, batch, importer_class(sheet, actor), writes)
+    except BaseException:
+        if writes.open:
+            writes.close(*sys.exc_info())
+        raise
+
+
+def _check_and_commit(pipeline: Pipeline, batch: ImportBatchBase, importer: Importer, writes: _Commit):
+    model, sheet = type(batch), importer.sheet
+    plan = importer.plan(
+        progress=lambda n: _save_progress(batch, n, writes) if n % PROGRESS_EVERY == 0 else None,
+        early=writes.write if writes.early else None,
+    )
     bad = plan.bad_rows
     actions = plan.row_actions(skip=bad)
     counts = {"rows": plan.rows, "created": actions["created"], "updated": actions["updated"]}
@@ -132,23 +208,23 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
         batch.report.save(name, ContentFile(error_report_xlsx(sheet, plan.errors)), save=False)
     errors = [e.as_dict() for e in plan.errors]
     if batch.mode == model.Mode.DRY_RUN or (plan.errors and batch.mode == model.Mode.COMMIT):
+        writes.discard()
         status = model.Status.VALIDATED if batch.mode == model.Mode.DRY_RUN else model.Status.REJECTED
         return _finish(batch, status, counts=counts, errors=errors)
     changes = [c for c in plan.changes if c.row not in bad]
     counts["skipped"] = len(bad)
     # The read rows are not needed past the report: freed before the writes, which need memory of their own.
     sheet.rows, plan.changes = [], []
-    with sqlite_write_cache(), transaction.atomic():  # the cache restored once the transaction ended, whatever way
-        written = importer_class.apply(changes)
-        _write_rows(pipeline, batch, written)
-        batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)
-        audit.record(
-            actor=actor,
-            action=f"{pipeline.audit_prefix}.import",
-            obj=batch,
-            region_code=batch.audit_region,
-            after={"kind": batch.kind, "file": batch.file_name, "sha256": batch.file_hash, "counts": counts},
-        )
+    writes.write(changes)
+    batch = _finish(batch, model.Status.COMMITTED, counts=counts, errors=errors)
+    audit.record(
+        actor=batch.created_by,
+        action=f"{pipeline.audit_prefix}.import",
+        obj=batch,
+        region_code=batch.audit_region,
+        after={"kind": batch.kind, "file": batch.file_name, "sha256": batch.file_hash, "counts": counts},
+    )
+    writes.close()
     return batch
 
 

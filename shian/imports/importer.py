@@ -37,6 +37,7 @@ __all__ = ["FILE_ROW", "Change", "Importer", "Plan", "Written", "lookup", "new_i
 # Change.row of a record the whole file needs rather than one row (say a run the rows belong to): written first,
 # counted for no row.
 FILE_ROW = 0
+EARLY_ROWS = 2000  # checked rows per early write (see Importer.plan)
 
 
 @dataclass(slots=True)
@@ -56,8 +57,11 @@ class Plan:
 
     rows: int
     errors: list[CellError]
-    changes: list[Change] = field(default_factory=list)  # in row order; children after their parent
+    changes: list[Change] = field(
+        default_factory=list
+    )  # in row order; children after their parent; not those written early
     unchanged: set[int] = field(default_factory=set)  # row numbers that change nothing
+    written_early: dict[int, str] = field(default_factory=dict)  # row -> its first change, written by `plan(early=)`
 
     @property
     def bad_rows(self) -> set[int]:
@@ -65,7 +69,7 @@ class Plan:
 
     def row_actions(self, skip: set[int] = frozenset()) -> Counter:
         """Rows that create a record and rows that only update, by their first change."""
-        first = {}
+        first = {row: action for row, action in self.written_early.items() if row not in skip}
         for change in self.changes:
             if change.row not in skip and change.row != FILE_ROW:
                 first.setdefault(change.row, "created" if change.created else "updated")
@@ -144,6 +148,10 @@ class Importer:
     one-of groups, validators and the writes."""
 
     spec: TableSpec | None = None
+    # Whether `plan` may hand checked rows' changes to be written before the whole file is checked: an importer
+    # that adds changes outside `check_row` (a record for the whole file) or writes more in its own `apply`
+    # says False, and is written after its plan.
+    early_writes = True
 
     def __init__(self, sheet: Sheet, actor):
         self.sheet, self.actor = sheet, actor
@@ -224,9 +232,17 @@ class Importer:
     def check_row(self, row: Row) -> list[Change]:
         raise NotImplementedError
 
-    def plan(self, progress: Callable[[int], None] = lambda n: None) -> Plan:
+    def plan(
+        self, progress: Callable[[int], None] = lambda n: None, early: Callable[[list[Change]], None] | None = None
+    ) -> Plan:
+        """Check every row. With ``early`` (for an importer that sets ``early_writes``), the changes of the rows
+        checked so far are handed to it every ``EARLY_ROWS`` rows while no error has been found, to be written
+        while the next rows are checked, and then let go (``Plan.written_early`` keeps what each row did); the
+        caller undoes those writes if an error turns up later (only an all-or-nothing commit may write early)."""
         self.prepare()
-        changes, unchanged = [], set()
+        changes, unchanged, written_early = [], set(), {}
+        early = early if self.early_writes else None
+        since = 0
         for done, row in enumerate(self.sheet.rows, 1):
             progress(done)
             if not self.one_of(row):
@@ -238,7 +254,14 @@ class Importer:
                 changes.extend(row_changes)
             else:
                 unchanged.add(row.number)
-        return Plan(rows=len(self.sheet.rows), errors=self.errors, changes=changes, unchanged=unchanged)
+            since += 1
+            if early is not None and since >= EARLY_ROWS and not self.errors:
+                early(changes)
+                for change in changes:
+                    if change.row != FILE_ROW:
+                        written_early.setdefault(change.row, "created" if change.created else "updated")
+                changes, since = [], 0
+        return Plan(len(self.sheet.rows), self.errors, changes, unchanged, written_early)
 
     @staticmethod
     def apply(changes: list[Change], progress: Callable[[int], None] = lambda n: None) -> list[Written]:

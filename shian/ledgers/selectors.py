@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from shian.core.jurisdiction import get_in_scope, scope_queryset
+from shian.imports.batches import live_progress
 
 from .models import ImportBatch
 
@@ -12,4 +13,5 @@ def batch_list(*, user) -> QuerySet[ImportBatch]:
 
 
 def batch_get(*, user, pk: int) -> ImportBatch:
-    return get_in_scope(ImportBatch.objects.select_related("created_by", "region"), user, pk=pk)
+    """The batch, with its rows checked so far while it runs."""
+    return live_progress(get_in_scope(ImportBatch.objects.select_related("created_by", "region"), user, pk=pk))

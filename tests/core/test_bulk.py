@@ -1,10 +1,12 @@
-"""insert_many stores rows exactly as bulk_create would, and numbers them in order: by multi-row INSERT, and on
-PostgreSQL from `COPY_MIN_ROWS` rows on by COPY (both paths run here: the threshold is lowered to 1)."""
+"""insert_many stores rows exactly as bulk_create would, and numbers them in order: by multi-row INSERT, on
+PostgreSQL from `COPY_MIN_ROWS` rows on by COPY, and on SQLite inside `write_behind` by a background thread (all
+paths run here: the threshold is lowered to 1; `write_behind` changes nothing on PostgreSQL)."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from shian.core import bulk
 from shian.core.bulk import insert_many
@@ -12,11 +14,15 @@ from shian.entities.models import Entity, License
 from shian.ledgers.models import ImportBatch, ImportRow
 
 
-@pytest.fixture(params=["insert", "copy"])
-def path(request, monkeypatch):
+@pytest.fixture(params=["insert", "copy", "behind"])
+def path(request, monkeypatch, db):
     if request.param == "copy":
         monkeypatch.setattr(bulk, "COPY_MIN_ROWS", 1)
-    return request.param
+    if request.param == "behind":
+        with transaction.atomic(), bulk.write_behind():
+            yield request.param
+        return
+    yield request.param
 
 
 def test_rows_round_trip_with_keys_in_order_and_children_of_new_parents(regions, superuser, path):
@@ -137,3 +143,32 @@ def test_chunked_lists_and_other_iterables_alike():
     values = list(range(7))
     assert list(bulk.chunked(values, 3)) == [[0, 1, 2], [3, 4, 5], [6]] == list(bulk.chunked(iter(values), 3))
     assert list(bulk.chunked([], 3)) == [] == list(bulk.chunked(iter([]), 3))
+
+
+def test_writes_behind_are_seen_by_every_later_query_and_keys_stay_unique(regions):
+    """Inside `write_behind` an INSERT returns before SQLite ran it: a later query still sees it (it waits), and an
+    ordinary save between two bulk inserts does not make them reuse its key."""
+    with transaction.atomic(), bulk.write_behind():
+        first = [Entity(name=f"先{i}", region_id="370725001001") for i in range(3)]
+        insert_many(Entity, first)
+        assert Entity.objects.filter(name__startswith="先").count() == 3
+        between = Entity.objects.create(name="中间", region_id="370725001001")
+        second = [Entity(name=f"后{i}", region_id="370725001001") for i in range(3)]
+        insert_many(Entity, second)
+        keys = [e.pk for e in first] + [between.pk] + [e.pk for e in second]
+        assert keys == sorted(set(keys))
+    assert sorted(Entity.objects.values_list("pk", flat=True)) == keys
+    assert Entity.objects.get(pk=second[0].pk).name == "后0"
+
+
+def test_a_failed_write_behind_raises_where_it_is_waited_for_and_drops_what_follows(regions):
+    if connection.vendor != "sqlite":
+        pytest.skip("write_behind works on SQLite only")
+    Entity.objects.create(name="已有", uscc="91370725MA0000001X", region_id="370725001001")
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.write_behind():
+        insert_many(Entity, [Entity(name="重复", uscc="91370725MA0000001X", region_id="370725001001")])
+        insert_many(Entity, [Entity(name="其后", region_id="370725001001")])  # queued after the failing one
+    assert list(Entity.objects.values_list("name", flat=True)) == ["已有"]
+    with transaction.atomic(), bulk.write_behind():
+        bulk.insert_rows(Entity, ["name", "region_id"], [])  # nothing queued: leaving the block is quiet
+    assert bulk._writer(connection) is None

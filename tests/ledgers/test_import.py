@@ -257,3 +257,62 @@ def test_ledger_grade_stands_until_graded_then_becomes_an_adjustment_naming_the_
     services.rollback_batch(actor=admin, batch=again)
     restored = EntityGrade.objects.get(entity_id=first)
     assert (restored.grade, restored.override_grade, restored.override_reason) == ("D", "", "")
+
+
+@pytest.fixture
+def early_every_two_rows(monkeypatch):
+    """An all-or-nothing commit writes checked rows while it checks the next ones (on SQLite): every 2 rows here
+    instead of every 2,000, and progress every row."""
+    from shian.imports import batches, importer
+
+    monkeypatch.setattr(importer, "EARLY_ROWS", 2)
+    monkeypatch.setattr(batches, "PROGRESS_EVERY", 1)
+
+
+def test_rows_written_early_are_the_rows_of_the_file_and_roll_back_as_one(admin, early_every_two_rows):
+    batch = run(admin, csv_bytes(*(good_row(n) for n in range(1, 8))))
+    assert batch.status == "committed" and batch.counts["created"] == 7
+    entities = list(Entity.objects.order_by("pk"))
+    assert [e.name for e in entities] == [f"测试饭店{n}" for n in range(1, 8)]  # keys in row order
+    licenses = {lic.number: lic.entity_id for lic in License.objects.all()}
+    assert licenses == {f"JY2370725{n:06d}1": e.pk for n, e in zip(range(1, 8), entities, strict=True)}
+    outcomes = ImportRow.objects.filter(batch=batch).order_by("row").values_list("row", "object_id")
+    assert list(outcomes) == [(n + 1, str(e.pk)) for n, e in zip(range(1, 8), entities, strict=True)]
+    services.rollback_batch(actor=admin, batch=batch)
+    assert not Entity.objects.exists() and not License.objects.exists()
+
+
+def test_an_error_after_rows_were_written_early_leaves_nothing_behind(admin, early_every_two_rows):
+    rows = [good_row(n) for n in range(1, 8)] + [good_row(8, region="370304001")]  # the last row: another county
+    batch = run(admin, csv_bytes(*rows))
+    assert batch.status == "rejected" and batch.counts["errors"] == 1 and batch.report
+    assert not Entity.objects.exists() and not License.objects.exists()
+    assert not ImportRow.objects.exists()
+    skipped = run(admin, csv_bytes(*rows), mode="skip_invalid")  # written after the checks, the bad row left out
+    assert skipped.status == "committed" and skipped.counts["created"] == 7 and skipped.counts["skipped"] == 1
+    assert Entity.objects.count() == 7
+
+
+def test_progress_shows_while_early_writes_hold_the_transaction_open(admin, early_every_two_rows, monkeypatch):
+    """The batch row's updates stay unseen inside the open transaction: the page reads the progress cache."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite writes early")
+    from shian.imports.batches import live_progress
+    from shian.ledgers.importers.entities import EntityImporter
+
+    batch = services.create_batch(actor=admin, kind="entities", name="主体台账.csv",
+                                  data=csv_bytes(*(good_row(n) for n in range(1, 8))))  # fmt: skip
+    seen = []
+    check_row = EntityImporter.check_row
+
+    def watched(importer, row):
+        stored = ImportBatch.objects.get(pk=batch.pk)
+        seen.append((stored.rows_done, live_progress(stored).rows_done))
+        return check_row(importer, row)
+
+    monkeypatch.setattr(EntityImporter, "check_row", watched)
+    assert services.process_batch(batch).status == "committed"
+    assert [live for _stored, live in seen] == list(range(1, 8))  # the row being checked, each time
+    assert seen[-1][0] == 2  # the batch row stopped at the first early write (after row 2)

@@ -41,6 +41,7 @@ class AssignmentImporter(EntityLedger):
     entity's grade calls for, whose region contains the entity's, within the cadre's workload."""
 
     spec = ASSIGNMENTS
+    early_writes = False  # its plan puts the run the rows belong to first, after checking them all
 
     def prepare(self):
         super().prepare()
@@ -84,12 +85,13 @@ class AssignmentImporter(EntityLedger):
         )
         self.duplicates(["entity_uscc", "entity_license"])
 
-    def plan(self, progress: Callable[[int], None] = lambda n: None) -> Plan:
+    def plan(self, progress: Callable[[int], None] = lambda n: None, early=None) -> Plan:
         """The guarantees a file writes belong to one published run (Guarantee.run is required), made only when the
         file changes something and listed as its first change, so ``apply`` saves it before the guarantees that
         point to it and a rollback deletes it after restoring them. The run is set on each new guarantee instead
         of being passed as a parent in ``Change.fields``: ``apply`` records no child of a parent it created, and
-        a rollback could then not delete those guarantees, nor (PROTECT) their run."""
+        a rollback could then not delete those guarantees, nor (PROTECT) their run. Nothing is written early
+        (``early_writes``): the run comes first."""
         plan = super().plan(progress)
         if plan.changes:
             self.run.region_id = self.actor.region_id or self.province

@@ -114,6 +114,7 @@ class LabResultImporter(Importer):
     """One row per tested item; all rows of a sample share its conclusion, report number and date."""
 
     spec = SPEC
+    early_writes = False  # its apply concludes the samples after the results, over the whole file
 
     def prepare(self) -> None:
         rows = self.sheet.rows
