@@ -65,7 +65,8 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
 
     On PostgreSQL, from `COPY_MIN_ROWS` rows on, the rows go by `COPY ... FROM STDIN` instead, behind the same
     contract: the keys are taken from the table's sequence first (one `nextval` query for all of them), set on
-    `objs` in order, and copied with the rows."""
+    `objs` in order, and copied with the rows. On SQLite inside `write_behind`, the keys are handed out first too
+    and the INSERTs queued for its background thread."""
     if not objs:
         return
     connection = connections[using]
@@ -373,6 +374,7 @@ class WriteBehind:
             item = self.pending.get()
             try:
                 if item is None:
+                    cursor.close()
                     return
                 if self.error is None:
                     cursor.execute(*item)
