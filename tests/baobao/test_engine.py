@@ -52,7 +52,7 @@ def test_grade_then_assign_covers_every_entity_without_breaking_a_rule(county):
     assert AuditEntry.objects.filter(action__in=["baobao.grade", "baobao.assign", "baobao.publish"]).count() == 3
 
 
-def test_optimal_beats_greedy_and_balances(county):
+def test_optimal_beats_greedy_and_balances(county, monkeypatch):
     services.grade_entities(actor=county, region_code="370725")
     items = [
         matching.Item(pk, g, r, None, float(x), float(y))
@@ -68,6 +68,9 @@ def test_optimal_beats_greedy_and_balances(county):
     best, greedy = problem.solve(), problem.greedy()
     assert not best.unassigned
     assert best.objective <= greedy.objective
+    monkeypatch.setattr(matching, "GREEDY_CHUNK", 7)  # the arcs taken a few at a time: the same greedy result
+    again = problem.greedy()
+    assert len(problem.arc_item) > 7 and (again.chosen, again.costs) == (greedy.chosen, greedy.costs)
     loads = Counter(best.chosen.values())
     demand = Counter(i.region for i in items if i.grade == "D")
     cadres = Counter(s.region for s in seats if s.level == "village")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from shian.core import audit
 from shian.core.bulk import chunked, insert_rows
-from shian.core.forks import forked_map
+from shian.core.forks import forked_map, release_freed_memory
 from shian.core.jurisdiction import narrow_to, region_under, require_in_scope
 from shian.core.permissions import require_perm
 from shian.core.regioncodes import CITY, level_of
@@ -249,6 +249,7 @@ def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False) ->
         lng = [x if y is not None else None for x, y in zip(lng, lat, strict=True)]
     items = matching.Items(ids, grades, regions, [match.get(s) for s in sub_types], lng, lat)
     problem = matching.Problem(items, seats, level_for_grade, previous)
+    release_freed_memory()  # what building the arcs freed, before the solver's graph is built beside them
     result = problem.solve()
     greedy = problem.greedy() if baseline else None
     regulators = defaultdict(list)
