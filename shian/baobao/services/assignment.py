@@ -221,7 +221,7 @@ def _entity_counts(pieces: list[str]) -> dict[str, int]:
     return dict(by_code.order_by())
 
 
-def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False) -> dict:
+def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False, in_worker: bool = False) -> dict:
     """One city (or smaller region): a full solve places every active entity; an incremental one keeps every
     guarantee that still holds and places only new entities and those whose guarantee went stale, against the
     capacity the kept guarantees leave. Reads nothing from the database (it may run in a worker process) and
@@ -249,7 +249,8 @@ def _solve_piece(piece: _Piece, *, incremental: bool, baseline: bool = False) ->
         lng = [x if y is not None else None for x, y in zip(lng, lat, strict=True)]
     items = matching.Items(ids, grades, regions, [match.get(s) for s in sub_types], lng, lat)
     problem = matching.Problem(items, seats, level_for_grade, previous)
-    release_freed_memory()  # what building the arcs freed, before the solver's graph is built beside them
+    if in_worker:  # beside another worker: what building the arcs freed, before the solver's graph is built
+        release_freed_memory()
     result = problem.solve()
     greedy = problem.greedy() if baseline else None
     regulators = defaultdict(list)
@@ -305,7 +306,7 @@ def _solve_all(pieces: list[_Piece], *, incremental: bool, baseline: bool) -> li
     largest_first = sorted(range(len(pieces)), key=lambda i: -len(pieces[i].rows))
 
     def solve(index: int) -> dict:
-        return _solve_piece(pieces[index], incremental=incremental, baseline=baseline)
+        return _solve_piece(pieces[index], incremental=incremental, baseline=baseline, in_worker=True)
 
     solved = dict(zip(largest_first, forked_map(solve, largest_first, workers), strict=True))
     return [solved[i] for i in range(len(pieces))]
