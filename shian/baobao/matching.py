@@ -179,9 +179,16 @@ class Problem:
             columns.append(np.concatenate(part) if part else np.zeros(0, dtype=np.int64))
             part.clear()
         # an item's arcs: its own level's cadres, then the level above, each in the roster's order
-        order = np.lexsort((columns[3], columns[0]))
-        self.arc_item, self.arc_seat, self.arc_cost = (columns.pop(0)[order] for _column in range(3))
-        del columns, order
+        arc_item, arc_seat, arc_cost, arc_up = columns
+        del columns
+        order = np.lexsort((arc_up, arc_item))
+        del arc_up
+        self.arc_item = arc_item[order]
+        del arc_item
+        self.arc_seat = arc_seat[order]
+        del arc_seat
+        self.arc_cost = arc_cost[order]
+        del arc_cost, order
         seat_ids = np.array([seat.id for seat in seats], dtype=np.int64)
         current = np.array([previous.get(pk, -1) for pk in cols.ids], dtype=np.int64)  # each item's cadre, or -1
         before = current[self.arc_item]

@@ -86,7 +86,7 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(1, min(2000, _MAX_PARAMS // len(fields)))
+    size = _statement_rows(len(fields))
     head = f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES "
     tail = f" RETURNING {quote(pk.column)}"
     if connection.vendor == "sqlite":
@@ -110,6 +110,11 @@ def insert_many(model, objs: list, *, using: str = DEFAULT_DB_ALIAS) -> None:
                 state = obj._state
                 state.adding = False
                 state.db = using
+
+
+def _statement_rows(width: int) -> int:
+    """Rows per multi-row INSERT of `insert_many`: at most 2,000, within the parameter limit."""
+    return max(1, min(2000, _MAX_PARAMS // width))
 
 
 # SQLite: field classes whose prepared value is the attribute itself when it has one of these exact types (sqlite3
@@ -472,7 +477,7 @@ def _insert_behind(writer: WriteBehind, model, objs: list, fields: list, using: 
     quote = writer.connection.ops.quote_name
     table, columns = quote(opts.db_table), ", ".join(quote(f.column) for f in fields)
     prepare = _sqlite_params(writer.connection, objs, fields)
-    for chunk in chunked(objs, max(1, min(2000, _MAX_PARAMS // len(fields)))):
+    for chunk in chunked(objs, _statement_rows(len(fields))):
         writer.submit(_insert_sql(table, columns, len(fields), len(chunk)), prepare(chunk))
     for obj in objs:
         state = obj._state

@@ -173,7 +173,6 @@ def process_batch(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase
 def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     model, actor = type(batch), batch.created_by
     model.objects.filter(pk=batch.pk).update(status=model.Status.RUNNING)
-    caches["progress"].delete(_progress_key(batch))  # left by an earlier database of this name (tests)
     importer_class = pipeline.importers[batch.kind]
     with batch.file.open("rb") as handle:
         data = handle.read()
@@ -185,6 +184,8 @@ def _process(pipeline: Pipeline, batch: ImportBatchBase) -> ImportBatchBase:
     batch.rows_total = len(sheet.rows)
     model.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
     writes = _Commit(pipeline, batch, importer_class)
+    if writes.early:  # only early writes keep progress in the cache: drop a key left by an earlier database (tests)
+        caches["progress"].delete(_progress_key(batch))
     try:
         return _check_and_commit(pipeline, batch, importer_class(sheet, actor), writes)
     except BaseException:

@@ -57,9 +57,8 @@ class Plan:
 
     rows: int
     errors: list[CellError]
-    changes: list[Change] = field(
-        default_factory=list
-    )  # in row order; children after their parent; not those written early
+    # in row order, children after their parent; not those written early
+    changes: list[Change] = field(default_factory=list)
     unchanged: set[int] = field(default_factory=set)  # row numbers that change nothing
     written_early: dict[int, str] = field(default_factory=dict)  # row -> its first change, written by `plan(early=)`
 
